@@ -1,0 +1,61 @@
+"""Decoding of article text, once, at the border.
+
+Text is decoded as strict UTF-8; a leading BOM is dropped; ``\\r\\n`` and lone ``\\r``
+become ``\\n``. That is the only change goldspan ever makes to a text: offsets in the
+database and in every export refer to the text after this step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .errors import InputError
+
+BOM = b"\xef\xbb\xbf"
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(data: bytes, path: str | Path | None = None) -> str:
+    """Decode bytes as UTF-8 (BOM dropped), newlines normalised to ``\\n``.
+
+    Invalid UTF-8 is refused naming the byte offset of the first bad byte in the file.
+    """
+    skip = 0
+    if data.startswith(BOM):
+        skip = len(BOM)
+    try:
+        text = data[skip:].decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[skip + err.start]:02x}); "
+            "convert the file to UTF-8 and import it again",
+            path=path,
+            offset=skip + err.start,
+        ) from None
+    return normalise_newlines(text)
+
+
+def read_text(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read file: {err.strerror}", path=p) from None
+    return decode(data, p)
+
+
+def text_hash(text: str) -> str:
+    """The deduplication key of a document: sha256 of its (normalised) text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def first_line(text: str, limit: int = 120) -> str:
+    for line in text.split("\n", 20):
+        line = line.strip()
+        if line:
+            return line[:limit]
+    return text.strip()[:limit]
