@@ -1,0 +1,91 @@
+"""``goldspan agreement``: inter-annotator agreement over the ``done`` versions.
+
+A thin wrapper: :mod:`goldspan.core.agreement` computes, :mod:`..agreement_report`
+formats. The database is opened without creating it (a typo in ``--db`` must not
+leave an empty database behind).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from tqdm import tqdm
+
+from ..agreement import AgreementCounter, done_annotators, load_done_versions
+from ..agreement_report import html_report, text_report
+from ..errors import InputError
+from ..model import GOLD
+from .common import DbOption, clean_errors, open_store, progress_enabled
+
+
+def split_names(values: Optional[List[str]]) -> list[str] | None:
+    """``a,b`` and repeated options both work; ``None`` when not given."""
+    if not values:
+        return None
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    return list(dict.fromkeys(names)) or None
+
+
+def choose_annotators(known: list[str], wanted: list[str] | None) -> list[str]:
+    if wanted is not None:
+        if GOLD in wanted:
+            raise InputError("'gold' is the adjudicated version, not an annotator; "
+                             "leave it out of --annotators")
+        unknown = [n for n in wanted if n not in known]
+        if unknown:
+            raise InputError(f"no done versions by {', '.join(map(repr, unknown))}; "
+                             f"annotators with done versions: {', '.join(known) or 'none'}")
+    chosen = wanted if wanted is not None else known
+    if len(chosen) < 2:
+        raise InputError("agreement needs done versions from at least two annotators "
+                         f"(found: {', '.join(chosen) or 'none'}); mark versions done first")
+    return chosen
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write next to the target and rename: never a half-written report."""
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @clean_errors
+    def agreement(
+        db: Optional[Path] = DbOption,
+        annotators: Optional[List[str]] = typer.Option(
+            None, "--annotators", help="Compare only these annotators (comma-separated)."),
+        labels: Optional[List[str]] = typer.Option(
+            None, "--labels", help="Compare only these labels (comma-separated); "
+            "other spans are ignored on every side."),
+        as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+        html: Optional[Path] = typer.Option(
+            None, "--html", dir_okay=False, help="Also write a self-contained HTML report."),
+    ) -> None:
+        """Agreement between annotators: pairwise F1 (exact, partial), token kappa,
+        per-label F1 and confusion, Krippendorff's alpha over all of them."""
+        with open_store(db, create=False) as store:
+            names = choose_annotators(done_annotators(store), split_names(annotators))
+            counter = AgreementCounter(names, split_names(labels))
+            total = store.conn.execute(
+                "SELECT count(*) FROM (SELECT document_id FROM annotations WHERE status = "
+                f"'done' AND annotator IN ({', '.join('?' * len(names))}) "
+                "GROUP BY document_id HAVING count(*) >= 2)", names).fetchone()[0]
+            docs = load_done_versions(store, names)
+            for doc in tqdm(docs, total=total, desc="agreement", unit="doc",
+                            disable=not progress_enabled(), leave=False):
+                counter.add(doc)
+            result = counter.result()
+        if html is not None:
+            write_atomic(html, html_report(result))
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            typer.echo(text_report(result), nl=False)
+            if html is not None:
+                typer.echo(f"HTML report written to {html}")
