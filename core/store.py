@@ -296,7 +296,7 @@ class Store:
         """The annotator's version of a document, created on first open.
 
         A new version starts as a copy of the latest suggestions (origin ``model``), as
-        Prodigy's ner.correct does, and with status ``in_progress``.
+        Prodigy's ner.correct does, with status ``todo`` (the first edit makes it ``in_progress``).
         """
         check_annotator(annotator, allow_gold=True)
         existing = self.annotation(doc_id, annotator)
@@ -309,7 +309,7 @@ class Store:
             model, sugg = self.latest_suggestions(doc_id)
             cur = c.execute(
                 "INSERT INTO annotations (document_id, annotator, status, seeded_from) "
-                "VALUES (?, ?, 'in_progress', ?)",
+                "VALUES (?, ?, 'todo', ?)",
                 (doc_id, annotator, model),
             )
             ann_id = int(cur.lastrowid)  # type: ignore[arg-type]

@@ -1,2 +1,53 @@
+"""The ``goldspan`` command (typer). Each sub-command lives in its own module with a
+``register(app)`` function; the commands are thin wrappers over core functions."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="goldspan",
+    help="Named-entity annotation of news articles: spaCy suggests, you correct, SQLite keeps the gold.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Sub-command modules, in the order `goldspan --help` lists them.
+COMMAND_MODULES = [
+    "gui",
+    "import_cmd",
+    "suggest",
+    "export_cmd",
+    "stats",
+    "check",
+    "backup",
+    "screenshot",
+]
+
+
+@app.callback(invoke_without_command=True)
+def _root(ctx: typer.Context) -> None:
+    """With no sub-command, open the annotation window on the default database."""
+    if ctx.invoked_subcommand is None:
+        from .gui import gui
+
+        gui(db=None, annotator=None, doc=None)
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"{__package__}.{name}")
+        module.register(app)
+
+
 def main() -> None:
-    print("goldspan")
+    _register()
+    app(prog_name="goldspan")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

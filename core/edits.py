@@ -1,0 +1,145 @@
+"""Edits as core commands with their inverse, each applied in one transaction.
+
+Every change an analyst makes is one of two commands: :class:`ReplaceSpans` (add,
+delete, relabel and resize are all "remove these spans, add those") and
+:class:`SetStatus` (accept, skip, reject). ``apply`` commits before it returns and
+gives back a :class:`ChangeSet` saying exactly what changed, so a view refreshes only
+that; ``inverse()`` is the undo. The GUI puts these on a QUndoStack through a thin
+adapter, so undo works the same from the GUI, scripts and tests, and writes to the
+database too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from .errors import EditError
+from .model import STATUSES, Span
+from .store import Store
+
+NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    document_id: int
+    annotation_id: int
+    removed: tuple[Span, ...] = ()
+    added: tuple[Span, ...] = ()
+    status: str | None = None
+
+    def extent(self) -> tuple[int, int] | None:
+        """The character range the change touches (for repainting only that)."""
+        spans = self.removed + self.added
+        if not spans:
+            return None
+        return min(s.start for s in spans), max(s.end for s in spans)
+
+
+@dataclass(frozen=True)
+class ReplaceSpans:
+    annotation_id: int
+    document_id: int
+    removed: tuple[Span, ...]
+    added: tuple[Span, ...]
+    text: str = "edit"
+
+    def apply(self, store: Store) -> ChangeSet:
+        with store.transaction() as c:
+            for s in self.removed:
+                cur = c.execute(
+                    'DELETE FROM spans WHERE annotation_id = ? AND start = ? AND "end" = ? '
+                    "AND label = ?",
+                    (self.annotation_id, s.start, s.end, s.label),
+                )
+                if cur.rowcount != 1:
+                    raise EditError(
+                        f"the span {s.start}-{s.end} {s.label} is no longer there "
+                        "(changed elsewhere); the document has been reloaded"
+                    )
+            c.executemany(
+                'INSERT INTO spans (annotation_id, start, "end", label, origin) '
+                "VALUES (?, ?, ?, ?, ?)",
+                [(self.annotation_id, s.start, s.end, s.label, s.origin) for s in self.added],
+            )
+            c.execute(
+                f"UPDATE annotations SET edited = 1, updated_at = {NOW}, status = CASE "
+                "WHEN status = 'todo' THEN 'in_progress' ELSE status END WHERE id = ?",
+                (self.annotation_id,),
+            )
+        return ChangeSet(self.document_id, self.annotation_id, self.removed, self.added)
+
+    def inverse(self) -> "ReplaceSpans":
+        return ReplaceSpans(self.annotation_id, self.document_id, self.added, self.removed,
+                            self.text)
+
+
+@dataclass(frozen=True)
+class SetStatus:
+    annotation_id: int
+    document_id: int
+    before: str
+    after: str
+    text: str = "status"
+
+    def apply(self, store: Store) -> ChangeSet:
+        if self.after not in STATUSES:
+            raise EditError(f"unknown status {self.after!r}")
+        with store.transaction() as c:
+            c.execute(
+                f"UPDATE annotations SET status = ?, updated_at = {NOW} WHERE id = ?",
+                (self.after, self.annotation_id),
+            )
+        return ChangeSet(self.document_id, self.annotation_id, status=self.after)
+
+    def inverse(self) -> "SetStatus":
+        return SetStatus(self.annotation_id, self.document_id, self.after, self.before, self.text)
+
+
+Edit = ReplaceSpans | SetStatus
+
+
+# ----------------------------------------------------------------- builders
+def overlapping(spans: Sequence[Span], start: int, end: int) -> tuple[Span, ...]:
+    return tuple(s for s in spans if s.start < end and start < s.end)
+
+
+def add_span(ann_id: int, doc_id: int, current: Sequence[Span], span: Span) -> ReplaceSpans | None:
+    """A new span replaces every span it overlaps. None if it is already there."""
+    if span.start >= span.end:
+        raise EditError(f"empty span {span.start}-{span.end}")
+    hit = overlapping(current, span.start, span.end)
+    if len(hit) == 1 and hit[0].key() == span.key():
+        return None
+    verb = "Relabel" if len(hit) == 1 and (hit[0].start, hit[0].end) == (span.start, span.end) else "Add"
+    return ReplaceSpans(ann_id, doc_id, hit, (span,), f"{verb} {span.label}")
+
+
+def remove_span(ann_id: int, doc_id: int, span: Span) -> ReplaceSpans:
+    return ReplaceSpans(ann_id, doc_id, (span,), (), f"Delete {span.label}")
+
+
+def relabel_span(ann_id: int, doc_id: int, span: Span, label: str) -> ReplaceSpans | None:
+    if span.label == label:
+        return None
+    new = replace(span, label=label, origin="manual")
+    return ReplaceSpans(ann_id, doc_id, (span,), (new,), f"Relabel {span.label} → {label}")
+
+
+def resize_span(
+    ann_id: int, doc_id: int, current: Sequence[Span], span: Span, start: int, end: int
+) -> ReplaceSpans | None:
+    """Move a span's boundaries; spans it grows into are replaced, as for a new span."""
+    if start >= end or (start, end) == (span.start, span.end):
+        return None
+    new = Span(start, end, span.label, "manual")
+    hit = tuple(s for s in overlapping(current, start, end) if s != span)
+    return ReplaceSpans(ann_id, doc_id, (span, *hit), (new,), f"Resize {span.label}")
+
+
+def set_status(ann_id: int, doc_id: int, before: str, after: str) -> SetStatus | None:
+    if before == after:
+        return None
+    names = {"done": "Accept", "skipped": "Skip", "rejected": "Reject"}
+    return SetStatus(ann_id, doc_id, before, after, names.get(after, f"Mark {after}"))

@@ -1,0 +1,135 @@
+"""The annotation queue of one annotator, as SQL: counts and pages, never all texts.
+
+A document with no version by the annotator counts as ``todo``. Rows are in document
+id order (import order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .store import Store
+
+FINISHED = ("done", "skipped", "rejected")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    statuses: tuple[str, ...] = ()  # empty: all
+    text: str = ""
+
+    def sql(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.statuses:
+            clauses.append(
+                "COALESCE(a.status, 'todo') IN (" + ",".join("?" * len(self.statuses)) + ")"
+            )
+            params.extend(self.statuses)
+        if self.text:
+            pattern = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append("(d.title LIKE ? ESCAPE '\\' OR d.text LIKE ? ESCAPE '\\')")
+            params.extend([pattern, pattern])
+        return (" AND ".join(clauses) or "1"), params
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    document_id: int
+    title: str
+    status: str
+    entities: int | None  # spans in the annotator's version; None when there is none
+
+
+@dataclass
+class Progress:
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def done(self) -> int:
+        return self.counts.get("done", 0)
+
+    @property
+    def finished(self) -> int:
+        return sum(self.counts.get(s, 0) for s in FINISHED)
+
+
+class Queue:
+    def __init__(self, store: Store, annotator: str, flt: QueueFilter | None = None) -> None:
+        self.store = store
+        self.annotator = annotator
+        self.filter = flt or QueueFilter()
+
+    _FROM = (
+        " FROM documents d LEFT JOIN annotations a "
+        "ON a.document_id = d.id AND a.annotator = ? "
+    )
+
+    def count(self) -> int:
+        where, params = self.filter.sql()
+        return self.store.conn.execute(
+            "SELECT count(*)" + self._FROM + "WHERE " + where, [self.annotator, *params]
+        ).fetchone()[0]
+
+    def rows(self, offset: int, limit: int) -> list[QueueRow]:
+        where, params = self.filter.sql()
+        sql = (
+            "SELECT d.id, d.title, COALESCE(a.status, 'todo'), "
+            "CASE WHEN a.id IS NULL THEN NULL ELSE "
+            "(SELECT count(*) FROM spans s WHERE s.annotation_id = a.id) END"
+            + self._FROM + "WHERE " + where + " ORDER BY d.id LIMIT ? OFFSET ?"
+        )
+        cur = self.store.conn.execute(sql, [self.annotator, *params, limit, offset])
+        return [QueueRow(r[0], r[1] or "", r[2], r[3]) for r in cur]
+
+    def row_of(self, doc_id: int) -> int | None:
+        """The row of a document under the current filter, or None if filtered out."""
+        where, params = self.filter.sql()
+        row = self.store.conn.execute(
+            "SELECT d.id" + self._FROM + "WHERE d.id = ? AND " + where,
+            [self.annotator, doc_id, *params],
+        ).fetchone()
+        if row is None:
+            return None
+        return self.store.conn.execute(
+            "SELECT count(*)" + self._FROM + "WHERE d.id < ? AND " + where,
+            [self.annotator, doc_id, *params],
+        ).fetchone()[0]
+
+    def next_unfinished(self, after: int | None = None) -> int | None:
+        """The first document after ``after`` (wrapping round) not finished by this
+        annotator; None when every document is finished."""
+        base = (
+            "SELECT d.id" + self._FROM
+            + "WHERE COALESCE(a.status, 'todo') NOT IN ('done', 'skipped', 'rejected') "
+        )
+        if after is not None:
+            row = self.store.conn.execute(
+                base + "AND d.id > ? ORDER BY d.id LIMIT 1", (self.annotator, after)
+            ).fetchone()
+            if row:
+                return row[0]
+        row = self.store.conn.execute(
+            base + "ORDER BY d.id LIMIT 1", (self.annotator,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def neighbour(self, doc_id: int, step: int) -> int | None:
+        """The next (step=1) or previous (step=-1) document id, whatever its status."""
+        if step > 0:
+            sql = "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 1"
+        else:
+            sql = "SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1"
+        row = self.store.conn.execute(sql, (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def progress(self) -> Progress:
+        total = self.store.document_count()
+        counts = dict(
+            self.store.conn.execute(
+                "SELECT status, count(*) FROM annotations WHERE annotator = ? GROUP BY status",
+                (self.annotator,),
+            ).fetchall()
+        )
+        return Progress(total, counts)

@@ -1,0 +1,167 @@
+"""Suggesters: something that proposes entities for texts, stored under its name.
+
+The first one runs a spaCy pipeline with only what NER needs, in batches
+(``nlp.pipe``), loading the model lazily on first use so that a GUI can show the
+article first and run this on a worker thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
+
+from .model import Suggestion
+from .store import Store
+
+# NER needs about 1 GB of temporary memory per 100,000 characters and spaCy refuses
+# texts over nlp.max_length: long articles are split at paragraph boundaries.
+MAX_CHUNK = 50_000
+
+
+class Suggester(Protocol):
+    """Anything that turns texts into entity suggestions."""
+
+    @property
+    def model_id(self) -> str:
+        """The name suggestions are stored under (``name@version``)."""
+        ...
+
+    @property
+    def labels(self) -> Sequence[str]:
+        ...
+
+    def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
+        """One list of suggestions per text, in order."""
+        ...
+
+
+def split_text(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, str]]:
+    """Cut ``text`` into pieces of at most ``limit`` characters, at paragraph breaks
+    where possible (then line breaks, then spaces). Returns (offset, piece) pairs."""
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces: list[tuple[int, str]] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        end = min(pos + limit, n)
+        if end < n:
+            cut = -1
+            for sep in ("\n\n", "\n", " "):
+                cut = text.rfind(sep, pos + 1, end)
+                if cut > pos:
+                    cut += len(sep)
+                    break
+            if cut > pos:
+                end = cut
+        pieces.append((pos, text[pos:end]))
+        pos = end
+    return pieces
+
+
+class SpacySuggester:
+    """A spaCy pipeline's NER as a suggester. Thread-safe lazy loading."""
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 32, n_process: int = 1) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self.n_process = n_process
+        self._nlp = None
+        self._lock = threading.Lock()
+
+    @property
+    def nlp(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._nlp is None:
+                from .spacy_models import load_for_ner
+
+                self._nlp = load_for_ner(self.model)
+            return self._nlp
+
+    @property
+    def loaded(self) -> bool:
+        return self._nlp is not None
+
+    @property
+    def model_id(self) -> str:
+        from .spacy_models import model_id
+
+        return model_id(self.nlp)
+
+    @property
+    def labels(self) -> Sequence[str]:
+        return tuple(self.nlp.get_pipe("ner").labels)
+
+    def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
+        nlp = self.nlp
+        chunks = (
+            (piece, (i, offset, n_pieces))
+            for i, text in enumerate(texts)
+            for pieces in [split_text(text)]
+            for n_pieces in [len(pieces)]
+            for offset, piece in pieces
+        )
+        current: list[Suggestion] = []
+        seen = 0
+        for doc, (i, offset, n_pieces) in nlp.pipe(
+            chunks, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
+        ):
+            current.extend(
+                Suggestion(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents
+            )
+            seen += 1
+            if seen == n_pieces:
+                yield current
+                current = []
+                seen = 0
+
+
+def suggest_documents(
+    store: Store,
+    suggester: Suggester,
+    doc_ids: Sequence[int] | None = None,
+    *,
+    force: bool = False,
+    commit_every: int = 64,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Run ``suggester`` on documents and store the results under its model id.
+
+    Idempotent: documents the model has already run on are skipped unless ``force``.
+    Returns (documents processed, suggestions stored).
+    """
+    model = suggester.model_id
+    if doc_ids is None:
+        ids = store.documents_without_run(model) if not force else store.document_ids()
+    else:
+        ids = [d for d in doc_ids if force or not store.has_run(d, model)]
+    if not ids:
+        return 0, 0
+    ensure_label_set(store, suggester.labels)
+    texts = (store.document(d).text for d in ids)
+    n_docs = n_sugg = 0
+    results = suggester.suggest(texts)
+    for batch in _batched(zip(ids, results), commit_every):
+        with store.transaction():
+            for doc_id, sugg in batch:
+                store.put_suggestions(doc_id, model, sugg)
+                n_sugg += len(sugg)
+        n_docs += len(batch)
+        if progress is not None:
+            progress(len(batch))
+    return n_docs, n_sugg
+
+
+def ensure_label_set(store: Store, names: Sequence[str]) -> None:
+    """On first use the project's label set is the model's NER labels."""
+    if not store.labels():
+        from .labels import default_labels
+
+        store.set_labels(default_labels(names))
+
+
+def _batched(it: Iterable, n: int) -> Iterator[list]:  # type: ignore[type-arg]
+    iterator = iter(it)
+    while batch := list(itertools.islice(iterator, n)):
+        yield batch
