@@ -1,0 +1,272 @@
+"""Merging analysts' databases (one per laptop) into one team database.
+
+Rules, decided once:
+
+- Documents are the same document when their ``text_hash`` (sha256 of the normalised
+  text) is equal; a new one gets the next id of the target, in the source's id order,
+  keeping its title, source, meta and ``created_at``.
+- Every version (one annotator's annotation of one document) is kept with its status,
+  spans (and their origins), ``edited``, ``seeded_from`` and timestamps.
+- The same annotator's version of the same document in both files: equal status and
+  equal spans (start, end, label) is the same version, nothing to do. Otherwise it is a
+  **conflict**: the target's version is kept and the conflict reported; with
+  ``prefer_newer`` the version with the later ``updated_at`` wins (the target's on a
+  tie), and the conflict is reported all the same. Nothing is overwritten silently.
+- Suggestions: a model's run on a document is copied when the target has no run of that
+  model on that document (same model, same text: the same output).
+- Labels: names the target lacks are appended, keeping the source's colour and hotkey
+  when the target does not use them already. Settings are per file and not merged.
+- Each source is merged all-or-nothing, in one transaction of the target. Sources are
+  opened (and so checked to be goldspan databases) before the target is touched, and
+  are only read.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from .errors import StoreError
+from .labels import extend_labels
+from .model import Label
+from .store import Store
+from .textio import text_hash
+
+Progress = Callable[[Iterable["SourceDoc"], int, str], Iterable["SourceDoc"]]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One annotator's version of one document that differs between the two files."""
+
+    source: str
+    document_id: int  # id in the target
+    title: str | None
+    annotator: str
+    kept: str  # "target" or "source"
+    target_updated_at: str
+    source_updated_at: str
+
+    def describe(self) -> str:
+        kept = ("kept the target's; the other stays in the source file" if self.kept == "target"
+                else "kept the source's, the newer")
+        return (f"document {self.document_id} ({self.title or 'untitled'}), annotator "
+                f"{self.annotator!r}: versions differ (target updated {self.target_updated_at}, "
+                f"source {self.source_updated_at}); {kept}")
+
+
+@dataclass
+class MergeReport:
+    source: str
+    documents_added: int = 0
+    documents_matched: int = 0
+    versions_added: int = 0
+    versions_identical: int = 0
+    versions_replaced: int = 0
+    suggestion_runs_added: int = 0
+    labels_added: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.source}: {self.documents_added} new documents, "
+                f"{self.documents_matched} already there; {self.versions_added} versions added, "
+                f"{self.versions_identical} identical, {self.versions_replaced} replaced by newer; "
+                f"{self.suggestion_runs_added} suggestion runs, {self.labels_added} labels added; "
+                f"{len(self.conflicts)} conflicts")
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    id: int
+    text: str
+    text_hash: str | None
+    title: str | None
+    source: str | None
+    meta: str | None
+    created_at: str
+
+
+def open_sources(paths: Sequence[str | Path], target: str | Path) -> list[Store]:
+    """Open every source read-only in spirit (no creation, no migration), refusing the
+    target itself; all are checked before anything is written."""
+    stores: list[Store] = []
+    seen: set[str] = set()
+    try:
+        for p in paths:
+            path = Path(p)
+            if Path(target).exists() and path.exists() and os.path.samefile(path, target):
+                raise StoreError("is the target database itself; pass the analysts' files",
+                                 path=path)
+            key = str(path.resolve())
+            if key in seen:
+                continue
+            seen.add(key)
+            stores.append(Store.open(path, create=False, migrate=False))
+    except BaseException:
+        for s in stores:
+            s.close()
+        raise
+    return stores
+
+
+def _source_docs(source: Store) -> Iterator[SourceDoc]:
+    rows = source.conn.execute(
+        "SELECT id, text, text_hash, title, source, meta, created_at FROM documents ORDER BY id")
+    for r in rows:
+        yield SourceDoc(*r)
+
+
+def _merge_labels(target: Store, labels: Sequence[Label]) -> int:
+    out = target.labels()
+    have = {lab.name for lab in out}
+    added = 0
+    for lab in labels:
+        if lab.name in have:
+            continue
+        used_colors = {x.color.lower() for x in out}
+        used_keys = {x.hotkey for x in out if x.hotkey}
+        auto = extend_labels(out, [lab.name])[-1]
+        color = lab.color if lab.color.lower() not in used_colors else auto.color
+        hotkey = lab.hotkey if lab.hotkey and lab.hotkey not in used_keys else auto.hotkey
+        out.append(Label(lab.name, color, hotkey, lab.description))
+        have.add(lab.name)
+        added += 1
+    if added:
+        target.set_labels(out)
+    return added
+
+
+def _target_doc(target: Store, doc: SourceDoc, report: MergeReport) -> int:
+    h = doc.text_hash or text_hash(doc.text)
+    row = target.conn.execute("SELECT id FROM documents WHERE text_hash = ?", (h,)).fetchone()
+    if row:
+        report.documents_matched += 1
+        return int(row[0])
+    cur = target.conn.execute(
+        "INSERT INTO documents (text, text_hash, title, source, meta, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (doc.text, h, doc.title, doc.source, doc.meta, doc.created_at))
+    report.documents_added += 1
+    return int(cur.lastrowid)  # type: ignore[arg-type]
+
+
+_VERSION_COLS = "status, edited, seeded_from, created_at, updated_at"
+
+
+def _copy_spans(target: Store, ann_id: int, spans: list[tuple]) -> None:  # type: ignore[type-arg]
+    target.conn.executemany(
+        'INSERT INTO spans (annotation_id, start, "end", label, origin) VALUES (?, ?, ?, ?, ?)',
+        [(ann_id, *s) for s in spans])
+
+
+def _spans(store: Store, ann_id: int) -> list[tuple]:  # type: ignore[type-arg]
+    return store.conn.execute(
+        'SELECT start, "end", label, origin FROM spans WHERE annotation_id = ? '
+        'ORDER BY start, "end", label', (ann_id,)).fetchall()
+
+
+def _merge_versions(target: Store, source: Store, src_doc: SourceDoc, doc_id: int,
+                    report: MergeReport, prefer_newer: bool) -> None:
+    rows = source.conn.execute(
+        f"SELECT id, annotator, {_VERSION_COLS} FROM annotations WHERE document_id = ? "
+        "ORDER BY annotator", (src_doc.id,)).fetchall()
+    for src_id, annotator, status, edited, seeded, created, updated in rows:
+        spans = _spans(source, src_id)
+        mine = target.conn.execute(
+            "SELECT id, status, updated_at FROM annotations WHERE document_id = ? "
+            "AND annotator = ?", (doc_id, annotator)).fetchone()
+        if mine is None:
+            cur = target.conn.execute(
+                f"INSERT INTO annotations (document_id, annotator, {_VERSION_COLS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, annotator, status, edited, seeded, created, updated))
+            _copy_spans(target, int(cur.lastrowid), spans)  # type: ignore[arg-type]
+            report.versions_added += 1
+            continue
+        t_id, t_status, t_updated = mine
+        if t_status == status and [s[:3] for s in _spans(target, t_id)] == [s[:3] for s in spans]:
+            report.versions_identical += 1
+            continue
+        take_source = prefer_newer and updated > t_updated
+        if take_source:
+            target.conn.execute("DELETE FROM spans WHERE annotation_id = ?", (t_id,))
+            target.conn.execute(
+                "UPDATE annotations SET status = ?, edited = ?, seeded_from = ?, "
+                "updated_at = ? WHERE id = ?", (status, edited, seeded, updated, t_id))
+            _copy_spans(target, t_id, spans)
+            report.versions_replaced += 1
+        report.conflicts.append(Conflict(
+            report.source, doc_id, src_doc.title, annotator,
+            "source" if take_source else "target", t_updated, updated))
+
+
+def _merge_suggestions(target: Store, source: Store, src_id: int, doc_id: int,
+                       report: MergeReport) -> None:
+    runs = dict(source.conn.execute(
+        "SELECT model, created_at FROM suggestion_runs WHERE document_id = ?", (src_id,)))
+    for (model,) in source.conn.execute(
+            "SELECT DISTINCT model FROM suggestions WHERE document_id = ?", (src_id,)):
+        runs.setdefault(model, None)
+    for model, created in sorted(runs.items()):
+        if target.conn.execute(
+                "SELECT 1 FROM suggestion_runs WHERE document_id = ? AND model = ? UNION ALL "
+                "SELECT 1 FROM suggestions WHERE document_id = ? AND model = ? LIMIT 1",
+                (doc_id, model, doc_id, model)).fetchone():
+            continue
+        target.conn.executemany(
+            'INSERT INTO suggestions (document_id, model, start, "end", label, score) '
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(doc_id, model, *r) for r in source.conn.execute(
+                'SELECT start, "end", label, score FROM suggestions '
+                "WHERE document_id = ? AND model = ?", (src_id, model))])
+        target.conn.execute(
+            "INSERT INTO suggestion_runs (document_id, model, created_at) VALUES "
+            "(?, ?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
+            (doc_id, model, created))
+        report.suggestion_runs_added += 1
+
+
+def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
+                progress: Progress | None = None) -> MergeReport:
+    """Merge one source into the target in one transaction (all or nothing)."""
+    name = str(source.path) if source.path is not None else ":memory:"
+    report = MergeReport(name)
+    total = source.document_count()
+    try:
+        with target.transaction():
+            report.labels_added = _merge_labels(target, source.labels())
+            docs: Iterable[SourceDoc] = _source_docs(source)
+            if progress is not None:
+                docs = progress(docs, total, Path(name).name)
+            for doc in docs:
+                doc_id = _target_doc(target, doc, report)
+                _merge_versions(target, source, doc, doc_id, report, prefer_newer)
+                _merge_suggestions(target, source, doc.id, doc_id, report)
+    except sqlite3.Error as err:
+        raise StoreError(f"cannot merge ({err}); nothing of this file was merged, "
+                         "check it with `goldspan check`", path=name) from None
+    return report
+
+
+def merge_files(target: str | Path, sources: Sequence[str | Path], *,
+                prefer_newer: bool = False, progress: Progress | None = None,
+                on_merged: Callable[[MergeReport], None] | None = None) -> list[MergeReport]:
+    """Check every source, then merge them one by one (one transaction each) into
+    ``target``, created if missing. A failure leaves the failing source's part out
+    entirely; sources merged before it stay merged (``on_merged`` hears of each)."""
+    stores = open_sources(sources, target)
+    reports: list[MergeReport] = []
+    try:
+        with Store.open(target, create=True) as team:
+            for source in stores:
+                reports.append(merge_store(team, source, prefer_newer=prefer_newer,
+                                           progress=progress))
+                if on_merged is not None:
+                    on_merged(reports[-1])
+    finally:
+        for s in stores:
+            s.close()
+    return reports
