@@ -22,6 +22,8 @@ COMMAND_MODULES = [
     "import_cmd",
     "suggest",
     "export_cmd",
+    "agreement",
+    "merge",
     "stats",
     "check",
     "backup",
