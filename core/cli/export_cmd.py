@@ -1,0 +1,68 @@
+"""``goldspan export``: the gold (or chosen versions) to a dataset file (thin wrapper
+over :func:`goldspan.core.exporter.export`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import DbOption, clean_errors, open_store, progress_enabled
+
+MAX_PROBLEM_LINES = 20
+
+
+@clean_errors
+def export_command(
+    format: str = typer.Option(..., "--format", "-f",
+                               help="prodigy, doccano, conll, spacy, brat, labelstudio or txt."),
+    out: Path = typer.Option(..., "--out", "-o",
+                             help="Output file (a folder for brat, txt, or with --split)."),
+    db: Optional[Path] = DbOption,
+    annotator: Optional[str] = typer.Option(None, "--annotator", "-a",
+                                            help="That annotator's done versions."),
+    gold: bool = typer.Option(False, "--gold", help="Only adjudicated versions (annotator gold)."),
+    all_versions: bool = typer.Option(False, "--all-versions",
+                                      help="One record per annotator version."),
+    all_statuses: bool = typer.Option(False, "--all-statuses",
+                                      help="Also skipped and rejected versions (ignore/reject)."),
+    split: Optional[float] = typer.Option(None, "--split",
+                                          help="Train fraction, e.g. 0.8: writes train and dev."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the train/dev split."),
+    config: Optional[Path] = typer.Option(None, "--config",
+                                          help="Also write a spaCy training config here."),
+    scheme: str = typer.Option("iob2", "--scheme",
+                               help="CoNLL tags: iob2, iob1, biluo, io, or source."),
+) -> None:
+    """Export annotations. Default: per document its gold version, else its only done
+    version; documents whose annotators disagree are left out and counted."""
+    from tqdm import tqdm
+
+    from ..exporter import export
+
+    store = open_store(db, create=False)
+    bar = tqdm(unit=" docs", disable=not progress_enabled(), leave=False)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        summary = export(store, out, format=format, annotator=annotator, gold_only=gold,
+                         all_versions=all_versions, all_statuses=all_statuses, split=split,
+                         seed=seed, config=config, scheme=scheme, progress=progress)
+    finally:
+        bar.close()
+        store.close()
+    for problem in summary.problems[:MAX_PROBLEM_LINES]:
+        typer.echo(f"warning: {problem}", err=True)
+    if summary.misaligned > MAX_PROBLEM_LINES:
+        typer.echo(f"warning: ... and {summary.misaligned - MAX_PROBLEM_LINES} more spans off "
+                   "token boundaries", err=True)
+    typer.echo(summary.line())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export_command)

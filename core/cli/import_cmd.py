@@ -1,0 +1,57 @@
+"""``goldspan import``: files and folders into the database (thin wrapper over
+:func:`goldspan.core.importer.import_paths`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .common import DbOption, clean_errors, open_store, progress_enabled
+
+FORMAT_HELP = "auto (by extension and content), txt, prodigy, doccano, conll, spacy, brat, labelstudio."
+
+
+@clean_errors
+def import_command(
+    paths: List[Path] = typer.Argument(..., help="Files or folders (a folder's files in name order)."),
+    db: Optional[Path] = DbOption,
+    format: str = typer.Option("auto", "--format", "-f", help=FORMAT_HELP),
+    annotator: Optional[str] = typer.Option(
+        None, "--annotator", "-a",
+        help="Annotator for records whose file names none (default: 'import')."),
+    lock_labels: bool = typer.Option(
+        False, "--lock-labels", help="Refuse labels not already in the project's label set."),
+) -> None:
+    """Import documents and annotations. Each file is all-or-nothing; bad input is refused
+    with its file, line and reason."""
+    from tqdm import tqdm
+
+    from ..importer import import_paths
+
+    store = open_store(db)
+    bar = tqdm(unit=" records", disable=not progress_enabled(), leave=False)
+    last = {"n": 0}
+
+    def progress(path: Path, n: int) -> None:
+        if n < last["n"]:
+            last["n"] = 0
+        bar.set_description(path.name[:30], refresh=False)
+        bar.update(n - last["n"])
+        last["n"] = n
+
+    try:
+        summary = import_paths(store, paths, format=format, annotator=annotator,
+                               locked_labels=lock_labels, progress=progress)
+    finally:
+        bar.close()
+        store.close()
+    typer.echo(summary.line())
+    for f in summary.files:
+        for note in f.notes:
+            typer.echo(f"note: {f.path}: {note}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)

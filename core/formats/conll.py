@@ -1,0 +1,272 @@
+"""CoNLL-2003 style column files: one token per line, its tag in the last column (any
+columns between are ignored), a blank line between sentences, ``-DOCSTART-`` between
+documents (a file without one is one document).
+
+Reading decodes IOB1 (wikigold, the original CoNLL-2003), IOB2 (re3d), BILUO/IOBES and
+bare IO tags (GUM) with one lenient decoder, and records which scheme each document
+used in ``meta["conll_scheme"]``. The text is the tokens joined by single spaces,
+sentences by newlines; the original tokens and sentences are kept as offset pairs
+(``Record.tokens`` / ``Record.sentences``, stored in ``documents.meta``), so writing
+the document again gives the same tokens and tags.
+
+Writing is IOB2 unless another scheme is asked for (``scheme="source"`` writes each
+document in the scheme it was read in). Documents that did not come from CoNLL are
+tokenised with spaCy's blank English tokenizer, sentences broken at newlines a span
+does not cross. A span that does not start and end on token boundaries, or that
+crosses a sentence boundary, cannot be written: it is left out and reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Iterator, Sequence
+
+from ..errors import InputError
+from ..model import Record, Span
+from .base import Problem, iter_lines
+from .tokens import make_doc
+
+DOCSTART = "-DOCSTART-"
+SCHEMES = ("iob2", "iob1", "biluo", "io")
+
+
+def _split_tag(tag: str, path: Path, line: int) -> tuple[str, str | None]:
+    """``"B-PER"`` -> ``("B", "PER")``; ``"O"`` -> ``("O", None)``; bare ``"person"`` ->
+    ``("", "person")`` (IO)."""
+    if tag == "O":
+        return "O", None
+    if len(tag) > 2 and tag[1] == "-" and tag[0] in "BIELSU":
+        prefix = {"E": "L", "S": "U"}.get(tag[0], tag[0])
+        return prefix, tag[2:]
+    if len(tag) >= 2 and tag[1] == "-":
+        raise InputError(f"unreadable tag {tag!r}: expected O, B-, I-, L-, U-, E- or S- "
+                         "followed by a type", path=path, line=line)
+    return "", tag
+
+
+def read(path: Path) -> Iterator[Record]:
+    words: list[tuple[str, str, str | None, int]] = []  # token, prefix, type, line
+    sent_breaks: list[int] = []  # token indices where a sentence starts
+    first_line: int | None = None
+    for number, line in iter_lines(path):
+        stripped = line.strip()
+        if not stripped:
+            if words and (not sent_breaks or sent_breaks[-1] != len(words)):
+                sent_breaks.append(len(words))
+            continue
+        cols = line.split("\t") if "\t" in line else line.split()
+        cols = [c.strip() for c in cols]
+        if cols[0] == DOCSTART:
+            if words:
+                yield _document(words, sent_breaks, path, first_line or number)
+            words, sent_breaks, first_line = [], [], number
+            continue
+        if len(cols) < 2 or not cols[0] or not cols[-1]:
+            raise InputError("expected a token and a tag separated by a tab or spaces",
+                             path=path, line=number)
+        prefix, typ = _split_tag(cols[-1], path, number)
+        if first_line is None:
+            first_line = number
+        words.append((cols[0], prefix, typ, number))
+    if words:
+        yield _document(words, sent_breaks, path, first_line or 1)
+
+
+def _document(words: list[tuple[str, str, str | None, int]], breaks: list[int], path: Path,
+              line: int) -> Record:
+    starts = {0, *breaks}
+    parts: list[str] = []
+    tokens: list[tuple[int, int]] = []
+    sentences: list[tuple[int, int]] = []
+    pos = 0
+    sent_start = 0
+    for i, (tok, _, _, _) in enumerate(words):
+        if i in starts and i:
+            sentences.append((sent_start, pos))
+            parts.append("\n")
+            pos += 1
+            sent_start = pos
+        elif i:
+            parts.append(" ")
+            pos += 1
+        parts.append(tok)
+        tokens.append((pos, pos + len(tok)))
+        pos += len(tok)
+    sentences.append((sent_start, pos))
+    spans, scheme = _decode([(p, t) for _, p, t, _ in words], tokens, starts)
+    return Record(text="".join(parts), spans=spans, status="done", tokens=tokens,
+                  sentences=sentences, meta={"conll_scheme": scheme}, line=line,
+                  source=str(path))
+
+
+def _decode(tags: Sequence[tuple[str, str | None]], tokens: Sequence[tuple[int, int]],
+            sent_starts: set[int]) -> tuple[list[Span], str]:
+    """Tags to spans, leniently (an I- after O starts an entity, as in IOB1), and the
+    scheme the tags were written in."""
+    spans: list[Span] = []
+    evidence: set[str] = set()
+    cur: tuple[int, str] | None = None  # (first token, type)
+    closed = True
+
+    def close(i: int) -> None:
+        nonlocal cur
+        if cur is not None:
+            spans.append(Span(tokens[cur[0]][0], tokens[i - 1][1], cur[1], "import"))
+        cur = None
+
+    for i, (prefix, typ) in enumerate(tags):
+        if i in sent_starts:
+            close(i)
+            closed = True
+        continues = cur is not None and cur[1] == typ and not closed
+        if prefix == "O":
+            close(i)
+            closed = True
+            continue
+        if prefix == "":
+            evidence.add("io")
+            if not continues:
+                close(i)
+                cur = (i, typ)  # type: ignore[assignment]
+            closed = False
+            continue
+        if prefix in "LU":
+            evidence.add("biluo")
+        if prefix in "BU" or not continues:
+            if prefix == "I" and not continues:
+                evidence.add("iob1")
+            close(i)
+            cur = (i, typ)  # type: ignore[assignment]
+        closed = prefix in "LU"
+        if closed:
+            close(i + 1)
+    close(len(tags))
+    if "biluo" in evidence:
+        scheme = "biluo"
+    elif "io" in evidence:
+        scheme = "io"
+    elif "iob1" in evidence:
+        scheme = "iob1"
+    else:
+        scheme = "iob2"
+    return spans, scheme
+
+
+def encode(spans_tokens: Sequence[tuple[int, int, str]], n: int, scheme: str) -> list[str]:
+    """Token-index spans ``(first, last_exclusive, label)`` to ``n`` tags."""
+    tags = ["O"] * n
+    prev_end, prev_label = -1, None
+    for first, last, label in sorted(spans_tokens):
+        length = last - first
+        for k in range(first, last):
+            if scheme == "io":
+                tags[k] = label
+            elif scheme == "iob1":
+                touching = first == prev_end and label == prev_label
+                tags[k] = f"B-{label}" if k == first and touching else f"I-{label}"
+            elif scheme == "biluo":
+                if length == 1:
+                    tags[k] = f"U-{label}"
+                else:
+                    tags[k] = (f"B-{label}" if k == first else
+                               f"L-{label}" if k == last - 1 else f"I-{label}")
+            else:
+                tags[k] = f"B-{label}" if k == first else f"I-{label}"
+        prev_end, prev_label = last, label
+    return tags
+
+
+def _spacy_tokens(record: Record) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Non-space spaCy tokens, and sentences broken where a newline lies between two
+    tokens and no span crosses it."""
+    tokens: list[tuple[int, int]] = []
+    sentences: list[tuple[int, int]] = []
+    spans = [(s.start, s.end) for s in record.spans]
+    sent_start = 0
+    for t in make_doc(record.text):
+        if not t.text.strip():
+            continue
+        a, b = t.idx, t.idx + len(t.text)
+        if tokens:
+            prev_end = tokens[-1][1]
+            gap_has_newline = "\n" in record.text[prev_end:a]
+            crossed = any(s < a and e > prev_end for s, e in spans)
+            if gap_has_newline and not crossed:
+                sentences.append((sent_start, prev_end))
+                sent_start = a
+        else:
+            sent_start = a
+        tokens.append((a, b))
+    if tokens:
+        sentences.append((sent_start, tokens[-1][1]))
+    return tokens, sentences
+
+
+def source_tokens(record: Record) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
+    """The CoNLL tokens and sentences a document was read with, if it has them and they
+    still fit its text."""
+    meta = record.meta if isinstance(record.meta, dict) else {}
+    toks = record.tokens or meta.get("tokens")
+    sents = record.sentences or meta.get("sentences")
+    if not toks or not sents:
+        return None
+    n = len(record.text)
+    tokens = [(int(a), int(b)) for a, b in toks]
+    sentences = [(int(a), int(b)) for a, b in sents]
+    if any(not (0 <= a < b <= n) or not record.text[a:b].strip() for a, b in tokens):
+        return None
+    return tokens, sentences
+
+
+class ConllWriter:
+    """CoNLL-2003 style ``token tag`` lines, ``-DOCSTART- -X- O O`` before each document
+    (the delimiter ``spacy convert --converter ner`` expects)."""
+
+    def __init__(self, fh: IO[str], scheme: str = "iob2") -> None:
+        if scheme not in SCHEMES + ("source",):
+            raise InputError(f"unknown tag scheme {scheme!r}: use one of "
+                             f"{', '.join(SCHEMES)} or source")
+        self.fh = fh
+        self.scheme = scheme
+
+    def write(self, record: Record, doc_id: int) -> list[Problem]:
+        src = source_tokens(record)
+        tokens, sentences = src if src is not None else _spacy_tokens(record)
+        scheme = self.scheme
+        if scheme == "source":
+            scheme = record.meta.get("conll_scheme", "iob2") if isinstance(record.meta, dict) \
+                else "iob2"
+            scheme = scheme if scheme in SCHEMES else "iob2"
+        by_start = {a: i for i, (a, _) in enumerate(tokens)}
+        by_end = {b: i for i, (_, b) in enumerate(tokens)}
+        sent_of: list[int] = []
+        si = 0
+        for a, _ in tokens:
+            while si + 1 < len(sentences) and a >= sentences[si + 1][0]:
+                si += 1
+            sent_of.append(si)
+        problems: list[Problem] = []
+        placed: list[tuple[int, int, str]] = []
+        for s in record.spans:
+            first, last = by_start.get(s.start), by_end.get(s.end)
+            if first is None or last is None:
+                problems.append(Problem(doc_id, s.start, s.end, s.label,
+                                        "not on token boundaries", True))
+            elif sent_of[first] != sent_of[last]:
+                problems.append(Problem(doc_id, s.start, s.end, s.label,
+                                        "crosses a sentence boundary", True))
+            else:
+                placed.append((first, last + 1, s.label))
+        tags = encode(placed, len(tokens), scheme)
+        sep = "\t" if any(" " in record.text[a:b] for a, b in tokens) else " "
+        out = [f"{DOCSTART} -X- O O", ""]
+        for i, (a, b) in enumerate(tokens):
+            if i and sent_of[i] != sent_of[i - 1]:
+                out.append("")
+            out.append(f"{record.text[a:b]}{sep}{tags[i]}")
+        out.append("")
+        self.fh.write("\n".join(out) + "\n")
+        return problems
+
+    def close(self) -> None:
+        pass

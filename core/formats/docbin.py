@@ -1,0 +1,102 @@
+"""spaCy's binary corpus format (``.spacy``, :class:`spacy.tokens.DocBin`).
+
+Writing tokenises each text with spaCy's blank English tokenizer (what ``spacy train``
+does with a blank ``en`` pipeline) and sets ``Doc.ents`` to the gold spans. A span not
+on token boundaries cannot be an entity: it is left out and reported.
+
+A ``.spacy`` file is one compressed blob by spaCy's design, so a single-file export
+holds the corpus's token arrays until the end (only the attributes NER needs, about 40
+bytes a token). Give a folder instead (no ``.spacy`` suffix) and the writer flushes a
+shard of ``SHARD_SIZE`` documents at a time, in constant memory; ``spacy train``
+reads a folder of ``.spacy`` files as one corpus.
+
+Reading loads the file (the format cannot be streamed) and yields one ``done`` record
+per ``Doc`` with its entities as spans; ``\\r\\n`` in a text becomes ``\\n`` with offsets
+moved accordingly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import InputError
+from ..model import Record, Span
+from .base import Problem, check_spans, crlf_mapper
+from .tokens import align, blank_nlp, make_doc
+
+ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "SENT_START"]
+SHARD_SIZE = 1000
+
+
+def read(path: Path) -> Iterator[Record]:
+    from spacy.tokens import DocBin
+
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read file: {err.strerror}", path=path) from None
+    if not data:
+        raise InputError("empty file: nothing to import", path=path, line=1)
+    try:
+        docs = list(DocBin().from_bytes(data).get_docs(blank_nlp().vocab))
+    except Exception as err:  # spaCy raises ValueError/zlib.error/msgpack errors
+        raise InputError(f"not a spaCy DocBin (.spacy) file ({type(err).__name__})",
+                         path=path) from None
+    for number, doc in enumerate(docs, 1):
+        text, fix = crlf_mapper(doc.text)
+        spans = [Span(fix(e.start_char), fix(e.end_char), e.label_, "import") for e in doc.ents]
+        yield Record(text=text, spans=check_spans(text, spans, path, number), status="done",
+                     line=number)
+
+
+class DocBinWriter:
+    """Collects ``Doc`` objects and writes them on ``close`` (one file), or every
+    ``SHARD_SIZE`` documents (a folder of shards)."""
+
+    def __init__(self, out: Path, sharded: bool = False) -> None:
+        from spacy.tokens import DocBin
+
+        self._DocBin = DocBin
+        self.out = out
+        self.sharded = sharded
+        self.shard = 0
+        self.docbin = DocBin(attrs=ATTRS)
+        if sharded:
+            out.mkdir(parents=True, exist_ok=True)
+
+    def write(self, record: Record, doc_id: int) -> list[Problem]:
+        doc = make_doc(record.text)
+        aligned, misaligned = align(doc, record.spans)
+        doc.ents = [sp for _, sp in aligned]  # type: ignore[misc]
+        self.docbin.add(doc)
+        if self.sharded and len(self.docbin) >= SHARD_SIZE:
+            self._flush()
+        return [Problem(doc_id, s.start, s.end, s.label, "not on spaCy token boundaries", True)
+                for s in misaligned]
+
+    def _flush(self) -> None:
+        if self.sharded:
+            if len(self.docbin):
+                self.docbin.to_disk(self.out / f"{self.shard:05d}.spacy")
+                self.shard += 1
+            self.docbin = self._DocBin(attrs=ATTRS)
+        else:
+            self.docbin.to_disk(self.out)
+
+    def close(self) -> None:
+        self._flush()
+
+
+def write_config(path: Path, train: Path, dev: Path) -> None:
+    """A training config for a blank English NER pipeline (spaCy's own
+    ``init config --pipeline ner``, efficiency preset), its corpus paths set to the
+    exported files, so ``python -m spacy train CONFIG`` runs as it is."""
+    from spacy.cli.init_config import init_config
+
+    config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False)
+    config["paths"]["train"] = str(train)
+    config["paths"]["dev"] = str(dev)
+    tmp = path.with_name(path.name + ".partial")
+    config.to_disk(tmp)
+    tmp.replace(path)

@@ -1,0 +1,120 @@
+"""Prodigy NER JSONL (``ner_manual`` / ``ner.correct`` output, and task streams).
+
+Reading: ``answer`` accept/reject/ignore becomes status done/rejected/skipped under the
+annotator named by ``_annotator_id``, else ``_session_id`` (else the import's default).
+A record with no ``answer`` is a task: it creates the document, and its ``spans`` become
+suggestions under the model named by ``meta["model"]`` (else ``"import"``). The record's
+``meta``, ``_input_hash``, ``_task_hash`` and ``_view_id`` are kept in the document's
+``meta["prodigy"]`` so an export writes them back. Tokens in the file are not kept:
+offsets are characters, and the writer re-tokenises.
+
+Newlines: a ``\\r\\n`` inside a text becomes ``\\n`` and span offsets after it move back
+by one (see :func:`base.crlf_mapper`); every other character is kept as given.
+
+Writing: ``tokens`` (with ``ws``) and each span's ``token_start``/``token_end``
+(inclusive, Prodigy's convention) come from spaCy's blank English tokenizer. A span off
+token boundaries is written with its character offsets only and reported.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from ..errors import InputError
+from ..model import Record, Span, Suggestion
+from .base import Problem, check_spans, crlf_mapper, iter_json_lines, offset_int, require
+from .tokens import align, make_doc
+
+ANSWER_TO_STATUS = {"accept": "done", "reject": "rejected", "ignore": "skipped"}
+STATUS_TO_ANSWER = {v: k for k, v in ANSWER_TO_STATUS.items()}
+KEPT_KEYS = ("meta", "_input_hash", "_task_hash", "_view_id")
+
+
+def read(path: Path) -> Iterator[Record]:
+    for line, obj in iter_json_lines(path):
+        yield parse(obj, path, line)
+
+
+def parse(obj: Any, path: Path, line: int) -> Record:
+    raw = require(obj, "text", str, path, line)
+    text, fix = crlf_mapper(raw)
+    spans_raw = obj.get("spans") or []
+    if not isinstance(spans_raw, list):
+        raise InputError("'spans' should be a list", path=path, line=line)
+    spans: list[Span] = []
+    scores: list[float | None] = []
+    for sp in spans_raw:
+        label = require(sp, "label", str, path, line, what="span")
+        start = offset_int(require(sp, "start", int, path, line, what="span"), "start", path, line)
+        end = offset_int(require(sp, "end", int, path, line, what="span"), "end", path, line)
+        check_spans(raw, [Span(start, end, label)], path, line)
+        spans.append(Span(fix(start), fix(end), label, "import"))
+        score = sp.get("score")
+        scores.append(float(score) if isinstance(score, (int, float)) else None)
+    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    kept = {k: obj[k] for k in KEPT_KEYS if k in obj}
+    rec = Record(text=text, meta={"prodigy": kept} if kept else {}, line=line,
+                 source=meta.get("source") if isinstance(meta.get("source"), str) else None)
+    answer = obj.get("answer")
+    if answer is None:
+        rec.suggestions = [Suggestion(s.start, s.end, s.label, sc) for s, sc in zip(spans, scores)]
+        model = meta.get("model")
+        rec.model = model if isinstance(model, str) and model else "import"
+        return rec
+    if answer not in ANSWER_TO_STATUS:
+        raise InputError(f"unknown answer {answer!r}: expected accept, reject or ignore",
+                         path=path, line=line)
+    rec.status = ANSWER_TO_STATUS[answer]
+    rec.spans = check_spans(text, spans, path, line)
+    for key in ("_annotator_id", "_session_id"):
+        value = obj.get(key)
+        if isinstance(value, str) and value:
+            rec.annotator = value
+            break
+    return rec
+
+
+class ProdigyWriter:
+    """One JSON object per line, in Prodigy's ``ner_manual`` shape."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
+
+    def write(self, record: Record, doc_id: int) -> list[Problem]:
+        doc = make_doc(record.text)
+        aligned, misaligned = align(doc, record.spans)
+        by_key = {s.key(): sp for s, sp in aligned}
+        spans_out = []
+        for s in record.spans:
+            out: dict[str, Any] = {"start": s.start, "end": s.end}
+            sp = by_key.get(s.key())
+            if sp is not None:
+                out["token_start"] = sp.start  # type: ignore[attr-defined]
+                out["token_end"] = sp.end - 1  # type: ignore[attr-defined]
+            out["label"] = s.label
+            spans_out.append(out)
+        kept = record.meta.get("prodigy", {}) if isinstance(record.meta, dict) else {}
+        obj: dict[str, Any] = {"text": record.text, "meta": kept.get("meta", {})}
+        for key in ("_input_hash", "_task_hash"):
+            if key in kept:
+                obj[key] = kept[key]
+        obj["tokens"] = [
+            {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
+             "ws": bool(t.whitespace_)}
+            for t in doc
+        ]
+        obj["spans"] = spans_out
+        obj["_view_id"] = kept.get("_view_id", "ner_manual")
+        if record.annotator:
+            obj["_annotator_id"] = record.annotator
+            obj["_session_id"] = record.annotator
+        if record.status is not None:
+            obj["answer"] = STATUS_TO_ANSWER.get(record.status, "accept")
+        self.fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        return [Problem(doc_id, s.start, s.end, s.label, "not on spaCy token boundaries", False)
+                for s in misaligned]
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,214 @@
+"""Importing dataset files into a goldspan database.
+
+Conventions (DESIGN.md): documents dedupe by text (``text_hash``); ids follow import
+order, a folder's files in sorted name order, a file's records in file order. A record
+with a status becomes that annotator's version of the document, replacing the
+annotator's earlier version rather than duplicating it. A record without one is a task:
+it creates the document, and its pre-annotations become suggestions under their model.
+
+Annotators: the name the file gives (Prodigy ``_annotator_id``/``_session_id``, Label
+Studio ``completed_by``) wins; records without one take ``annotator`` (``--annotator``),
+else :data:`DEFAULT_ANNOTATOR` — ``"import"``, so imported work is never mistaken for
+the work of whoever ran the import. ``gold`` is refused: only adjudication writes it.
+
+Atomicity: each file is read and written inside one transaction, so a bad record
+anywhere in it leaves the database as it was before that file (earlier files of the
+same call stay imported; the error says how many). Readers stream, so a large file is
+never held in memory; only the open transaction grows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .errors import GoldspanError, InputError
+from .formats import reader
+from .formats.base import Cancelled
+from .formats.detect import detect, expand, normalise_format
+from .model import Record
+from .store import Store, check_annotator
+
+DEFAULT_ANNOTATOR = "import"
+
+Progress = Callable[[Path, int], None]
+
+
+@dataclass
+class FileSummary:
+    path: Path
+    format: str
+    records: int = 0
+    documents_created: int = 0
+    documents_existing: int = 0
+    versions_written: int = 0
+    versions_replaced: int = 0
+    suggestions: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    conll_schemes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportSummary:
+    files: list[FileSummary] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files)
+
+    @property
+    def labels_added(self) -> list[str]:
+        return [lab for f in self.files for lab in f.labels_added]
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints."""
+        parts = [
+            f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}",
+            f"{self.total('documents_created')} new documents",
+            f"{self.total('documents_existing')} already there",
+            f"{self.total('versions_written')} versions "
+            f"({self.total('versions_replaced')} replaced)",
+            f"{self.total('suggestions')} suggestions",
+            f"{len(self.labels_added)} new labels",
+        ]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} files of unknown type left out")
+        notes = sum(len(f.notes) for f in self.files)
+        if notes:
+            parts.append(f"{notes} notes")
+        return "imported " + ", ".join(parts)
+
+
+class ImportFailed(InputError):
+    """An import refused part-way: carries what earlier files did import."""
+
+    def __init__(self, err: GoldspanError, done: ImportSummary) -> None:
+        message = err.message
+        if done.files:
+            n = len(done.files)
+            message += f" (nothing of this file was imported; {n} earlier file" \
+                       f"{'s were' if n != 1 else ' was'} imported)"
+        super().__init__(message, path=err.path, line=err.line, offset=err.offset)
+        self.code = err.code
+        self.summary = done
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    format: str = "auto",
+    annotator: str | None = None,
+    locked_labels: bool = False,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportSummary:
+    """Import files and folders; returns what was created, per file."""
+    fmt = normalise_format(format)
+    if annotator is not None:
+        check_annotator(annotator)
+    files, skipped = expand([Path(p) for p in paths])
+    summary = ImportSummary(skipped=skipped)
+    locked = locked_labels or bool(store.setting("labels_locked", False))
+    for path in files:
+        try:
+            file_fmt = detect(path) if fmt == "auto" else fmt
+            fs = FileSummary(path, file_fmt)
+            with store.transaction():
+                _import_file(store, path, fs, annotator or DEFAULT_ANNOTATOR, locked,
+                             progress, cancelled)
+        except Cancelled:
+            raise
+        except GoldspanError as err:
+            raise ImportFailed(err, summary) from None
+        summary.files.append(fs)
+    return summary
+
+
+def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: str,
+                 locked: bool, progress: Progress | None,
+                 cancelled: Callable[[], bool] | None) -> None:
+    known = {lab.name for lab in store.labels()}
+    new_labels: dict[str, None] = {}
+    schemes: dict[str, None] = {}
+    other_lines = 0
+    for rec in reader(fs.format)(path):
+        if cancelled is not None and cancelled():
+            raise Cancelled("import cancelled; nothing of this file was kept", path=path)
+        fs.records += 1
+        _check_labels(rec, known, new_labels, locked, path)
+        doc_id = _document(store, rec, fs)
+        if rec.status is not None:
+            name = rec.annotator or default_annotator
+            try:
+                check_annotator(name)
+            except InputError as err:
+                raise InputError(err.message, path=path, line=rec.line) from None
+            if store.annotation(doc_id, name) is not None:
+                fs.versions_replaced += 1
+            store.put_version(doc_id, name, rec.status, rec.spans)
+            fs.versions_written += 1
+        elif rec.suggestions:
+            store.put_suggestions(doc_id, rec.model or "import", rec.suggestions)
+            fs.suggestions += len(rec.suggestions)
+        if isinstance(rec.meta, dict):
+            if "conll_scheme" in rec.meta:
+                schemes[rec.meta["conll_scheme"]] = None
+            other_lines += len(rec.meta.get("brat", {}).get("other", []))
+        if progress is not None:
+            progress(path, fs.records)
+    if new_labels:
+        store.add_labels(new_labels)
+        fs.labels_added = list(new_labels)
+    fs.conll_schemes = list(schemes)
+    if other_lines:
+        fs.notes.append(f"{other_lines} brat lines other than text-bound entities kept in "
+                        "documents.meta, not imported as spans")
+
+
+def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bool,
+                  path: Path) -> None:
+    names: Iterable[str] = [s.label for s in rec.spans] + [s.label for s in rec.suggestions]
+    for name in names:
+        if name in known or name in new:
+            continue
+        if locked:
+            raise InputError(f"unknown label {name!r}: the label set is locked; add the label "
+                             "first or import without locking", path=path, line=rec.line)
+        if not name or len(name) > 100 or any(ord(ch) < 32 for ch in name):
+            raise InputError(f"invalid label {name[:40]!r}: use 1-100 printable characters",
+                             path=path, line=rec.line)
+        new[name] = None
+
+
+def _document(store: Store, rec: Record, fs: FileSummary) -> int:
+    meta = dict(rec.meta) if isinstance(rec.meta, dict) else {}
+    if rec.tokens is not None:
+        meta["tokens"] = [list(t) for t in rec.tokens]
+    if rec.sentences is not None:
+        meta["sentences"] = [list(s) for s in rec.sentences]
+    source = rec.source or str(fs.path)
+    doc_id, created = store.add_document(rec.text, title=rec.title, source=source,
+                                         meta=meta or None)
+    if created:
+        fs.documents_created += 1
+    else:
+        fs.documents_existing += 1
+        if meta:
+            _merge_meta(store, doc_id, meta)
+    return doc_id
+
+
+def _merge_meta(store: Store, doc_id: int, meta: dict) -> None:
+    """Add keys a re-import brings (CoNLL tokens for a text first imported as .txt...)
+    without overwriting what the document already has."""
+    row = store.conn.execute("SELECT meta FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    current = json.loads(row[0]) if row and row[0] else {}
+    missing = {k: v for k, v in meta.items() if k not in current}
+    if missing:
+        current.update(missing)
+        store.conn.execute("UPDATE documents SET meta = ? WHERE id = ?",
+                           (json.dumps(current, ensure_ascii=False), doc_id))

@@ -1,0 +1,154 @@
+"""Which version of each document an export (or ``stats``, or ``train``) reads.
+
+The default is "the gold" as DESIGN.md defines it: a document's ``gold`` version if
+there is one, else its only ``done`` version. Several ``done`` versions that agree
+(same spans) count as one; several that differ, with no ``gold`` to settle them, give
+the document no gold: it is left out and counted in :class:`SelectionStats`.
+
+A ``gold`` version counts once it is finished (status ``done``; with
+``all_statuses`` also ``skipped``/``rejected``): an adjudication still in progress
+does not hide the annotators' agreement.
+
+Options, as the ``export`` command spells them:
+
+- ``annotator="NAME"``: that annotator's ``done`` versions;
+- ``gold_only=True``: only the adjudicated versions (annotator ``gold``);
+- ``all_versions=True``: every annotator's version, one item each;
+- ``all_statuses=True``: ``skipped`` and ``rejected`` versions too (never ``todo`` or
+  ``in_progress``), so a Prodigy round trip keeps its ignore/reject answers.
+
+Everything streams: one SQL cursor over the annotations in document order, grouped in
+Python one document at a time, so memory does not grow with the database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .model import GOLD, Span
+from .store import Annotation, Document, Store
+
+FINISHED = ("done",)
+WITH_ANSWERS = ("done", "skipped", "rejected")
+
+
+@dataclass(frozen=True)
+class Options:
+    annotator: str | None = None
+    gold_only: bool = False
+    all_versions: bool = False
+    all_statuses: bool = False
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return WITH_ANSWERS if self.all_statuses else FINISHED
+
+
+@dataclass
+class SelectionStats:
+    """What the selection saw: items yielded, documents left out because their
+    annotators disagree without adjudication (``conflicts``, with their ids)."""
+
+    selected: int = 0
+    conflicts: int = 0
+    conflict_ids: list[int] = field(default_factory=list)
+    MAX_IDS = 1000  # kept for the report; the count goes on
+
+    def conflict(self, doc_id: int) -> None:
+        self.conflicts += 1
+        if len(self.conflict_ids) < self.MAX_IDS:
+            self.conflict_ids.append(doc_id)
+
+
+@dataclass(frozen=True)
+class Selected:
+    document: Document
+    annotation: Annotation
+    spans: list[Span]
+
+
+def select(store: Store, options: Options = Options(),
+           stats: SelectionStats | None = None) -> Iterator[Selected]:
+    """Yield the chosen versions in document id order (then annotator name)."""
+    stats = stats if stats is not None else SelectionStats()
+    statuses = options.statuses
+    where = [f"a.status IN ({', '.join('?' * len(statuses))})"]
+    params: list[object] = list(statuses)
+    if options.gold_only:
+        where.append("a.annotator = ?")
+        params.append(GOLD)
+    elif options.annotator is not None:
+        where.append("a.annotator = ?")
+        params.append(options.annotator)
+    sql = ("SELECT a.id, a.document_id, a.annotator, a.status, a.edited, a.seeded_from, "
+           "a.updated_at FROM annotations a WHERE " + " AND ".join(where) +
+           " ORDER BY a.document_id, a.annotator")
+    cursor = store.conn.execute(sql, params)
+    rows = (Annotation(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in cursor)
+    explicit = options.gold_only or options.annotator is not None or options.all_versions
+    for doc_id, group in itertools.groupby(rows, key=lambda a: a.document_id):
+        versions = list(group)
+        if explicit:
+            chosen = [(a, spans_of(store, a.id)) for a in versions]
+        else:
+            one = _the_gold(store, versions)
+            if one is None:
+                stats.conflict(doc_id)
+                continue
+            chosen = [one]
+        document = document_of(store, doc_id)
+        for ann, spans in chosen:
+            stats.selected += 1
+            yield Selected(document, ann, spans)
+
+
+def _the_gold(store: Store, versions: list[Annotation]) -> tuple[Annotation, list[Span]] | None:
+    gold = [a for a in versions if a.annotator == GOLD]
+    if gold:
+        return gold[0], spans_of(store, gold[0].id)
+    first = versions[0]
+    first_spans = spans_of(store, first.id)
+    key = (first.status, [s.key() for s in first_spans])
+    for other in versions[1:]:
+        if (other.status, [s.key() for s in spans_of(store, other.id)]) != key:
+            return None
+    return first, first_spans
+
+
+def spans_of(store: Store, annotation_id: int) -> list[Span]:
+    rows = store.conn.execute(
+        'SELECT start, "end", label, origin FROM spans WHERE annotation_id = ? '
+        'ORDER BY start, "end"', (annotation_id,))
+    return [Span(*r) for r in rows]
+
+
+def document_of(store: Store, doc_id: int) -> Document:
+    r = store.conn.execute(
+        "SELECT id, text, title, source, meta, text_hash FROM documents WHERE id = ?",
+        (doc_id,)).fetchone()
+    return Document(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else {}, r[5])
+
+
+def count(store: Store, options: Options = Options()) -> int:
+    """How many items :func:`select` will yield (a second, cheap pass for progress bars
+    and exact splits; conflicts are not yielded and not counted)."""
+    return sum(1 for _ in _select_light(store, options))
+
+
+def _select_light(store: Store, options: Options) -> Iterator[int]:
+    if options.gold_only or options.annotator is not None or options.all_versions:
+        statuses = options.statuses
+        where = [f"status IN ({', '.join('?' * len(statuses))})"]
+        params: list[object] = list(statuses)
+        if options.gold_only or options.annotator is not None:
+            where.append("annotator = ?")
+            params.append(GOLD if options.gold_only else options.annotator)
+        n = store.conn.execute("SELECT count(*) FROM annotations WHERE " + " AND ".join(where),
+                               params).fetchone()[0]
+        yield from range(n)
+        return
+    for item in select(store, options):
+        yield item.document.id
