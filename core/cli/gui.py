@@ -1,0 +1,31 @@
+"""``goldspan gui``: the annotation window (also what ``goldspan`` alone opens)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import DbOption, clean_errors
+
+
+@clean_errors
+def gui(
+    db: Optional[Path] = DbOption,
+    annotator: Optional[str] = typer.Option(None, help="Your name on the versions you save (default: last used, else your OS user)."),
+    doc: Optional[int] = typer.Option(None, help="Open this document id first."),
+    model: Optional[str] = typer.Option(None, help="spaCy pipeline for suggestions (package or folder; default en_core_web_sm)."),
+) -> None:
+    """Open the annotation window."""
+    from ..store import check_annotator
+
+    if annotator:
+        check_annotator(annotator)
+    from goldspan.gui.app import run  # Qt only when a window is wanted
+
+    raise typer.Exit(run(db, annotator, doc, model))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("gui")(gui)

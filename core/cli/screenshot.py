@@ -1,0 +1,36 @@
+"""``goldspan screenshot``: the main window on one document, rendered offscreen as a
+person would see it. Writes nothing to the database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import DbOption, clean_errors, open_store
+
+
+@clean_errors
+def screenshot(
+    db: Optional[Path] = DbOption,
+    doc: int = typer.Option(..., "--doc", help="Document id to show."),
+    out: Path = typer.Option(..., "--out", help="PNG file to write.", dir_okay=False),
+    annotator: Optional[str] = typer.Option(None, help="Whose version to show (default: your OS user)."),
+    width: int = typer.Option(1400, min=400),
+    height: int = typer.Option(860, min=300),
+    dark: bool = typer.Option(False, help="Dark colours."),
+) -> None:
+    """Render the annotation window on a document to a PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    store = open_store(db, create=False)
+    store.document(doc)
+    from goldspan.gui.screenshot import render
+
+    render(store, doc, annotator, out, width=width, height=height, dark=dark)
+    typer.echo(f"screenshot of document {doc} written to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("screenshot")(screenshot)

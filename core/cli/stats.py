@@ -1,0 +1,27 @@
+"""``goldspan stats``: documents, versions and spans at a glance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .. import stats as core_stats
+from .common import DbOption, clean_errors, open_store
+
+
+@clean_errors
+def stats(
+    db: Optional[Path] = DbOption,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Documents, versions by status and annotator, spans by label."""
+    store = open_store(db, create=False)
+    figures = core_stats.collect(store)
+    typer.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else core_stats.render(figures))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stats")(stats)

@@ -1,0 +1,48 @@
+"""Counts a lead or a data scientist asks for first: documents, versions by status
+and annotator, spans by label. Plain SQL, constant memory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .store import Store
+
+
+def collect(store: Store) -> dict[str, Any]:
+    c = store.conn
+    versions: dict[str, dict[str, int]] = {}
+    for annotator, status, n in c.execute(
+        "SELECT annotator, status, count(*) FROM annotations GROUP BY annotator, status "
+        "ORDER BY annotator, status"
+    ):
+        versions.setdefault(annotator, {})[status] = n
+    by_status: dict[str, int] = {}
+    for per in versions.values():
+        for status, n in per.items():
+            by_status[status] = by_status.get(status, 0) + n
+    spans = dict(c.execute(
+        "SELECT label, count(*) FROM spans GROUP BY label ORDER BY count(*) DESC, label"
+    ).fetchall())
+    suggestions = dict(c.execute(
+        "SELECT model, count(*) FROM suggestion_runs GROUP BY model ORDER BY model"
+    ).fetchall())
+    return {
+        "documents": store.document_count(),
+        "versions": {"by_status": by_status, "by_annotator": versions},
+        "spans": {"total": sum(spans.values()), "by_label": spans},
+        "suggested_documents": suggestions,
+    }
+
+
+def render(stats: dict[str, Any]) -> str:
+    lines = [f"documents: {stats['documents']}"]
+    v = stats["versions"]
+    lines.append("versions: " + (", ".join(f"{k} {n}" for k, n in v["by_status"].items()) or "none"))
+    for annotator, per in v["by_annotator"].items():
+        lines.append(f"  {annotator}: " + ", ".join(f"{k} {n}" for k, n in per.items()))
+    lines.append(f"spans: {stats['spans']['total']}")
+    for label, n in stats["spans"]["by_label"].items():
+        lines.append(f"  {label:<14} {n}")
+    for model, n in stats["suggested_documents"].items():
+        lines.append(f"suggestions by {model}: {n} documents")
+    return "\n".join(lines)

@@ -1,0 +1,58 @@
+"""Starting the GUI: the QApplication, the store, the window, the first article."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..core.errors import GoldspanError
+from ..core.paths import default_db
+from ..core.seeds import seed_if_empty
+from ..core.store import Store
+
+
+def make_app():  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("goldspan")
+    app.setOrganizationName("goldspan")
+    return app
+
+
+def open_store(db: Path | None) -> Store:
+    """The database to annotate; the default one gets the seed articles on first start."""
+    path = db if db is not None else default_db()
+    store = Store.open(path)
+    if db is None or path == default_db():
+        seed_if_empty(store)
+    return store
+
+
+def build_window(store: Store, annotator: str, *, model: str | None, suggest: bool, doc: int | None):  # type: ignore[no-untyped-def]
+    from .main_window import MainWindow
+
+    window = MainWindow(store, annotator, model=model, suggest=suggest)
+    if doc is not None:
+        store.document(doc)  # refuses an unknown id with one clear line
+    window.open_first(doc)
+    return window
+
+
+def run(db: Path | None, annotator: str | None, doc: int | None, model: str | None) -> int:
+    from .platform_check import problem
+
+    why = problem()
+    if why:
+        raise GoldspanError(why)
+    app = make_app()
+    from .settings import model_name, resolve_annotator
+
+    store = open_store(db)
+    window = build_window(store, resolve_annotator(annotator), model=model_name(model),
+                          suggest=True, doc=doc)
+    window.show()
+    window.view.setFocus()
+    code = app.exec()
+    store.close()
+    return code

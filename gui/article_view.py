@@ -1,0 +1,255 @@
+"""The article: read-only plain text (never rich text or HTML), spans highlighted by
+:class:`SpanHighlighter`, each label's name painted in a chip right after its span.
+
+The view speaks Qt (UTF-16) positions; it emits code points through its
+:class:`Utf16Map`, so the rest of the GUI never sees a UTF-16 offset.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from ..core.model import Span, Suggestion
+from .highlighter import CHIP_PAD, QtSpan, SpanHighlighter
+from .offsets import Utf16Map
+from .theme import chip_text_color, is_dark
+
+MAX_TEXT_WIDTH = 860  # characters per line stay readable on wide screens
+
+
+class ArticleView(QPlainTextEdit):
+    selectionMade = Signal(int, int, bool)  # code points start, end; precise (Alt held)
+    clicked = Signal(int)  # code point under the click, no drag
+    focusReturned = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setMouseTracking(True)
+        self.document().setDocumentMargin(18)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.25)
+        self.setFont(font)
+        self.highlighter = SpanHighlighter(self.document())
+        self.map = Utf16Map("")
+        self._colors: dict[str, str] = {}
+        self._spans: list[Span] = []
+        self._shortcut_keys: set[int] = set()
+        self._apply_fonts()
+
+    # ------------------------------------------------------------------ content
+    def set_colors(self, colors: dict[str, str]) -> None:
+        self._colors = dict(colors)
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        chip = QFont(self.font())
+        chip.setPointSizeF(self.font().pointSizeF() * 0.62)
+        chip.setBold(True)
+        self._chip_font = chip
+        self.highlighter.configure(self._colors, chip, is_dark())
+
+    def show_document(self, text: str, spans: list[Span], offered: list[Suggestion]) -> None:
+        """Show a new text (plain, literally) with its spans; scrolls to the top."""
+        self.map = Utf16Map(text)
+        self.highlighter.blockSignals(True)
+        self.highlighter.setDocument(None)
+        self.setPlainText(text)
+        self.highlighter.setDocument(self.document())
+        self.highlighter.blockSignals(False)
+        self._spans = list(spans)
+        self.highlighter.set_spans([self._qt(s) for s in spans], [self._qt(s, True) for s in offered])
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.viewport().update()
+
+    def refresh_spans(self, removed: list[Span], added: list[Span], spans: list[Span]) -> None:
+        self._spans = list(spans)
+        self.highlighter.replace([self._qt(s) for s in removed], [self._qt(s) for s in added])
+        self.viewport().update()
+
+    def reset_spans(self, spans: list[Span], offered: list[Suggestion]) -> None:
+        self._spans = list(spans)
+        self.highlighter.set_spans([self._qt(s) for s in spans], [self._qt(s, True) for s in offered])
+        self.viewport().update()
+
+    def set_offered(self, offered: list[Suggestion]) -> None:
+        self.highlighter.set_offered([self._qt(s, True) for s in offered])
+        self.viewport().update()
+
+    def set_selected_span(self, span: Span | None) -> None:
+        self.highlighter.set_selected(
+            None if span is None else (self.map.to_qt(span.start), self.map.to_qt(span.end))
+        )
+        if span is not None:
+            cur = self.textCursor()
+            cur.setPosition(self.map.to_qt(span.start))
+            self.setTextCursor(cur)
+            self.ensureCursorVisible()
+        self.viewport().update()
+
+    def _qt(self, s: Span | Suggestion, offered: bool = False) -> QtSpan:
+        return QtSpan(self.map.to_qt(s.start), self.map.to_qt(s.end), s.label, offered)
+
+    # -------------------------------------------------------------- selection
+    def selection(self) -> tuple[int, int] | None:
+        cur = self.textCursor()
+        if not cur.hasSelection():
+            return None
+        return self.map.from_qt(cur.selectionStart()), self.map.from_qt(cur.selectionEnd())
+
+    def clear_selection(self) -> None:
+        cur = self.textCursor()
+        cur.clearSelection()
+        self.setTextCursor(cur)
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select code points [start, end) as a mouse drag would (tests, keyboard)."""
+        cur = self.textCursor()
+        cur.setPosition(self.map.to_qt(start))
+        cur.setPosition(self.map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cur)
+
+    def position_at(self, point: QPoint) -> int:
+        return self.map.from_qt(self.cursorForPosition(point).position())
+
+    def point_of(self, cp: int) -> QPoint:
+        """Viewport point in the middle of the character at code point ``cp``."""
+        cur = QTextCursor(self.document())
+        cur.setPosition(self.map.to_qt(cp))
+        r = self.cursorRect(cur)
+        return QPoint(r.left() + 3, r.center().y())
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(e)
+        if e.button() != Qt.MouseButton.LeftButton:
+            return
+        sel = self.selection()
+        precise = bool(e.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if sel is not None and sel[0] < sel[1]:
+            self.selectionMade.emit(sel[0], sel[1], precise)
+        else:
+            self.clicked.emit(self.position_at(e.position().toPoint()))
+
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        super().mouseDoubleClickEvent(e)
+        sel = self.selection()
+        if sel is not None:
+            self.selectionMade.emit(sel[0], sel[1], False)
+
+    # --------------------------------------------------------------- keyboard
+    def set_shortcut_keys(self, sequences: list[QKeySequence]) -> None:
+        """Keys the window's actions own: the text view must not swallow them."""
+        self._shortcut_keys = {seq[0].toCombined() for seq in sequences if not seq.isEmpty()}
+
+    def event(self, e) -> bool:  # type: ignore[no-untyped-def]
+        if e.type() == e.Type.ShortcutOverride:
+            if e.keyCombination().toCombined() in self._shortcut_keys:
+                e.ignore()
+                return False
+        if e.type() == e.Type.KeyPress and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            # Tab moves between spans (a window action); it never moves focus out of
+            # the article, so the analyst's keys keep working.
+            e.accept()
+            return True
+        return super().event(e)
+
+    def focusInEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().focusInEvent(e)
+        self.focusReturned.emit()
+
+    # ---------------------------------------------------------------- tooltips
+    def span_under(self, point: QPoint) -> Span | None:
+        cp = self.position_at(point)
+        for s in self._spans:
+            if s.start <= cp < s.end:
+                return s
+        return None
+
+    def viewportEvent(self, e) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+        if e.type() == e.Type.ToolTip:
+            s = self.span_under(e.pos())
+            if s is not None:
+                text = self.toPlainText()
+                q0, q1 = self.map.to_qt(s.start), self.map.to_qt(s.end)
+                origin = {"model": "suggested by the model", "manual": "added by hand",
+                          "import": "imported", "review": "from review"}.get(s.origin, s.origin)
+                QToolTip.showText(
+                    e.globalPos(), f"{s.label}: “{text[q0:q1]}” ({origin}; {s.start}–{s.end})", self
+                )
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(e)
+
+    # ---------------------------------------------------------------- painting
+    def resizeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(e)
+        side = max(0, (self.width() - MAX_TEXT_WIDTH) // 2)
+        self.setViewportMargins(side, 0, side, 0)
+
+    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(e)
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self._chip_font)
+        height = self.viewport().height()
+        offset = self.contentOffset()
+        first = block.position()
+        top = self.blockBoundingGeometry(block).translated(offset).top()
+        last = first
+        while block.isValid() and top <= height:
+            last = block.position() + block.length()
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+        hl = self.highlighter
+        for s in hl.spans_between(first, last):
+            self._paint_chip(painter, s, False)
+        covered = {(s.start, s.end) for s in hl.spans_between(first, last)}
+        for s in hl.offered_between(first, last):
+            if (s.start, s.end) not in covered and not hl.spans_between(s.start, s.end):
+                self._paint_chip(painter, s, True)
+        painter.end()
+
+    def _paint_chip(self, painter: QPainter, s: QtSpan, offered: bool) -> None:
+        cur = QTextCursor(self.document())
+        cur.setPosition(s.end)
+        end_rect = self.cursorRect(cur)
+        label = s.label + ("?" if offered else "")
+        width = self.highlighter.chip_width(label) - 4
+        rect = QRectF(end_rect.left() - width - 1, end_rect.top() + 2, width, end_rect.height() - 4)
+        color = QColor(self._colors.get(s.label, "#8c8c8c"))
+        if offered:
+            painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(color)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(chip_text_color(color.name()))
+        painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), label)
+
+    # -------------------------------------------------------------------- zoom
+    def zoom(self, steps: int) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(min(48.0, max(7.0, font.pointSizeF() + steps)))
+        self.setFont(font)
+        self._apply_fonts()
+        self.highlighter.rehighlight()
+
+    def visible_rect(self) -> QRect:
+        return self.viewport().rect()

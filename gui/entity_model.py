@@ -1,0 +1,71 @@
+"""The side panel's list of the open article's entities (and offered suggestions)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from ..core.model import Span, Suggestion
+
+ORIGIN_TEXT = {"model": "model", "manual": "you", "import": "import", "review": "review"}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class EntityModel(QAbstractTableModel):
+    HEADERS = ("Text", "Label", "Origin")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = ""
+        self.items: list[Span | Suggestion] = []
+        self.n_spans = 0
+        self.colors: dict[str, str] = {}
+
+    def set_items(self, text: str, spans: list[Span], offered: list[Suggestion]) -> None:
+        self.beginResetModel()
+        self.text = text
+        self.items = [*spans, *offered]
+        self.n_spans = len(spans)
+        self.endResetModel()
+
+    def item(self, row: int) -> Span | Suggestion | None:
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def row_of(self, span: Span) -> int | None:
+        for i, s in enumerate(self.items[: self.n_spans]):
+            if (s.start, s.end, s.label) == (span.start, span.end, span.label):
+                return i
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if not index.isValid():
+            return None
+        s = self.items[index.row()]
+        offered = index.row() >= self.n_spans
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return self.text[s.start:s.end].replace("\n", " ")
+            if col == 1:
+                return s.label
+            if col == 2:
+                return "offered" if offered else ORIGIN_TEXT.get(getattr(s, "origin", ""), "")
+        elif role == Qt.ItemDataRole.DecorationRole and col == 1:
+            return QColor(self.colors.get(s.label, "#8c8c8c"))
+        elif role == Qt.ItemDataRole.ForegroundRole and offered:
+            return QBrush(QColor("#8c8c8c"))
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            where = f"{s.start}–{s.end}"
+            return f"{s.label} at {where}" + (" (offered by the model; Shift+Enter accepts)" if offered else "")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None

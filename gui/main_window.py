@@ -1,0 +1,697 @@
+"""The annotation window: queue on the left, the article in the middle, its entities
+on the right, labels on top. Every action runs one core operation (an edit through
+the undo stack, or opening a document) and refreshes only what it changed."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from ..core.edits import ChangeSet, Edit
+from ..core.errors import EditError
+from ..core.model import Span, Suggestion
+from ..core.queue import Queue, QueueFilter
+from ..core.session import ArticleSession
+from ..core.store import Store
+from .article_view import ArticleView
+from .entity_model import EntityModel
+from .help_dialog import KeyboardSheet
+from .label_bar import LabelBar
+from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
+from .shortcuts import SHORTCUTS, by_name
+from .theme import apply_dark_palette, is_dark
+from .undo import EditCommand
+
+PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
+STATUS_FILTERS = (
+    ("All statuses", ()),
+    ("Not finished", ("todo", "in_progress")),
+    ("To do", ("todo",)),
+    ("In progress", ("in_progress",)),
+    ("Done", ("done",)),
+    ("Skipped", ("skipped",)),
+    ("Rejected", ("rejected",)),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Store,
+        annotator: str,
+        *,
+        model: str | None = "en_core_web_sm",
+        suggest: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.annotator = annotator
+        self.model_name = model
+        self.session: ArticleSession | None = None
+        self.selected: Span | None = None
+        self.active_label: str | None = None
+        self.dismissed: set[int] = set()
+        self.model_status = "model: not loaded" if suggest else "model: off"
+        self.undo_stack = QUndoStack(self)
+        self.queue = Queue(store, annotator)
+        self.suggester = None
+        if suggest and store.path is not None and model:
+            from .suggest_worker import SuggestThread
+
+            self.suggester = SuggestThread(store.path, model)
+            self.suggester.worker.modelLoaded.connect(self._model_loaded)
+            self.suggester.worker.suggested.connect(self._suggested)
+            self.suggester.worker.failed.connect(self._suggest_failed)
+            self.suggester.worker.busy.connect(self._suggest_busy)
+        self.setWindowTitle(f"goldspan — {annotator} — {Path(str(store.path)).name if store.path else 'memory'}")
+        self._build()
+        self._build_actions()
+        self.reload_labels()
+        self._update_progress()
+        self.resize(1400, 860)
+
+    # ================================================================= layout
+    def _build(self) -> None:
+        self.label_bar = LabelBar()
+        self.label_bar.labelClicked.connect(self.label_pressed)
+
+        # --- queue (left)
+        self.filter_edit = QLineEdit(placeholderText="Filter articles…  (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._filter_changed)
+        self.status_filter = QComboBox()
+        for text, _ in STATUS_FILTERS:
+            self.status_filter.addItem(text)
+        self.status_filter.currentIndexChanged.connect(self._filter_changed)
+        self.queue_model = QueueModel(self.queue)
+        self.queue_view = QTableView()
+        self.queue_view.setObjectName("queueView")
+        self.queue_view.setModel(self.queue_model)
+        self.queue_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue_view.verticalHeader().hide()
+        self.queue_view.verticalHeader().setDefaultSectionSize(24)
+        self.queue_view.setShowGrid(False)
+        self.queue_view.setAlternatingRowColors(True)
+        self.queue_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        hh = self.queue_view.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.queue_view.clicked.connect(self._queue_clicked)
+        self.queue_view.activated.connect(self._queue_clicked)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(6)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(8, 8, 4, 8)
+        lv.addWidget(self._heading("Queue"))
+        lv.addWidget(self.filter_edit)
+        lv.addWidget(self.status_filter)
+        lv.addWidget(self.queue_view, 1)
+        lv.addWidget(self.progress_label)
+        lv.addWidget(self.progress_bar)
+
+        # --- article (centre)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("articleTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_badge = QLabel()
+        self.status_badge.setObjectName("statusBadge")
+        head = QHBoxLayout()
+        head.addWidget(self.title_label, 1)
+        head.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignTop)
+        self.view = ArticleView()
+        self.view.selectionMade.connect(self._selection_made)
+        self.view.clicked.connect(self._view_clicked)
+        self.accept_button = QPushButton("✓  Accept")
+        self.skip_button = QPushButton("Skip")
+        self.reject_button = QPushButton("✗  Reject")
+        self.accept_button.setObjectName("acceptButton")
+        for b in (self.accept_button, self.skip_button, self.reject_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setMinimumHeight(34)
+        self.hint_label = QLabel()
+        self.hint_label.setObjectName("hintLabel")
+        self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.hint_label, 1)
+        bottom.addWidget(self.reject_button)
+        bottom.addWidget(self.skip_button)
+        bottom.addWidget(self.accept_button)
+        centre = QWidget()
+        centre.setObjectName("annotateArea")
+        cv = QVBoxLayout(centre)
+        cv.setContentsMargins(4, 8, 4, 8)
+        cv.addWidget(self.label_bar)
+        cv.addLayout(head)
+        cv.addWidget(self.view, 1)
+        cv.addLayout(bottom)
+        self.annotate_area = centre
+
+        # --- entities (right)
+        self.entity_model = EntityModel()
+        self.entity_view = QTableView()
+        self.entity_view.setObjectName("entityView")
+        self.entity_view.setModel(self.entity_model)
+        self.entity_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.entity_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.entity_view.verticalHeader().hide()
+        self.entity_view.verticalHeader().setDefaultSectionSize(24)
+        self.entity_view.setShowGrid(False)
+        self.entity_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        eh = self.entity_view.horizontalHeader()
+        eh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        eh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        eh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.entity_view.clicked.connect(self._entity_clicked)
+        self.entity_count = QLabel()
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(4, 8, 8, 8)
+        rv.addWidget(self._heading("Entities"))
+        rv.addWidget(self.entity_view, 1)
+        rv.addWidget(self.entity_count)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(centre)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 800, 290])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        # --- status bar
+        self.annotator_label = QLabel(f"Annotator: {self.annotator}")
+        self.model_label = QLabel(self.model_status)
+        self.saved_label = QLabel("Nothing to save yet")
+        self.saved_label.setObjectName("savedLabel")
+        sb = self.statusBar()
+        sb.addWidget(self.annotator_label)
+        sb.addWidget(self._separator())
+        sb.addWidget(self.model_label)
+        sb.addPermanentWidget(self.saved_label)
+        self.setStyleSheet(STYLE)
+
+    @staticmethod
+    def _heading(text: str) -> QLabel:
+        label = QLabel(text.upper())
+        label.setObjectName("heading")
+        return label
+
+    @staticmethod
+    def _separator() -> QFrame:
+        f = QFrame()
+        f.setFrameShape(QFrame.Shape.VLine)
+        f.setFrameShadow(QFrame.Shadow.Sunken)
+        return f
+
+    # ================================================================ actions
+    def _build_actions(self) -> None:
+        handlers = {
+            "accept": lambda: self.finish("done"),
+            "skip": lambda: self.finish("skipped"),
+            "reject": lambda: self.finish("rejected"),
+            "next_doc": lambda: self._step_document(1),
+            "prev_doc": lambda: self._step_document(-1),
+            "next_span": lambda: self._step_span(1),
+            "prev_span": lambda: self._step_span(-1),
+            "delete_span": self.delete_selected,
+            "start_left": lambda: self.move_boundary("start", -1),
+            "start_right": lambda: self.move_boundary("start", 1),
+            "end_left": lambda: self.move_boundary("end", -1),
+            "end_right": lambda: self.move_boundary("end", 1),
+            "accept_offered": self.accept_all_offered,
+            "dismiss_offered": self.dismiss_offered,
+            "clear": self.clear_selection,
+            "undo": self.undo_stack.undo,
+            "redo": self.undo_stack.redo,
+            "find": self._focus_filter,
+            "zoom_in": lambda: self.view.zoom(1),
+            "zoom_out": lambda: self.view.zoom(-1),
+            "zoom_reset": self._zoom_reset,
+            "dark": self.toggle_dark,
+            "help_keys": self.show_keyboard_sheet,
+            "quit": self.close,
+        }
+        # Keys that edit the article work while the article area has focus, so typing
+        # in the filter box never accepts an article.
+        local = {"accept", "skip", "reject", "next_span", "prev_span", "delete_span",
+                 "start_left", "start_right", "end_left", "end_right", "accept_offered",
+                 "clear"}
+        self.actions_by_name: dict[str, QAction] = {}
+        for sc in SHORTCUTS:
+            act = QAction(sc.text, self)
+            act.setShortcuts([QKeySequence(k) for k in sc.keys])
+            act.setToolTip(f"{sc.help}  [{' / '.join(sc.keys)}]")
+            act.setStatusTip(sc.help)
+            if sc.name in local:
+                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.annotate_area.addAction(act)
+            else:
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+                self.addAction(act)
+            act.triggered.connect(handlers[sc.name])
+            self.actions_by_name[sc.name] = act
+        undo = self.actions_by_name["undo"]
+        redo = self.actions_by_name["redo"]
+        self.undo_stack.canUndoChanged.connect(undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(redo.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}".strip()))
+        self.undo_stack.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}".strip()))
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+
+        for button, name in ((self.accept_button, "accept"), (self.skip_button, "skip"),
+                             (self.reject_button, "reject")):
+            sc = by_name(name)
+            button.setToolTip(f"{sc.help}  [{' / '.join(sc.keys)}]")
+            button.clicked.connect(self.actions_by_name[name].trigger)
+
+        # label hotkeys
+        self.label_actions: list[QAction] = []
+
+        mb = self.menuBar()
+        m_file = mb.addMenu("&File")
+        m_file.addAction(self.actions_by_name["quit"])
+        m_edit = mb.addMenu("&Edit")
+        for n in ("undo", "redo", None, "delete_span", "start_left", "start_right", "end_left",
+                  "end_right", None, "accept_offered", "dismiss_offered", "clear"):
+            m_edit.addSeparator() if n is None else m_edit.addAction(self.actions_by_name[n])
+        m_art = mb.addMenu("&Article")
+        for n in ("accept", "skip", "reject", None, "next_doc", "prev_doc", None, "next_span", "prev_span"):
+            m_art.addSeparator() if n is None else m_art.addAction(self.actions_by_name[n])
+        m_view = mb.addMenu("&View")
+        for n in ("find", None, "zoom_in", "zoom_out", "zoom_reset", None, "dark"):
+            m_view.addSeparator() if n is None else m_view.addAction(self.actions_by_name[n])
+        m_help = mb.addMenu("&Help")
+        m_help.addAction(self.actions_by_name["help_keys"])
+        self._refresh_view_keys()
+
+    def _refresh_view_keys(self) -> None:
+        keys = [s for act in self.actions_by_name.values() for s in act.shortcuts()]
+        keys += [s for act in self.label_actions for s in act.shortcuts()]
+        self.view.set_shortcut_keys(keys)
+
+    # ================================================================ labels
+    def reload_labels(self) -> None:
+        labels = self.store.labels()
+        self.labels = labels
+        colors = {lab.name: lab.color for lab in labels}
+        self.view.set_colors(colors)
+        self.entity_model.colors = colors
+        self.label_bar.set_labels(labels)
+        for act in self.label_actions:
+            self.annotate_area.removeAction(act)
+            act.deleteLater()
+        self.label_actions = []
+        for lab in labels:
+            if not lab.hotkey:
+                continue
+            act = QAction(f"Label {lab.name}", self)
+            act.setShortcut(QKeySequence(lab.hotkey.upper()))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(lambda _=False, n=lab.name: self.label_pressed(n))
+            self.annotate_area.addAction(act)
+            self.label_actions.append(act)
+        self.label_bar.set_active(self.active_label)
+        self._refresh_view_keys()
+        if self.session is not None:
+            self._show_session(keep_scroll=True)
+
+    def label_pressed(self, name: str) -> None:
+        """A label key or button: label the selection, relabel the selected entity, or
+        make it the active label."""
+        s = self.session
+        if s is None:
+            return
+        sel = self.view.selection()
+        if sel is not None and sel[0] < sel[1]:
+            self.apply_edit(s.add(sel[0], sel[1], name, snap=not self._precise))
+            self.view.clear_selection()
+        elif self.selected is not None:
+            self.apply_edit(s.relabel(self.selected, name))
+        else:
+            self.active_label = None if self.active_label == name else name
+            self.label_bar.set_active(self.active_label)
+            self._update_hint()
+        self.view.setFocus()
+
+    _precise = False
+
+    # ============================================================= documents
+    def open_document(self, doc_id: int) -> None:
+        self.session = ArticleSession(self.store, doc_id, self.annotator)
+        self.selected = None
+        self._show_session()
+        self._select_queue_row(doc_id)
+        self._request_suggestions(doc_id)
+        self.view.setFocus()
+
+    def open_first(self, doc_id: int | None = None) -> None:
+        """Open ``doc_id``, else the first article this annotator has not finished."""
+        target = doc_id if doc_id is not None else self.queue.next_unfinished()
+        if target is None and self.store.document_count():
+            target = self.store.document_ids()[0]
+        if target is not None:
+            self.open_document(target)
+        else:
+            self._show_empty()
+
+    def _show_empty(self) -> None:
+        self.title_label.setText("No articles yet — import some with “goldspan import PATH”.")
+        self.view.show_document("", [], [])
+
+    def _show_session(self, keep_scroll: bool = False) -> None:
+        s = self.session
+        assert s is not None
+        scroll = self.view.verticalScrollBar().value()
+        offered = self._offered()
+        self.view.show_document(s.text, s.spans, offered)
+        if keep_scroll:
+            self.view.verticalScrollBar().setValue(scroll)
+        self.entity_model.set_items(s.text, s.spans, offered)
+        self._update_header()
+        self._update_hint()
+
+    def _offered(self) -> list[Suggestion]:
+        s = self.session
+        if s is None or s.doc_id in self.dismissed:
+            return []
+        return s.offered()
+
+    def _update_header(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        total = self.store.document_count()
+        self.title_label.setText(f"{s.document.title or '(untitled)'}")
+        self.title_label.setToolTip(f"Article {s.doc_id} of {total}")
+        status = s.status
+        self.status_badge.setText(f"  #{s.doc_id} · {STATUS_TEXT.get(status, status)}  ")
+        color = STATUS_COLOR.get(status, "#5f6b7a")
+        self.status_badge.setStyleSheet(
+            f"QLabel#statusBadge {{ background: {color}; color: white; border-radius: 9px;"
+            " padding: 2px 6px; font-weight: 600; }"
+        )
+        n = len(s.spans)
+        self.entity_count.setText(f"{n} entit{'y' if n == 1 else 'ies'}"
+                                  + (f" · {len(self._offered())} offered" if self._offered() else ""))
+
+    def _update_hint(self) -> None:
+        if self.selected is not None:
+            hint = (f"Selected {self.selected.label}: a label key relabels, Delete removes, "
+                    "Ctrl/Shift+←→ move its edges")
+        elif self.active_label:
+            hint = f"Active label {self.active_label}: select text to label it (Esc to stop)"
+        else:
+            hint = "Select text, then press a label key · Enter accepts the article"
+        self.hint_label.setText(hint)
+
+    def _step_document(self, step: int) -> None:
+        if self.session is None:
+            return
+        nxt = self.queue.neighbour(self.session.doc_id, step)
+        if nxt is not None:
+            self.open_document(nxt)
+
+    def finish(self, status: str) -> None:
+        """Accept, skip or reject the article, then open the next one not finished."""
+        s = self.session
+        if s is None:
+            return
+        doc_id = s.doc_id
+        self.apply_edit(s.set_status(status))
+        nxt = self.queue.next_unfinished(after=doc_id)
+        if nxt is None:
+            self.statusBar().showMessage("Every article is finished. Well done!", 8000)
+            return
+        self.open_document(nxt)
+
+    # =============================================================== editing
+    def apply_edit(self, edit: Edit | None) -> None:
+        if edit is None:
+            return
+        self.undo_stack.push(EditCommand(edit, self._apply))
+
+    def _apply(self, edit: Edit) -> ChangeSet | None:
+        if self.session is None or edit.document_id != self.session.doc_id:
+            self.open_document(edit.document_id)
+        s = self.session
+        assert s is not None
+        try:
+            change = s.apply(edit)
+        except EditError as err:
+            s.reload()
+            self._show_session(keep_scroll=True)
+            self.statusBar().showMessage(str(err), 8000)
+            raise
+        self._saved()
+        if change.removed or change.added:
+            self.view.refresh_spans(list(change.removed), list(change.added), s.spans)
+            if self.selected is not None and any(r.key() == self.selected.key() for r in change.removed):
+                self.selected = None
+            if len(change.added) == 1:
+                self.selected = change.added[0]
+            self.view.set_selected_span(self.selected)
+            offered = self._offered()
+            self.view.set_offered(offered)
+            self.entity_model.set_items(s.text, s.spans, offered)
+            self._select_entity_row()
+        self._update_header()
+        self._update_hint()
+        self.queue_model.refresh_document(s.doc_id)
+        self._update_progress()
+        return change
+
+    def _saved(self) -> None:
+        self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
+
+    def delete_selected(self) -> None:
+        if self.session is not None and self.selected is not None:
+            self.apply_edit(self.session.delete(self.selected))
+            self.selected = None
+            self.view.set_selected_span(None)
+            self._update_hint()
+
+    def move_boundary(self, edge: str, step: int) -> None:
+        if self.session is not None and self.selected is not None:
+            self.apply_edit(self.session.move_boundary(self.selected, edge, step))
+
+    def accept_all_offered(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        for sug in self._offered():
+            if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans):
+                self.apply_edit(s.accept_offered(sug))
+
+    def dismiss_offered(self) -> None:
+        if self.session is not None:
+            self.dismissed.add(self.session.doc_id)
+            self._show_session(keep_scroll=True)
+
+    def clear_selection(self) -> None:
+        self.view.clear_selection()
+        self.select_span(None)
+        self.active_label = None
+        self.label_bar.set_active(None)
+        self._update_hint()
+
+    def select_span(self, span: Span | None) -> None:
+        self.selected = span
+        self.view.set_selected_span(span)
+        self._select_entity_row()
+        self._update_hint()
+
+    def _step_span(self, step: int) -> None:
+        s = self.session
+        if s is None or not s.spans:
+            return
+        if self.selected is None:
+            target = s.spans[0] if step > 0 else s.spans[-1]
+        else:
+            keys = [x.key() for x in s.spans]
+            try:
+                i = keys.index(self.selected.key())
+            except ValueError:
+                i = -1 if step > 0 else 0
+            target = s.spans[(i + step) % len(s.spans)]
+        self.select_span(target)
+
+    def _select_entity_row(self) -> None:
+        sm = self.entity_view.selectionModel()
+        row = self.entity_model.row_of(self.selected) if self.selected is not None else None
+        if row is None:
+            sm.clearSelection()
+            return
+        idx = self.entity_model.index(row, 0)
+        sm.select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                  | QItemSelectionModel.SelectionFlag.Rows)
+        self.entity_view.scrollTo(idx)
+
+    # ------------------------------------------------------------ view events
+    def _selection_made(self, start: int, end: int, precise: bool) -> None:
+        self._precise = precise
+        if self.selected is not None:
+            self.select_span(None)
+        if self.active_label and self.session is not None:
+            self.apply_edit(self.session.add(start, end, self.active_label, snap=not precise))
+            self.view.clear_selection()
+
+    def _view_clicked(self, pos: int) -> None:
+        s = self.session
+        if s is None:
+            return
+        span = s.span_at(pos)
+        if span is not None:
+            self.select_span(span)
+            return
+        if s.doc_id not in self.dismissed:
+            sug = s.offered_at(pos)
+            if sug is not None:
+                self.apply_edit(s.accept_offered(sug))
+                return
+        self.select_span(None)
+
+    def _entity_clicked(self, index: QModelIndex) -> None:
+        item = self.entity_model.item(index.row())
+        s = self.session
+        if item is None or s is None:
+            return
+        if isinstance(item, Span):
+            self.select_span(item)
+        else:
+            self.apply_edit(s.accept_offered(item))
+        self.view.setFocus()
+
+    # ================================================================= queue
+    def _queue_clicked(self, index: QModelIndex) -> None:
+        doc_id = self.queue_model.data(index, Qt.ItemDataRole.UserRole)
+        if doc_id is not None and (self.session is None or doc_id != self.session.doc_id):
+            self.open_document(int(doc_id))
+        self.view.setFocus()
+
+    def _select_queue_row(self, doc_id: int) -> None:
+        row = self.queue.row_of(doc_id)
+        sm = self.queue_view.selectionModel()
+        if row is None:
+            sm.clearSelection()
+            return
+        idx = self.queue_model.index(row, 0)
+        sm.select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                  | QItemSelectionModel.SelectionFlag.Rows)
+        self.queue_view.scrollTo(idx)
+
+    def _filter_changed(self, *_: object) -> None:
+        statuses = STATUS_FILTERS[self.status_filter.currentIndex()][1]
+        self.queue_model.set_filter(QueueFilter(statuses, self.filter_edit.text().strip()))
+        if self.session is not None:
+            self._select_queue_row(self.session.doc_id)
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    def _update_progress(self) -> None:
+        p = self.queue.progress()
+        self.progress_bar.setMaximum(max(1, p.total))
+        self.progress_bar.setValue(p.finished)
+        extra = []
+        if p.counts.get("skipped"):
+            extra.append(f"{p.counts['skipped']} skipped")
+        if p.counts.get("rejected"):
+            extra.append(f"{p.counts['rejected']} rejected")
+        self.progress_label.setText(
+            f"Done {p.done} of {p.total}" + (f"  ({', '.join(extra)})" if extra else "")
+        )
+
+    # ============================================================ suggestions
+    def _request_suggestions(self, doc_id: int) -> None:
+        if self.suggester is None:
+            return
+        ids = [doc_id]
+        nxt = doc_id
+        for _ in range(PREFETCH):
+            nxt = self.queue.next_unfinished(after=nxt)
+            if nxt is None or nxt in ids:
+                break
+            ids.append(nxt)
+        self.suggester.request(ids)
+
+    def _model_loaded(self, model_id: str, labels: list) -> None:  # type: ignore[type-arg]
+        self.model_status = f"model: {model_id}"
+        self.model_label.setText(self.model_status)
+        if not self.labels:
+            self.reload_labels()
+
+    def _suggest_busy(self, busy: bool) -> None:
+        if busy and "loading" not in self.model_status and "@" not in self.model_status:
+            self.model_label.setText(f"model: loading {self.model_name}…")
+        elif not busy:
+            self.model_label.setText(self.model_status)
+
+    def _suggested(self, doc_id: int, model_id: str) -> None:
+        self.queue_model.refresh_document(doc_id)
+        s = self.session
+        if s is None or s.doc_id != doc_id:
+            return
+        if s.suggestions_arrived() or self._offered():
+            if not s.edited:
+                self.selected = None
+            self._show_session(keep_scroll=True)
+            self.view.set_selected_span(self.selected)
+
+    def _suggest_failed(self, message: str) -> None:
+        self.model_status = "model: unavailable"
+        self.model_label.setText(self.model_status)
+        self.model_label.setToolTip(message)
+        self.statusBar().showMessage(message, 10000)
+
+    # ================================================================== misc
+    def _zoom_reset(self) -> None:
+        self.view.zoom(int(round(ArticleView().font().pointSizeF() - self.view.font().pointSizeF())))
+
+    def toggle_dark(self) -> None:
+        app = QApplication.instance()
+        if is_dark():
+            app.setStyle("Fusion")  # type: ignore[union-attr]
+            app.setPalette(app.style().standardPalette())  # type: ignore[union-attr]
+        else:
+            apply_dark_palette(app)
+        self.view.set_colors({lab.name: lab.color for lab in self.labels})
+        self.view.highlighter.rehighlight()
+
+    def show_keyboard_sheet(self) -> None:
+        KeyboardSheet(self).exec()
+
+    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.suggester is not None:
+            self.suggester.shutdown()
+            self.suggester = None
+        super().closeEvent(e)
+
+
+STYLE = """
+QLabel#heading { color: palette(mid); font-size: 11px; font-weight: 700; letter-spacing: 1px; }
+QLabel#articleTitle { font-size: 17px; font-weight: 600; padding: 6px 2px 4px 2px; }
+QLabel#hintLabel { color: palette(mid); }
+QLabel#progressLabel { font-weight: 600; }
+QPushButton#acceptButton { background: #3c8d3c; color: white; font-weight: 700; border-radius: 4px; padding: 4px 18px; }
+QPushButton#acceptButton:hover { background: #347a34; }
+QPlainTextEdit#articleView { border: 1px solid palette(mid); border-radius: 4px; }
+"""

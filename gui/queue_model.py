@@ -1,0 +1,122 @@
+"""The document queue as a lazy table model: rows come from SQL a page at a time,
+the row count from ``count(*)``; no text is ever loaded for the table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from ..core.queue import Queue, QueueFilter, QueueRow
+
+PAGE = 200
+STATUS_TEXT = {
+    "todo": "to do", "in_progress": "in progress", "done": "done",
+    "skipped": "skipped", "rejected": "rejected",
+}
+STATUS_COLOR = {
+    "done": "#3c8d3c", "in_progress": "#c08a00", "skipped": "#8c8c8c", "rejected": "#c23b3b",
+}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class QueueModel(QAbstractTableModel):
+    HEADERS = ("#", "Article", "Status", "Entities")
+
+    def __init__(self, queue: Queue) -> None:
+        super().__init__()
+        self.queue = queue
+        self._count = queue.count()
+        self._pages: dict[int, list[QueueRow]] = {}
+
+    # --------------------------------------------------------------- refresh
+    def set_filter(self, flt: QueueFilter) -> None:
+        self.beginResetModel()
+        self.queue.filter = flt
+        self._pages.clear()
+        self._count = self.queue.count()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Counts or membership may have changed (import, status under a filter)."""
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = self.queue.count()
+        self.endResetModel()
+
+    def refresh_document(self, doc_id: int) -> None:
+        """One document's status or entity count changed: refresh just its row, or
+        reload when the change moves it in or out of the filter."""
+        row = self.queue.row_of(doc_id)
+        cached = self._find(doc_id)
+        if (row is None) != (cached is None) or (row is not None and cached is not None and row != cached):
+            if self.queue.filter.statuses or cached is None:
+                self.reload()
+                return
+        if row is None:
+            return
+        self._pages.pop(row // PAGE, None)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def _find(self, doc_id: int) -> int | None:
+        for page, rows in self._pages.items():
+            for i, r in enumerate(rows):
+                if r.document_id == doc_id:
+                    return page * PAGE + i
+        return None
+
+    # ----------------------------------------------------------------- model
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def row_at(self, row: int) -> QueueRow | None:
+        if not 0 <= row < self._count:
+            return None
+        page = row // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            if len(self._pages) > 50:
+                self._pages.clear()
+            rows = self.queue.rows(page * PAGE, PAGE)
+            self._pages[page] = rows
+        i = row - page * PAGE
+        return rows[i] if i < len(rows) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if not index.isValid():
+            return None
+        r = self.row_at(index.row())
+        if r is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return str(r.document_id)
+            if col == 1:
+                return r.title
+            if col == 2:
+                return STATUS_TEXT.get(r.status, r.status)
+            if col == 3:
+                return "" if r.entities is None else str(r.entities)
+        elif role == Qt.ItemDataRole.ForegroundRole and col == 2:
+            c = STATUS_COLOR.get(r.status)
+            return QColor(c) if c else None
+        elif role == Qt.ItemDataRole.FontRole and col == 2 and r.status == "done":
+            f = QFont()
+            f.setBold(True)
+            return f
+        elif role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.ToolTipRole and col == 1:
+            return r.title
+        elif role == Qt.ItemDataRole.UserRole:
+            return r.document_id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None

@@ -1,0 +1,32 @@
+"""The thin adapter from core edits to Qt's undo stack: redo applies the edit, undo
+applies its inverse; both go through the window, which commits and refreshes."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from ..core.edits import ChangeSet, Edit
+from ..core.errors import EditError
+
+
+class EditCommand(QUndoCommand):
+    def __init__(self, edit: Edit, apply: Callable[[Edit], ChangeSet | None]) -> None:
+        super().__init__(edit.text)
+        self.edit = edit
+        self._apply = apply
+
+    def redo(self) -> None:
+        self._run(self.edit)
+
+    def undo(self) -> None:
+        self._run(self.edit.inverse())
+
+    def _run(self, edit: Edit) -> None:
+        try:
+            self._apply(edit)
+        except EditError:
+            # The document changed under us (another writer): this command no longer
+            # applies; drop it rather than corrupt the history.
+            self.setObsolete(True)
