@@ -1,0 +1,32 @@
+# goldspan: `make run` opens the app, `make test` runs the whole suite headless.
+# Both set everything up on a fresh machine: the venv, the dependencies, the model.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test bench soak clean screenshot
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "goldspan needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,model]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/goldspan gui
+
+test: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: install
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
+
+screenshot: install
+	QT_QPA_PLATFORM=offscreen $(PY) resources/make_screenshot.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
