@@ -152,8 +152,11 @@ def _decode(tags: Sequence[tuple[str, str | None]], tokens: Sequence[tuple[int, 
     return spans, scheme
 
 
-def encode(spans_tokens: Sequence[tuple[int, int, str]], n: int, scheme: str) -> list[str]:
-    """Token-index spans ``(first, last_exclusive, label)`` to ``n`` tags."""
+def encode(spans_tokens: Sequence[tuple[int, int, str]], n: int, scheme: str,
+           sent_starts: frozenset[int] | set[int] = frozenset()) -> list[str]:
+    """Token-index spans ``(first, last_exclusive, label)`` to ``n`` tags. IOB1 needs the
+    sentence starts: an entity right after another of its type takes ``B-`` only within
+    one sentence."""
     tags = ["O"] * n
     prev_end, prev_label = -1, None
     for first, last, label in sorted(spans_tokens):
@@ -162,7 +165,8 @@ def encode(spans_tokens: Sequence[tuple[int, int, str]], n: int, scheme: str) ->
             if scheme == "io":
                 tags[k] = label
             elif scheme == "iob1":
-                touching = first == prev_end and label == prev_label
+                touching = first == prev_end and label == prev_label \
+                    and first not in sent_starts
                 tags[k] = f"B-{label}" if k == first and touching else f"I-{label}"
             elif scheme == "biluo":
                 if length == 1:
@@ -257,7 +261,8 @@ class ConllWriter:
                                         "crosses a sentence boundary", True))
             else:
                 placed.append((first, last + 1, s.label))
-        tags = encode(placed, len(tokens), scheme)
+        starts = {i for i in range(1, len(tokens)) if sent_of[i] != sent_of[i - 1]}
+        tags = encode(placed, len(tokens), scheme, starts)
         sep = "\t" if any(" " in record.text[a:b] for a, b in tokens) else " "
         out = [f"{DOCSTART} -X- O O", ""]
         for i, (a, b) in enumerate(tokens):
