@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import sqlite3
 import time
@@ -164,13 +165,21 @@ class Store:
         assert self.path is not None
         backup = self.path.with_name(f"{self.path.name}.schema{version}.bak")
         self.backup_to(backup)
-        with self.transaction():
-            current = self.conn.execute("PRAGMA user_version").fetchone()[0]
-            while current < SCHEMA_VERSION:
-                for stmt in _statements(MIGRATIONS[current]):
-                    self.conn.execute(stmt)
-                current += 1
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        try:
+            with self.transaction():
+                current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                while current < SCHEMA_VERSION:
+                    for stmt in _statements(MIGRATIONS[current]):
+                        self.conn.execute(stmt)
+                    current += 1
+                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except (sqlite3.Error, KeyError) as err:
+            self.conn.close()
+            raise StoreError(
+                f"migrating schema {version} to {SCHEMA_VERSION} failed ({err}); the file "
+                f"is unchanged and a copy is at {backup.name}; report this to goldspan",
+                path=self.path,
+            ) from None
 
     def close(self) -> None:
         self.conn.close()
@@ -325,7 +334,7 @@ class Store:
         """
         with self.transaction() as c:
             ann = self.annotation_by_id(annotation_id)
-            if ann.edited:
+            if ann.edited or ann.status != "todo":  # accepting as-is is human work too
                 return False
             c.execute("DELETE FROM spans WHERE annotation_id = ?", (annotation_id,))
             self._insert_spans(annotation_id, [Span(s.start, s.end, s.label, "model")
@@ -510,11 +519,12 @@ def _statements(script: str) -> list[str]:
     for line in script.splitlines(keepends=True):
         if line.lstrip().startswith("--"):
             continue
-        buf += line
-        if sqlite3.complete_statement(buf):
-            if buf.strip():
-                out.append(buf.strip())
-            buf = ""
+        for part in re.split(r"(?<=;)", line):  # two statements may share a line
+            buf += part
+            if sqlite3.complete_statement(buf):
+                if buf.strip():
+                    out.append(buf.strip())
+                buf = ""
     if buf.strip():
         out.append(buf.strip())
     return out
