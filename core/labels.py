@@ -26,8 +26,8 @@ PALETTE = (
     "#5f9ea0",  # cadet
     "#9a6fb0",  # lilac
     "#6b8e23",  # olive drab
-    "#d2691e",  # chocolate
     "#2e8b9a",  # petrol
+    "#d2691e",  # chocolate
     "#b05fa0",  # orchid
     "#708030",  # moss
     "#4d6fb0",  # steel blue

@@ -63,10 +63,13 @@ class ArticleSession:
         self._tokens = tokens
 
     def offered(self) -> list[Suggestion]:
-        """Suggestions not in the annotator's version once a person has edited it:
-        shown apart, to accept or ignore, never applied by themselves."""
-        if not self.edited:
+        """Suggestions of a model run that came after the analyst started editing
+        (the version was not seeded from it): shown apart, to accept or ignore, never
+        applied by themselves."""
+        if not self.edited or self.annotation is None:
             return []
+        if self.model is None or self.model == self.annotation.seeded_from:
+            return []  # the version started from this run: corrections are final
         have = {s.key() for s in self.spans}
         return [s for s in self.suggestions if (s.start, s.end, s.label) not in have]
 

@@ -100,6 +100,11 @@ class ArticleView(QPlainTextEdit):
     def _qt(self, s: Span | Suggestion, offered: bool = False) -> QtSpan:
         return QtSpan(self.map.to_qt(s.start), self.map.to_qt(s.end), s.label, offered)
 
+    def raw_text(self) -> str:
+        """The text as shown, character for character (``toPlainText`` would turn
+        non-breaking spaces into spaces)."""
+        return self.document().toRawText().replace("\u2029", "\n")
+
     # -------------------------------------------------------------- selection
     def selection(self) -> tuple[int, int] | None:
         cur = self.textCursor()
@@ -179,7 +184,7 @@ class ArticleView(QPlainTextEdit):
         if e.type() == e.Type.ToolTip:
             s = self.span_under(e.pos())
             if s is not None:
-                text = self.toPlainText()
+                text = self.raw_text()
                 q0, q1 = self.map.to_qt(s.start), self.map.to_qt(s.end)
                 origin = {"model": "suggested by the model", "manual": "added by hand",
                           "import": "imported", "review": "from review"}.get(s.origin, s.origin)

@@ -17,8 +17,8 @@ class LabelBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("labelBar")
-        self._layout = FlowLayout(self, spacing=5)
-        self._layout.setContentsMargins(8, 6, 8, 6)
+        self._layout = FlowLayout(self, spacing=4)
+        self._layout.setContentsMargins(2, 2, 2, 4)
         self._group = QButtonGroup(self)
         self._group.setExclusive(False)
         self.buttons: dict[str, QToolButton] = {}
@@ -44,7 +44,7 @@ class LabelBar(QWidget):
             fg = chip_text_color(lab.color).name()
             b.setStyleSheet(
                 "QToolButton { border: 1px solid %s; border-left: 6px solid %s; border-radius: 4px;"
-                " padding: 3px 8px; font-weight: 600; }"
+                " padding: 2px 7px; font-weight: 600; }"
                 "QToolButton:checked { background: %s; color: %s; }" % (lab.color, lab.color, lab.color, fg)
             )
             b.clicked.connect(lambda _=False, name=lab.name: self.labelClicked.emit(name))

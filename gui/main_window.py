@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         # --- status bar
         self.annotator_label = QLabel(f"Annotator: {self.annotator}")
         self.model_label = QLabel(self.model_status)
-        self.saved_label = QLabel("Nothing to save yet")
+        self.saved_label = QLabel("✓ All changes saved")
         self.saved_label.setObjectName("savedLabel")
         sb = self.statusBar()
         sb.addWidget(self.annotator_label)
@@ -387,6 +387,10 @@ class MainWindow(QMainWindow):
         self.entity_model.set_items(s.text, s.spans, offered)
         self._update_header()
         self._update_hint()
+        if self.suggester is None:
+            self.model_label.setText(
+                f"suggestions: {s.model}" if s.model else "suggestions: none (model off)"
+            )
 
     def _offered(self) -> list[Suggestion]:
         s = self.session
