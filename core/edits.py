@@ -11,6 +11,7 @@ database too.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -58,11 +59,17 @@ class ReplaceSpans:
                         f"the span {s.start}-{s.end} {s.label} is no longer there "
                         "(changed elsewhere); the document has been reloaded"
                     )
-            c.executemany(
-                'INSERT INTO spans (annotation_id, start, "end", label, origin) '
-                "VALUES (?, ?, ?, ?, ?)",
-                [(self.annotation_id, s.start, s.end, s.label, s.origin) for s in self.added],
-            )
+            try:
+                c.executemany(
+                    'INSERT INTO spans (annotation_id, start, "end", label, origin) '
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(self.annotation_id, s.start, s.end, s.label, s.origin) for s in self.added],
+                )
+            except sqlite3.IntegrityError as err:  # a span added elsewhere overlaps
+                raise EditError(
+                    f"cannot save the span ({err}); the version was changed elsewhere, "
+                    "the document has been reloaded"
+                ) from None
             c.execute(
                 f"UPDATE annotations SET edited = 1, updated_at = {NOW}, status = CASE "
                 "WHEN status = 'todo' THEN 'in_progress' ELSE status END WHERE id = ?",

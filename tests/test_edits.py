@@ -1,0 +1,235 @@
+"""Edits as core commands through ArticleSession on a real database file: each one is
+committed at once, its inverse restores exactly, and a stale edit is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from goldspan.core.edits import ReplaceSpans
+from goldspan.core.errors import EditError
+from goldspan.core.model import Span, Suggestion
+from goldspan.core.session import ArticleSession
+from goldspan.core.store import Store
+
+TEXT = "US Defence Secretary Mark Esper held talks with Moroccan officials in Rabat on Friday."
+MODEL = "test@1"
+
+
+def at(word: str, label: str) -> Suggestion:
+    i = TEXT.index(word)
+    return Suggestion(i, i + len(word), label)
+
+
+def full(spans) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return [(TEXT[s.start:s.end], s.label, s.origin) for s in spans]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "edits.db"
+    with Store.open(path) as s:
+        doc_id, _ = s.add_document(TEXT)
+        s.put_suggestions(doc_id, MODEL, [at("Mark Esper", "PERSON"), at("Moroccan", "NORP"),
+                                          at("officials", "ORG"), at("Rabat", "GPE")])
+    return path
+
+
+@pytest.fixture
+def session(db: Path):  # type: ignore[no-untyped-def]
+    store = Store.open(db)
+    yield ArticleSession(store, 1, "ann")
+    store.close()
+
+
+def on_disk(db: Path, annotator: str = "ann") -> list[tuple[str, str, str]]:
+    """The version as a fresh connection (another process) reads it."""
+    with Store.open(db) as s:
+        ann = s.annotation(1, annotator)
+        return full(s.spans(ann.id)) if ann else []
+
+
+def status_on_disk(db: Path) -> str | None:
+    with Store.open(db) as s:
+        ann = s.annotation(1, "ann")
+        return ann.status if ann else None
+
+
+MODEL_SPANS = [("Mark Esper", "PERSON", "model"), ("Moroccan", "NORP", "model"),
+               ("officials", "ORG", "model"), ("Rabat", "GPE", "model")]
+
+
+def test_add_replaces_overlapped_spans_and_inverse_restores(db: Path, session: ArticleSession) -> None:
+    start = TEXT.index("Moroccan")
+    end = TEXT.index(" in Rabat")
+    edit = session.add(start + 2, end - 2, "ORG")  # snapped to "Moroccan officials"
+    assert isinstance(edit, ReplaceSpans)
+    change = session.apply(edit)
+    assert full(change.removed) == [("Moroccan", "NORP", "model"), ("officials", "ORG", "model")]
+    expected = [("Mark Esper", "PERSON", "model"), ("Moroccan officials", "ORG", "manual"),
+                ("Rabat", "GPE", "model")]
+    assert full(session.spans) == expected
+    assert on_disk(db) == expected
+    assert status_on_disk(db) == "in_progress"
+
+    session.apply(edit.inverse())
+    assert full(session.spans) == MODEL_SPANS
+    assert on_disk(db) == MODEL_SPANS  # origins restored too
+    session.apply(edit)  # redo
+    assert on_disk(db) == expected
+
+
+def test_add_inside_a_span_replaces_it(db: Path, session: ArticleSession) -> None:
+    i = TEXT.index("Esper")
+    session.apply(session.add(i, i + 5, "ORG", snap=False))  # type: ignore[arg-type]
+    assert on_disk(db)[0] == ("Esper", "ORG", "manual")
+    assert ("Mark Esper", "PERSON", "model") not in on_disk(db)
+
+
+def test_add_same_span_again_is_no_edit(session: ArticleSession) -> None:
+    s = at("Rabat", "GPE")
+    assert session.add(s.start, s.end, "GPE") is None
+
+
+def test_add_only_whitespace_is_no_edit(session: ArticleSession) -> None:
+    i = TEXT.index(" held")
+    assert session.add(i, i + 1, "ORG") is None
+
+
+def test_relabel(db: Path, session: ArticleSession) -> None:
+    span = session.span_at(TEXT.index("Rabat") + 1)
+    assert span is not None
+    edit = session.relabel(span, "LOC")
+    session.apply(edit)  # type: ignore[arg-type]
+    assert on_disk(db)[-1] == ("Rabat", "LOC", "manual")
+    assert session.relabel(session.spans[-1], "LOC") is None
+    session.apply(edit.inverse())  # type: ignore[union-attr]
+    assert on_disk(db)[-1] == ("Rabat", "GPE", "model")
+
+
+def test_delete(db: Path, session: ArticleSession) -> None:
+    span = session.span_at(TEXT.index("Mark"))
+    edit = session.delete(span)  # type: ignore[arg-type]
+    session.apply(edit)
+    assert on_disk(db) == MODEL_SPANS[1:]
+    session.apply(edit.inverse())
+    assert on_disk(db) == MODEL_SPANS
+
+
+@pytest.mark.parametrize(
+    "edge, step, expected",
+    [
+        ("end", +1, "Mark Esper held"),
+        ("end", -1, "Mark"),
+        ("start", -1, "Secretary Mark Esper"),
+        ("start", +1, "Esper"),
+        ("start", -2, "Defence Secretary Mark Esper"),
+        ("end", +2, "Mark Esper held talks"),
+    ],
+)
+def test_move_boundary_by_whole_tokens(db: Path, session: ArticleSession, edge: str, step: int,
+                                       expected: str) -> None:
+    span = session.span_at(TEXT.index("Mark"))
+    edit = session.move_boundary(span, edge, step)  # type: ignore[arg-type]
+    assert edit is not None
+    session.apply(edit)
+    assert on_disk(db)[0] == (expected, "PERSON", "manual")
+    session.apply(edit.inverse())
+    assert on_disk(db) == MODEL_SPANS
+
+
+def test_move_boundary_cannot_empty_a_span_or_leave_the_text(session: ArticleSession) -> None:
+    rabat = session.span_at(TEXT.index("Rabat"))
+    assert session.move_boundary(rabat, "end", -1) is None  # type: ignore[arg-type]
+    assert session.move_boundary(rabat, "start", +1) is None  # type: ignore[arg-type]
+    session.apply(session.add(0, 2, "GPE"))  # type: ignore[arg-type]  # "US"
+    us = session.span_at(0)
+    assert session.move_boundary(us, "start", -1) is None  # type: ignore[arg-type]
+    last = session.add(len(TEXT) - 1, len(TEXT), "X", snap=False)  # the final "."
+    session.apply(last)  # type: ignore[arg-type]
+    assert session.move_boundary(session.span_at(len(TEXT) - 1), "end", +1) is None  # type: ignore[arg-type]
+
+
+def test_growing_into_a_neighbour_replaces_it(db: Path, session: ArticleSession) -> None:
+    moroccan = session.span_at(TEXT.index("Moroccan"))
+    edit = session.move_boundary(moroccan, "end", +1)  # type: ignore[arg-type]
+    session.apply(edit)  # type: ignore[arg-type]
+    expected = [("Mark Esper", "PERSON", "model"), ("Moroccan officials", "NORP", "manual"),
+                ("Rabat", "GPE", "model")]
+    assert on_disk(db) == expected
+    # and from the other side: Rabat's start grows left over "in" and into the new span
+    rabat = session.span_at(TEXT.index("Rabat"))
+    edit2 = session.move_boundary(rabat, "start", -2)  # type: ignore[arg-type]
+    session.apply(edit2)  # type: ignore[arg-type]
+    assert on_disk(db) == [("Mark Esper", "PERSON", "model"), ("officials in Rabat", "GPE", "manual")]
+    session.apply(edit2.inverse())  # type: ignore[union-attr]
+    session.apply(edit.inverse())  # type: ignore[union-attr]
+    assert on_disk(db) == MODEL_SPANS
+
+
+def test_set_status(db: Path, session: ArticleSession) -> None:
+    assert status_on_disk(db) is None
+    edit = session.set_status("done")
+    change = session.apply(edit)  # type: ignore[arg-type]
+    assert change.status == "done" and status_on_disk(db) == "done"
+    assert on_disk(db) == MODEL_SPANS  # accepting keeps the model's spans as gold
+    assert session.set_status("done") is None
+    session.apply(edit.inverse())  # type: ignore[union-attr]
+    assert status_on_disk(db) == "todo"
+    for status in ("skipped", "rejected", "done"):
+        session.apply(session.set_status(status))  # type: ignore[arg-type]
+        assert status_on_disk(db) == status
+
+
+def test_edit_keeps_done_status(db: Path, session: ArticleSession) -> None:
+    session.apply(session.set_status("done"))  # type: ignore[arg-type]
+    session.apply(session.delete(session.spans[0]))
+    assert status_on_disk(db) == "done"
+
+
+def test_undo_of_first_edit_leaves_the_model_spans(db: Path, session: ArticleSession) -> None:
+    assert on_disk(db) == []  # opening wrote nothing
+    edit = session.delete(session.spans[0])
+    session.apply(edit)
+    assert on_disk(db) == MODEL_SPANS[1:]
+    session.apply(edit.inverse())
+    assert on_disk(db) == MODEL_SPANS
+    with Store.open(db) as s:
+        assert s.annotation(1, "ann").seeded_from == MODEL  # type: ignore[union-attr]
+
+
+def test_edit_error_when_removed_elsewhere(db: Path, session: ArticleSession) -> None:
+    session.ensure_version()
+    other = ArticleSession(Store.open(db), 1, "ann")  # another window / process
+    other.apply(other.delete(other.spans[0]))
+    before = on_disk(db)
+    for make in (lambda s: session.delete(s), lambda s: session.relabel(s, "ORG"),
+                 lambda s: session.move_boundary(s, "end", +1)):
+        edit = make(session.spans[0])
+        with pytest.raises(EditError, match="no longer there"):
+            session.apply(edit)
+        assert on_disk(db) == before  # nothing half-applied
+    session.reload()
+    assert full(session.spans) == before
+    other.store.close()
+
+
+def test_edit_error_when_overlapping_span_added_elsewhere(db: Path, session: ArticleSession) -> None:
+    session.ensure_version()
+    other = ArticleSession(Store.open(db), 1, "ann")
+    i = TEXT.index("talks")
+    other.apply(other.add(i, i + 5, "EVENT"))  # type: ignore[arg-type]
+    before = on_disk(db)
+    edit = session.add(TEXT.index("held"), i + 5, "ORG")  # session does not know "talks"
+    with pytest.raises(EditError):
+        session.apply(edit)  # type: ignore[arg-type]
+    assert on_disk(db) == before
+    other.store.close()
+
+
+def test_each_edit_is_committed_before_apply_returns(db: Path, session: ArticleSession) -> None:
+    for label in ("A", "B", "C"):
+        session.apply(session.relabel(session.spans[-1], label))  # type: ignore[arg-type]
+        assert on_disk(db)[-1][1] == label
+    assert not session.store.conn.in_transaction
