@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "export_cmd",
     "agreement",
     "merge",
+    "train",
     "stats",
     "check",
     "backup",
