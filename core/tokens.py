@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import unicodedata
 
 
 @functools.lru_cache(maxsize=1)
@@ -12,6 +13,29 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     import spacy
 
     return spacy.blank("en").tokenizer
+
+
+def _regional(ch: str) -> bool:
+    return "\U0001F1E6" <= ch <= "\U0001F1FF"
+
+
+def _joined(text: str, i: int) -> bool:
+    """True when ``text[i - 1]`` and ``text[i]`` are one character on screen (a grapheme
+    cluster) that spaCy's tokenizer split: the two halves of a flag, an emoji and its
+    skin tone, variation selector, zero-width joiner or tag characters, a combining
+    mark. Snapping must never cut those in half."""
+    prev, ch = text[i - 1], text[i]
+    if _regional(prev) and _regional(ch):
+        n = 0  # flags pair up regional indicators from the left
+        while i - 1 - n >= 0 and _regional(text[i - 1 - n]):
+            n += 1
+        return n % 2 == 1
+    return (
+        "\U0001F3FB" <= ch <= "\U0001F3FF"  # skin tone
+        or "\ufe00" <= ch <= "\ufe0f" or ch == "\u200d" or prev == "\u200d"
+        or "\U000E0020" <= ch <= "\U000E007F"  # tag characters (subdivision flags)
+        or unicodedata.category(ch) in ("Mn", "Me", "Mc")
+    )
 
 
 class TokenIndex:
@@ -24,6 +48,9 @@ class TokenIndex:
         ends: list[int] = []
         for tok in doc:
             if tok.is_space:
+                continue
+            if ends and ends[-1] == tok.idx and _joined(text, tok.idx):
+                ends[-1] = tok.idx + len(tok.text)  # one character on screen: one token
                 continue
             starts.append(tok.idx)
             ends.append(tok.idx + len(tok.text))
