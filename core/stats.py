@@ -1,10 +1,13 @@
 """Counts a lead or a data scientist asks for first: documents, versions by status
-and annotator, spans by label. Plain SQL, constant memory."""
+and annotator, spans by label, and how each model's suggestions fare against the gold
+(``model_vs_gold``, from :mod:`goldspan.core.model_eval`). Plain SQL, constant memory."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .model_eval import model_vs_gold
+from .model_eval import render as render_model_vs_gold
 from .store import Store
 
 
@@ -31,6 +34,7 @@ def collect(store: Store) -> dict[str, Any]:
         "versions": {"by_status": by_status, "by_annotator": versions},
         "spans": {"total": sum(spans.values()), "by_label": spans},
         "suggested_documents": suggestions,
+        "model_vs_gold": model_vs_gold(store),
     }
 
 
@@ -45,4 +49,6 @@ def render(stats: dict[str, Any]) -> str:
         lines.append(f"  {label:<14} {n}")
     for model, n in stats["suggested_documents"].items():
         lines.append(f"suggestions by {model}: {n} documents")
+    if "model_vs_gold" in stats:
+        lines.append(render_model_vs_gold(stats["model_vs_gold"]))
     return "\n".join(lines)

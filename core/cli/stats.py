@@ -17,7 +17,9 @@ def stats(
     db: Optional[Path] = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Documents, versions by status and annotator, spans by label."""
+    """Documents, versions by status and annotator, spans by label, and each model's
+    suggestions scored against the gold (precision, recall, F1; kept, relabelled,
+    resized, deleted)."""
     store = open_store(db, create=False)
     figures = core_stats.collect(store)
     typer.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else core_stats.render(figures))
