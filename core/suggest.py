@@ -36,9 +36,11 @@ class Suggester(Protocol):
         ...
 
 
-def split_text(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, str]]:
-    """Cut ``text`` into pieces of at most ``limit`` characters, at paragraph breaks
-    where possible (then line breaks, then spaces). Returns (offset, piece) pairs."""
+def split_text(text: str, limit: int | None = None) -> list[tuple[int, str]]:
+    """Cut ``text`` into pieces of at most ``limit`` (default :data:`MAX_CHUNK`)
+    characters, at paragraph breaks where possible (then line breaks, then spaces).
+    Returns (offset, piece) pairs."""
+    limit = MAX_CHUNK if limit is None else limit
     if len(text) <= limit:
         return [(0, text)]
     pieces: list[tuple[int, str]] = []
