@@ -49,6 +49,7 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
     from .settings import model_name, resolve_annotator
 
     store = open_store(db)
+    _daily_backup(store)
     window = build_window(store, resolve_annotator(annotator), model=model_name(model),
                           suggest=True, doc=doc)
     window.show()
@@ -56,3 +57,15 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
     code = app.exec()
     store.close()
     return code
+
+
+def _daily_backup(store: Store) -> None:
+    """One backup copy a day (kept 14 days, see core/backups.py); a failure to back up
+    is reported on stderr and never stops the analyst from working."""
+    from ..core.backups import daily_backup
+    from ..core.paths import backups_dir
+
+    try:
+        daily_backup(store, backups_dir())
+    except Exception as err:  # noqa: BLE001
+        print(f"goldspan: daily backup failed: {err}", file=sys.stderr)

@@ -298,6 +298,12 @@ class MainWindow(QMainWindow):
         m_view = mb.addMenu("&View")
         for n in ("find", None, "zoom_in", "zoom_out", "zoom_reset", None, "dark"):
             m_view.addSeparator() if n is None else m_view.addAction(self.actions_by_name[n])
+        m_project = mb.addMenu("&Project")
+        labels_action = QAction("Labels…", self)
+        labels_action.setToolTip("Edit the label set: names, colours, hotkeys, descriptions")
+        labels_action.triggered.connect(self.edit_labels)
+        m_project.addAction(labels_action)
+        self.actions_by_name["labels"] = labels_action
         m_help = mb.addMenu("&Help")
         m_help.addAction(self.actions_by_name["help_keys"])
         self._refresh_view_keys()
@@ -332,6 +338,16 @@ class MainWindow(QMainWindow):
         self._refresh_view_keys()
         if self.session is not None:
             self._show_session(keep_scroll=True)
+
+    def edit_labels(self) -> None:
+        from .labels_dialog import LabelsDialog
+
+        if LabelsDialog(self.store, self).exec():
+            # Renames rewrote spans: edits on the undo stack name the old labels.
+            self.undo_stack.clear()
+            if self.session is not None:
+                self.session.reload()
+            self.reload_labels()
 
     def label_pressed(self, name: str) -> None:
         """A label key or button: label the selection, relabel the selected entity, or
