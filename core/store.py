@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-import sqlite_utils
-
 from .errors import StoreError
 from .model import GOLD, STATUSES, Label, Span, Suggestion
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
@@ -64,8 +62,18 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
         self._depth = 0
+        self._db = None
+
+    @property
+    def db(self):  # type: ignore[no-untyped-def]
+        """The connection as a ``sqlite_utils.Database`` (imported on first use: the
+        import costs about 0.2 s, which every command and the GUI's start-up would pay)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -474,19 +482,26 @@ class Store:
         """Copy the database with SQLite's online backup API (safe while others write).
 
         Written to a temporary file renamed at the end: never a half-written backup.
+        The copy is one step (``pages=-1``): a read snapshot in WAL mode, which writers
+        do not wait for. Copied in small steps, every commit by another connection
+        restarts the backup from the first page, so a busy writer could starve it.
         """
         t = Path(target)
         tmp = t.with_name(t.name + ".partial")
         if tmp.exists():
             tmp.unlink()
-        dest = sqlite3.connect(str(tmp))
         try:
-            def _progress(status: int, remaining: int, total: int) -> None:
-                if progress is not None:
-                    progress(total - remaining, total)
-            self.conn.backup(dest, pages=256, progress=_progress)
-        finally:
-            dest.close()
+            dest = sqlite3.connect(str(tmp))
+            try:
+                def _progress(status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
+                self.conn.backup(dest, pages=-1, progress=_progress)
+            finally:
+                dest.close()
+        except sqlite3.Error as err:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"cannot write the backup: {err}", path=t) from None
         shutil.move(str(tmp), str(t))
         return t
 

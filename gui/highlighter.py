@@ -37,10 +37,13 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._offered: list[QtSpan] = []
+        self._offered_starts: list[int] = []
+        self._offered_longest = 0
         self._colors: dict[str, str] = {}
         self._selected: tuple[int, int] | None = None
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
         self._gap: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._plain: dict[str, tuple[QTextCharFormat, QTextCharFormat]] = {}
         self.dark = False
         self.chip_font = QFont()
 
@@ -51,6 +54,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.dark = dark
         self._formats.clear()
         self._gap.clear()
+        self._plain.clear()
 
     def chip_width(self, label: str) -> int:
         return QFontMetrics(self.chip_font).horizontalAdvance(label) + 2 * CHIP_PAD + 4
@@ -60,26 +64,39 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._spans = sorted(spans, key=lambda s: s.start)
         self._starts = [s.start for s in self._spans]
         self._ends = [s.end for s in self._spans]
-        self._offered = sorted(offered, key=lambda s: s.start)
+        self._set_offered(offered)
         self.rehighlight()
 
     def replace(self, removed: list[QtSpan], added: list[QtSpan]) -> None:
         """Apply one change and re-highlight only the blocks it touches."""
-        gone = {(s.start, s.end, s.label) for s in removed}
-        self._spans = sorted(
-            [s for s in self._spans if (s.start, s.end, s.label) not in gone] + added,
-            key=lambda s: s.start,
-        )
-        self._starts = [s.start for s in self._spans]
-        self._ends = [s.end for s in self._spans]
+        # Bisection and list insert/delete (a memmove in C) instead of rebuilding the
+        # sorted lists: an edit costs microseconds at 25,000 spans, not 10 ms.
+        for s in removed:
+            i = bisect.bisect_left(self._starts, s.start)
+            while i < len(self._spans) and self._starts[i] == s.start:
+                old = self._spans[i]
+                if (old.end, old.label) == (s.end, s.label):
+                    del self._spans[i], self._starts[i], self._ends[i]
+                    break
+                i += 1
+        for s in added:
+            i = bisect.bisect_right(self._starts, s.start)
+            self._spans.insert(i, s)
+            self._starts.insert(i, s.start)
+            self._ends.insert(i, s.end)
         for s in removed + added:
             self.rehighlight_range(s.start, s.end)
 
     def set_offered(self, offered: list[QtSpan]) -> None:
         old = self._offered
-        self._offered = sorted(offered, key=lambda s: s.start)
+        self._set_offered(offered)
         for s in old + self._offered:
             self.rehighlight_range(s.start, s.end)
+
+    def _set_offered(self, offered: list[QtSpan]) -> None:
+        self._offered = sorted(offered, key=lambda s: s.start)
+        self._offered_starts = [s.start for s in self._offered]
+        self._offered_longest = max((s.end - s.start for s in self._offered), default=0)
 
     def set_selected(self, selected: tuple[int, int] | None) -> None:
         old = self._selected
@@ -108,7 +125,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         return out
 
     def offered_between(self, start: int, end: int) -> list[QtSpan]:
-        return [s for s in self._offered if s.start < end and start < s.end]
+        # Offered suggestions may overlap one another, so their ends are not sorted:
+        # bisect on the starts, back by the longest one.
+        lo = bisect.bisect_left(self._offered_starts, start - self._offered_longest)
+        hi = bisect.bisect_left(self._offered_starts, end)
+        return [s for s in self._offered[lo:hi] if start < s.end]
 
     @property
     def span_count(self) -> int:
@@ -145,25 +166,46 @@ class SpanHighlighter(QSyntaxHighlighter):
         return fmt
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt API
-        if not self._spans and not self._offered:
+        # Called for every block when a document opens (15,000 blocks for a 1 MB
+        # article): the span loop is inlined and formats come from a per-label cache.
+        spans = self._spans
+        if not spans and not self._offered:
             return
         pos = self.currentBlock().position()
         end = pos + len(text)
-        for s in self.spans_between(pos, end + 1):
-            a = max(s.start, pos) - pos
-            b = min(s.end, end) - pos
+        starts = self._starts
+        n = len(spans)
+        i = bisect.bisect_right(self._ends, pos)
+        selected = self._selected
+        plain = self._plain
+        while i < n and starts[i] <= end:
+            s = spans[i]
+            i += 1
+            a = (s.start if s.start > pos else pos) - pos
+            b = (s.end if s.end < end else end) - pos
             if b <= a:
                 continue
-            selected = self._selected == (s.start, s.end)
-            self.setFormat(a, b - a, self._format(s.label, selected))
+            if selected is not None and selected == (s.start, s.end):
+                fmt, gap = self._format(s.label, True), self._gap_format(s.label, True)
+            else:
+                pair = plain.get(s.label)
+                if pair is None:
+                    pair = plain[s.label] = (self._format(s.label, False),
+                                             self._gap_format(s.label, False))
+                fmt, gap = pair
             if s.end <= end:
-                self.setFormat(b - 1, 1, self._gap_format(s.label, selected))
+                if b - a > 1:
+                    self.setFormat(a, b - a - 1, fmt)
+                self.setFormat(b - 1, 1, gap)
+            else:
+                self.setFormat(a, b - a, fmt)
         if self._offered:
-            covered = {(s.start, s.end) for s in self._spans}
+            # (an offered suggestion with a span on the same range is covered by the
+            # overlap test below: no per-block set of all spans)
             for s in self.offered_between(pos, end + 1):
                 a = max(s.start, pos) - pos
                 b = min(s.end, end) - pos
-                if b <= a or (s.start, s.end) in covered:
+                if b <= a:
                     continue
                 if not self.spans_between(s.start, s.end):
                     self.setFormat(a, b - a, self._offered_format(s.label))
