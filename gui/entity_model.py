@@ -28,13 +28,49 @@ class EntityModel(QAbstractTableModel):
         self.n_spans = len(spans)
         self.endResetModel()
 
+    def apply_change(self, removed: list[Span], added: list[Span]) -> None:
+        """Precise row removals and insertions for one edit (no reset: the table keeps
+        its scroll position and selection, and an edit costs O(log n) look-ups)."""
+        import bisect
+
+        for r in removed:
+            row = self.row_of(r)
+            if row is None:
+                continue
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.items[row]
+            self.n_spans -= 1
+            self.endRemoveRows()
+        for a in added:
+            row = bisect.bisect_right(self.items, a.start, hi=self.n_spans, key=lambda x: x.start)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self.items.insert(row, a)
+            self.n_spans += 1
+            self.endInsertRows()
+
+    def set_offered(self, offered: list[Suggestion]) -> None:
+        old = len(self.items) - self.n_spans
+        if old:
+            self.beginRemoveRows(QModelIndex(), self.n_spans, len(self.items) - 1)
+            del self.items[self.n_spans:]
+            self.endRemoveRows()
+        if offered:
+            self.beginInsertRows(QModelIndex(), self.n_spans, self.n_spans + len(offered) - 1)
+            self.items.extend(offered)
+            self.endInsertRows()
+
     def item(self, row: int) -> Span | Suggestion | None:
         return self.items[row] if 0 <= row < len(self.items) else None
 
     def row_of(self, span: Span) -> int | None:
-        for i, s in enumerate(self.items[: self.n_spans]):
-            if (s.start, s.end, s.label) == (span.start, span.end, span.label):
+        import bisect
+
+        i = bisect.bisect_left(self.items, span.start, hi=self.n_spans, key=lambda x: x.start)
+        while i < self.n_spans and self.items[i].start == span.start:
+            s = self.items[i]
+            if (s.end, s.label) == (span.end, span.label):
                 return i
+            i += 1
         return None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008

@@ -489,8 +489,10 @@ class MainWindow(QMainWindow):
                 self.selected = change.added[0]
             self.view.set_selected_span(self.selected)
             offered = self._offered()
-            self.view.set_offered(offered)
-            self.entity_model.set_items(s.text, s.spans, offered)
+            self.entity_model.apply_change(list(change.removed), list(change.added))
+            if offered or self.entity_model.rowCount() != self.entity_model.n_spans:
+                self.view.set_offered(offered)
+                self.entity_model.set_offered(offered)
             self._select_entity_row()
         self._update_header()
         self._update_hint()

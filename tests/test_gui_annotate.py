@@ -336,9 +336,23 @@ def test_queue_filter_and_click(qtbot, window: MainWindow, db: Path) -> None:  #
     assert QApplication.focusWidget() is window.view
 
 
-def test_item_models_pass_qtmodeltester(qtmodeltester, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_item_models_pass_qtmodeltester(qtbot, qtmodeltester, window: MainWindow, db: Path) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(window.queue_model)
     qtmodeltester.check(window.entity_model)
+    # the tester stays attached: edits must come as consistent row inserts/removes
+    n = window.entity_model.rowCount()
+    click(qtbot, window, 385)
+    key(qtbot, window, Qt.Key.Key_Delete)
+    assert window.entity_model.rowCount() == n - 1
+    drag(qtbot, window, 383, 393)
+    key(qtbot, window, label_key(window, "PERSON"))
+    assert window.entity_model.rowCount() == n
+    row = window.entity_model.row_of(window.selected)
+    assert window.entity_model.data(window.entity_model.index(row, 0)) == "Mark Esper"
+    assert window.entity_model.data(window.entity_model.index(row, 2)) == "you"
+    texts = [window.entity_model.item(r).start for r in range(window.entity_model.n_spans)]
+    assert texts == sorted(texts)
+    key(qtbot, window, Qt.Key.Key_Return)
 
 
 def test_zoom_and_dark_mode(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
