@@ -18,10 +18,15 @@ def gui(
     model: Optional[str] = typer.Option(None, help="spaCy pipeline for suggestions (package or folder; default en_core_web_sm)."),
 ) -> None:
     """Open the annotation window."""
+    from ..errors import StoreError
     from ..store import check_annotator
 
     if annotator:
         check_annotator(annotator)
+    if db is not None and not db.exists():
+        # the window has no import: an empty new database would be a dead end (a typo)
+        raise StoreError(f"no such database; create it with 'goldspan import FILES --db {db}' "
+                         "or leave out --db for the default one", path=db)
     from goldspan.gui.app import run  # Qt only when a window is wanted
 
     raise typer.Exit(run(db, annotator, doc, model))
