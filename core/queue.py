@@ -74,17 +74,41 @@ class Queue:
 
     def rows(self, offset: int, limit: int) -> list[QueueRow]:
         where, params = self.filter.sql()
-        sql = (
+        select = (
             "SELECT d.id, d.title, COALESCE(a.status, 'todo'), "
             "CASE WHEN a.id IS NULL THEN NULL ELSE "
             "(SELECT count(*) FROM spans s WHERE s.annotation_id = a.id) END"
-            + self._FROM + "WHERE " + where + " ORDER BY d.id LIMIT ? OFFSET ?"
+            + self._FROM
         )
-        cur = self.store.conn.execute(sql, [self.annotator, *params, limit, offset])
+        if self._unfiltered:
+            # Skip the offset on the bare id order (no join, no span counts for the
+            # rows skipped), then read the page from its first id on.
+            first = self.store.conn.execute(
+                "SELECT id FROM documents ORDER BY id LIMIT 1 OFFSET ?", (offset,)
+            ).fetchone()
+            if first is None:
+                return []
+            cur = self.store.conn.execute(
+                select + "WHERE d.id >= ? ORDER BY d.id LIMIT ?", (self.annotator, first[0], limit)
+            )
+        else:
+            cur = self.store.conn.execute(
+                select + "WHERE " + where + " ORDER BY d.id LIMIT ? OFFSET ?",
+                [self.annotator, *params, limit, offset],
+            )
         return [QueueRow(r[0], r[1] or "", r[2], r[3]) for r in cur]
+
+    @property
+    def _unfiltered(self) -> bool:
+        return not self.filter.statuses and not self.filter.text
 
     def row_of(self, doc_id: int) -> int | None:
         """The row of a document under the current filter, or None if filtered out."""
+        if self._unfiltered:
+            conn = self.store.conn
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is None:
+                return None
+            return conn.execute("SELECT count(*) FROM documents WHERE id < ?", (doc_id,)).fetchone()[0]
         where, params = self.filter.sql()
         row = self.store.conn.execute(
             "SELECT d.id" + self._FROM + "WHERE d.id = ? AND " + where,

@@ -19,6 +19,15 @@ STATUS_COLOR = {
 
 Index = QModelIndex | QPersistentModelIndex
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_ROLES = frozenset((_DISPLAY, _FOREGROUND, _FONT, _ALIGN, _TOOLTIP, _USER))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
 
 class QueueModel(QAbstractTableModel):
     HEADERS = ("#", "Article", "Status", "Entities")
@@ -28,6 +37,7 @@ class QueueModel(QAbstractTableModel):
         self.queue = queue
         self._count = queue.count()
         self._pages: dict[int, list[QueueRow]] = {}
+        self._bold: QFont | None = None
 
     # --------------------------------------------------------------- refresh
     def set_filter(self, flt: QueueFilter) -> None:
@@ -86,13 +96,22 @@ class QueueModel(QAbstractTableModel):
         return rows[i] if i < len(rows) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if not index.isValid():
+        # Views ask for every role of every cell they measure (a ResizeToContents
+        # column asks 1,000 rows at a time): roles this model never answers return at
+        # once, before any row is looked up.
+        if role not in _ROLES or not index.isValid():
+            return None
+        col = index.column()
+        if role == _ALIGN:
+            return _RIGHT if col in (0, 3) else None
+        if (role == _FOREGROUND or role == _FONT) and col != 2:
+            return None
+        if role == _TOOLTIP and col != 1:
             return None
         r = self.row_at(index.row())
         if r is None:
             return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == 0:
                 return str(r.document_id)
             if col == 1:
@@ -101,18 +120,19 @@ class QueueModel(QAbstractTableModel):
                 return STATUS_TEXT.get(r.status, r.status)
             if col == 3:
                 return "" if r.entities is None else str(r.entities)
-        elif role == Qt.ItemDataRole.ForegroundRole and col == 2:
+        elif role == _FOREGROUND:
             c = STATUS_COLOR.get(r.status)
             return QColor(c) if c else None
-        elif role == Qt.ItemDataRole.FontRole and col == 2 and r.status == "done":
-            f = QFont()
-            f.setBold(True)
-            return f
-        elif role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 3):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        elif role == Qt.ItemDataRole.ToolTipRole and col == 1:
+        elif role == _FONT:
+            if r.status != "done":
+                return None
+            if self._bold is None:
+                self._bold = QFont()
+                self._bold.setBold(True)
+            return self._bold
+        elif role == _TOOLTIP:
             return r.title
-        elif role == Qt.ItemDataRole.UserRole:
+        elif role == _USER:
             return r.document_id
         return None
 
