@@ -46,7 +46,12 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
     if why:
         raise GoldspanError(why)
     app = make_app()
-    from .settings import model_name, resolve_annotator
+    from .settings import model_name, resolve_annotator, settings
+
+    if str(settings().value("dark", "false")).lower() == "true":
+        from .theme import apply_dark_palette
+
+        apply_dark_palette(app)
 
     store = open_store(db)
     _daily_backup(store)

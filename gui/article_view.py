@@ -249,9 +249,14 @@ class ArticleView(QPlainTextEdit):
         painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), label)
 
     # -------------------------------------------------------------------- zoom
+    zoom_steps = 0
+
     def zoom(self, steps: int) -> None:
+        """Change the text size by ``steps`` points (``zoom_steps`` remembers the sum)."""
         font = QFont(self.font())
-        font.setPointSizeF(min(48.0, max(7.0, font.pointSizeF() + steps)))
+        size = min(48.0, max(7.0, font.pointSizeF() + steps))
+        self.zoom_steps += int(round(size - font.pointSizeF()))
+        font.setPointSizeF(size)
         self.setFont(font)
         self._apply_fonts()
         self.highlighter.rehighlight()

@@ -64,19 +64,21 @@ class MainWindow(QMainWindow):
         self.queue = Queue(store, annotator)
         self.suggester = None
         if suggest and store.path is not None and model:
-            from .suggest_worker import SuggestThread
-
-            self.suggester = SuggestThread(store.path, model)
-            self.suggester.worker.modelLoaded.connect(self._model_loaded)
-            self.suggester.worker.suggested.connect(self._suggested)
-            self.suggester.worker.failed.connect(self._suggest_failed)
-            self.suggester.worker.busy.connect(self._suggest_busy)
+            self._start_suggester(model)
         self.setWindowTitle(f"goldspan — {annotator} — {Path(str(store.path)).name if store.path else 'memory'}")
         self._build()
         self._build_actions()
         self.reload_labels()
         self._update_progress()
         self.resize(1400, 860)
+        self._restore_view_settings()
+
+    def _restore_view_settings(self) -> None:
+        from .settings import settings
+
+        steps = int(settings().value("zoom", 0) or 0)
+        if steps:
+            self.view.zoom(steps)
 
     # ================================================================= layout
     def _build(self) -> None:
@@ -241,8 +243,8 @@ class MainWindow(QMainWindow):
             "undo": self.undo_stack.undo,
             "redo": self.undo_stack.redo,
             "find": self._focus_filter,
-            "zoom_in": lambda: self.view.zoom(1),
-            "zoom_out": lambda: self.view.zoom(-1),
+            "zoom_in": lambda: self._zoom(1),
+            "zoom_out": lambda: self._zoom(-1),
             "zoom_reset": self._zoom_reset,
             "dark": self.toggle_dark,
             "help_keys": self.show_keyboard_sheet,
@@ -304,6 +306,11 @@ class MainWindow(QMainWindow):
         labels_action.triggered.connect(self.edit_labels)
         m_project.addAction(labels_action)
         self.actions_by_name["labels"] = labels_action
+        settings_action = QAction("Settings…", self)
+        settings_action.setToolTip("Annotator name and the spaCy pipeline that suggests")
+        settings_action.triggered.connect(self.edit_settings)
+        m_project.addAction(settings_action)
+        self.actions_by_name["settings"] = settings_action
         m_help = mb.addMenu("&Help")
         m_help.addAction(self.actions_by_name["help_keys"])
         self._refresh_view_keys()
@@ -643,6 +650,59 @@ class MainWindow(QMainWindow):
         )
 
     # ============================================================ suggestions
+    def _start_suggester(self, model: str) -> None:
+        from .suggest_worker import SuggestThread
+
+        assert self.store.path is not None
+        self.model_name = model
+        self.suggester = SuggestThread(self.store.path, model)
+        self.suggester.worker.modelLoaded.connect(self._model_loaded)
+        self.suggester.worker.suggested.connect(self._suggested)
+        self.suggester.worker.failed.connect(self._suggest_failed)
+        self.suggester.worker.busy.connect(self._suggest_busy)
+        self.model_status = f"model: {model} (not loaded)"
+
+    def switch_model(self, model: str) -> None:
+        """Suggest with another pipeline from now on, without a restart: documents
+        this model has not seen get its suggestions when they are opened."""
+        if self.suggester is not None:
+            self.suggester.shutdown()
+            self.suggester = None
+        if self.store.path is None:
+            return
+        self._start_suggester(model)
+        self.model_label.setText(self.model_status)
+        if self.session is not None:
+            self._request_suggestions(self.session.doc_id)
+
+    def switch_annotator(self, annotator: str) -> None:
+        """Work as someone else from now on: their queue, their versions."""
+        self.annotator = annotator
+        self.queue = Queue(self.store, annotator, self.queue.filter)
+        self.queue_model.queue = self.queue
+        self.queue_model.reload()
+        self.undo_stack.clear()
+        self.annotator_label.setText(f"Annotator: {annotator}")
+        self._update_progress()
+        if self.session is not None:
+            self.open_document(self.session.doc_id)
+
+    def edit_settings(self) -> None:
+        from .settings import settings
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.annotator, self.model_name or "en_core_web_sm", self)
+        if not dialog.exec():
+            return
+        annotator, model = dialog.values()
+        s = settings()
+        s.setValue("annotator", annotator)
+        s.setValue("model", model)
+        if annotator != self.annotator:
+            self.switch_annotator(annotator)
+        if model != self.model_name or self.suggester is None:
+            self.switch_model(model)
+
     def _request_suggestions(self, doc_id: int) -> None:
         if self.suggester is None:
             return
@@ -656,6 +716,8 @@ class MainWindow(QMainWindow):
         self.suggester.request(ids)
 
     def _model_loaded(self, model_id: str, labels: list) -> None:  # type: ignore[type-arg]
+        if self._closed:
+            return
         self.model_status = f"model: {model_id}"
         self.model_label.setText(self.model_status)
         if not self.labels:
@@ -668,6 +730,8 @@ class MainWindow(QMainWindow):
             self.model_label.setText(self.model_status)
 
     def _suggested(self, doc_id: int, model_id: str) -> None:
+        if self._closed:  # a result queued before the window closed
+            return
         self.queue_model.refresh_document(doc_id)
         s = self.session
         if s is None or s.doc_id != doc_id:
@@ -685,8 +749,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
 
     # ================================================================== misc
+    def _zoom(self, steps: int) -> None:
+        from .settings import settings
+
+        self.view.zoom(steps)
+        settings().setValue("zoom", self.view.zoom_steps)
+
     def _zoom_reset(self) -> None:
-        self.view.zoom(int(round(ArticleView().font().pointSizeF() - self.view.font().pointSizeF())))
+        self._zoom(-self.view.zoom_steps)
 
     def toggle_dark(self) -> None:
         app = QApplication.instance()
@@ -695,13 +765,19 @@ class MainWindow(QMainWindow):
             app.setPalette(app.style().standardPalette())  # type: ignore[union-attr]
         else:
             apply_dark_palette(app)
+        from .settings import settings
+
+        settings().setValue("dark", is_dark())
         self.view.set_colors({lab.name: lab.color for lab in self.labels})
         self.view.highlighter.rehighlight()
 
     def show_keyboard_sheet(self) -> None:
         KeyboardSheet(self).exec()
 
+    _closed = False
+
     def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self._closed = True
         if self.suggester is not None:
             self.suggester.shutdown()
             self.suggester = None

@@ -81,6 +81,12 @@ class SuggestThread(QObject):
         self.requested.emit(list(doc_ids))
 
     def shutdown(self, timeout_ms: int = 10000) -> None:
+        for signal in (self.worker.modelLoaded, self.worker.suggested, self.worker.failed,
+                       self.worker.busy):
+            try:
+                signal.disconnect()
+            except (RuntimeError, TypeError):  # nothing connected
+                pass
         self.worker.stop()
         self.thread.quit()
         self.thread.wait(timeout_ms)
