@@ -507,6 +507,13 @@ class Store:
 
     def integrity_problems(self) -> list[str]:
         """SQLite's integrity and foreign-key checks plus goldspan's own invariants."""
+        try:
+            return self._integrity_problems()
+        except sqlite3.DatabaseError as err:  # too damaged to finish the checks
+            return [f"the database is damaged ({err}); restore a backup "
+                    "(goldspan backup makes them)"]
+
+    def _integrity_problems(self) -> list[str]:
         problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
         for r in self.conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")

@@ -341,3 +341,37 @@ def test_every_command_is_in_the_readme() -> None:
     assert len(names) >= len(COMMAND_MODULES)
     missing_names = [n for n in names if f"goldspan {n}" not in text]
     assert not missing_names, f"commands not documented in README.md: {missing_names}"
+
+
+def damaged(tmp_path: Path) -> Path:
+    """A goldspan file whose header is intact but some pages are overwritten."""
+    p = tmp_path / "damaged.db"
+    with Store.open(p) as s:
+        with s.transaction():
+            for i in range(200):
+                d, _ = s.add_document(f"Doc {i} " + "text words " * 100)
+                s.put_version(d, "a", "done", [Span(0, 3, "X")])
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(p.read_bytes())
+    data[4096 * 20:4096 * 24] = b"\x5a" * (4096 * 4)
+    p.write_bytes(bytes(data))
+    return p
+
+
+def test_check_reports_a_damaged_file(tmp_path: Path) -> None:
+    p = damaged(tmp_path)
+    r = run("check", "--db", p)
+    assert r.exit_code == 1
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert "damaged" in r.stderr or "malformed" in r.stderr or "corrupt" in r.stderr.lower()
+
+
+@pytest.mark.parametrize("command", ["stats", "export", "agreement"])
+def test_damaged_file_is_one_line_not_a_traceback(tmp_path: Path, command: str) -> None:
+    p = damaged(tmp_path)
+    args = {"stats": ["stats"], "agreement": ["agreement"],
+            "export": ["export", "--format", "prodigy", "--out", tmp_path / "o.jsonl"]}[command]
+    r = run(*args, "--db", p)
+    assert r.exit_code not in (0, None)
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr

@@ -4,6 +4,7 @@ a :class:`GoldspanError` into one line on stderr and a non-zero exit."""
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
@@ -50,6 +51,9 @@ def clean_errors(fn: F) -> F:
         except OSError as err:
             where = f"{err.filename}: " if getattr(err, "filename", None) else ""
             fail(f"{where}{err.strerror or err}")
+        except sqlite3.Error as err:  # a damaged file found half-way: one line, no traceback
+            fail(f"{db_path(kwargs.get('db'))}: database error: {err}; "
+                 "run 'goldspan check' and restore a backup if it is damaged")
 
     return wrapper  # type: ignore[return-value]
 
