@@ -1,0 +1,260 @@
+"""A long core operation (an import, an export) on a worker thread, behind a progress
+dialog that can be cancelled.
+
+The core functions already take ``progress=`` and ``cancelled=``; this module is the
+Qt side of that contract:
+
+- The work runs on a :class:`QThread` (a worker object moved to it, as in
+  :mod:`.suggest_worker`) with **its own** :class:`Store` opened from the database path:
+  one Store per thread, never the window's.
+- ``cancelled`` is a :class:`threading.Event` read by the worker between records, so a
+  click on Cancel reaches it without a round trip through any event loop. The core
+  raises :class:`~goldspan.core.formats.base.Cancelled` and undoes its work (the import
+  rolls its transaction back, the export removes its temporary file).
+- ``progress`` is called on the worker thread; it only emits a signal (throttled to a
+  few per second), and the dialog is updated on the GUI thread. No widget is touched
+  from the worker.
+- A refusal (:class:`GoldspanError`, or an OS error such as a full disk) comes back as
+  one line in a message box, as the CLI prints it; never a traceback. An unexpected
+  exception is a bug: its traceback goes to the log, the user still gets one line.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+
+from ..core.errors import GoldspanError
+from ..core.formats.base import Cancelled
+from ..core.store import Store
+
+log = logging.getLogger(__name__)
+
+#: ``report(done, total, text)``: ``total`` 0 means "not known" (a busy bar).
+Report = Callable[[int, int, str], None]
+#: The work: ``task(store, report, cancelled) -> result``, run on the worker thread.
+Task = Callable[[Store, Report, Callable[[], bool]], Any]
+
+PROGRESS_INTERVAL = 0.1  # seconds between progress signals (the first one is at once)
+SHOW_AFTER_MS = 200  # a task that ends sooner never flashes a progress dialog
+
+
+class Outcome(Enum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+def one_line(text: str) -> str:
+    """A message as one line, whatever the exception put in it."""
+    return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def describe_error(err: BaseException) -> str:
+    """The one line a user sees for an error raised by the work."""
+    if isinstance(err, GoldspanError):
+        return one_line(str(err))
+    if isinstance(err, OSError):
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        return one_line(f"{where}{err.strerror or err}")
+    if isinstance(err, sqlite3.Error):
+        return one_line(f"database error: {err}")
+    return one_line(f"unexpected error ({type(err).__name__}: {err}); please report it")
+
+
+class _Worker(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal(str)
+
+    def __init__(self, db_path: Path, task: Task, create: bool, flag: threading.Event) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.task = task
+        self.create = create
+        self.flag = flag
+        self._last = 0.0
+        self._ticks = 0
+
+    def _report(self, done: int, total: int, text: str) -> None:
+        now = time.monotonic()
+        if self._ticks and now - self._last < PROGRESS_INTERVAL and done != total:
+            return
+        self._ticks += 1
+        self._last = now
+        self.progressed.emit(int(done), int(total), text)
+
+    @Slot()
+    def run(self) -> None:
+        store: Store | None = None
+        try:
+            store = Store.open(self.db_path, create=self.create)
+            result = self.task(store, self._report, self.flag.is_set)
+        except Cancelled as err:
+            self.cancelled.emit(one_line(err.message))
+        except Exception as err:  # noqa: BLE001 - every error is one line for the user
+            if not isinstance(err, (GoldspanError, OSError, sqlite3.Error)):
+                log.exception("task failed")
+            self.failed.emit(describe_error(err))
+        else:
+            self.succeeded.emit(result)
+        finally:
+            if store is not None:
+                store.close()
+
+
+class TaskRunner(QObject):
+    """Runs one task once. Signals (on the GUI thread): ``progressed(done, total,
+    text)`` while it runs, then exactly one of ``succeeded(result)``, ``failed(line)``,
+    ``cancelled(line)``, then ``finished()``.
+
+    ``failed`` also shows the line in a warning box over ``parent`` (unless
+    ``show_errors=False``); the caller shows ``cancelled`` as it sees fit.
+    """
+
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal(str)
+    finished = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        db_path: str | Path,
+        task: Task,
+        *,
+        create: bool = False,
+        show_errors: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.title = title
+        self.show_errors = show_errors
+        self.outcome = Outcome.RUNNING
+        self.result: Any = None
+        self.message = ""
+        self._flag = threading.Event()
+        self._started = False
+
+        self.dialog = QProgressDialog(parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setLabelText(f"{title}…")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        # Shown by our own timer (SHOW_AFTER_MS), never by QProgressDialog's estimate.
+        self.dialog.setMinimumDuration(24 * 3600 * 1000)
+        self.dialog.setMinimumWidth(420)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop; nothing of this task is kept  [Esc]")
+        self.dialog.setCancelButton(self.cancel_button)
+        # QProgressDialog hides itself on Cancel; ours stays up, saying "Cancelling…",
+        # until the worker has actually stopped and undone its work.
+        self.dialog.canceled.disconnect(self.dialog.cancel)
+        self.dialog.canceled.connect(self.cancel)
+        self.dialog.setRange(0, 0)
+        self.dialog.hide()
+        self._show_timer = QTimer(self)
+        self._show_timer.setSingleShot(True)
+        self._show_timer.timeout.connect(self._show_dialog)
+
+        self.thread = QThread()
+        self.thread.setObjectName(f"goldspan-{title.lower().replace(' ', '-')}")
+        self.worker = _Worker(Path(db_path), task, create, self._flag)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self._on_progress)
+        self.worker.succeeded.connect(self._on_succeeded)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+
+    # ------------------------------------------------------------------ control
+    def start(self) -> None:
+        if self._started:
+            raise RuntimeError("a TaskRunner runs once; make a new one")
+        self._started = True
+        self._show_timer.start(SHOW_AFTER_MS)
+        self.thread.start()
+
+    @Slot()
+    def cancel(self) -> None:
+        """Ask the work to stop (it checks between records); safe to call twice."""
+        if self.outcome is not Outcome.RUNNING or self._flag.is_set():
+            return
+        self._flag.set()
+        self.cancel_button.setEnabled(False)
+        self.dialog.setLabelText("Cancelling… (undoing what was done so far)")
+
+    @property
+    def running(self) -> bool:
+        return self._started and self.outcome is Outcome.RUNNING
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._flag.is_set()
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        """Block until the worker thread ends (for closing windows and tests)."""
+        return self.thread.wait(timeout_ms)
+
+    # ------------------------------------------------------------------ signals
+    def _show_dialog(self) -> None:
+        if self.outcome is Outcome.RUNNING:
+            self.dialog.show()
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        if self.outcome is not Outcome.RUNNING:
+            return
+        if not self._flag.is_set():
+            if total > 0:
+                if self.dialog.maximum() != total:
+                    self.dialog.setRange(0, total)
+                self.dialog.setValue(min(done, total))
+            elif self.dialog.maximum() != 0:
+                self.dialog.setRange(0, 0)
+            if text:
+                self.dialog.setLabelText(text)
+        self.progressed.emit(done, total, text)
+
+    def _end(self, outcome: Outcome, message: str = "", result: Any = None) -> None:
+        self.outcome = outcome
+        self.message = message
+        self.result = result
+        self._show_timer.stop()
+        self.thread.quit()
+        self.thread.wait()
+        self.dialog.hide()
+        self.dialog.deleteLater()
+
+    @Slot(object)
+    def _on_succeeded(self, result: Any) -> None:
+        self._end(Outcome.SUCCEEDED, result=result)
+        self.succeeded.emit(result)
+        self.finished.emit()
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._end(Outcome.FAILED, message)
+        self.failed.emit(message)
+        if self.show_errors:
+            QMessageBox.warning(self.parent_widget, f"{self.title} failed", message)
+        self.finished.emit()
+
+    @Slot(str)
+    def _on_cancelled(self, message: str) -> None:
+        self._end(Outcome.CANCELLED, message)
+        self.cancelled.emit(message)
+        self.finished.emit()
