@@ -375,3 +375,13 @@ def test_damaged_file_is_one_line_not_a_traceback(tmp_path: Path, command: str) 
     assert r.exit_code not in (0, None)
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_goldspan_alone_opens_the_gui_with_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    import goldspan.gui.app as gui_app
+
+    calls = []
+    monkeypatch.setattr(gui_app, "run", lambda *args: calls.append(args) or 0)
+    r = run()
+    assert r.exit_code == 0, r.output
+    assert calls == [(None, None, None, None)]  # db, annotator, doc, model: all defaults

@@ -38,7 +38,7 @@ def _root(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is None:
         from .gui import gui
 
-        gui(db=None, annotator=None, doc=None)
+        gui(db=None, annotator=None, doc=None, model=None)
 
 
 def _register() -> None:
