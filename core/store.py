@@ -108,7 +108,7 @@ class Store:
         except sqlite3.DatabaseError as err:
             conn.close()
             raise StoreError(f"cannot read the database: {err}", path=p) from None
-        if app_id != APPLICATION_ID and n_tables > 0:
+        if app_id != APPLICATION_ID and (n_tables > 0 or app_id != 0):
             conn.close()
             raise StoreError(
                 "an SQLite database, but not goldspan's; choose another file", path=p

@@ -444,3 +444,20 @@ def test_released_schema_files_open(kept: Path | None, tmp_path: Path) -> None:
         assert [lab.name for lab in s.labels()][:2] == ["PERSON", "ORG"]
     if version < SCHEMA_VERSION:
         assert copy.with_name(f"{copy.name}.schema{version}.bak").exists()
+
+
+def test_refuses_empty_sqlite_marked_as_another_application(tmp_path: Path) -> None:
+    p = tmp_path / "theirs.db"
+    conn = sqlite3.connect(p)
+    conn.execute("PRAGMA application_id = 1234")  # e.g. a GeoPackage / Fossil file, no tables yet
+    conn.commit()
+    conn.close()
+    assert_refused(p, "not goldspan's")
+
+
+def test_empty_sqlite_file_becomes_goldspan(tmp_path: Path) -> None:
+    p = tmp_path / "empty.db"
+    sqlite3.connect(p).execute("VACUUM").connection.close()
+    p.touch()
+    with Store.open(p) as s:
+        assert s.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
