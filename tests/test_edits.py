@@ -233,3 +233,28 @@ def test_each_edit_is_committed_before_apply_returns(db: Path, session: ArticleS
         session.apply(session.relabel(session.spans[-1], label))  # type: ignore[arg-type]
         assert on_disk(db)[-1][1] == label
     assert not session.store.conn.in_transaction
+
+
+def test_late_suggestions_are_offered_never_applied(db: Path, session: ArticleSession) -> None:
+    session.apply(session.delete(session.spans[0]))  # a person has edited
+    edited = on_disk(db)
+    with Store.open(db) as other:  # the model runs again (another thread / process)
+        other.put_suggestions(1, "test@2", [at("Mark Esper", "PERSON"), at("Friday", "DATE")])
+    session.suggestions_arrived()
+    assert on_disk(db) == edited
+    assert full(session.spans) == edited
+    offered = session.offered()
+    assert {TEXT[s.start:s.end] for s in offered} == {"Mark Esper", "Friday"}
+    friday = session.offered_at(TEXT.index("Friday"))
+    session.apply(session.accept_offered(friday))  # type: ignore[arg-type]
+    assert ("Friday", "DATE", "model") in on_disk(db)
+    assert {TEXT[s.start:s.end] for s in session.offered()} == {"Mark Esper"}
+
+
+def test_late_suggestions_seed_an_untouched_version(db: Path, session: ArticleSession) -> None:
+    session.ensure_version()  # opened, nothing edited yet
+    with Store.open(db) as other:
+        other.put_suggestions(1, "test@2", [at("Friday", "DATE")])
+    assert session.suggestions_arrived()
+    assert on_disk(db) == [("Friday", "DATE", "model")]
+    assert session.offered() == []
