@@ -43,7 +43,9 @@ GOLD = "gold"
 MAX_PROBLEM_LINES = 20
 
 
-def export_task(out: Path, **options: object) -> Callable[[Store, Report, Callable[[], bool]], ExportSummary]:
+def export_task(
+    out: Path, **options: object
+) -> Callable[[Store, Report, Callable[[], bool]], ExportSummary]:
     """The work the dialog runs: :func:`export` with its progress and cancel hooks."""
 
     def run(store: Store, report: Report, cancelled: Callable[[], bool]) -> ExportSummary:
@@ -52,7 +54,8 @@ def export_task(out: Path, **options: object) -> Callable[[Store, Report, Callab
         def progress(done: int, total: int) -> None:
             report(done, total, f"Exporting {done:,} of {total:,} documents…")
 
-        return export(store, out, progress=progress, cancelled=cancelled, **options)  # type: ignore[arg-type]
+        return export(store, out, progress=progress, cancelled=cancelled,
+                      **options)  # type: ignore[arg-type]
 
     return run
 
@@ -209,7 +212,8 @@ class ExportDialog(QDialog):
         self.problems_view.hide()
 
         self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.export_button.setDefault(True)
         self.buttons.accepted.connect(self.start_export)
@@ -402,7 +406,7 @@ class ExportDialog(QDialog):
             self.problems_view.show()
 
     def _failed(self, message: str) -> None:
-        self._show_summary(f"Export failed; nothing was written. {message}", "failed")
+        self._show_summary(f"Export failed: {message}", "failed")
 
     def _cancelled(self, message: str) -> None:
         self._show_summary("Export cancelled; no file was written.", "cancelled")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
     QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QVBoxLayout,
@@ -120,6 +120,15 @@ class PathList(QListWidget):
         self.clear()
         self.changed.emit()
 
+    def paintEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().paintEvent(e)
+        if self.count() == 0:
+            p = QPainter(self.viewport())
+            p.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            p.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter,
+                       "Drop files or folders here,\nor use Add files… / Add folder…")
+            p.end()
+
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
@@ -216,7 +225,8 @@ class ImportDialog(QDialog):
         self.summary_label.hide()
 
         self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton(
+            "Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.import_button.setDefault(True)
         self.buttons.accepted.connect(self.start_import)
