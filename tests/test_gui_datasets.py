@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from goldspan.gui.dataset_actions import add_dataset_actions
 from goldspan.gui.export_dialog import ExportDialog
 from goldspan.gui.import_dialog import ImportDialog
 from goldspan.gui.main_window import MainWindow
-from goldspan.gui.task_runner import Outcome
+from goldspan.gui.task_runner import Outcome, TaskRunner
 
 DATA = Path(__file__).parent / "data"
 PRODIGY = DATA / "prodigy" / "annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl"
@@ -165,6 +166,48 @@ def test_escape_while_importing_cancels_instead_of_closing(qtbot, tmp_path: Path
     assert run(qtbot, dialog, dialog.import_button) == "cancelled"
     assert dialog.isVisible()
     assert rows(db, "SELECT count(*) FROM documents") == [(0,)]
+
+
+def test_locked_labels_and_reserved_annotator_are_refused(qtbot, tmp_path: Path, messages) -> None:  # type: ignore[no-untyped-def]
+    db = make_db(tmp_path / "t.db")
+    store = Store.open(db)
+    store.add_labels(["PERSON", "ORG"])
+    store.close()
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_paths([PRODIGY])
+    dialog.lock_check.setChecked(True)
+    assert run(qtbot, dialog, dialog.import_button) == "failed"
+    assert "unknown label 'LOCATION'" in messages[-1][1] and "jsonl, line 1:" in messages[-1][1]
+    dialog.lock_check.setChecked(False)
+    dialog.annotator_edit.setText("gold")
+    assert run(qtbot, dialog, dialog.import_button) == "failed"
+    assert "gold" in messages[-1][1] and "\n" not in messages[-1][1]
+    assert len(messages) == 2
+    assert rows(db, "SELECT count(*) FROM documents") == [(0,)]
+    assert sorted(r[0] for r in rows(db, "SELECT name FROM labels")) == ["ORG", "PERSON"]
+
+
+def test_task_runs_on_its_own_thread_with_its_own_store_and_bugs_are_one_line(qtbot, tmp_path: Path, messages) -> None:  # type: ignore[no-untyped-def]
+    db = make_db(tmp_path / "t.db")
+    parent = ImportDialog(db)
+    qtbot.addWidget(parent)
+    seen: list[object] = []
+
+    def task(store, report, cancelled):  # type: ignore[no-untyped-def]
+        seen.extend([threading.get_ident(), store.path, store.conn])
+        raise ValueError("boom\nwith a second line")
+
+    runner = TaskRunner(parent, "Thing", db, task)
+    with qtbot.waitSignal(runner.finished, timeout=WAIT):
+        runner.start()
+    assert seen[0] != threading.get_ident() and seen[1] == db
+    with pytest.raises(sqlite3.ProgrammingError):  # the worker closed its own connection
+        seen[2].execute("SELECT 1")  # type: ignore[attr-defined]
+    assert runner.outcome is Outcome.FAILED
+    assert messages == [("Thing failed", "unexpected error (ValueError: boom with a second line); "
+                                         "please report it")]
 
 
 # ---------------------------------------------------------------------- export
