@@ -1,0 +1,136 @@
+"""``make bench``: every benchmark of issue 6, each figure against a bare baseline
+measured in the same run, PASS/MISS against the issue's target.
+
+Writes bench/results.json (all figures, machine details) and bench/RESULTS.md (the table
+the README includes). Environment:
+
+- GOLDSPAN_BENCH_ONLY=article,queue,io,suggest,startup,agreement — run some of them
+  (figures of the others are kept from the last results.json);
+- GOLDSPAN_BENCH_QUICK=1 — smaller inputs and fewer repeats (a smoke run);
+- GOLDSPAN_BENCH_PARAGRAPHS=N — corpus size of the suggest benchmark (default 3,000).
+
+Fixtures are built once into bench/work/ (git-ignored). Timings are whole processes
+or in-process as each module says; never part of the test suite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import BENCH, QUICK, Figure, write_json  # noqa: E402
+
+SUITES = ("article", "queue", "io", "suggest", "startup", "agreement")
+ISSUE_TARGETS = {
+    "article": "1 MB article with ~25,000 spans",
+    "queue": "queue of 100,000 articles",
+    "io": "import / export",
+    "suggest": "bulk suggestions",
+    "startup": "start-up",
+    "agreement": "agreement",
+}
+
+
+def machine() -> dict:
+    import PySide6
+    import spacy
+
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = (float("nan"),) * 3
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "pyside6": PySide6.__version__,
+        "spacy": spacy.__version__,
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in load],
+    }
+
+
+def main() -> int:
+    only = [s.strip() for s in os.environ.get("GOLDSPAN_BENCH_ONLY", "").split(",") if s.strip()]
+    suites = [s for s in SUITES if not only or s in only]
+    results_path = BENCH / "results.json"
+    previous = json.loads(results_path.read_text()) if results_path.exists() else {}
+    figures: dict[str, dict] = dict(previous.get("figures", {}))
+    info = machine()
+    print(f"goldspan benchmarks ({'quick' if QUICK else 'full'}): {', '.join(suites)}  "
+          f"[{info['cpus']} CPUs, load {info['load_average_at_start']}]", flush=True)
+    t_all = time.perf_counter()
+    failed = []
+    for name in suites:
+        print(f"\n== {name}: {ISSUE_TARGETS[name]}", flush=True)
+        t0 = time.perf_counter()
+        try:
+            module = __import__(f"bench_{name}")
+            figs: list[Figure] = module.run()
+        except Exception:  # noqa: BLE001 - one broken benchmark must not hide the others
+            traceback.print_exc()
+            failed.append(name)
+            continue
+        stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        for f in figs:
+            print(f.line(), flush=True)
+            d = f.to_dict()
+            d.update(suite=name, measured_at=stamp, quick=QUICK)
+            figures[f.key] = d
+        print(f"   ({time.perf_counter() - t0:.0f} s)", flush=True)
+    order = {s: i for i, s in enumerate(SUITES)}
+    figures = dict(sorted(figures.items(), key=lambda kv: order.get(kv[1].get("suite"), 99)))
+    write_json(results_path, {"machine": info, "figures": figures})
+    (BENCH / "RESULTS.md").write_text(table(figures, info))
+    n_miss = sum(1 for f in figures.values() if not f["passed"])
+    print(f"\n{len(figures)} figures, {n_miss} MISS; {time.perf_counter() - t_all:.0f} s. "
+          f"Wrote {results_path.relative_to(BENCH.parent)} and bench/RESULTS.md")
+    print()
+    print(table(figures, info))
+    return 1 if failed else 0
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "—"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}"
+
+
+def table(figures: dict[str, dict], info: dict) -> str:
+    lines = [
+        "| Benchmark | Measured | Bare baseline | Ratio | Target | Result |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in figures.values():
+        ratio = f"{f['ratio']:.2f}×" if f.get("ratio") is not None else "—"
+        base = f"{_num(f.get('baseline'))} {f['unit']}" if f.get("baseline") is not None else "—"
+        lines.append(
+            f"| {f['title']} | {_num(f['value'])} {f['unit']} | {base} | {ratio} | {f['target']} | "
+            f"{'PASS' if f['passed'] else '**MISS**'}{' (quick)' if f.get('quick') else ''} |"
+        )
+    notes = [f"- **{f['key']}**: {f['note']}" for f in figures.values() if f.get("note")]
+    head = (f"Measured on {info['cpus']} CPUs, Python {info['python']}, PySide6 {info['pyside6']}, "
+            f"spaCy {info['spacy']} (load average at start {info['load_average_at_start']}). "
+            "`make bench` regenerates this table; bench/results.json holds every figure.\n\n")
+    return head + "\n".join(lines) + "\n\n" + "\n".join(notes) + "\n" + MISSES
+
+
+MISSES = ""  # filled in below from bench/MISSES.md (analysis of the misses, kept by hand)
+_misses = BENCH / "MISSES.md"
+if _misses.exists():
+    MISSES = "\n" + _misses.read_text()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
