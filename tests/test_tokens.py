@@ -136,3 +136,42 @@ def test_snap_properties(data: st.DataObject) -> None:
     assert b >= end or text[b:end].isspace()
     assert idx.snap(a, b) == (a, b)  # snapping is idempotent
     assert text[a:b] == text[a:b].strip()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_windows_of_a_long_text_agree_with_the_whole(data: st.DataObject) -> None:
+    """Long texts are tokenised a few lines at a time: every query must answer as the
+    whole-text index does."""
+    import goldspan.core.tokens as tokens
+
+    lines = data.draw(st.lists(st.text(st.sampled_from(list("ab .,-'\u00e9\U0001F600")), max_size=12),
+                               min_size=1, max_size=8))
+    text = "\n".join(lines)
+    whole = TokenIndex(text)
+    whole.starts  # noqa: B018 - force whole-text tokenisation
+    old = tokens.WHOLE_LIMIT
+    tokens.WHOLE_LIMIT = 0
+    try:
+        lazy = TokenIndex(text)
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, len(text)))
+        step = data.draw(st.sampled_from([-3, -1, 1, 3]))
+        assert lazy.snap(start, end) == whole.snap(start, end)
+        r = whole.snap(start, end)
+        if r is not None:
+            assert lazy.move_start(*r, step) == whole.move_start(*r, step)
+            assert lazy.move_end(*r, step) == whole.move_end(*r, step)
+            assert lazy.aligned(*r)
+    finally:
+        tokens.WHOLE_LIMIT = old
+
+
+def test_a_long_text_is_not_tokenised_whole_for_a_selection() -> None:
+    line = "US Defence Secretary Mark Esper held meetings in Rabat.\n"
+    text = line * 40_000  # 2.2 MB
+    idx = TokenIndex(text)
+    i = text.index("Mark", len(text) // 2)
+    assert idx.snap(i + 1, i + 3) == (i, i + 4)
+    assert idx.move_end(i, i + 4, 1) == (i, i + 10)
+    assert idx._whole is None  # only the lines around the selection were tokenised
