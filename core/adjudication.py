@@ -60,7 +60,7 @@ KIND_HELP = {
     SOME: "Only some annotators marked this; the others have nothing here",
     ACCEPTED: "This exact entity is in the gold",
 }
-OPEN_KINDS = (DISAGREE, SOME)  # what "next difference" walks
+OPEN_KINDS = (DISAGREE, SOME)  # what "next difference" walks (where the gold has nothing)
 
 
 # --------------------------------------------------------------- classification
@@ -309,8 +309,10 @@ class ReviewSession:
         return self._classes
 
     def open_items(self) -> list[Classified]:
-        """The spans still to look at (disagree, only some), in text order."""
-        items = [c for row in self.classes().values() for c in row if c.kind in OPEN_KINDS]
+        """The spans still to decide, in text order: the annotators differ on them
+        (disagree, only some) and the gold has nothing there yet."""
+        items = [c for row in self.classes().values() for c in row
+                 if c.kind in OPEN_KINDS and not overlapping(self.gold, c.span.start, c.span.end)]
         return sorted(items, key=lambda c: (c.span.start, c.span.end, c.annotator))
 
     def counts(self) -> dict[str, int]:

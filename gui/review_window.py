@@ -1,0 +1,744 @@
+"""The review window: a lead compares annotators and adjudicates the gold.
+
+Left, the documents with two or more ``done`` versions, most disagreement first
+(lowest pairwise F1), and this document's pairwise F1. Centre, the gold (editable like
+the annotation view) above the annotators' versions, stacked, read-only, each span
+barred in the colour of its class (all agree, disagree, only some, in gold; see the
+legend). Right, the agreement figures as coloured tables.
+
+Every action is one core operation from :mod:`goldspan.core.adjudication` put on a
+QUndoStack through :class:`~goldspan.gui.undo.EditCommand`, so Ctrl+Z undoes in the
+database too. The gold is created by the first change of a document, pre-merged with
+the spans all annotators agree on; opening a document writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow,
+    QPushButton, QScrollArea, QSplitter, QTableView, QTableWidget, QVBoxLayout, QWidget,
+)
+
+from ..core.adjudication import (
+    ACCEPTED, KIND_HELP, KIND_TEXT, Classified, ReviewEdit, ReviewSession, gold_statuses,
+)
+from ..core.agreement import compute_agreement, document_disagreement, load_done_versions
+from ..core.edits import ChangeSet
+from ..core.errors import EditError
+from ..core.model import GOLD, Span
+from ..core.store import Store
+from .label_bar import LabelBar
+from .review_dashboard import Dashboard, cell, compact_table, fit_height
+from .review_models import GOLD_TEXT, DocumentListModel, DocumentRow, fmt, score_color
+from .review_view import KIND_COLOR, Legend, ReviewArticleView
+from .shortcuts import Shortcut
+from .undo import EditCommand
+
+REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut("accept", ("Return", "Enter"), "Accept gold",
+             "Accept the gold (done) and open the next document not adjudicated", "Review"),
+    Shortcut("next_doc", ("Alt+Down", "Ctrl+PgDown"), "Next document",
+             "Open the next document in the list (less disagreement)", "Review"),
+    Shortcut("prev_doc", ("Alt+Up", "Ctrl+PgUp"), "Previous document",
+             "Open the previous document in the list (more disagreement)", "Review"),
+    Shortcut("next_item", ("Tab",), "Next difference",
+             "Select the next entity the annotators differ on (disagree, only some)", "Review"),
+    Shortcut("prev_item", ("Shift+Tab",), "Previous difference",
+             "Select the previous entity the annotators differ on", "Review"),
+    Shortcut("take", ("Space",), "Take into gold",
+             "Take the selected annotator's entity into the gold (replaces what it overlaps)",
+             "Review"),
+    Shortcut("delete", ("Delete", "Backspace"), "Delete from gold",
+             "Delete the selected gold entity", "Review"),
+    Shortcut("clear", ("Esc",), "Clear", "Clear the selection", "Review"),
+    Shortcut("undo", ("Ctrl+Z",), "Undo", "Undo the last change (in the database too)", "Edit"),
+    Shortcut("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo", "Redo the change undone last", "Edit"),
+    Shortcut("refresh", ("F5",), "Refresh figures",
+             "Re-read the versions and recompute the agreement figures", "View"),
+    Shortcut("close", ("Ctrl+W",), "Close review", "Close the review window (all is saved)", "File"),
+)
+LOCAL = {"accept", "next_item", "prev_item", "take", "delete", "clear"}
+
+
+def keys_text(sc: Shortcut) -> str:
+    return " / ".join(sc.keys)
+
+
+class ReviewWindow(QMainWindow):
+    def __init__(self, store: Store, lead_name: str, *, annotators: list[str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.lead = lead_name
+        self.annotator_filter = annotators
+        self.session: ReviewSession | None = None
+        self.selected: tuple[str, Span] | None = None  # (version, span); version GOLD or a name
+        self.undo_stack = QUndoStack(self)
+        self.views: dict[str, ReviewArticleView] = {}
+        self.headers: dict[str, QLabel] = {}
+        self._syncing = False
+        name = Path(str(store.path)).name if store.path else "memory"
+        self.setWindowTitle(f"goldspan review — {lead_name} — {name}")
+        self._build()
+        self._build_actions()
+        self.reload_labels()
+        self.refresh_figures()
+        self.resize(1600, 1000)
+
+    # ================================================================= layout
+    def _build(self) -> None:
+        # --- left: documents by disagreement, this document's figures
+        self.doc_model = DocumentListModel()
+        self.doc_view = QTableView()
+        self.doc_view.setObjectName("reviewDocuments")
+        self.doc_view.setModel(self.doc_model)
+        self.doc_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.doc_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.doc_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.doc_view.verticalHeader().hide()
+        self.doc_view.verticalHeader().setDefaultSectionSize(24)
+        self.doc_view.setShowGrid(False)
+        self.doc_view.setAlternatingRowColors(True)
+        hh = self.doc_view.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.doc_view.clicked.connect(self._doc_clicked)
+        self.doc_view.activated.connect(self._doc_clicked)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.doc_pairs: QTableWidget = compact_table("documentPairs")
+        self.doc_pairs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(8, 8, 4, 8)
+        lv.addWidget(self._heading("Documents · most disagreement first"))
+        lv.addWidget(self.doc_view, 1)
+        lv.addWidget(self.progress_label)
+        lv.addSpacing(6)
+        lv.addWidget(self._heading("This document · pairwise F1"))
+        lv.addWidget(self.doc_pairs)
+
+        # --- centre: labels, title, legend, gold + versions, buttons
+        self.label_bar = LabelBar()
+        self.label_bar.labelClicked.connect(self.label_pressed)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("articleTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setWordWrap(True)
+        self.status_badge = QLabel()
+        self.status_badge.setObjectName("statusBadge")
+        head = QHBoxLayout()
+        head.addWidget(self.title_label, 1)
+        head.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignTop)
+        self.legend = Legend()
+        self.stack = QSplitter(Qt.Orientation.Vertical)
+        self.stack.setObjectName("versionStack")
+        self.stack.setChildrenCollapsible(False)
+        self.hint_label = QLabel()
+        self.hint_label.setObjectName("hintLabel")
+        self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.prev_button = QPushButton("◂ Previous")
+        self.next_button = QPushButton("Next ▸")
+        self.accept_button = QPushButton("✓  Accept gold")
+        self.accept_button.setObjectName("acceptButton")
+        for b in (self.prev_button, self.next_button, self.accept_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setMinimumHeight(32)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.hint_label, 1)
+        bottom.addWidget(self.prev_button)
+        bottom.addWidget(self.next_button)
+        bottom.addWidget(self.accept_button)
+        centre = QWidget()
+        centre.setObjectName("reviewArea")
+        cv = QVBoxLayout(centre)
+        cv.setContentsMargins(4, 8, 4, 8)
+        cv.addWidget(self.label_bar)
+        cv.addLayout(head)
+        cv.addWidget(self.legend)
+        cv.addWidget(self.stack, 1)
+        cv.addLayout(bottom)
+        self.review_area = centre
+
+        # --- right: the figures
+        self.dashboard = Dashboard()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        inner = QWidget()
+        iv = QVBoxLayout(inner)
+        iv.setContentsMargins(4, 8, 8, 8)
+        iv.addWidget(self._heading("Agreement · all documents"))
+        iv.addWidget(self.dashboard)
+        scroll.setWidget(inner)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(centre)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 860, 410])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.saved_label = QLabel("✓ All changes saved")
+        self.statusBar().addWidget(QLabel(f"Lead: {self.lead}"))
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.setStyleSheet(STYLE)
+
+    @staticmethod
+    def _heading(text: str) -> QLabel:
+        label = QLabel(text.upper())
+        label.setObjectName("heading")
+        return label
+
+    def _build_actions(self) -> None:
+        handlers = {
+            "accept": self.accept_gold,
+            "next_doc": lambda: self.step_document(1),
+            "prev_doc": lambda: self.step_document(-1),
+            "next_item": lambda: self.step_item(1),
+            "prev_item": lambda: self.step_item(-1),
+            "take": self.take_selected,
+            "delete": self.delete_selected,
+            "clear": self.clear_selection,
+            "undo": self.undo_stack.undo,
+            "redo": self.undo_stack.redo,
+            "refresh": self.refresh_figures,
+            "close": self.close,
+        }
+        self.actions_by_name: dict[str, QAction] = {}
+        for sc in REVIEW_SHORTCUTS:
+            act = QAction(sc.text, self)
+            act.setShortcuts([QKeySequence(k) for k in sc.keys])
+            act.setToolTip(f"{sc.help}  [{keys_text(sc)}]")
+            act.setStatusTip(sc.help)
+            if sc.name in LOCAL:
+                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.review_area.addAction(act)
+            else:
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+                self.addAction(act)
+            act.triggered.connect(handlers[sc.name])
+            self.actions_by_name[sc.name] = act
+        undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
+        self.undo_stack.canUndoChanged.connect(undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(redo.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}".strip()))
+        self.undo_stack.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}".strip()))
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        for button, name in ((self.accept_button, "accept"), (self.next_button, "next_doc"),
+                             (self.prev_button, "prev_doc")):
+            button.setToolTip(self.actions_by_name[name].toolTip())
+            button.clicked.connect(self.actions_by_name[name].trigger)
+        mb = self.menuBar()
+        m_file = mb.addMenu("&File")
+        m_file.addAction(self.actions_by_name["close"])
+        m_edit = mb.addMenu("&Edit")
+        for n in ("undo", "redo", None, "take", "delete", "clear"):
+            m_edit.addSeparator() if n is None else m_edit.addAction(self.actions_by_name[n])
+        m_rev = mb.addMenu("&Review")
+        for n in ("accept", None, "next_doc", "prev_doc", None, "next_item", "prev_item",
+                  None, "refresh"):
+            m_rev.addSeparator() if n is None else m_rev.addAction(self.actions_by_name[n])
+        self.label_actions: list[QAction] = []
+
+    def _shortcut_sequences(self) -> list[QKeySequence]:
+        keys = [s for a in self.actions_by_name.values() for s in a.shortcuts()]
+        return keys + [s for a in self.label_actions for s in a.shortcuts()]
+
+    # ================================================================ labels
+    def reload_labels(self) -> None:
+        self.labels = self.store.labels()
+        self.colors = {lab.name: lab.color for lab in self.labels}
+        self.label_bar.set_labels(self.labels)
+        for act in self.label_actions:
+            self.review_area.removeAction(act)
+            act.deleteLater()
+        self.label_actions = []
+        for lab in self.labels:
+            if not lab.hotkey:
+                continue
+            act = QAction(f"Label {lab.name}", self)
+            act.setShortcut(QKeySequence(lab.hotkey.upper()))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(lambda _=False, n=lab.name: self.label_pressed(n))
+            self.review_area.addAction(act)
+            self.label_actions.append(act)
+        for v in self.views.values():
+            v.set_colors(self.colors)
+            v.set_shortcut_keys(self._shortcut_sequences())
+
+    # =============================================================== figures
+    def refresh_figures(self) -> None:
+        """Re-read every done version: the document order and the dashboard."""
+        names = self.annotator_filter
+        rows = document_disagreement(load_done_versions(self.store, names, with_text=False), names)
+        titles = dict(self.store.conn.execute("SELECT id, title FROM documents"))
+        golds = gold_statuses(self.store)
+        self.doc_model.set_rows([
+            DocumentRow(r.doc_id, titles.get(r.doc_id) or "(untitled)", r, golds.get(r.doc_id))
+            for r in rows])
+        self.dashboard.set_result(compute_agreement(load_done_versions(self.store, names), names))
+        self._update_progress()
+        if self.session is not None:
+            self._select_doc_row(self.session.doc_id)
+
+    def _update_progress(self) -> None:
+        total = len(self.doc_model.rows)
+        done = sum(1 for r in self.doc_model.rows if r.gold == "done")
+        self.progress_label.setText(f"Adjudicated {done} of {total}")
+
+    # ============================================================= documents
+    def open_first(self) -> None:
+        """Open the document with the most disagreement not adjudicated yet."""
+        target = self._next_open(-1)
+        if target is None and self.doc_model.rows:
+            target = self.doc_model.rows[0].doc_id
+        if target is not None:
+            self.open_document(target)
+        else:
+            self.title_label.setText("No document has two done versions yet: nothing to review.")
+
+    def open_document(self, doc_id: int) -> None:
+        self.session = ReviewSession(self.store, doc_id, self.annotator_filter)
+        self.selected = None
+        self._rebuild_views()
+        self._show_session()
+        self._select_doc_row(doc_id)
+        self.views[GOLD].setFocus()
+
+    def _rebuild_views(self) -> None:
+        s = self.session
+        assert s is not None
+        wanted = [GOLD, *s.names]
+        if list(self.views) != wanted:
+            for v in self.views.values():
+                pane = v.parentWidget()
+                pane.hide()
+                pane.setParent(None)
+                pane.deleteLater()
+            self.views.clear()
+            self.headers.clear()
+            for name in wanted:
+                self._add_pane(name)
+            sizes = [2] + [1] * len(s.names)
+            total = max(1, self.stack.height())
+            self.stack.setSizes([total * k // sum(sizes) for k in sizes])
+        for v in self.views.values():
+            v.set_colors(self.colors)
+            v.set_shortcut_keys(self._shortcut_sequences())
+
+    def _add_pane(self, name: str) -> None:
+        view = ReviewArticleView(name)
+        font = view.font()
+        font.setPointSizeF(font.pointSizeF() * 0.85)  # four versions must fit on one screen
+        view.setFont(font)
+        view.document().setDocumentMargin(10)
+        view.set_colors(self.colors)
+        header = QLabel()
+        header.setObjectName("goldHeader" if name == GOLD else "versionHeader")
+        header.setTextFormat(Qt.TextFormat.PlainText)
+        pane = QWidget()
+        pv = QVBoxLayout(pane)
+        pv.setContentsMargins(0, 4, 0, 0)
+        pv.setSpacing(2)
+        row = QHBoxLayout()
+        row.addWidget(header, 1)
+        if name != GOLD:
+            take_all = QPushButton(f"Take all of {name}")
+            take_all.setObjectName("takeAll")
+            take_all.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            take_all.setToolTip(f"Take every entity of {name} that overlaps nothing in the gold "
+                                "(one undo step)")
+            take_all.clicked.connect(lambda _=False, n=name: self.take_all(n))
+            row.addWidget(take_all)
+        pv.addLayout(row)
+        pv.addWidget(view, 1)
+        self.stack.addWidget(pane)
+        self.views[name] = view
+        self.headers[name] = header
+        view.clicked.connect(lambda pos, n=name: self._view_clicked(n, pos))
+        view.selectionMade.connect(lambda a, b, precise, n=name: self._selection_made(n))
+        view.tooltip_for = lambda pos, n=name: self._tooltip(n, pos)
+        view.verticalScrollBar().valueChanged.connect(lambda _v, n=name: self._sync_scroll(n))
+
+    def _show_session(self) -> None:
+        s = self.session
+        assert s is not None
+        for name, view in self.views.items():
+            spans = s.gold if name == GOLD else s.versions[name]
+            view.show_document(s.text, spans, [])
+        self._refresh_spans()
+        self._update_header()
+        self._update_doc_pairs()
+
+    def _refresh_spans(self) -> None:
+        """Spans and class bars of every version (after an edit the classes change)."""
+        s = self.session
+        assert s is not None
+        classes = s.classes()
+        for name, view in self.views.items():
+            if name == GOLD:
+                view.reset_spans(s.gold, [])
+                view.set_marks([])
+            else:
+                view.reset_spans(s.versions[name], [])
+                view.set_marks([(c.span, c.kind) for c in classes[name]])
+        self._show_selection()
+        self.legend.set_counts(s.counts())
+        self._update_headers()
+
+    def _update_header(self) -> None:
+        s = self.session
+        assert s is not None
+        total = len(self.doc_model.rows)
+        row = self.doc_model.row_of(s.doc_id)
+        self.title_label.setText(s.document.title or "(untitled)")
+        self.title_label.setToolTip(f"Document {s.doc_id}"
+                                    + (f", {row + 1} of {total} by disagreement" if row is not None else ""))
+        status = s.status
+        text = {None: "gold not started", "in_progress": "gold in progress",
+                "done": "gold accepted"}.get(status, f"gold {status}")
+        color = {None: "#5f6b7a", "in_progress": "#d08c00", "done": "#2b9348"}.get(status, "#5f6b7a")
+        self.status_badge.setText(f"  #{s.doc_id} · {text}  ")
+        self.status_badge.setStyleSheet(
+            f"QLabel#statusBadge {{ background: {color}; color: white; border-radius: 9px;"
+            " padding: 2px 6px; font-weight: 600; }")
+        self._update_hint()
+
+    def _update_headers(self) -> None:
+        s = self.session
+        assert s is not None
+        n = len(s.gold)
+        saved = "pre-merged, not saved yet" if s.status is None else GOLD_TEXT.get(s.status, s.status)
+        self.headers[GOLD].setText(
+            f"GOLD ({self.lead}) · {n} entit{'y' if n == 1 else 'ies'} · {saved} — select text "
+            "and press a label key; click an entity, then Delete or a label key")
+        for name in s.names:
+            others = []
+            for (a, b), v in s.agreement.pairs.items():
+                if name in (a, b):
+                    others.append(f"{b if a == name else a} {fmt(v)}")
+            k = len(s.versions[name])
+            self.headers[name].setText(f"{name} · {k} entit{'y' if k == 1 else 'ies'} · "
+                                       f"F1 vs {', '.join(others)} — click an entity to take it")
+
+    def _update_doc_pairs(self) -> None:
+        s = self.session
+        assert s is not None
+        t = self.doc_pairs
+        t.clear()
+        pairs = list(s.agreement.pairs.items())
+        t.setRowCount(len(pairs))
+        t.setColumnCount(1)
+        t.setHorizontalHeaderLabels(["F1 exact"])
+        t.setVerticalHeaderLabels([f"{a} / {b}" for (a, b), _ in pairs])
+        for i, (_pair, v) in enumerate(pairs):
+            t.setItem(i, 0, cell(fmt(v), score_color(v)))
+        fit_height(t)
+
+    def _update_hint(self) -> None:
+        sel = self.selected
+        if sel is None:
+            hint = "Click an entity in a version to take it · Tab: next difference · Enter: accept the gold"
+        elif sel[0] == GOLD:
+            hint = f"Gold {sel[1].label} selected: a label key relabels it, Delete removes it"
+        else:
+            hint = (f"{sel[0]}'s {sel[1].label} selected: Space takes it into the gold "
+                    "(a label key takes it with that label)")
+        self.hint_label.setText(hint)
+
+    def _select_doc_row(self, doc_id: int) -> None:
+        row = self.doc_model.row_of(doc_id)
+        sm = self.doc_view.selectionModel()
+        if row is None:
+            sm.clearSelection()
+            return
+        idx = self.doc_model.index(row, 0)
+        sm.select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                  | QItemSelectionModel.SelectionFlag.Rows)
+        self.doc_view.scrollTo(idx)
+
+    def _doc_clicked(self, index: QModelIndex) -> None:
+        doc_id = self.doc_model.doc_id(index.row())
+        if doc_id is not None and (self.session is None or doc_id != self.session.doc_id):
+            self.open_document(doc_id)
+
+    def step_document(self, step: int) -> None:
+        rows = self.doc_model.rows
+        if not rows:
+            return
+        current = self.doc_model.row_of(self.session.doc_id) if self.session else None
+        i = (-1 if step > 0 else len(rows)) if current is None else current
+        j = i + step
+        if 0 <= j < len(rows):
+            self.open_document(rows[j].doc_id)
+
+    def _next_open(self, after_row: int) -> int | None:
+        """The next document (in list order, wrapping) whose gold is not done."""
+        rows = self.doc_model.rows
+        n = len(rows)
+        for k in range(1, n + 1):
+            r = rows[(after_row + k) % n]
+            if r.gold != "done":
+                return r.doc_id
+        return None
+
+    # =============================================================== editing
+    def push(self, edits: list[ReviewEdit]) -> None:
+        """One undo step for a builder's edits (the first change also creates the gold)."""
+        if not edits:
+            return
+        if len(edits) == 1:
+            self.undo_stack.push(EditCommand(edits[0], self._apply))  # type: ignore[arg-type]
+            return
+        self.undo_stack.beginMacro(edits[-1].text)
+        for e in edits:
+            self.undo_stack.push(EditCommand(e, self._apply))  # type: ignore[arg-type]
+        self.undo_stack.endMacro()
+
+    def _apply(self, edit: ReviewEdit) -> ChangeSet | None:
+        if self.session is None or edit.document_id != self.session.doc_id:
+            self.open_document(edit.document_id)
+        s = self.session
+        assert s is not None
+        try:
+            change = s.apply(edit)
+        except EditError as err:
+            s.reload()
+            self._show_session()
+            self.statusBar().showMessage(str(err), 8000)
+            raise
+        self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
+        if self.selected is not None and self.selected[0] == GOLD:
+            if not any(g.key() == self.selected[1].key() for g in s.gold):
+                self.selected = None
+        if change.added and len(change.added) == 1 and edit.text.startswith(("Add", "Relabel")):
+            self.selected = (GOLD, change.added[0])
+        self._refresh_spans()
+        self._update_header()
+        self.doc_model.set_gold(s.doc_id, s.status)
+        self._update_progress()
+        return change
+
+    def label_pressed(self, name: str) -> None:
+        """A label key: label the text selected in any version into the gold, relabel
+        the selected gold entity, or take the selected annotator entity with it."""
+        s = self.session
+        if s is None:
+            return
+        for view in self.views.values():
+            sel = view.selection()
+            if sel is not None and sel[0] < sel[1]:
+                view.clear_selection()
+                self.push(s.add(sel[0], sel[1], name))
+                return
+        if self.selected is None:
+            return
+        version, span = self.selected
+        if version == GOLD:
+            self.push(s.relabel(span, name))
+        else:
+            self.push(s.take(Span(span.start, span.end, name), version))
+
+    def take_selected(self) -> None:
+        if self.session is not None and self.selected is not None and self.selected[0] != GOLD:
+            version, span = self.selected
+            self.push(self.session.take(span, version))
+
+    def take_all(self, annotator: str) -> None:
+        if self.session is not None:
+            self.push(self.session.take_all(annotator))
+
+    def delete_selected(self) -> None:
+        if self.session is not None and self.selected is not None and self.selected[0] == GOLD:
+            span = self.selected[1]
+            self.selected = None
+            self.push(self.session.delete(span))
+            self._show_selection()
+
+    def accept_gold(self) -> None:
+        """Enter: accept the gold (done) and open the next document not adjudicated."""
+        s = self.session
+        if s is None:
+            return
+        doc_id = s.doc_id
+        self.push(s.accept())
+        row = self.doc_model.row_of(doc_id)
+        nxt = self._next_open(row if row is not None else -1)
+        if nxt is None:
+            self.statusBar().showMessage("Every document is adjudicated. Export with "
+                                         "“goldspan export --gold”.", 10000)
+            return
+        self.open_document(nxt)
+
+    # ------------------------------------------------------------ selection
+    def clear_selection(self) -> None:
+        for v in self.views.values():
+            v.clear_selection()
+        self.selected = None
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        for name, view in self.views.items():
+            span = self.selected[1] if self.selected and self.selected[0] == name else None
+            view.set_focus_span(span)
+        self._update_hint()
+
+    def _view_clicked(self, version: str, pos: int) -> None:
+        s = self.session
+        if s is None:
+            return
+        if version == GOLD:
+            span = s.gold_at(pos)
+            self.selected = (GOLD, span) if span is not None else None
+            self._show_selection()
+            return
+        item = s.item_at(version, pos)
+        if item is None:
+            self.clear_selection()
+            return
+        self.selected = (version, item.span)
+        self.push(s.take(item.span, version))
+        self._show_selection()
+
+    def _selection_made(self, version: str) -> None:
+        # A text selection in one version: the others drop theirs, and a selected
+        # entity gives way to it (the label key then labels the text).
+        for name, view in self.views.items():
+            if name != version:
+                view.clear_selection()
+        if self.selected is not None:
+            self.selected = None
+            self._show_selection()
+
+    def step_item(self, step: int) -> None:
+        """Tab / Shift+Tab: select the next difference in text order."""
+        s = self.session
+        if s is None:
+            return
+        items = s.open_items()
+        if not items:
+            self.statusBar().showMessage("No differences left in this document: Enter "
+                                         "accepts the gold", 5000)
+            return
+        keys = [(c.span.start, c.span.end, c.annotator) for c in items]
+        if self.selected is None or self.selected[0] == GOLD:
+            anchor = self.selected[1].start if self.selected else None
+            if anchor is None:
+                target = items[0] if step > 0 else items[-1]
+            else:
+                after = [c for c in items if c.span.start > anchor]
+                before = [c for c in items if c.span.start < anchor]
+                target = (after[0] if after else items[0]) if step > 0 else (before[-1] if before else items[-1])
+        else:
+            version, span = self.selected
+            here = (span.start, span.end, version)
+            if here in keys:
+                target = items[(keys.index(here) + step) % len(items)]
+            else:
+                later = [c for c in items if (c.span.start, c.span.end, c.annotator) > here]
+                target = later[0] if later and step > 0 else items[0 if step > 0 else -1]
+        self.select_item(target)
+
+    def select_item(self, item: Classified) -> None:
+        self.selected = (item.annotator, item.span)
+        self._show_selection()  # scrolls that version to it; the others follow
+        self._sync_scroll(item.annotator)
+
+    # ---------------------------------------------------------------- tooltips
+    def _tooltip(self, version: str, pos: int) -> str | None:
+        s = self.session
+        if s is None:
+            return None
+        text = s.text
+        if version == GOLD:
+            span = s.gold_at(pos)
+            if span is None:
+                return None
+            src = s.sources(span)
+            who = f"as {', '.join(src)} marked it" if src else "by the lead (no annotator has it)"
+            return f"{span.label}: “{text[span.start:span.end]}” — in the gold, {who}"
+        item = s.item_at(version, pos)
+        if item is None:
+            return None
+        sp = item.span
+        others = []
+        for name in s.names:
+            if name == version:
+                continue
+            here = [o for o in s.versions[name] if o.start < sp.end and sp.start < o.end]
+            if not here:
+                others.append(f"{name}: nothing")
+            else:
+                others.append(f"{name}: " + ", ".join(
+                    f"{o.label} “{text[o.start:o.end]}”" for o in here))
+        return (f"{sp.label}: “{text[sp.start:sp.end]}” — {KIND_TEXT[item.kind]}: "
+                f"{KIND_HELP[item.kind]}\n" + "\n".join(others)
+                + ("" if item.kind == ACCEPTED else "\nClick to take it into the gold"))
+
+    # ----------------------------------------------------------------- scroll
+    def _sync_scroll(self, source: str) -> None:
+        """Keep every version at the same place in the text (their wrapping differs a
+        little: label chips take room, so the position is matched proportionally)."""
+        if self._syncing or source not in self.views:
+            return
+        self._syncing = True
+        try:
+            bar = self.views[source].verticalScrollBar()
+            frac = bar.value() / bar.maximum() if bar.maximum() else 0.0
+            for name, view in self.views.items():
+                if name != source:
+                    other = view.verticalScrollBar()
+                    other.setValue(round(frac * other.maximum()))
+        finally:
+            self._syncing = False
+
+    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().closeEvent(e)
+
+
+def open_review(parent: QWidget | None, store: Store, lead: str,
+                annotators: list[str] | None = None) -> ReviewWindow:
+    """Open the review window (from the main window's menu, or ``goldspan review``).
+
+    With a parent, it is a separate top-level window owned by it (closed with it); the
+    caller's store is shared, so both windows see each other's saved changes on reload.
+    """
+    window = ReviewWindow(store, lead, annotators=annotators, parent=None)
+    if parent is not None:
+        window.setParent(parent, Qt.WindowType.Window)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, parent is not None)
+    window.open_first()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
+    if window.session is not None:
+        window.views[GOLD].setFocus()
+    return window
+
+
+STYLE = """
+QLabel#heading { color: palette(mid); font-size: 11px; font-weight: 700; letter-spacing: 1px; }
+QLabel#articleTitle { font-size: 17px; font-weight: 600; padding: 4px 2px 2px 2px; }
+QLabel#hintLabel, QLabel#dashNote { color: palette(mid); }
+QLabel#progressLabel { font-weight: 600; }
+QLabel#goldHeader { font-weight: 700; color: #2b9348; }
+QLabel#versionHeader { font-weight: 600; }
+QLabel#dashTitle { font-weight: 700; margin-top: 8px; }
+QPushButton#acceptButton { background: #3c8d3c; color: white; font-weight: 700; border-radius: 4px; padding: 4px 18px; }
+QPushButton#acceptButton:hover { background: #347a34; }
+QPushButton#takeAll { padding: 1px 8px; }
+QPlainTextEdit#reviewView { border: 1px solid palette(mid); border-radius: 4px; }
+"""
