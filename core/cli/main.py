@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "suggest",
     "export_cmd",
     "agreement",
+    "review",
     "merge",
     "train",
     "stats",
