@@ -239,6 +239,8 @@ def command_lines(bad: Path, good: Path, tmp: Path) -> dict[str, list[object]]:
         "suggest": ["suggest", "--db", bad],
         "export": ["export", "--format", "prodigy", "--out", tmp / "out.jsonl", "--db", bad],
         "agreement": ["agreement", "--db", bad],
+        "review": ["review", "--db", bad],
+        "train": ["train", "--out", tmp / "model", "--db", bad],
         "merge-source": ["merge", bad, "--db", good],
         "merge-target": ["merge", good, "--db", bad],
         "stats": ["stats", "--db", bad],
@@ -282,6 +284,13 @@ def test_every_command_refuses_bad_databases(kind: str, command: str, tmp_path: 
         assert sha(db) == good_before
     # nothing half-written left beside it (the article written for import aside)
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
+
+
+def test_the_refusal_matrix_covers_every_command() -> None:
+    """A new sub-command must be added to the refusal test above."""
+    names = {c.name or c.callback.__name__ for c in goldspan_app().registered_commands}  # type: ignore[union-attr]
+    covered = {c.split("-")[0] for c in COMMANDS}
+    assert names - covered == set(), "add these commands to command_lines()"
 
 
 def test_console_script_refusal_is_one_line(tmp_path: Path) -> None:
