@@ -17,18 +17,19 @@ from PySide6.QtWidgets import QMenu
 
 from .export_dialog import ExportDialog
 from .import_dialog import ImportDialog
+from .shortcuts import by_name
 
-IMPORT_KEYS = "Ctrl+I"
-EXPORT_KEYS = "Ctrl+E"
-
-
-def _action(window: Any, text: str, keys: str, help_text: str) -> QAction:
-    act = QAction(text, window)
-    act.setShortcut(QKeySequence(keys))
+def _action(window: Any, name: str) -> QAction:
+    """The action for a shortcut of gui/shortcuts.py (so the keyboard sheet lists it)."""
+    sc = by_name(name)
+    act = QAction(sc.text, window)
+    act.setShortcuts([QKeySequence(k) for k in sc.keys])
     act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    act.setToolTip(f"{help_text}  [{keys}]")
-    act.setStatusTip(help_text)
+    act.setToolTip(f"{sc.help}  [{' / '.join(sc.keys)}]")
+    act.setStatusTip(sc.help)
     window.addAction(act)  # the key works wherever the focus is in the window
+    if hasattr(window, "actions_by_name"):
+        window.actions_by_name[name] = act
     return act
 
 
@@ -59,10 +60,8 @@ def open_export_dialog(window: Any) -> ExportDialog:
 def add_dataset_actions(window: Any, menu: QMenu) -> None:
     """Put Import… and Export… at the top of ``menu`` (with a separator before what
     was there, e.g. Quit), as window-wide shortcuts."""
-    imp = _action(window, "&Import…", IMPORT_KEYS,
-                  "Import documents and annotations from files or folders")
-    exp = _action(window, "&Export…", EXPORT_KEYS,
-                  "Export the gold (or chosen versions) as training data")
+    imp = _action(window, "import")
+    exp = _action(window, "export")
     if window.store.path is None:
         for act in (imp, exp):
             act.setEnabled(False)

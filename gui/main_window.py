@@ -22,6 +22,7 @@ from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
 from ..core.store import Store
 from .article_view import ArticleView
+from .dataset_actions import add_dataset_actions
 from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
@@ -257,6 +258,8 @@ class MainWindow(QMainWindow):
                  "clear"}
         self.actions_by_name: dict[str, QAction] = {}
         for sc in SHORTCUTS:
+            if sc.name not in handlers:
+                continue  # made by their own module (dataset_actions)
             act = QAction(sc.text, self)
             act.setShortcuts([QKeySequence(k) for k in sc.keys])
             act.setToolTip(f"{sc.help}  [{' / '.join(sc.keys)}]")
@@ -290,6 +293,7 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         m_file = mb.addMenu("&File")
         m_file.addAction(self.actions_by_name["quit"])
+        add_dataset_actions(self, m_file)
         m_edit = mb.addMenu("&Edit")
         for n in ("undo", "redo", None, "delete_span", "start_left", "start_right", "end_left",
                   "end_right", None, "accept_offered", "dismiss_offered", "clear"):
@@ -396,7 +400,7 @@ class MainWindow(QMainWindow):
             self._show_empty()
 
     def _show_empty(self) -> None:
-        self.title_label.setText("No articles yet — import some with “goldspan import PATH”.")
+        self.title_label.setText("No articles yet — File → Import… (Ctrl+I), or “goldspan import PATH”.")
         self.view.show_document("", [], [])
 
     def _show_session(self, keep_scroll: bool = False) -> None:

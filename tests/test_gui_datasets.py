@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from goldspan.core.importer import import_paths
 from goldspan.core.store import Store
-from goldspan.gui.dataset_actions import add_dataset_actions
 from goldspan.gui.export_dialog import ExportDialog
 from goldspan.gui.import_dialog import ImportDialog
 from goldspan.gui.main_window import MainWindow
@@ -360,17 +359,15 @@ def file_menu(w: MainWindow):  # type: ignore[no-untyped-def]
 
 
 def test_menu_actions_keys_and_tooltips(window: MainWindow) -> None:
-    menu = file_menu(window)
-    add_dataset_actions(window, menu)
+    menu = file_menu(window)  # the window puts Import… and Export… there itself
     acts = menu.actions()
-    assert [a.text() for a in acts[:2]] == ["&Import…", "&Export…"]
+    assert [a.text() for a in acts[:2]] == ["Import…", "Export…"]
     assert acts[2].isSeparator() and acts[3] is window.actions_by_name["quit"]
     assert acts[0].shortcut().toString() == "Ctrl+I" and acts[1].shortcut().toString() == "Ctrl+E"
     assert acts[0].toolTip().endswith("[Ctrl+I]") and acts[1].toolTip().endswith("[Ctrl+E]")
 
 
 def test_ctrl_i_imports_into_the_open_window(qtbot, window: MainWindow, tmp_path: Path, messages) -> None:  # type: ignore[no-untyped-def]
-    add_dataset_actions(window, file_menu(window))
     assert window.session is None and window.queue_model.rowCount() == 0
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
@@ -390,7 +387,6 @@ def test_ctrl_i_imports_into_the_open_window(qtbot, window: MainWindow, tmp_path
 
 def test_ctrl_e_opens_export_with_the_annotators_of_the_db(qtbot, window: MainWindow, messages) -> None:  # type: ignore[no-untyped-def]
     import_paths(window.store, [PRODIGY], annotator="carol")
-    add_dataset_actions(window, file_menu(window))
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ExportDialog))
