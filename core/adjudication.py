@@ -310,10 +310,15 @@ class ReviewSession:
 
     def open_items(self) -> list[Classified]:
         """The spans still to decide, in text order: the annotators differ on them
-        (disagree, only some) and the gold has nothing there yet."""
-        items = [c for row in self.classes().values() for c in row
-                 if c.kind in OPEN_KINDS and not overlapping(self.gold, c.span.start, c.span.end)]
-        return sorted(items, key=lambda c: (c.span.start, c.span.end, c.annotator))
+        (disagree, only some) and the gold has nothing there yet. A span several
+        annotators share is listed once, under the first of them by name."""
+        items: dict[tuple[int, int, str], Classified] = {}
+        for name in self.names:
+            for c in self.classes()[name]:
+                if (c.kind in OPEN_KINDS and c.span.key() not in items
+                        and not overlapping(self.gold, c.span.start, c.span.end)):
+                    items[c.span.key()] = c
+        return sorted(items.values(), key=lambda c: (c.span.start, c.span.end, c.annotator))
 
     def counts(self) -> dict[str, int]:
         """How many distinct spans (by start, end, label) are in each class."""

@@ -32,10 +32,16 @@ def compact_table(name: str) -> QTableWidget:
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    t.verticalHeader().setDefaultSectionSize(22)
-    t.horizontalHeader().setDefaultSectionSize(64)
+    font = t.font()
+    font.setPointSizeF(font.pointSizeF() * 0.9)  # figures, not prose: dense and aligned
+    t.setFont(font)
+    t.horizontalHeader().setFont(font)
+    t.verticalHeader().setFont(font)
+    t.verticalHeader().setDefaultSectionSize(20)
+    t.horizontalHeader().setMinimumSectionSize(30)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     return t
 
@@ -52,12 +58,13 @@ def cell(text: str, background: QColor | None = None, tip: str | None = None) ->
 
 
 def fit_height(t: QTableWidget) -> None:
-    """Tall enough for every row: the dashboard scrolls as a whole, not per table."""
-    h = t.horizontalHeader().height() + 2 * t.frameWidth() + 2
-    h += sum(t.rowHeight(r) for r in range(t.rowCount()))
-    if t.horizontalScrollBar().isVisible() or t.horizontalHeader().length() > t.viewport().width():
-        h += t.horizontalScrollBar().sizeHint().height()
+    """Tall enough for every row (the dashboard scrolls as a whole, not per table), plus
+    room for a horizontal scroll bar when the columns are wider than the panel."""
+    t.resizeColumnsToContents()
+    header = t.horizontalHeader().sizeHint().height()
+    h = header + 2 * t.frameWidth() + t.rowCount() * t.verticalHeader().defaultSectionSize() + 2
     t.setFixedHeight(h)
+    t.setProperty("fitted_height", h)
 
 
 class Dashboard(QWidget):
@@ -93,6 +100,20 @@ class Dashboard(QWidget):
         note.setWordWrap(True)
         lay.addWidget(note)
         lay.addStretch(1)
+
+    def resizeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(e)
+        self._fit_scrollbars()
+
+    def _fit_scrollbars(self) -> None:
+        """A table wider than the panel scrolls sideways: make room for its bar."""
+        for t in (self.pairs, self.labels, self.confusion):
+            base = t.property("fitted_height")
+            if base is None:
+                continue
+            wide = t.verticalHeader().width() + t.horizontalHeader().length() + 2 * t.frameWidth()
+            extra = t.horizontalScrollBar().sizeHint().height() if wide > t.width() else 0
+            t.setFixedHeight(int(base) + extra)
 
     @staticmethod
     def _title(text: str) -> QLabel:

@@ -52,7 +52,34 @@ class ReviewArticleView(ArticleView):
     def set_focus_span(self, span: Span | None) -> None:
         """Outline one span (the difference selected by Tab) and show it."""
         self._focus = None if span is None else (self.map.to_qt(span.start), self.map.to_qt(span.end))
+        scroll = self.verticalScrollBar().value()
         self.set_selected_span(span)
+        self.verticalScrollBar().setValue(scroll)  # the window decides where to scroll
+
+    # ---------------------------------------------------------------- scrolling
+    def top_position(self) -> int:
+        """Qt position of the first character shown at the top."""
+        return self.cursorForPosition(QPoint(0, 0)).position()
+
+    def line_of(self, qt_pos: int) -> int:
+        """The visual line (what the vertical scroll bar counts) holding a position."""
+        block = self.document().findBlock(qt_pos)
+        if not block.isValid():
+            return 0
+        line = block.layout().lineForTextPosition(qt_pos - block.position())
+        return block.firstLineNumber() + (line.lineNumber() if line.isValid() else 0)
+
+    def scroll_to(self, qt_pos: int, *, center: bool = False) -> None:
+        """Put the line holding ``qt_pos`` at the top (or in the middle) of the view."""
+        line = self.line_of(qt_pos)
+        if center:
+            height = self.fontMetrics().lineSpacing() or 1
+            line -= max(0, self.viewport().height() // height // 2 - 1)
+        self.verticalScrollBar().setValue(max(0, line))
+
+    def show_span(self, span: Span) -> None:
+        """Scroll so that ``span`` is in the middle of the view."""
+        self.scroll_to(self.map.to_qt(span.start), center=True)
 
     # ----------------------------------------------------------------- painting
     def span_rects(self, start: int, end: int) -> list[QRectF]:

@@ -184,7 +184,7 @@ class ReviewWindow(QMainWindow):
         splitter.addWidget(centre)
         splitter.addWidget(scroll)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 860, 410])
+        splitter.setSizes([320, 860, 460])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.saved_label = QLabel("✓ All changes saved")
@@ -651,8 +651,8 @@ class ReviewWindow(QMainWindow):
 
     def select_item(self, item: Classified) -> None:
         self.selected = (item.annotator, item.span)
-        self._show_selection()  # scrolls that version to it; the others follow
-        self._sync_scroll(item.annotator)
+        self._show_selection()
+        self.views[item.annotator].show_span(item.span)  # the other versions follow
 
     # ---------------------------------------------------------------- tooltips
     def _tooltip(self, version: str, pos: int) -> str | None:
@@ -687,18 +687,18 @@ class ReviewWindow(QMainWindow):
 
     # ----------------------------------------------------------------- scroll
     def _sync_scroll(self, source: str) -> None:
-        """Keep every version at the same place in the text (their wrapping differs a
-        little: label chips take room, so the position is matched proportionally)."""
+        """Keep every version at the same place in the text: the character at the top
+        of the scrolled view goes to the top of the others (their wrapping differs a
+        little, label chips take room, so lines are matched by text position)."""
         if self._syncing or source not in self.views:
             return
         self._syncing = True
         try:
-            bar = self.views[source].verticalScrollBar()
-            frac = bar.value() / bar.maximum() if bar.maximum() else 0.0
+            src = self.views[source]
+            cp = src.map.from_qt(src.top_position())
             for name, view in self.views.items():
                 if name != source:
-                    other = view.verticalScrollBar()
-                    other.setValue(round(frac * other.maximum()))
+                    view.scroll_to(view.map.to_qt(cp))
         finally:
             self._syncing = False
 

@@ -195,3 +195,16 @@ def test_gold_is_exported_once_done(store: Store, tmp_path: Path) -> None:
         s.apply(e)
     assert export(store, out, format="prodigy", gold_only=True).written == 1
     assert '"label": "ORG"' in out.read_text() or '"label":"ORG"' in out.read_text()
+
+
+def test_open_items_are_undecided_differences_once_each(store: Store) -> None:
+    store.put_version(1, "carol", "done", CAROL)
+    s = ReviewSession(store, 1)
+    got = [(c.annotator, c.span.key()) for c in s.open_items()]
+    assert got == [("alice", (15, 29, "PERSON")), ("bob", (15, 29, "ORG")),
+                   ("carol", (22, 29, "PERSON")), ("alice", (42, 48, "DATE")),
+                   ("bob", (54, 65, "PERSON"))]
+    for e in s.take(S(15, 29, "ORG"), "bob"):
+        s.apply(e)
+    got = [(c.annotator, c.span.key()) for c in s.open_items()]
+    assert got == [("alice", (42, 48, "DATE")), ("bob", (54, 65, "PERSON"))]
