@@ -79,7 +79,8 @@ class PhraseSuggester:
 
     # ----------------------------------------------------------------- learning
     @classmethod
-    def from_store(cls, store: Store, options: Options = Options(), lang: str = "en") -> "PhraseSuggester":
+    def from_store(cls, store: Store, options: Options = Options(),
+                   lang: str = "en") -> "PhraseSuggester":
         """Learn every labelled string of the selected gold (streamed)."""
         suggester = cls(lang)
         for item in select(store, options):

@@ -52,7 +52,6 @@ import os
 import random
 import re
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -225,7 +224,7 @@ def train(
         config = _config(lang, base_target, train_path, eval_path, steps, seed, progress_bar)
         output = work / "output"
         output.mkdir()
-        _run_training(config, output, log)
+        _run_training(config, output, _HideTempPaths(log, str(work)))
         best = output / "model-best"
         if not (best / "meta.json").exists():  # no checkpoint was evaluated: keep last
             best = output / "model-last"
@@ -250,6 +249,27 @@ def train(
         conflicts=stats.conflicts, misaligned=misaligned, steps=steps,
         seconds=time.monotonic() - started,
     )
+
+
+class _HideTempPaths(io.TextIOBase):
+    """The log as spaCy writes it, minus its lines about the temporary folder
+    ("Saved pipeline to .../model-last"), which is gone once the pipeline is moved:
+    ``render`` says where the result is."""
+
+    def __init__(self, target: IO[str], hidden: str) -> None:
+        self.target = target
+        self.hidden = hidden
+
+    def write(self, s: str) -> int:  # type: ignore[override]
+        if self.hidden not in s:
+            self.target.write(s)
+        return len(s)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.target, "isatty", lambda: False)())
 
 
 class _Meta:
@@ -496,7 +516,3 @@ def render(result: TrainResult) -> str:
     for label in sorted(set(b.per_label) | set(a.per_label)):
         lines.append(row(label, b.per_label.get(label), a.per_label.get(label)))
     return "\n".join(lines)
-
-
-def default_log() -> IO[str]:
-    return sys.stderr

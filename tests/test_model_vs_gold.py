@@ -72,7 +72,8 @@ def test_hand_made_counts(db: Path) -> None:
     assert list(figures) == ["m@1", "n@2"]
     m = figures["m@1"]
     assert (m["documents"], m["suggestions"]) == (2, 5)
-    assert (m["kept"], m["relabelled"], m["resized"], m["replaced"], m["deleted"]) == (1, 1, 1, 1, 1)
+    outcomes = (m["kept"], m["relabelled"], m["resized"], m["replaced"], m["deleted"])
+    assert outcomes == (1, 1, 1, 1, 1)
     assert (m["tp"], m["fp"], m["fn"]) == (1, 4, 5)
     assert m["precision"] == pytest.approx(1 / 5)
     assert m["recall"] == pytest.approx(1 / 6)

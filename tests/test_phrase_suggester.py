@@ -20,7 +20,8 @@ from goldspan.core.store import Store
 from goldspan.core.suggest import suggest_documents
 
 ACCEPTED = "Defense Secretary Mark Esper met NATO allies in Brussels on Thursday."
-OTHER = "Esper, speaking later, said NATO would meet again. Esperanto is a language; esper is not a name."
+OTHER = ("Esper, speaking later, said NATO would meet again. Esperanto is a language; "
+         "esper is not a name.")
 
 
 def span(text: str, sub: str, label: str, nth: int = 0) -> Span:

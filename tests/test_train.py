@@ -90,7 +90,8 @@ def assert_same(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def blank_run(news_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def blank_run(news_db: Path,
+              tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     out = tmp_path_factory.mktemp("blank-out") / "blank-model"
     result = run("train", "--db", news_db, "--out", out, "--blank", "en",
                  "--max-steps", 20, "--json")
@@ -99,7 +100,8 @@ def blank_run(news_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 
 
 @pytest.fixture(scope="module")
-def base_run(news_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def base_run(news_db: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     out = tmp_path_factory.mktemp("base-out") / "base-model"
     result = run("train", "--db", news_db, "--out", out, "--base", "en_core_web_sm",
                  "--max-steps", 10, "--json")
@@ -162,7 +164,8 @@ def test_base_adds_new_labels_and_figures_match_spacy_scorer(
     assert figures["after"]["f1"] > 0.05
 
 
-def test_suggest_with_the_trained_folder(base_run: tuple[Path, dict[str, Any]], news_db: Path) -> None:
+def test_suggest_with_the_trained_folder(base_run: tuple[Path, dict[str, Any]],
+                                         news_db: Path) -> None:
     out, figures = base_run
     result = run("suggest", "--db", news_db, "--model", out)
     assert result.exit_code == 0, result.output
