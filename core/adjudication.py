@@ -410,6 +410,20 @@ class ReviewSession:
         return self._replace([span], [Span(span.start, span.end, label, REVIEW)],
                              f"Relabel {span.label} → {label} in gold")
 
+    def move_boundary(self, span: Span, edge: str, step: int) -> list[ReviewEdit]:
+        """Move a gold span's ``start`` or ``end`` by ``step`` whole tokens; the spans
+        it grows into are replaced, as in the annotation view."""
+        if edge == "start":
+            moved = self.tokens.move_start(span.start, span.end, step)
+        else:
+            moved = self.tokens.move_end(span.start, span.end, step)
+        if moved is None or moved == (span.start, span.end):
+            return []
+        start, end = moved
+        hit = [s for s in overlapping(self.gold, start, end) if s.key() != span.key()]
+        return self._replace([span, *hit], [Span(start, end, span.label, REVIEW)],
+                             f"Resize {span.label} in gold")
+
     def accept(self) -> list[ReviewEdit]:
         """Accept the gold as it stands (status ``done``); creates it if need be."""
         edits, ann = self._prefix()

@@ -55,6 +55,14 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
              "Review"),
     Shortcut("delete", ("Delete", "Backspace"), "Delete from gold",
              "Delete the selected gold entity", "Review"),
+    Shortcut("start_left", ("Ctrl+Left",), "Start one token left",
+             "Move the selected gold entity's start one token left", "Review"),
+    Shortcut("start_right", ("Ctrl+Right",), "Start one token right",
+             "Move the selected gold entity's start one token right", "Review"),
+    Shortcut("end_left", ("Shift+Left",), "End one token left",
+             "Move the selected gold entity's end one token left", "Review"),
+    Shortcut("end_right", ("Shift+Right",), "End one token right",
+             "Move the selected gold entity's end one token right", "Review"),
     Shortcut("clear", ("Esc",), "Clear", "Clear the selection", "Review"),
     Shortcut("undo", ("Ctrl+Z",), "Undo", "Undo the last change (in the database too)", "Edit"),
     Shortcut("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo", "Redo the change undone last", "Edit"),
@@ -62,7 +70,8 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
              "Re-read the versions and recompute the agreement figures", "View"),
     Shortcut("close", ("Ctrl+W",), "Close review", "Close the review window (all is saved)", "File"),
 )
-LOCAL = {"accept", "next_item", "prev_item", "take", "delete", "clear"}
+LOCAL = {"accept", "next_item", "prev_item", "take", "delete", "clear", "start_left",
+         "start_right", "end_left", "end_right"}
 
 
 def keys_text(sc: Shortcut) -> str:
@@ -208,6 +217,10 @@ class ReviewWindow(QMainWindow):
             "take": self.take_selected,
             "delete": self.delete_selected,
             "clear": self.clear_selection,
+            "start_left": lambda: self.move_boundary("start", -1),
+            "start_right": lambda: self.move_boundary("start", 1),
+            "end_left": lambda: self.move_boundary("end", -1),
+            "end_right": lambda: self.move_boundary("end", 1),
             "undo": self.undo_stack.undo,
             "redo": self.undo_stack.redo,
             "refresh": self.refresh_figures,
@@ -242,7 +255,8 @@ class ReviewWindow(QMainWindow):
         m_file = mb.addMenu("&File")
         m_file.addAction(self.actions_by_name["close"])
         m_edit = mb.addMenu("&Edit")
-        for n in ("undo", "redo", None, "take", "delete", "clear"):
+        for n in ("undo", "redo", None, "take", "delete", "start_left", "start_right",
+                  "end_left", "end_right", "clear"):
             m_edit.addSeparator() if n is None else m_edit.addAction(self.actions_by_name[n])
         m_rev = mb.addMenu("&Review")
         for n in ("accept", None, "next_doc", "prev_doc", None, "next_item", "prev_item",
@@ -450,7 +464,8 @@ class ReviewWindow(QMainWindow):
         if sel is None:
             hint = "Click an entity in a version to take it · Tab: next difference · Enter: accept the gold"
         elif sel[0] == GOLD:
-            hint = f"Gold {sel[1].label} selected: a label key relabels it, Delete removes it"
+            hint = (f"Gold {sel[1].label} selected: a label key relabels it, Delete removes it, "
+                    "Ctrl/Shift+←→ move its edges")
         else:
             hint = (f"{sel[0]}'s {sel[1].label} selected: Space takes it into the gold "
                     "(a label key takes it with that label)")
@@ -521,7 +536,8 @@ class ReviewWindow(QMainWindow):
         if self.selected is not None and self.selected[0] == GOLD:
             if not any(g.key() == self.selected[1].key() for g in s.gold):
                 self.selected = None
-        if change.added and len(change.added) == 1 and edit.text.startswith(("Add", "Relabel")):
+        if change.added and len(change.added) == 1 and edit.text.startswith(
+                ("Add", "Relabel", "Resize")):
             self.selected = (GOLD, change.added[0])
         self._refresh_spans()
         self._update_header()
@@ -564,6 +580,10 @@ class ReviewWindow(QMainWindow):
             self.selected = None
             self.push(self.session.delete(span))
             self._show_selection()
+
+    def move_boundary(self, edge: str, step: int) -> None:
+        if self.session is not None and self.selected is not None and self.selected[0] == GOLD:
+            self.push(self.session.move_boundary(self.selected[1], edge, step))
 
     def accept_gold(self) -> None:
         """Enter: accept the gold (done) and open the next document not adjudicated."""

@@ -208,6 +208,15 @@ def test_gold_is_edited_like_the_annotation_view(qtbot, window: ReviewWindow, db
     assert window.selected == (GOLD, Span(tim, tim + 8, "PERSON", "review"))
     key(qtbot, window, hotkey(window, "ORG"))
     assert gold(db, 3) == [(tim, tim + 8, "ORG", "review")]
+    # its edges move by whole tokens, as in the annotation view
+    key(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    hired = T3.index("hired")
+    assert gold(db, 3) == [(hired, tim + 8, "ORG", "review")]
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert gold(db, 3) == [(hired, T3.index(" 1998"), "ORG", "review")]
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(db, 3) == [(tim, tim + 8, "ORG", "review")]
     click(qtbot, window, GOLD, tim + 2)
     key(qtbot, window, Qt.Key.Key_Delete)
     assert gold(db, 3) == []
@@ -311,3 +320,33 @@ def test_review_is_a_registered_command() -> None:
     from goldspan.core.cli.main import COMMAND_MODULES
 
     assert "review" in COMMAND_MODULES
+
+
+def test_versions_scroll_together(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "".join(f"Paragraph {i} mentions Berlin and Angela Merkel.\n\n" for i in range(200))
+    store = Store.open(tmp_path / "long.db")
+    store.set_labels(default_labels(["PERSON", "GPE"]))
+    doc, _ = store.add_document(text)
+    last = text.rindex("Angela Merkel")
+    store.put_version(doc, "alice", "done", [P(text, "Berlin", "GPE"), Span(last, last + 13, "PERSON")])
+    store.put_version(doc, "bob", "done", [P(text, "Berlin", "GPE")])
+    w = ReviewWindow(store, "lena")
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    w.open_first()
+    # Tab goes to the only difference, at the end: every version shows it
+    w.step_item(1)
+    assert w.selected == ("alice", Span(last, last + 13, "PERSON", "manual"))
+    for view in w.views.values():
+        top = view.map.from_qt(view.top_position())
+        assert top <= last, view.version
+        assert view.viewport().rect().contains(view.point_of(last)), view.version
+    # scrolling one version scrolls the others to the same text
+    w.views["bob"].verticalScrollBar().setValue(40)
+    tops = {name: v.top_position() for name, v in w.views.items()}
+    para = {name: text[: t].count("Paragraph") for name, t in tops.items()}
+    assert len(set(para.values())) == 1, para
+    w.close()
+    store.close()
