@@ -35,7 +35,7 @@ from ..core.store import Store
 from .label_bar import LabelBar
 from .review_dashboard import Dashboard, cell, compact_table, fit_height
 from .review_models import GOLD_TEXT, DocumentListModel, DocumentRow, fmt, score_color
-from .review_view import KIND_COLOR, Legend, ReviewArticleView
+from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
 from .undo import EditCommand
 
@@ -302,7 +302,11 @@ class ReviewWindow(QMainWindow):
             for r in rows])
         self.dashboard.set_result(compute_agreement(load_done_versions(self.store, names), names))
         self._update_progress()
-        if self.session is not None:
+        if self.session is not None:  # the versions may have changed meanwhile
+            self.session.reload()
+            self.selected = None
+            self._rebuild_views()
+            self._show_session()
             self._select_doc_row(self.session.doc_id)
 
     def _update_progress(self) -> None:
@@ -721,9 +725,6 @@ class ReviewWindow(QMainWindow):
                     view.scroll_to(view.map.to_qt(cp))
         finally:
             self._syncing = False
-
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        super().closeEvent(e)
 
 
 def open_review(parent: QWidget | None, store: Store, lead: str,

@@ -350,3 +350,24 @@ def test_versions_scroll_together(qtbot, tmp_path: Path) -> None:  # type: ignor
     assert len(set(para.values())) == 1, para
     w.close()
     store.close()
+
+
+def test_empty_database_and_refresh_after_new_versions(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = Store.open(tmp_path / "empty.db")
+    doc, _ = store.add_document(T2)
+    store.put_version(doc, "alice", "done", [P(T2, "Berlin", "GPE")])
+    w = ReviewWindow(store, "lena")
+    qtbot.addWidget(w)
+    w.open_first()
+    assert w.session is None and "nothing to review" in w.title_label.text()
+    w.accept_gold()  # nothing open: nothing happens
+    w.step_item(1)
+    assert w.doc_model.rowCount() == 0
+    # bob finishes the document elsewhere; F5 brings it in
+    store.put_version(doc, "bob", "done", [P(T2, "Berlin", "LOC")])
+    w.actions_by_name["refresh"].trigger()
+    assert [r.doc_id for r in w.doc_model.rows] == [doc]
+    w.open_first()
+    assert w.session.doc_id == doc and set(w.views) == {GOLD, "alice", "bob"}
+    w.close()
+    store.close()
