@@ -7,12 +7,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableView,
-    QVBoxLayout, QWidget,
+    QApplication, QComboBox, QFrame, QHBoxLayout, QLabel,
+    QLineEdit, QMainWindow, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from ..core.edits import ChangeSet, Edit
@@ -30,6 +29,7 @@ from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
 from .shortcuts import SHORTCUTS, by_name
 from .theme import apply_dark_palette, is_dark
 from .undo import EditCommand
+from .widgets import Resize, follow_undo_stack, row_table, shortcut_actions
 
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
 STATUS_FILTERS = (
@@ -95,21 +95,11 @@ class MainWindow(QMainWindow):
             self.status_filter.addItem(text)
         self.status_filter.currentIndexChanged.connect(self._filter_changed)
         self.queue_model = QueueModel(self.queue)
-        self.queue_view = QTableView()
-        self.queue_view.setObjectName("queueView")
-        self.queue_view.setModel(self.queue_model)
-        self.queue_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.queue_view.verticalHeader().hide()
-        self.queue_view.verticalHeader().setDefaultSectionSize(24)
-        self.queue_view.setShowGrid(False)
-        self.queue_view.setAlternatingRowColors(True)
-        self.queue_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        hh = self.queue_view.horizontalHeader()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.queue_view = row_table(
+            self.queue_model, "queueView",
+            (Resize.ResizeToContents, Resize.Stretch, Resize.ResizeToContents, Resize.ResizeToContents),
+            alternating=True,
+        )
         self.queue_view.clicked.connect(self._queue_clicked)
         self.queue_view.activated.connect(self._queue_clicked)
         self.progress_label = QLabel()
@@ -167,19 +157,10 @@ class MainWindow(QMainWindow):
 
         # --- entities (right)
         self.entity_model = EntityModel()
-        self.entity_view = QTableView()
-        self.entity_view.setObjectName("entityView")
-        self.entity_view.setModel(self.entity_model)
-        self.entity_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.entity_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.entity_view.verticalHeader().hide()
-        self.entity_view.verticalHeader().setDefaultSectionSize(24)
-        self.entity_view.setShowGrid(False)
-        self.entity_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        eh = self.entity_view.horizontalHeader()
-        eh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        eh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        eh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.entity_view = row_table(
+            self.entity_model, "entityView",
+            (Resize.Stretch, Resize.ResizeToContents, Resize.ResizeToContents),
+        )
         self.entity_view.clicked.connect(self._entity_clicked)
         self.entity_count = QLabel()
         right = QWidget()
@@ -256,30 +237,9 @@ class MainWindow(QMainWindow):
         local = {"accept", "skip", "reject", "next_span", "prev_span", "delete_span",
                  "start_left", "start_right", "end_left", "end_right", "accept_offered",
                  "clear"}
-        self.actions_by_name: dict[str, QAction] = {}
-        for sc in SHORTCUTS:
-            if sc.name not in handlers:
-                continue  # made by their own module (dataset_actions)
-            act = QAction(sc.text, self)
-            act.setShortcuts([QKeySequence(k) for k in sc.keys])
-            act.setToolTip(f"{sc.help}  [{' / '.join(sc.keys)}]")
-            act.setStatusTip(sc.help)
-            if sc.name in local:
-                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.annotate_area.addAction(act)
-            else:
-                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-                self.addAction(act)
-            act.triggered.connect(handlers[sc.name])
-            self.actions_by_name[sc.name] = act
-        undo = self.actions_by_name["undo"]
-        redo = self.actions_by_name["redo"]
-        self.undo_stack.canUndoChanged.connect(undo.setEnabled)
-        self.undo_stack.canRedoChanged.connect(redo.setEnabled)
-        self.undo_stack.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}".strip()))
-        self.undo_stack.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}".strip()))
-        undo.setEnabled(False)
-        redo.setEnabled(False)
+        self.actions_by_name = shortcut_actions(
+            self, SHORTCUTS, handlers, local=local, local_area=self.annotate_area)
+        follow_undo_stack(self.undo_stack, self.actions_by_name["undo"], self.actions_by_name["redo"])
 
         for button, name in ((self.accept_button, "accept"), (self.skip_button, "skip"),
                              (self.reject_button, "reject")):

@@ -1,0 +1,74 @@
+"""Small builders the windows share: read-only row tables and actions made from a
+shortcut table, so every window sets them up the same way."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Mapping, Sequence
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from .shortcuts import Shortcut
+
+Resize = QHeaderView.ResizeMode
+
+
+def row_table(model: QAbstractItemModel, name: str, modes: Sequence[Resize], *,
+              alternating: bool = False) -> QTableView:
+    """A read-only table selecting whole rows, one at a time, without a grid."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(alternating)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    header = view.horizontalHeader()
+    for column, mode in enumerate(modes):
+        header.setSectionResizeMode(column, mode)
+    return view
+
+
+def shortcut_actions(
+    window: QWidget,
+    shortcuts: Iterable[Shortcut],
+    handlers: Mapping[str, Callable[[], object]],
+    *,
+    local: set[str],
+    local_area: QWidget,
+    keys_text: Callable[[Shortcut], str] = lambda sc: " / ".join(sc.keys),
+) -> dict[str, QAction]:
+    """One QAction per shortcut that has a handler. Names in ``local`` work only while
+    the focus is inside ``local_area`` (typing in a filter box never edits an article);
+    the others work anywhere in the window."""
+    actions: dict[str, QAction] = {}
+    for sc in shortcuts:
+        if sc.name not in handlers:
+            continue
+        act = QAction(sc.text, window)
+        act.setShortcuts([QKeySequence(k) for k in sc.keys])
+        act.setToolTip(f"{sc.help}  [{keys_text(sc)}]")
+        act.setStatusTip(sc.help)
+        if sc.name in local:
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            local_area.addAction(act)
+        else:
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            window.addAction(act)
+        act.triggered.connect(handlers[sc.name])
+        actions[sc.name] = act
+    return actions
+
+
+def follow_undo_stack(stack: QUndoStack, undo: QAction, redo: QAction) -> None:
+    """Undo/redo actions enabled and named after what they would undo or redo."""
+    stack.canUndoChanged.connect(undo.setEnabled)
+    stack.canRedoChanged.connect(redo.setEnabled)
+    stack.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}".strip()))
+    stack.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}".strip()))
+    undo.setEnabled(stack.canUndo())
+    redo.setEnabled(stack.canRedo())
