@@ -204,7 +204,15 @@ def test_empty_split_evaluates_on_training_data(news_db: Path, tmp_path: Path) -
 def test_retrain_replaces_its_own_folder_only(news_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "model"
     args = ("train", "--db", news_db, "--out", out, "--blank", "en", "--max-steps", 1)
-    assert run(*args).exit_code == 0
+    readable = run(*args)
+    assert readable.exit_code == 0, readable.output
+    lines = readable.stdout.splitlines()
+    assert lines[0].startswith("trained en_goldspan_news@0.0.") and str(out) in lines[0]
+    assert lines[1] == "evaluated on 74 held-out documents"
+    assert lines[2].split() == ["before", "P", "R", "F", "after", "P", "R", "F"]
+    assert lines[3].split()[0] == "ALL" and {"LOCATION", "PERSON"} <= {
+        ln.split()[0] for ln in lines[4:]}
+    assert "E    #" in readable.stderr  # spaCy's training table, on stderr
     first = json.loads((out / "meta.json").read_text())["goldspan"]
     assert first["train_docs"] == 298
     again = run(*args, "--eval-split", 0)
