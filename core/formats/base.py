@@ -11,6 +11,8 @@ cannot represent.
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Protocol, Sequence
@@ -107,10 +109,41 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
 
 def _loads(text: str, path: Path, line: int) -> Any:
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON ({err.msg} at column {err.colno})", path=path,
                          line=line + err.lineno - 1) from None
+    except (ValueError, RecursionError) as err:
+        raise InputError(_json_limit(err), path=path, line=line) from None
+    check_unicode(value, text, path, line)
+    return value
+
+
+def _json_limit(err: Exception) -> str:
+    """The message for JSON that parses but that Python will not hold: an integer of
+    thousands of digits (ValueError) or arrays nested thousands deep (RecursionError)."""
+    if isinstance(err, RecursionError):
+        return "invalid JSON: nested too deeply; a record should be an object of plain values"
+    return "invalid JSON: a number has too many digits"
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def check_unicode(value: Any, source: str, path: Path, line: int | None) -> None:
+    """Refuse a record whose ``\\uXXXX`` escapes make a lone surrogate: Python's json
+    accepts it, but it is not a character and no UTF-8 text (nor SQLite) can hold it.
+    Only records whose source holds such an escape are re-checked (cheap for the rest;
+    an escaped emoji is a valid pair and passes)."""
+    if "\\u" not in source or not _SURROGATE_ESCAPE.search(source):
+        return
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as err:
+        bad = err.object[err.start:err.end]
+        raise InputError(f"invalid JSON: the escape \\u{ord(bad[0]):04x} is half of a "
+                         "surrogate pair, not a character; fix or remove it",
+                         path=path, line=line) from None
 
 
 def iter_json_array(path: Path, chunk_size: int = 1 << 16) -> Iterator[tuple[int, Any]]:
@@ -192,6 +225,9 @@ def iter_json_array(path: Path, chunk_size: int = 1 << 16) -> Iterator[tuple[int
                     bad_line = line + text.count("\n", pos, err.pos)
                     raise InputError(f"invalid JSON ({err.msg})", path=path,
                                      line=bad_line) from None
+                except (ValueError, RecursionError) as err:
+                    raise InputError(_json_limit(err), path=path, line=line) from None
+            check_unicode(value, text[pos:end], path, line)
             yield line, value
             line += text.count("\n", pos, end)
             text = text[end:]
@@ -237,6 +273,19 @@ def require(obj: Any, key: str, kind: type | tuple[type, ...], path: Path, line:
         raise InputError(f"{what} key {key!r} should be {names}, not {type(value).__name__}",
                          path=path, line=line)
     return value
+
+
+def score_value(value: Any) -> float | None:
+    """A suggestion's score as a float, or None when it is missing or not a finite
+    number (a score is advice, not data worth refusing a file over; an integer of 400
+    digits does not fit a float)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        score = float(value)
+    except OverflowError:
+        return None
+    return score if math.isfinite(score) else None
 
 
 def offset_int(value: Any, name: str, path: Path, line: int) -> int:

@@ -15,6 +15,7 @@ numbered from 1, plus an ``annotation.conf`` listing the labels.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -22,6 +23,9 @@ from ..errors import InputError
 from ..model import Record, Span
 from ..textio import BOM, decode
 from .base import Problem, check_spans, crlf_mapper, iter_lines
+
+# ASCII digits only: str.isdigit() is true of "²", which int() refuses.
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def pair(path: Path) -> tuple[Path, Path]:
@@ -63,7 +67,7 @@ def read(path: Path) -> Iterator[Record]:
         if ";" in parts[1]:
             other.append(line)  # discontinuous: no place for it in goldspan
             continue
-        if len(head) != 3 or not head[1].isdigit() or not head[2].isdigit():
+        if len(head) != 3 or not _DIGITS.fullmatch(head[1]) or not _DIGITS.fullmatch(head[2]):
             raise InputError(f"T line should give 'LABEL START END', not {parts[1]!r}",
                              path=ann, line=number)
         label, start, end = head[0], int(head[1]), int(head[2])

@@ -86,7 +86,7 @@ def _json_kind(path: Path) -> str:
     first = head.split("\n", 1)[0].strip()
     try:
         obj = json.loads(first) if first != "{" else None
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # JSONDecodeError, 5,000-digit ints, deep nesting
         obj = None
     if obj is None:  # pretty-printed or truncated: look at the keys it mentions
         keys = set(re.findall(r'"(\w+)"\s*:', head))

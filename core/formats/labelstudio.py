@@ -22,7 +22,8 @@ from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from ..model import Record, Span, Suggestion
-from .base import Problem, check_spans, crlf_mapper, iter_json_array, offset_int, require
+from .base import (Problem, check_spans, crlf_mapper, iter_json_array, offset_int, require,
+                   score_value)
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -66,9 +67,7 @@ def _results(results: Any, raw: str, path: Path, line: int) -> list[tuple[Span, 
             raise InputError(f"result quotes {quoted[:40]!r} but the text at {start}-{end} is "
                              f"{raw[start:end][:40]!r} (offsets in UTF-16 units?)",
                              path=path, line=line)
-        score = r.get("score")
-        out.append((Span(start, end, labels[0], "import"),
-                    float(score) if isinstance(score, (int, float)) else None))
+        out.append((Span(start, end, labels[0], "import"), score_value(r.get("score"))))
     return out
 
 

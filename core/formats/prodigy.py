@@ -24,7 +24,8 @@ from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from ..model import Record, Span, Suggestion
-from .base import Problem, check_spans, crlf_mapper, iter_json_lines, offset_int, require
+from .base import (Problem, check_spans, crlf_mapper, iter_json_lines, offset_int, require,
+                   score_value)
 from .tokens import align, make_doc
 
 ANSWER_TO_STATUS = {"accept": "done", "reject": "rejected", "ignore": "skipped"}
@@ -51,8 +52,7 @@ def parse(obj: Any, path: Path, line: int) -> Record:
         end = offset_int(require(sp, "end", int, path, line, what="span"), "end", path, line)
         check_spans(raw, [Span(start, end, label)], path, line)
         spans.append(Span(fix(start), fix(end), label, "import"))
-        score = sp.get("score")
-        scores.append(float(score) if isinstance(score, (int, float)) else None)
+        scores.append(score_value(sp.get("score")))
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
     kept = {k: obj[k] for k in KEPT_KEYS if k in obj}
     rec = Record(text=text, meta={"prodigy": kept} if kept else {}, line=line,
@@ -63,7 +63,7 @@ def parse(obj: Any, path: Path, line: int) -> Record:
         model = meta.get("model")
         rec.model = model if isinstance(model, str) and model else "import"
         return rec
-    if answer not in ANSWER_TO_STATUS:
+    if not isinstance(answer, str) or answer not in ANSWER_TO_STATUS:
         raise InputError(f"unknown answer {answer!r}: expected accept, reject or ignore",
                          path=path, line=line)
     rec.status = ANSWER_TO_STATUS[answer]
