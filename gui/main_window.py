@@ -427,6 +427,8 @@ class MainWindow(QMainWindow):
             return
         doc_id = s.doc_id
         self.apply_edit(s.set_status(status))
+        if status == "done" and self.suggester is not None:
+            self.suggester.learn(s.text, list(s.spans))  # before the next article's request
         nxt = self.queue.next_unfinished(after=doc_id)
         if nxt is None:
             self.statusBar().showMessage("Every article is finished. Well done!", 8000)

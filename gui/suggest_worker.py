@@ -9,24 +9,44 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.errors import GoldspanError
 from ..core.store import Store
+from ..core.phrase_suggester import PHRASES_MODEL_ID, PhraseSuggester, combine
 from ..core.suggest import SpacySuggester, ensure_label_set
 
 
 class SuggestWorker(QObject):
+    """Runs the statistical model, and on top of it the phrase suggester that learns
+    from accepted articles (core/phrase_suggester.py), for the documents asked for.
+
+    Both results are stored: the model's under its own id, the combination under
+    ``<model>+goldspan-phrases@1`` (written last, so it is the latest suggestion the
+    session starts from). The combination is recomputed for a document whenever the
+    phrase dictionary has learnt something since it was last computed there.
+    """
+
     modelLoaded = Signal(str, list)  # model id, labels
     suggested = Signal(int, str)  # document id, model id
     failed = Signal(str)
     busy = Signal(bool)
 
-    def __init__(self, db_path: Path, model: str) -> None:
+    def __init__(self, db_path: Path, model: str, *, phrases: bool = True) -> None:
         super().__init__()
         self.db_path = db_path
         self.suggester = SpacySuggester(model)
+        self.use_phrases = phrases
+        self.phrases: PhraseSuggester | None = None
+        self._generation = 0  # bumped when the phrase dictionary learns a new string
+        self._combined_at: dict[int, int] = {}
         self._store: Store | None = None
         self._stopping = False
 
     def stop(self) -> None:
         self._stopping = True
+
+    @Slot(str, list)
+    def learn(self, text: str, spans: list) -> None:  # type: ignore[type-arg]
+        """An article was accepted: learn its labelled strings."""
+        if self.phrases is not None and self.phrases.learn(text, spans):
+            self._generation += 1
 
     @Slot(list)
     def request(self, doc_ids: list[int]) -> None:
@@ -34,27 +54,50 @@ class SuggestWorker(QObject):
             return
         self.busy.emit(True)
         try:
-            if self._store is None:
-                self._store = Store.open(self.db_path)
-            if not self.suggester.loaded:
-                model_id = self.suggester.model_id  # loads the pipeline
-                ensure_label_set(self._store, self.suggester.labels)
-                self.modelLoaded.emit(model_id, list(self.suggester.labels))
+            store = self._open()
             model_id = self.suggester.model_id
-            todo = [d for d in doc_ids if not self._store.has_run(d, model_id)]
-            for doc_id in todo:
+            for doc_id in doc_ids:
                 if self._stopping:
                     break
-                text = self._store.document(doc_id).text
-                (found,) = list(self.suggester.suggest([text]))
-                self._store.put_suggestions(doc_id, model_id, found)
-                self.suggested.emit(doc_id, model_id)
+                text: str | None = None
+                if not store.has_run(doc_id, model_id):
+                    text = store.document(doc_id).text
+                    (found,) = list(self.suggester.suggest([text]))
+                    store.put_suggestions(doc_id, model_id, found)
+                    self._combined_at.pop(doc_id, None)
+                    self.suggested.emit(doc_id, model_id)
+                if self.phrases is not None and len(self.phrases):
+                    self._combine(store, doc_id, model_id, text)
         except GoldspanError as err:
             self.failed.emit(str(err))
         except Exception as err:  # noqa: BLE001 - report, never kill the GUI
             self.failed.emit(f"suggestions failed: {err}")
         finally:
             self.busy.emit(False)
+
+    def _open(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.db_path)
+        if not self.suggester.loaded:
+            model_id = self.suggester.model_id  # loads the pipeline
+            ensure_label_set(self._store, self.suggester.labels)
+            if self.use_phrases:
+                self.phrases = PhraseSuggester.from_store(self._store)
+            self.modelLoaded.emit(model_id, list(self.suggester.labels))
+        return self._store
+
+    def _combine(self, store: Store, doc_id: int, model_id: str, text: str | None) -> None:
+        if self._combined_at.get(doc_id) == self._generation:
+            return
+        assert self.phrases is not None
+        combined_id = f"{model_id}+{PHRASES_MODEL_ID}"
+        text = text if text is not None else store.document(doc_id).text
+        found = combine(store.suggestions(doc_id, model_id), self.phrases.suggest_one(text))
+        self._combined_at[doc_id] = self._generation
+        if store.has_run(doc_id, combined_id) and store.suggestions(doc_id, combined_id) == found:
+            return
+        store.put_suggestions(doc_id, combined_id, found)
+        self.suggested.emit(doc_id, combined_id)
 
     @Slot()
     def close(self) -> None:
@@ -67,6 +110,7 @@ class SuggestThread(QObject):
     """Owns the thread and the worker; ``request(ids)`` is safe from the GUI thread."""
 
     requested = Signal(list)
+    learnt = Signal(str, list)
 
     def __init__(self, db_path: Path, model: str) -> None:
         super().__init__()
@@ -75,10 +119,15 @@ class SuggestThread(QObject):
         self.worker = SuggestWorker(db_path, model)
         self.worker.moveToThread(self.thread)
         self.requested.connect(self.worker.request)
+        self.learnt.connect(self.worker.learn)
         self.thread.start()
 
     def request(self, doc_ids: list[int]) -> None:
         self.requested.emit(list(doc_ids))
+
+    def learn(self, text: str, spans: list) -> None:  # type: ignore[type-arg]
+        """Teach the phrase suggester an accepted article (runs on the worker)."""
+        self.learnt.emit(text, list(spans))
 
     def shutdown(self, timeout_ms: int = 10000) -> None:
         for signal in (self.worker.modelLoaded, self.worker.suggested, self.worker.failed,

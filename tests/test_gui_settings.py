@@ -100,3 +100,38 @@ def test_zoom_is_remembered(qtbot, tmp_path: Path) -> None:  # type: ignore[no-u
     w2._zoom_reset()
     assert w2.view.font().pointSizeF() == size
     w2.close()
+
+
+@pytest.mark.slow
+def test_label_once_then_see_it_suggested_in_the_next_article(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The phrase suggester through the GUI: an untrained model suggests nothing, so
+    the PERSON on "Esper" in the second article can only come from what the analyst
+    labelled and accepted in the first."""
+    from goldspan.core.labels import default_labels
+
+    path = tmp_path / "p.db"
+    store = Store.open(path)
+    first = "Esper arrived in Rabat on Friday.\n"
+    second = "Officials in Algiers welcomed Esper warmly.\n"
+    store.add_document(first)
+    d2, _ = store.add_document(second)
+    store.set_labels(default_labels(["PERSON", "GPE"]))
+    model_dir = tiny_pipeline(tmp_path / "tiny")
+    w = MainWindow(store, "alice", model=str(model_dir), suggest=True)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    w.open_first()
+    qtbot.waitUntil(lambda: "tiny_test" in w.model_label.text(), timeout=30_000)
+    w.view.select_range(0, 5)
+    w.label_pressed("PERSON")
+    assert [s.key() for s in w.session.spans] == [(0, 5, "PERSON")]
+    w.finish("done")
+    assert w.session.doc_id == d2
+    esper = second.index("Esper")
+    qtbot.waitUntil(lambda: (esper, esper + 5, "PERSON") in [s.key() for s in w.session.spans],
+                    timeout=30_000)
+    assert "goldspan-phrases@1" in (w.session.model or "")
+    w.close()
+    store.close()
