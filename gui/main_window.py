@@ -275,6 +275,11 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.edit_settings)
         m_project.addAction(settings_action)
         self.actions_by_name["settings"] = settings_action
+        stats_action = QAction("Statistics…", self)
+        stats_action.setToolTip("How good the model's suggestions are against the gold, per label")
+        stats_action.triggered.connect(self.show_statistics)
+        m_project.addAction(stats_action)
+        self.actions_by_name["statistics"] = stats_action
         m_help = mb.addMenu("&Help")
         m_help.addAction(self.actions_by_name["help_keys"])
         self._refresh_view_keys()
@@ -309,6 +314,11 @@ class MainWindow(QMainWindow):
         self._refresh_view_keys()
         if self.session is not None:
             self._show_session(keep_scroll=True)
+
+    def show_statistics(self) -> None:
+        from .stats_panel import StatsDialog
+
+        StatsDialog(self.store, self).exec()
 
     def edit_labels(self) -> None:
         from .labels_dialog import LabelsDialog
