@@ -172,7 +172,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         if not spans and not self._offered:
             return
         pos = self.currentBlock().position()
-        end = pos + len(text)
+        # The block's length in UTF-16 units (less its separator): ``len(text)`` counts
+        # code points, short by one per emoji or flag, which left spans at the end of
+        # such a line unhighlighted (tests/test_hostile_text_gui.py).
+        end = pos + self.currentBlock().length() - 1
         starts = self._starts
         n = len(spans)
         i = bisect.bisect_right(self._ends, pos)
