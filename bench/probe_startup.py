@@ -13,16 +13,24 @@ suggestions arrive (or after 90 s) and prints one JSON object.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
-LAUNCH = float(sys.argv[1])
-ARGS = sys.argv[3:] if sys.argv[2] == "--" else sys.argv[2:]
+LAUNCH = float(sys.argv[1]) if __name__ == "__main__" else 0.0
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import goldspan.gui.app as appmod  # noqa: E402
+
+if __name__ == "__main__" and os.environ.get("GOLDSPAN_BENCH_PROCESS_SUGGESTER"):
+    # What would close the start-up miss: the model in a child process
+    # (goldspan.core.suggest.ProcessSuggester) instead of a thread of the GUI process.
+    import goldspan.gui.suggest_worker as sw
+    from goldspan.core.suggest import ProcessSuggester
+
+    sw.SpacySuggester = ProcessSuggester  # type: ignore[misc, assignment]
 
 TICK_MS = 5
 state: dict = {"first_paint": None, "suggested": None, "ticks": 0, "max_gap": 0.0,
@@ -56,8 +64,19 @@ class Probe(QObject):
             state["model"] = model_id
             QTimer.singleShot(300, QApplication.quit)
 
+    @Slot(str, list)
+    def model_loaded(self, model_id: str, labels: list) -> None:  # type: ignore[type-arg]
+        state.setdefault("events", []).append((round(time.time() - LAUNCH, 3), "model loaded"))
+
+    @Slot(bool)
+    def busy(self, busy: bool) -> None:
+        state.setdefault("events", []).append((round(time.time() - LAUNCH, 3), f"busy {busy}"))
+
     def tick(self) -> None:
         now = time.perf_counter()
+        cpu = time.thread_time()
+        last_cpu = state.get("last_cpu", cpu)
+        state["last_cpu"] = cpu
         last = state.get("last_tick")
         if last is not None:
             gap = now - last
@@ -67,8 +86,12 @@ class Probe(QObject):
             if gap > 0.050:
                 state["gaps_over_50"] += 1
             if gap > 0.030:
+                # (when, gap, CPU time the GUI thread itself used in the gap: near the
+                # gap means work on the GUI thread; near 0 means it waited for the GIL
+                # or for a CPU)
                 state.setdefault("long_gaps", []).append(
-                    (round(time.time() - LAUNCH, 3), round(gap * 1000, 1)))
+                    (round(time.time() - LAUNCH, 3), round(gap * 1000, 1),
+                     round((cpu - last_cpu) * 1000, 1)))
         state["last_tick"] = now
         state["ticks"] += 1
 
@@ -83,6 +106,8 @@ def exec_(*a):  # type: ignore[no-untyped-def]
     w.view.viewport().installEventFilter(probe)
     if w.suggester is not None:
         w.suggester.worker.suggested.connect(probe.suggested)
+        w.suggester.worker.modelLoaded.connect(probe.model_loaded)
+        w.suggester.worker.busy.connect(probe.busy)
     timer = QTimer()
     timer.setInterval(TICK_MS)
     timer.timeout.connect(probe.tick)
@@ -99,15 +124,16 @@ def exec_(*a):  # type: ignore[no-untyped-def]
         "gaps_over_50ms": state["gaps_over_50"],
         "ticks": state["ticks"],
         "long_gaps": state.get("long_gaps", []),
+        "events": state.get("events", []),
         "model": state.get("model"),
     }
     print("PROBE " + json.dumps(out), flush=True)
     return rc
 
 
-QApplication.exec = exec_  # type: ignore[method-assign]
+if __name__ == "__main__":  # (a spawned child process imports this module too)
+    QApplication.exec = exec_  # type: ignore[method-assign]
+    sys.argv = ["goldspan", *(sys.argv[3:] if sys.argv[2] == "--" else sys.argv[2:])]
+    from goldspan.core.cli.main import main
 
-sys.argv = ["goldspan", *ARGS]
-from goldspan.core.cli.main import main  # noqa: E402
-
-main()
+    main()

@@ -167,3 +167,111 @@ def _batched(it: Iterable, n: int) -> Iterator[list]:  # type: ignore[type-arg]
     iterator = iter(it)
     while batch := list(itertools.islice(iterator, n)):
         yield batch
+
+
+class ProcessSuggester:
+    """A :class:`SpacySuggester` running in a child process (``spawn``), for a GUI.
+
+    Loading spaCy in a thread of the GUI process blocks the GUI thread for 50-120 ms at
+    a time: extension modules initialise and the vocabulary deserialises while holding
+    the GIL, whatever the switch interval (measured by ``make bench``, start-up). In a
+    child process the GUI process only waits on a pipe, which releases the GIL. Same
+    interface as :class:`SpacySuggester`; the child starts on first use and stops with
+    :meth:`close` (or when the parent exits: it is a daemon).
+    """
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 32) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self._conn = None
+        self._proc = None
+        self._model_id: str | None = None
+        self._labels: tuple[str, ...] = ()
+        self._lock = threading.Lock()
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                return
+            import multiprocessing as mp
+
+            ctx = mp.get_context("spawn")  # never fork a process that runs Qt threads
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_serve, args=(child, self.model, self.batch_size),
+                               daemon=True, name="goldspan-suggester")
+            proc.start()
+            child.close()
+            reply = parent.recv()
+            if reply[0] == "error":
+                proc.join(5)
+                from .errors import ModelError
+
+                raise ModelError(reply[1])
+            _, self._model_id, labels = reply
+            self._labels = tuple(labels)
+            self._conn, self._proc = parent, proc
+
+    @property
+    def loaded(self) -> bool:
+        return self._conn is not None
+
+    @property
+    def model_id(self) -> str:
+        self._start()
+        assert self._model_id is not None
+        return self._model_id
+
+    @property
+    def labels(self) -> Sequence[str]:
+        self._start()
+        return self._labels
+
+    def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
+        self._start()
+        assert self._conn is not None
+        batch = list(texts)
+        with self._lock:
+            self._conn.send(batch)
+            reply = self._conn.recv()
+        if reply[0] == "error":
+            from .errors import ModelError
+
+            raise ModelError(reply[1])
+        for found in reply[1]:
+            yield [Suggestion(a, b, label) for a, b, label in found]
+
+    def close(self) -> None:
+        conn, proc = self._conn, self._proc
+        self._conn = self._proc = None
+        if conn is not None:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+            conn.close()
+        if proc is not None:
+            proc.join(5)
+            if proc.is_alive():
+                proc.terminate()
+
+
+def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no-untyped-def]
+    """The child of :class:`ProcessSuggester`: load, then answer batches of texts."""
+    try:
+        suggester = SpacySuggester(model, batch_size=batch_size)
+        conn.send(("ready", suggester.model_id, list(suggester.labels)))
+    except Exception as err:  # noqa: BLE001 - reported to the parent as one line
+        conn.send(("error", str(err)))
+        return
+    while True:
+        try:
+            texts = conn.recv()
+        except EOFError:
+            return
+        if texts is None:
+            return
+        try:
+            found = [[(s.start, s.end, s.label) for s in doc] for doc in suggester.suggest(texts)]
+            conn.send(("ok", found))
+        except Exception as err:  # noqa: BLE001
+            conn.send(("error", f"suggestions failed: {err}"))
