@@ -371,3 +371,36 @@ def test_empty_database_and_refresh_after_new_versions(qtbot, tmp_path: Path) ->
     assert w.session.doc_id == doc and set(w.views) == {GOLD, "alice", "bob"}
     w.close()
     store.close()
+
+
+def test_cli_review_opens_the_window(qtbot, db: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+    from typer.testing import CliRunner
+
+    seen: list[ReviewWindow] = []
+
+    app = QApplication.instance()
+
+    def close_it() -> None:
+        # only once the command's event loop runs (opening also processes events)
+        if app.thread().loopLevel() < 1 or timer.property("done"):
+            return
+        timer.setProperty("done", True)
+        try:
+            for w in QApplication.topLevelWidgets():
+                if isinstance(w, ReviewWindow) and w.isVisible():
+                    seen.append((w.windowTitle(), w.session.doc_id if w.session else None))
+                    w.close()
+        finally:
+            app.quit()
+
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.timeout.connect(close_it)
+    timer.start()
+    r = CliRunner().invoke(review_cli(), ["review", "--db", str(db), "--lead", "lena"])
+    timer.stop()
+    assert r.exit_code == 0, r.output
+    assert len(seen) == 1, seen
+    title, doc = seen[0]
+    assert "lena" in title and doc == 3
