@@ -58,6 +58,11 @@ def machine() -> dict:
 
 
 def main() -> int:
+    if "--table" in sys.argv:  # re-render RESULTS.md from results.json, measure nothing
+        data = json.loads((BENCH / "results.json").read_text())
+        (BENCH / "RESULTS.md").write_text(table(data["figures"], data["machine"]))
+        print(table(data["figures"], data["machine"]))
+        return 0
     only = [s.strip() for s in os.environ.get("GOLDSPAN_BENCH_ONLY", "").split(",") if s.strip()]
     suites = [s for s in SUITES if not only or s in only]
     results_path = BENCH / "results.json"
@@ -123,13 +128,9 @@ def table(figures: dict[str, dict], info: dict) -> str:
     head = (f"Measured on {info['cpus']} CPUs, Python {info['python']}, PySide6 {info['pyside6']}, "
             f"spaCy {info['spacy']} (load average at start {info['load_average_at_start']}). "
             "`make bench` regenerates this table; bench/results.json holds every figure.\n\n")
-    return head + "\n".join(lines) + "\n\n" + "\n".join(notes) + "\n" + MISSES
-
-
-MISSES = ""  # filled in below from bench/MISSES.md (analysis of the misses, kept by hand)
-_misses = BENCH / "MISSES.md"
-if _misses.exists():
-    MISSES = "\n" + _misses.read_text()
+    misses = BENCH / "MISSES.md"  # the analysis of the misses, kept by hand
+    tail = "\n" + misses.read_text() if misses.exists() else ""
+    return head + "\n".join(lines) + "\n\n" + "\n".join(notes) + "\n" + tail
 
 
 if __name__ == "__main__":
