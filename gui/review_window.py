@@ -537,9 +537,9 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(str(err), 8000)
             raise
         self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
-        if self.selected is not None and self.selected[0] == GOLD:
-            if not any(g.key() == self.selected[1].key() for g in s.gold):
-                self.selected = None
+        sel = self.selected
+        if sel is not None and sel[0] == GOLD and not any(g.key() == sel[1].key() for g in s.gold):
+            self.selected = None
         if change.added and len(change.added) == 1 and edit.text.startswith(
                 ("Add", "Relabel", "Resize")):
             self.selected = (GOLD, change.added[0])

@@ -18,15 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "resources" / "review.png"
 
 SHORT = [
-    "Apple opens first store in Mumbai\n\nTim Cook opened Apple's first retail store in "
-    "India on Tuesday, in Mumbai's Bandra Kurla Complex, as the company courts buyers in "
-    "the world's most populous country.\n",
-    "Storm Ciarán batters Cornwall\n\nThe Met Office issued a red warning for Cornwall on "
-    "Thursday as Storm Ciarán brought winds of 100 mph to the south-west of England.\n",
-    "EU fines Google €2.4bn\n\nThe European Commission fined Google 2.4 billion euros on "
-    "Tuesday for favouring its own shopping service, Margrethe Vestager said in Brussels.\n",
-    "Messi joins Inter Miami\n\nLionel Messi signed a two-and-a-half-year contract with "
-    "Inter Miami, the Major League Soccer club co-owned by David Beckham, on Saturday.\n",
+    ("Apple opens first store in Mumbai\n\nTim Cook opened Apple's first retail store in "
+     "India on Tuesday, in Mumbai's Bandra Kurla Complex, as the company courts buyers in "
+     "the world's most populous country.\n"),
+    ("Storm Ciarán batters Cornwall\n\nThe Met Office issued a red warning for Cornwall on "
+     "Thursday as Storm Ciarán brought winds of 100 mph to the south-west of England.\n"),
+    ("EU fines Google €2.4bn\n\nThe European Commission fined Google 2.4 billion euros on "
+     "Tuesday for favouring its own shopping service, Margrethe Vestager said in Brussels.\n"),
+    ("Messi joins Inter Miami\n\nLionel Messi signed a two-and-a-half-year contract with "
+     "Inter Miami, the Major League Soccer club co-owned by David Beckham, on Saturday.\n"),
 ]
 
 # What each annotator marked, as (text, label); an entry "text#2" is the 2nd occurrence.
