@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
             "zoom_reset": self._zoom_reset,
             "dark": self.toggle_dark,
             "help_keys": self.show_keyboard_sheet,
+            "review": self.open_review,
             "quit": self.close,
         }
         # Keys that edit the article work while the article area has focus, so typing
@@ -275,6 +276,7 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.edit_settings)
         m_project.addAction(settings_action)
         self.actions_by_name["settings"] = settings_action
+        m_project.addAction(self.actions_by_name["review"])
         stats_action = QAction("Statistics…", self)
         stats_action.setToolTip("How good the model's suggestions are against the gold, per label")
         stats_action.triggered.connect(self.show_statistics)
@@ -314,6 +316,12 @@ class MainWindow(QMainWindow):
         self._refresh_view_keys()
         if self.session is not None:
             self._show_session(keep_scroll=True)
+
+    def open_review(self) -> None:
+        """Project → Review and adjudicate: the review window on this database."""
+        from .review_window import open_review
+
+        self.review_window = open_review(self, self.store, self.annotator)
 
     def show_statistics(self) -> None:
         from .stats_panel import StatsDialog

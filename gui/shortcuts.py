@@ -39,6 +39,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("zoom_reset", ("Ctrl+0",), "Actual size", "Article text at its normal size", "View"),
     Shortcut("dark", ("Ctrl+Shift+L",), "Dark mode", "Switch between light and dark colours", "View"),
     Shortcut("help_keys", ("F1",), "Keyboard shortcuts", "Show this sheet", "Help"),
+    Shortcut("review", ("Ctrl+Shift+R",), "Review and adjudicate…", "Compare the annotators' done versions and settle the gold", "Project"),
     Shortcut("import", ("Ctrl+I",), "Import…", "Import documents and annotations from files or folders", "File"),
     Shortcut("export", ("Ctrl+E",), "Export…", "Export the gold (or chosen versions) as training data", "File"),
     Shortcut("quit", ("Ctrl+Q",), "Quit", "Close goldspan (everything is already saved)", "File"),

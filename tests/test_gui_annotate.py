@@ -367,3 +367,12 @@ def test_zoom_and_dark_mode(qtbot, window: MainWindow) -> None:  # type: ignore[
     assert is_dark()
     window.toggle_dark()
     assert not is_dark()
+
+
+def test_ctrl_shift_r_opens_the_review_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from goldspan.gui.review_window import ReviewWindow
+
+    key(qtbot, window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert isinstance(window.review_window, ReviewWindow)
+    assert window.review_window.isVisible()
+    window.review_window.close()
