@@ -104,19 +104,72 @@ class SpacySuggester:
             for n_pieces in [len(pieces)]
             for offset, piece in pieces
         )
+        if self.n_process > 1:
+            found = self._pipe_in_processes(chunks)
+        else:
+            found = (
+                ([(e.start_char, e.end_char, e.label_) for e in doc.ents], meta)
+                for doc, meta in nlp.pipe(chunks, as_tuples=True, batch_size=self.batch_size)
+            )
         current: list[Suggestion] = []
         seen = 0
-        for doc, (i, offset, n_pieces) in nlp.pipe(
-            chunks, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
-        ):
-            current.extend(
-                Suggestion(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents
-            )
+        for ents, (i, offset, n_pieces) in found:
+            current.extend(Suggestion(offset + a, offset + b, label) for a, b, label in ents)
             seen += 1
             if seen == n_pieces:
                 yield current
                 current = []
                 seen = 0
+
+    def _pipe_in_processes(self, chunks: Iterator[tuple[str, tuple[int, int, int]]]
+                           ) -> Iterator[tuple[list[tuple[int, int, str]], tuple[int, int, int]]]:
+        """``nlp.pipe`` over ``n_process`` worker processes that send back only the
+        entities (start, end, label), not whole Docs.
+
+        spaCy's own ``n_process`` pickles every Doc back to the parent, which on two
+        cores cost more than the second process gained (0.9x the single process here,
+        bench/RESULTS.md). Workers get the loaded pipeline by fork where that is the
+        platform's default start method (as spaCy's n_process does), else load it by
+        name. Batches are fed with a bounded window, so memory stays a few batches deep.
+        """
+        import multiprocessing as mp
+
+        global _worker_nlp
+        _worker_nlp = self.nlp  # inherited by forked workers; spawned ones load by name
+        size = self.batch_size * 4
+        batches = iter(lambda: list(itertools.islice(chunks, size)), [])
+        window = 2 * self.n_process
+        with mp.get_context().Pool(self.n_process, initializer=_pool_init,
+                                   initargs=(self.model, self.batch_size)) as pool:
+            _worker_nlp = None  # the workers have their copy; the parent keeps none
+            pending: list = []  # type: ignore[type-arg]
+            for batch in batches:
+                pending.append((pool.apply_async(_pool_ents, ([t for t, _ in batch],)),
+                                [m for _, m in batch]))
+                while len(pending) >= window:
+                    result, metas = pending.pop(0)
+                    yield from zip(result.get(), metas)
+            for result, metas in pending:
+                yield from zip(result.get(), metas)
+
+
+_worker_nlp = None
+_worker_batch_size = 32
+
+
+def _pool_init(model: str | None, batch_size: int) -> None:
+    global _worker_nlp, _worker_batch_size
+    _worker_batch_size = batch_size
+    if _worker_nlp is None:
+        from .spacy_models import load_for_ner
+
+        _worker_nlp = load_for_ner(model)
+
+
+def _pool_ents(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    assert _worker_nlp is not None
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            for doc in _worker_nlp.pipe(texts, batch_size=_worker_batch_size)]
 
 
 def suggest_documents(

@@ -32,3 +32,12 @@ def test_unknown_model_is_one_model_error() -> None:
     with pytest.raises(ModelError, match="no_such_pipeline_xyz"):
         child.model_id  # noqa: B018
     child.close()
+
+
+def test_n_process_2_gives_the_single_process_suggestions() -> None:
+    long_text = " ".join(["Angela Merkel met Joe Biden in Berlin."] * 3000)  # split in pieces
+    texts = [*TEXTS, long_text, *TEXTS]
+    one = list(SpacySuggester("en_core_web_sm").suggest(texts))
+    two = list(SpacySuggester("en_core_web_sm", n_process=2, batch_size=2).suggest(texts))
+    assert two == one
+    assert len(one[3]) > 3000  # offsets of later pieces were shifted, not lost
