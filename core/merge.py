@@ -14,6 +14,7 @@ Rules, decided once:
   tie), and the conflict is reported all the same. Nothing is overwritten silently.
 - Suggestions: a model's run on a document is copied when the target has no run of that
   model on that document (same model, same text: the same output).
+- Assignments are united (a document assigned to someone in either file stays so).
 - Labels: names the target lacks are appended, keeping the source's colour and hotkey
   when the target does not use them already. Settings are per file and not merged.
 - Each source is merged all-or-nothing, in one transaction of the target. Sources are
@@ -245,6 +246,12 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
                 doc_id = _target_doc(target, doc, report)
                 _merge_versions(target, source, doc, doc_id, report, prefer_newer)
                 _merge_suggestions(target, source, doc.id, doc_id, report)
+                target.conn.executemany(
+                    "INSERT OR IGNORE INTO assignments (document_id, annotator, created_at) "
+                    "VALUES (?, ?, ?)",
+                    [(doc_id, a, t) for a, t in source.conn.execute(
+                        "SELECT annotator, created_at FROM assignments WHERE document_id = ?",
+                        (doc.id,))])
     except sqlite3.Error as err:
         raise StoreError(f"cannot merge ({err}); nothing of this file was merged, "
                          "check it with `goldspan check`", path=name) from None

@@ -15,12 +15,41 @@ FINISHED = ("done", "skipped", "rejected")
 
 @dataclass(frozen=True)
 class QueueFilter:
+    """What the queue shows. ``assigned`` and ``fewer_done_than`` are the queue's
+    *scope* (which documents are this annotator's work at all: Enter moves on within
+    it, progress counts it); ``statuses`` and ``text`` only filter the table."""
+
     statuses: tuple[str, ...] = ()  # empty: all
     text: str = ""
+    assigned: bool = False  # only documents assigned to this annotator
+    fewer_done_than: int | None = None  # only documents with fewer done versions (gold aside)
 
-    def sql(self) -> tuple[str, list[object]]:
+    def scope_sql(self, annotator: str) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
+        if self.assigned:
+            clauses.append("EXISTS (SELECT 1 FROM assignments g WHERE g.document_id = d.id "
+                           "AND g.annotator = ?)")
+            params.append(annotator)
+        if self.fewer_done_than is not None:
+            # The annotator's own done version does not take a document out of their
+            # queue: they still see what they finished.
+            clauses.append("(SELECT count(*) FROM annotations x WHERE x.document_id = d.id "
+                           "AND x.status = 'done' AND x.annotator NOT IN ('gold', ?)) < ?")
+            params.extend([annotator, self.fewer_done_than])
+        return (" AND ".join(clauses) or "1"), params
+
+    @property
+    def scoped(self) -> bool:
+        return self.assigned or self.fewer_done_than is not None
+
+    def sql(self, annotator: str = "") -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.scoped:
+            scope, scope_params = self.scope_sql(annotator)
+            clauses.append(scope)
+            params.extend(scope_params)
         if self.statuses:
             clauses.append(
                 "COALESCE(a.status, 'todo') IN (" + ",".join("?" * len(self.statuses)) + ")"
@@ -67,13 +96,13 @@ class Queue:
     )
 
     def count(self) -> int:
-        where, params = self.filter.sql()
+        where, params = self.filter.sql(self.annotator)
         return self.store.conn.execute(
             "SELECT count(*)" + self._FROM + "WHERE " + where, [self.annotator, *params]
         ).fetchone()[0]
 
     def rows(self, offset: int, limit: int) -> list[QueueRow]:
-        where, params = self.filter.sql()
+        where, params = self.filter.sql(self.annotator)
         select = (
             "SELECT d.id, d.title, COALESCE(a.status, 'todo'), "
             "CASE WHEN a.id IS NULL THEN NULL ELSE "
@@ -100,7 +129,7 @@ class Queue:
 
     @property
     def _unfiltered(self) -> bool:
-        return not self.filter.statuses and not self.filter.text
+        return not self.filter.statuses and not self.filter.text and not self.filter.scoped
 
     def row_of(self, doc_id: int) -> int | None:
         """The row of a document under the current filter, or None if filtered out."""
@@ -109,7 +138,7 @@ class Queue:
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is None:
                 return None
             return conn.execute("SELECT count(*) FROM documents WHERE id < ?", (doc_id,)).fetchone()[0]
-        where, params = self.filter.sql()
+        where, params = self.filter.sql(self.annotator)
         row = self.store.conn.execute(
             "SELECT d.id" + self._FROM + "WHERE d.id = ? AND " + where,
             [self.annotator, doc_id, *params],
@@ -124,36 +153,49 @@ class Queue:
     def next_unfinished(self, after: int | None = None) -> int | None:
         """The first document after ``after`` (wrapping round) not finished by this
         annotator; None when every document is finished."""
+        scope, scope_params = self.filter.scope_sql(self.annotator)
         base = (
             "SELECT d.id" + self._FROM
             + "WHERE COALESCE(a.status, 'todo') NOT IN ('done', 'skipped', 'rejected') "
+            + "AND " + scope + " "
         )
         if after is not None:
             row = self.store.conn.execute(
-                base + "AND d.id > ? ORDER BY d.id LIMIT 1", (self.annotator, after)
+                base + "AND d.id > ? ORDER BY d.id LIMIT 1", (self.annotator, *scope_params, after)
             ).fetchone()
             if row:
                 return row[0]
         row = self.store.conn.execute(
-            base + "ORDER BY d.id LIMIT 1", (self.annotator,)
+            base + "ORDER BY d.id LIMIT 1", (self.annotator, *scope_params)
         ).fetchone()
         return row[0] if row else None
 
     def neighbour(self, doc_id: int, step: int) -> int | None:
-        """The next (step=1) or previous (step=-1) document id, whatever its status."""
+        """The next (step=1) or previous (step=-1) document in the queue's scope,
+        whatever its status."""
+        scope, params = self.filter.scope_sql(self.annotator)
         if step > 0:
-            sql = "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 1"
+            sql = "SELECT d.id FROM documents d WHERE d.id > ? AND " + scope + " ORDER BY d.id LIMIT 1"
         else:
-            sql = "SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1"
-        row = self.store.conn.execute(sql, (doc_id,)).fetchone()
+            sql = "SELECT d.id FROM documents d WHERE d.id < ? AND " + scope + " ORDER BY d.id DESC LIMIT 1"
+        row = self.store.conn.execute(sql, (doc_id, *params)).fetchone()
         return row[0] if row else None
 
     def progress(self) -> Progress:
-        total = self.store.document_count()
-        counts = dict(
-            self.store.conn.execute(
+        """Finished and total within the queue's scope (all documents when unscoped)."""
+        if not self.filter.scoped:
+            total = self.store.document_count()
+            counts = dict(self.store.conn.execute(
                 "SELECT status, count(*) FROM annotations WHERE annotator = ? GROUP BY status",
                 (self.annotator,),
-            ).fetchall()
-        )
+            ).fetchall())
+            return Progress(total, counts)
+        scope, params = self.filter.scope_sql(self.annotator)
+        total = self.store.conn.execute(
+            "SELECT count(*) FROM documents d WHERE " + scope, params).fetchone()[0]
+        counts = dict(self.store.conn.execute(
+            "SELECT a.status, count(*) FROM documents d JOIN annotations a ON a.document_id = d.id "
+            "AND a.annotator = ? WHERE " + scope + " GROUP BY a.status",
+            [self.annotator, *params],
+        ).fetchall())
         return Progress(total, counts)

@@ -8,7 +8,7 @@ schema version. Migrations run forward, in one transaction, after a backup copy.
 from __future__ import annotations
 
 APPLICATION_ID = 0x676F6C64  # "gold"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 STATUS_CHECK = "status IN ('todo', 'in_progress', 'done', 'skipped', 'rejected')"
 ORIGIN_CHECK = "origin IN ('model', 'manual', 'import', 'review')"
@@ -94,5 +94,19 @@ CREATE TABLE settings (
 );
 """
 
-# MIGRATIONS[n] takes a database at version n to version n + 1.
-MIGRATIONS: dict[int, str] = {}
+# Version 2: which documents are assigned to which annotator (the queue can be
+# limited to them).  Assignments are a plan, not data: removing one never touches a
+# version.
+SCHEMA_V2_ASSIGNMENTS = """
+CREATE TABLE assignments (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL CHECK (length(annotator) BETWEEN 1 AND 200),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (document_id, annotator)
+);
+CREATE INDEX assignments_annotator ON assignments(annotator, document_id);
+"""
+
+# MIGRATIONS[n] takes a database at version n to version n + 1. A new database is made
+# by SCHEMA_V1 and then every migration, so new and migrated files are the same.
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V2_ASSIGNMENTS}

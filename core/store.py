@@ -166,6 +166,9 @@ class Store:
                 return
             for stmt in _statements(SCHEMA_V1):
                 self.conn.execute(stmt)
+            for version in range(1, SCHEMA_VERSION):
+                for stmt in _statements(MIGRATIONS[version]):
+                    self.conn.execute(stmt)
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -438,6 +441,31 @@ class Store:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [r[0] for r in self.conn.execute(sql, (model,))]
+
+    # -------------------------------------------------------------- assignments
+    def assign(self, annotator: str, doc_ids: Iterable[int]) -> int:
+        """Assign documents to an annotator (idempotent). Returns how many were new."""
+        check_annotator(annotator)
+        with self.transaction() as c:
+            before = self.conn.total_changes
+            c.executemany(
+                "INSERT OR IGNORE INTO assignments (document_id, annotator) "
+                "SELECT id, ? FROM documents WHERE id = ?",
+                [(annotator, d) for d in doc_ids],
+            )
+            return self.conn.total_changes - before
+
+    def unassign(self, annotator: str, doc_ids: Iterable[int] | None = None) -> int:
+        with self.transaction() as c:
+            if doc_ids is None:
+                return c.execute("DELETE FROM assignments WHERE annotator = ?", (annotator,)).rowcount
+            return sum(c.execute("DELETE FROM assignments WHERE annotator = ? AND document_id = ?",
+                                 (annotator, d)).rowcount for d in doc_ids)
+
+    def assignment_counts(self) -> dict[str, int]:
+        return dict(self.conn.execute(
+            "SELECT annotator, count(*) FROM assignments GROUP BY annotator ORDER BY annotator"
+        ).fetchall())
 
     # ------------------------------------------------------------------- labels
     def labels(self) -> list[Label]:

@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QFrame, QHBoxLayout, QLabel,
-    QLineEdit, QMainWindow, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QApplication, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel,
+    QLineEdit, QMainWindow, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from ..core.edits import ChangeSet, Edit
@@ -94,6 +94,18 @@ class MainWindow(QMainWindow):
         for text, _ in STATUS_FILTERS:
             self.status_filter.addItem(text)
         self.status_filter.currentIndexChanged.connect(self._filter_changed)
+        self.assigned_box = QCheckBox("Only articles assigned to me")
+        self.assigned_box.setToolTip("Limit the queue, Enter's next article and the progress to "
+                                     "the articles assigned to you (goldspan assign)")
+        self.assigned_box.toggled.connect(self._filter_changed)
+        self.fewer_box = QSpinBox()
+        self.fewer_box.setRange(0, 99)
+        self.fewer_box.setSpecialValueText("Any number of done versions")
+        self.fewer_box.setPrefix("Fewer than ")
+        self.fewer_box.setSuffix(" done by others")
+        self.fewer_box.setToolTip("Only articles that fewer than N other annotators have done "
+                                  "(to spread the work, or to reach N versions for agreement)")
+        self.fewer_box.valueChanged.connect(self._filter_changed)
         self.queue_model = QueueModel(self.queue)
         self.queue_view = row_table(
             self.queue_model, "queueView",
@@ -113,6 +125,8 @@ class MainWindow(QMainWindow):
         lv.addWidget(self._heading("Queue"))
         lv.addWidget(self.filter_edit)
         lv.addWidget(self.status_filter)
+        lv.addWidget(self.assigned_box)
+        lv.addWidget(self.fewer_box)
         lv.addWidget(self.queue_view, 1)
         lv.addWidget(self.progress_label)
         lv.addWidget(self.progress_bar)
@@ -612,7 +626,10 @@ class MainWindow(QMainWindow):
 
     def _filter_changed(self, *_: object) -> None:
         statuses = STATUS_FILTERS[self.status_filter.currentIndex()][1]
-        self.queue_model.set_filter(QueueFilter(statuses, self.filter_edit.text().strip()))
+        fewer = self.fewer_box.value() or None
+        self.queue_model.set_filter(QueueFilter(statuses, self.filter_edit.text().strip(),
+                                                self.assigned_box.isChecked(), fewer))
+        self._update_progress()
         if self.session is not None:
             self._select_queue_row(self.session.doc_id)
 

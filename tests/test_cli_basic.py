@@ -242,6 +242,7 @@ def command_lines(bad: Path, good: Path, tmp: Path) -> dict[str, list[object]]:
         "train": ["train", "--out", tmp / "model", "--db", bad],
         "merge-source": ["merge", bad, "--db", good],
         "merge-target": ["merge", good, "--db", bad],
+        "assign": ["assign", "alice", "--db", bad],
         "stats": ["stats", "--db", bad],
         "check": ["check", "--db", bad],
         "backup": ["backup", "--db", bad, "--out", tmp / "b.db"],

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "agreement",
     "review",
     "merge",
+    "assign",
     "train",
     "stats",
     "check",

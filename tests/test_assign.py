@@ -1,0 +1,133 @@
+"""Assignments and the queue's scope: assigned to me, fewer than N done versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from goldspan.core.assign import parse_ranges, plan
+from goldspan.core.errors import InputError
+from goldspan.core.model import Span
+from goldspan.core.queue import Queue, QueueFilter
+from goldspan.core.store import Store
+
+
+def make(tmp_path: Path, n: int = 6) -> Store:
+    store = Store.open(tmp_path / "team.db")
+    for i in range(n):
+        store.add_document(f"Article number {i + 1}.")
+    return store
+
+
+def test_parse_ranges() -> None:
+    assert parse_ranges("1-3, 5,8-8") == [1, 2, 3, 5, 8]
+    with pytest.raises(InputError, match="'x' is not a document id"):
+        parse_ranges("1,x")
+    with pytest.raises(InputError, match="backwards"):
+        parse_ranges("5-2")
+
+
+def test_plan_round_robin_with_overlap() -> None:
+    dealt = plan([1, 2, 3, 4, 5, 6], ["a", "b", "c"], per_doc=2)
+    assert dealt == {"a": [1, 2, 4, 5], "b": [1, 3, 4, 6], "c": [2, 3, 5, 6]}
+    assert all(len(set(d)) == len(d) for d in dealt.values())
+    with pytest.raises(InputError, match="per-doc"):
+        plan([1], ["a"], per_doc=2)
+    with pytest.raises(InputError, match="reserved"):
+        plan([1], ["gold"])
+
+
+def test_assigned_scope_limits_queue_next_and_progress(tmp_path: Path) -> None:
+    store = make(tmp_path)
+    store.assign("alice", [2, 4, 6])
+    q = Queue(store, "alice", QueueFilter(assigned=True))
+    assert q.count() == 3
+    assert [r.document_id for r in q.rows(0, 10)] == [2, 4, 6]
+    assert q.next_unfinished() == 2
+    assert q.next_unfinished(after=2) == 4
+    assert q.next_unfinished(after=6) == 2  # wraps within the scope
+    assert q.neighbour(2, 1) == 4 and q.neighbour(4, -1) == 2
+    store.put_version(4, "alice", "done", [])
+    p = q.progress()
+    assert (p.done, p.total) == (1, 3)
+    assert q.row_of(6) == 2 and q.row_of(5) is None
+    # the status filter narrows within the scope
+    q.filter = QueueFilter(statuses=("done",), assigned=True)
+    assert [r.document_id for r in q.rows(0, 10)] == [4]
+
+
+def test_fewer_than_n_done_versions(tmp_path: Path) -> None:
+    store = make(tmp_path, 3)
+    for who in ("bob", "carol"):
+        store.put_version(1, who, "done", [Span(0, 7, "X")])
+    store.put_version(2, "bob", "done", [])
+    store.put_version(2, "gold", "done", [])  # gold does not count
+    store.put_version(3, "bob", "in_progress", [])  # not done: does not count
+    q = Queue(store, "alice", QueueFilter(fewer_done_than=2))
+    assert [r.document_id for r in q.rows(0, 10)] == [2, 3]
+    q = Queue(store, "bob", QueueFilter(fewer_done_than=2))
+    # bob's own done version does not take an article out of his queue
+    assert [r.document_id for r in q.rows(0, 10)] == [1, 2, 3]
+
+
+def test_assign_command(tmp_path: Path) -> None:
+    from goldspan.core.cli import main as cli_main
+
+    store = make(tmp_path)
+    db = store.path
+    cli_main._register()
+    r = CliRunner().invoke(cli_main.app, ["assign", "alice", "bob", "--per-doc", "2",
+                                          "--docs", "1-4", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "alice: 4 new, 4 assigned in all" in r.output
+    assert store.assignment_counts() == {"alice": 4, "bob": 4}
+    r = CliRunner().invoke(cli_main.app, ["assign", "carol", "--docs", "1,99", "--db", str(db)])
+    assert r.exit_code != 0 and "no document with id 99" in r.output
+    assert "carol" not in store.assignment_counts()
+    r = CliRunner().invoke(cli_main.app, ["assign", "bob", "--remove", "--docs", "1-2", "--db", str(db)])
+    assert r.exit_code == 0 and store.assignment_counts()["bob"] == 2
+
+
+def test_queue_scope_in_the_window(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from goldspan.gui.main_window import MainWindow
+
+    store = make(tmp_path)
+    store.assign("alice", [3, 5])
+    w = MainWindow(store, "alice", suggest=False)
+    qtbot.addWidget(w)
+    w.open_first()
+    assert w.session.doc_id == 1
+    w.assigned_box.setChecked(True)
+    assert w.queue_model.rowCount() == 2
+    assert w.progress_label.text().startswith("Done 0 of 2")
+    w.open_first()
+    assert w.session.doc_id == 3
+    w.finish("done")
+    assert w.session.doc_id == 5  # Enter moves on within the assigned articles
+    w.assigned_box.setChecked(False)
+    assert w.queue_model.rowCount() == 6
+    w.fewer_box.setValue(1)
+    assert w.queue_model.rowCount() == 6  # alice's own done version keeps doc 3 in her queue
+    w.close()
+
+
+def test_merge_unites_assignments(tmp_path: Path) -> None:
+    from goldspan.core.merge import merge_files
+
+    a = Store.open(tmp_path / "a.db")
+    a.add_document("Shared article.")
+    a.assign("alice", [1])
+    b = Store.open(tmp_path / "b.db")
+    b.add_document("Only in b.")
+    b.add_document("Shared article.")
+    b.assign("bob", [1, 2])
+    a.close()
+    b.close()
+    merge_files(tmp_path / "team.db", [tmp_path / "a.db", tmp_path / "b.db"])
+    team = Store.open(tmp_path / "team.db")
+    rows = team.conn.execute(
+        "SELECT d.text, g.annotator FROM assignments g JOIN documents d ON d.id = g.document_id "
+        "ORDER BY d.text, g.annotator").fetchall()
+    assert rows == [("Only in b.", "bob"), ("Shared article.", "alice"), ("Shared article.", "bob")]
