@@ -4,7 +4,7 @@ measured in the same run, PASS/MISS against the issue's target.
 Writes bench/results.json (all figures, machine details) and bench/RESULTS.md (the table
 the README includes). Environment:
 
-- GOLDSPAN_BENCH_ONLY=article,queue,io,suggest,startup,agreement — run some of them
+- GOLDSPAN_BENCH_ONLY=article,queue,io,suggest,startup,agreement,scaling — run some of them
   (figures of the others are kept from the last results.json);
 - GOLDSPAN_BENCH_QUICK=1 — smaller inputs and fewer repeats (a smoke run);
 - GOLDSPAN_BENCH_PARAGRAPHS=N — corpus size of the suggest benchmark (default 3,000).
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BENCH, QUICK, Figure, write_json  # noqa: E402
 
-SUITES = ("article", "queue", "io", "suggest", "startup", "agreement")
+SUITES = ("article", "queue", "io", "suggest", "startup", "agreement", "scaling")
 ISSUE_TARGETS = {
     "article": "1 MB article with ~25,000 spans",
     "queue": "queue of 100,000 articles",
@@ -36,6 +36,7 @@ ISSUE_TARGETS = {
     "suggest": "bulk suggestions",
     "startup": "start-up",
     "agreement": "agreement",
+    "scaling": "beyond one machine (prototype, local run)",
 }
 
 
