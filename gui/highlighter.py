@@ -10,6 +10,7 @@ paints the label's name.
 from __future__ import annotations
 
 import bisect
+import operator
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QSyntaxHighlighter, QTextCharFormat, QTextDocument
@@ -28,6 +29,7 @@ class QtSpan:
 
 
 CHIP_PAD = 6
+_by_start = operator.attrgetter("start")
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -61,7 +63,7 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def set_spans(self, spans: list[QtSpan], offered: list[QtSpan]) -> None:
         """Replace all spans (a document was opened); re-highlights everything once."""
-        self._spans = sorted(spans, key=lambda s: s.start)
+        self._spans = sorted(spans, key=_by_start)
         self._starts = [s.start for s in self._spans]
         self._ends = [s.end for s in self._spans]
         self._set_offered(offered)
@@ -171,11 +173,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         spans = self._spans
         if not spans and not self._offered:
             return
-        pos = self.currentBlock().position()
+        block = self.currentBlock()
+        pos = block.position()
         # The block's length in UTF-16 units (less its separator): ``len(text)`` counts
         # code points, short by one per emoji or flag, which left spans at the end of
         # such a line unhighlighted (tests/test_hostile_text_gui.py).
-        end = pos + self.currentBlock().length() - 1
+        end = pos + block.length() - 1
         starts = self._starts
         n = len(spans)
         i = bisect.bisect_right(self._ends, pos)
