@@ -33,10 +33,17 @@ def probe(which: str, db: Path, n_process: int) -> dict:
 def run() -> list[Figure]:
     n = n_paragraphs()
     db = paragraph_db(n)
-    res = {}
-    for n_process in (1, 2):
+    res: dict = {}
+    # Single process: alternated, best of 5. On this shared machine the same pipeline on
+    # the same texts varies by +-10% from run to run (other sessions' load): the best
+    # run of each is the least disturbed one.
+    for _ in range(1 if QUICK else 5):
         for which in ("bare", "goldspan"):
-            res[which, n_process] = probe(which, db, n_process)
+            r = probe(which, db, 1)
+            if (which, 1) not in res or r["words_per_s"] > res[which, 1]["words_per_s"]:
+                res[which, 1] = r
+    for which in ("bare", "goldspan"):
+        res[which, 2] = probe(which, db, 2)
     words = res["bare", 1]["words"]
     ours1, bare1 = res["goldspan", 1]["words_per_s"], res["bare", 1]["words_per_s"]
     ours2, bare2 = res["goldspan", 2]["words_per_s"], res["bare", 2]["words_per_s"]
@@ -45,7 +52,7 @@ def run() -> list[Figure]:
     return [
         Figure("suggest_rate", f"goldspan suggest vs bare nlp.pipe (ner only), {n:,} paragraphs",
                ours1, "words/s", ">= 95%", share >= 0.95, bare1, share,
-               note=f"{words:,} words; {res['goldspan', 1]['ents']:,} suggestions stored; per CPU "
+               note=f"best of {1 if QUICK else 5} alternated; {words:,} words; {res['goldspan', 1]['ents']:,} suggestions stored; per CPU "
                     f"second (immune to other load): {res['goldspan', 1]['words_per_cpu_s']:,.0f} vs "
                     f"{res['bare', 1]['words_per_cpu_s']:,.0f} words = "
                     f"{res['goldspan', 1]['words_per_cpu_s'] / res['bare', 1]['words_per_cpu_s']:.2f}x"),
