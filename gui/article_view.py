@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from ..core.model import Span, Suggestion
 from .highlighter import CHIP_PAD, QtSpan, SpanHighlighter
-from .offsets import Utf16Map
+from .offsets import Utf16Map, displayable
 from .theme import chip_text_color, is_dark
 
 MAX_TEXT_WIDTH = 860  # characters per line stay readable on wide screens
@@ -64,7 +64,7 @@ class ArticleView(QPlainTextEdit):
         self.map = Utf16Map(text)
         self.highlighter.blockSignals(True)
         self.highlighter.setDocument(None)
-        self.setPlainText(text)
+        self.setPlainText(displayable(text))  # Qt's frame markers shown, not obeyed
         self.highlighter.setDocument(self.document())
         self.highlighter.blockSignals(False)
         self._spans = list(spans)

@@ -33,7 +33,8 @@ class LabelBar(QWidget):
         for lab in labels:
             b = QToolButton(self)
             key = (lab.hotkey or "").upper()
-            b.setText(f"{key}  {lab.name}" if key else lab.name)
+            name = lab.name.replace("&", "&&")  # a literal "&", not a mnemonic
+            b.setText(f"{key}  {name}" if key else name)
             b.setCheckable(True)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setCursor(Qt.CursorShape.PointingHandCursor)

@@ -160,7 +160,7 @@ def test_sigkill_loses_no_committed_edit(db: Path) -> None:
 
 
 def test_two_writers_and_an_import_at_once(db: Path, tmp_path: Path) -> None:
-    per_writer = 1000
+    per_writer = 5000 if os.environ.get("GOLDSPAN_SOAK") == "1" else 1000
     folder = tmp_path / "articles"
     folder.mkdir()
     for i in range(40):

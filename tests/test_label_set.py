@@ -115,3 +115,34 @@ def test_labels_dialog_renames_and_window_follows(qtbot, tmp_path: Path) -> None
     assert w.session.spans[0].label == "PER"
     assert "PER" in w.label_bar.buttons
     w.close()
+
+
+def test_label_with_ampersand_shows_literally(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from goldspan.core.model import Label
+    from goldspan.gui.label_bar import LabelBar
+
+    bar = LabelBar()
+    qtbot.addWidget(bar)
+    bar.set_labels([Label("R&D", "#112233", "1")])
+    button = bar.buttons["R&D"]
+    assert button.text() == "1  R&&D"  # Qt shows "&&" as one literal "&"
+    assert "R&D" in button.toolTip()
+
+
+def test_the_model_comes_from_the_user_never_from_the_database(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Loading a spaCy pipeline runs code from it: a database (which may come from
+    anyone, e.g. through merge) must not choose what gets loaded."""
+    from goldspan.gui.app import build_window
+    from goldspan.gui.settings import model_name
+
+    store = Store.open(tmp_path / "foreign.db")
+    store.add_document("Some text.")
+    evil = tmp_path / "evil_pipeline"
+    evil.mkdir()
+    store.set_setting("model", str(evil))
+    store.put_suggestions(1, str(evil), [])
+    w = build_window(store, "alice", model=model_name(None), suggest=True, doc=None)
+    qtbot.addWidget(w)
+    assert w.model_name == "en_core_web_sm"
+    assert w.suggester is not None and w.suggester.worker.suggester.model == "en_core_web_sm"
+    w.close()
