@@ -15,6 +15,12 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     return spacy.blank("en").tokenizer
 
 
+def warm() -> None:
+    """Load spaCy's tokenizer now (about 0.8 s, mostly importing spaCy), e.g. on a
+    worker thread, so the first selection snapped in the GUI does not wait for it."""
+    _tokenizer()
+
+
 def _regional(ch: str) -> bool:
     return "\U0001F1E6" <= ch <= "\U0001F1FF"
 

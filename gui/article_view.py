@@ -98,6 +98,8 @@ class ArticleView(QPlainTextEdit):
         self.viewport().update()
 
     def _qt(self, s: Span | Suggestion, offered: bool = False) -> QtSpan:
+        if not self.map.astral:  # the common case: code points are UTF-16 units
+            return QtSpan(s.start, s.end, s.label, offered)
         return QtSpan(self.map.to_qt(s.start), self.map.to_qt(s.end), s.label, offered)
 
     def raw_text(self) -> str:

@@ -29,7 +29,7 @@ from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
 from .shortcuts import SHORTCUTS, by_name
 from .theme import apply_dark_palette, is_dark
 from .undo import EditCommand
-from .widgets import Resize, follow_undo_stack, row_table, shortcut_actions
+from .widgets import Resize, fit_columns, follow_undo_stack, row_table, shortcut_actions
 
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
 STATUS_FILTERS = (
@@ -107,11 +107,14 @@ class MainWindow(QMainWindow):
                                   "(to spread the work, or to reach N versions for agreement)")
         self.fewer_box.valueChanged.connect(self._filter_changed)
         self.queue_model = QueueModel(self.queue)
+        # Fixed widths from the font, not ResizeToContents: that measures every row of a
+        # column before the first paint (0.17 s on a 25,000-entity article).
         self.queue_view = row_table(
             self.queue_model, "queueView",
-            (Resize.ResizeToContents, Resize.Stretch, Resize.ResizeToContents, Resize.ResizeToContents),
+            (Resize.Interactive, Resize.Stretch, Resize.Interactive, Resize.Interactive),
             alternating=True,
         )
+        fit_columns(self.queue_view, {0: "99999", 2: "in progress", 3: "Entities"})
         self.queue_view.clicked.connect(self._queue_clicked)
         self.queue_view.activated.connect(self._queue_clicked)
         self.progress_label = QLabel()
@@ -173,8 +176,9 @@ class MainWindow(QMainWindow):
         self.entity_model = EntityModel()
         self.entity_view = row_table(
             self.entity_model, "entityView",
-            (Resize.Stretch, Resize.ResizeToContents, Resize.ResizeToContents),
+            (Resize.Stretch, Resize.Interactive, Resize.Interactive),
         )
+        fit_columns(self.entity_view, {1: "■ WORK_OF_ART", 2: "import"})
         self.entity_view.clicked.connect(self._entity_clicked)
         self.entity_count = QLabel()
         right = QWidget()
@@ -432,8 +436,9 @@ class MainWindow(QMainWindow):
             " padding: 2px 6px; font-weight: 600; }"
         )
         n = len(s.spans)
+        n_offered = self.entity_model.rowCount() - self.entity_model.n_spans
         self.entity_count.setText(f"{n} entit{'y' if n == 1 else 'ies'}"
-                                  + (f" · {len(self._offered())} offered" if self._offered() else ""))
+                                  + (f" · {n_offered} offered" if n_offered else ""))
 
     def _update_hint(self) -> None:
         if self.selected is not None:

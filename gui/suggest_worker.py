@@ -78,6 +78,9 @@ class SuggestWorker(QObject):
     def _open(self) -> Store:
         if self._store is None:
             self._store = Store.open(self.db_path)
+            from ..core.tokens import warm
+
+            warm()  # the tokenizer for snapping selections, before the (slower) model
         if not self.suggester.loaded:
             model_id = self.suggester.model_id  # loads the pipeline
             ensure_label_set(self._store, self.suggester.labels)

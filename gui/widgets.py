@@ -33,6 +33,18 @@ def row_table(model: QAbstractItemModel, name: str, modes: Sequence[Resize], *,
     return view
 
 
+def fit_columns(view: QTableView, samples: Mapping[int, str], pad: int = 24) -> None:
+    """Column widths from the font and a sample of the widest expected text: a cheap
+    stand-in for ResizeToContents, which measures every row before the first paint."""
+    metrics = view.fontMetrics()
+    header = view.horizontalHeader()
+    model = view.model()
+    for column, sample in samples.items():
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        header.resizeSection(column, max(metrics.horizontalAdvance(sample),
+                                         metrics.horizontalAdvance(title)) + pad)
+
+
 def shortcut_actions(
     window: QWidget,
     shortcuts: Iterable[Shortcut],
