@@ -1,7 +1,8 @@
 """Benchmark 5: start-up. ``goldspan gui`` (the real CLI, instrumented by
 bench/probe_startup.py) on a fresh copy of the seed article with suggestions on: the
 time from launch to the article's first paint, and the longest the GUI thread was
-blocked (gap between 5 ms watchdog ticks) until the model has loaded and suggested.
+blocked (worst gap between 5 ms watchdog ticks over all warm runs) until the model
+has loaded and suggested.
 
 Warm: the first run warms caches and is dropped. The baseline is the bare viewer
 program (bench/baseline_view.py) on the same database, launch to saved PNG.
@@ -20,13 +21,15 @@ from common import BENCH, PY, QUICK, Figure, run_process
 from fixtures import ANNOTATOR, article_db
 
 
-def probe(db: Path, home: Path, process: bool = False) -> dict:
+def probe(db: Path, home: Path, process: bool = False, phrases: bool = True) -> dict:
     work = Path(tempfile.mkdtemp(prefix="goldspan-bench-"))
     copy = work / "start.db"
     shutil.copy(db, copy)
     extra = {"GOLDSPAN_HOME": str(home)}
     if process:
         extra["GOLDSPAN_BENCH_PROCESS_SUGGESTER"] = "1"
+    if not phrases:
+        extra["GOLDSPAN_BENCH_NO_PHRASES"] = "1"
     r = run_process([PY, str(BENCH / "probe_startup.py"), repr(time.time()), "--", "gui",
                      "--db", str(copy), "--annotator", ANNOTATOR], extra_env=extra, timeout=180)
     shutil.rmtree(work, ignore_errors=True)
@@ -42,7 +45,7 @@ def bare_gap() -> float:
 
 def _gaps(runs: list[dict]) -> str:
     long_gaps = [g for r in runs for g in r.get("long_gaps", [])]
-    return (", ".join(f"{r['max_gap_ms']:.0f}" for r in runs) + " ms; gaps over 30 ms "
+    return (", ".join(f"{r['max_gap_ms']:.0f}" for r in runs) + " ms); gaps over 30 ms "
             "(at s: gap ms / GUI-thread CPU ms): "
             + (", ".join(f"{t:.2f}: {g:.0f}/{c:.0f}" for t, g, c in long_gaps[:10]) or "none"))
 
@@ -53,14 +56,17 @@ def run() -> list[Figure]:
     n = 3 if QUICK else 5
     runs = [probe(db, home) for _ in range(n)][1:]  # the first one warms caches
     proc_runs = [probe(db, home, process=True) for _ in range(n - 1)]
+    clean_runs = [probe(db, home, process=True, phrases=False) for _ in range(n - 1)]
     out = Path(tempfile.mkdtemp(prefix="goldspan-bench-")) / "bare.png"
     bare = min(run_process([PY, str(BENCH / "baseline_view.py"), str(db), "1", ANNOTATOR,
                             str(out)]).wall for _ in range(3))
     bare_gaps = [bare_gap() for _ in range(2)]
-    bare_g = statistics.median(bare_gaps)
+    bare_g = max(bare_gaps)
     shown = min(r["shown_s"] for r in runs)
-    gap = statistics.median([r["max_gap_ms"] for r in runs])
-    proc_gap = statistics.median([r["max_gap_ms"] for r in proc_runs])
+    # "never blocks": the worst gap of all warm runs, not a typical one
+    gap = max(r["max_gap_ms"] for r in runs)
+    proc_gap = max(r["max_gap_ms"] for r in proc_runs)
+    clean_gap = max(r["max_gap_ms"] for r in clean_runs)
     suggested = statistics.median([r["suggested_s"] or float("nan") for r in runs])
     return [
         Figure("startup_shown", "start-up: launch to the article painted (model still loading)",
@@ -69,11 +75,17 @@ def run() -> list[Figure]:
                     f"arrive at {suggested:.2f} s (median); baseline: bare viewer launch to PNG"),
         Figure("startup_block", "start-up: longest GUI block while the model loads (worker thread, as shipped)",
                gap, "ms", "< 50 ms", gap < 50, bare_g, gap / bare_g,
-               note=("median of the runs' worst gap between 5 ms watchdog ticks: " + _gaps(runs)
+               note=("worst gap between 5 ms watchdog ticks over all warm runs (per run: " + _gaps(runs)
                      + f". Baseline: a bare Qt loop while a child process loads the model: "
                      + ", ".join(f"{g:.0f}" for g in bare_gaps) + " ms")),
         Figure("startup_block_process", "start-up: longest GUI block, model in a child process (ProcessSuggester)",
                proc_gap, "ms", "< 50 ms", proc_gap < 50, bare_g, proc_gap / bare_g,
                note="the same probe with goldspan.core.suggest.ProcessSuggester in the worker: "
-                    + _gaps(proc_runs)),
+                    + _gaps(proc_runs)
+                    + "; the rest is the phrase matcher importing spaCy in the GUI process"),
+        Figure("startup_block_no_spacy",
+               "start-up: longest GUI block, model in a child process and no spaCy in the GUI process",
+               clean_gap, "ms", "< 50 ms", clean_gap < 50, bare_g, clean_gap / bare_g,
+               note="ProcessSuggester, phrase matcher left out (what moving it into the child "
+                    "would give): " + _gaps(clean_runs)),
     ]

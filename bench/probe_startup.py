@@ -31,6 +31,15 @@ if __name__ == "__main__" and os.environ.get("GOLDSPAN_BENCH_PROCESS_SUGGESTER")
     from goldspan.core.suggest import ProcessSuggester
 
     sw.SpacySuggester = ProcessSuggester  # type: ignore[misc, assignment]
+    if os.environ.get("GOLDSPAN_BENCH_NO_PHRASES"):
+        # the phrase matcher imports spaCy in the GUI process's worker thread: leave it
+        # out to see what the model in a child process alone leaves
+        _init = sw.SuggestWorker.__init__
+
+        def _no_phrases(self, db_path, model, *, phrases=True):  # type: ignore[no-untyped-def]
+            _init(self, db_path, model, phrases=False)
+
+        sw.SuggestWorker.__init__ = _no_phrases  # type: ignore[method-assign]
 
 TICK_MS = 5
 state: dict = {"first_paint": None, "suggested": None, "ticks": 0, "max_gap": 0.0,
