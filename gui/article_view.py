@@ -74,8 +74,8 @@ class ArticleView(QPlainTextEdit):
 
     def refresh_spans(self, removed: list[Span], added: list[Span], spans: list[Span]) -> None:
         self._spans = list(spans)
+        # rehighlightBlock repaints just the blocks it touched (with their chips)
         self.highlighter.replace([self._qt(s) for s in removed], [self._qt(s) for s in added])
-        self.viewport().update()
 
     def reset_spans(self, spans: list[Span], offered: list[Suggestion]) -> None:
         self._spans = list(spans)
@@ -84,7 +84,6 @@ class ArticleView(QPlainTextEdit):
 
     def set_offered(self, offered: list[Suggestion]) -> None:
         self.highlighter.set_offered([self._qt(s, True) for s in offered])
-        self.viewport().update()
 
     def set_selected_span(self, span: Span | None) -> None:
         self.highlighter.set_selected(
@@ -95,7 +94,6 @@ class ArticleView(QPlainTextEdit):
             cur.setPosition(self.map.to_qt(span.start))
             self.setTextCursor(cur)
             self.ensureCursorVisible()
-        self.viewport().update()
 
     def _qt(self, s: Span | Suggestion, offered: bool = False) -> QtSpan:
         if not self.map.astral:  # the common case: code points are UTF-16 units
@@ -212,22 +210,29 @@ class ArticleView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._chip_font)
-        height = self.viewport().height()
+        # Chips only for the blocks in the region being repainted: after an edit that
+        # is the one or two blocks the highlighter touched, not the whole screen.
+        region = e.rect()
+        bottom = min(self.viewport().height(), region.bottom())
         offset = self.contentOffset()
-        first = block.position()
         top = self.blockBoundingGeometry(block).translated(offset).top()
-        last = first
-        while block.isValid() and top <= height:
-            last = block.position() + block.length()
-            top += self.blockBoundingRect(block).height()
-            block = block.next()
         hl = self.highlighter
-        for s in hl.spans_between(first, last):
-            self._paint_chip(painter, s, False)
-        covered = {(s.start, s.end) for s in hl.spans_between(first, last)}
-        for s in hl.offered_between(first, last):
-            if (s.start, s.end) not in covered and not hl.spans_between(s.start, s.end):
-                self._paint_chip(painter, s, True)
+        while block.isValid() and top <= bottom:
+            height = self.blockBoundingRect(block).height()
+            if top + height >= region.top():
+                first = block.position()
+                last = first + block.length()
+                spans = hl.spans_between(first, last)
+                for s in spans:
+                    if s.end <= last:
+                        self._paint_chip(painter, s, False)
+                covered = {(s.start, s.end) for s in spans}
+                for s in hl.offered_between(first, last):
+                    if (s.end <= last and (s.start, s.end) not in covered
+                            and not hl.spans_between(s.start, s.end)):
+                        self._paint_chip(painter, s, True)
+            top += height
+            block = block.next()
         painter.end()
 
     def _paint_chip(self, painter: QPainter, s: QtSpan, offered: bool) -> None:

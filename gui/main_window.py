@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
             (Resize.Interactive, Resize.Stretch, Resize.Interactive, Resize.Interactive),
             alternating=True,
         )
-        fit_columns(self.queue_view, {0: "99999", 2: "in progress", 3: "Entities"})
+        fit_columns(self.queue_view, {0: "9999", 2: "in progress", 3: "Entities"}, pad=14)
         self.queue_view.clicked.connect(self._queue_clicked)
         self.queue_view.activated.connect(self._queue_clicked)
         self.progress_label = QLabel()
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
             self.entity_model, "entityView",
             (Resize.Stretch, Resize.Interactive, Resize.Interactive),
         )
-        fit_columns(self.entity_view, {1: "■ WORK_OF_ART", 2: "import"})
+        fit_columns(self.entity_view, {1: "■ CARDINAL", 2: "Origin"}, pad=14)
         self.entity_view.clicked.connect(self._entity_clicked)
         self.entity_count = QLabel()
         right = QWidget()
@@ -442,8 +442,8 @@ class MainWindow(QMainWindow):
 
     def _update_hint(self) -> None:
         if self.selected is not None:
-            hint = (f"Selected {self.selected.label}: a label key relabels, Delete removes, "
-                    "Ctrl/Shift+←→ move its edges")
+            hint = (f"{self.selected.label} selected: label key relabels · Delete removes · "
+                    "Ctrl/Shift+←→ move edges")
         elif self.active_label:
             hint = f"Active label {self.active_label}: select text to label it (Esc to stop)"
         else:
