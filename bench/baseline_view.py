@@ -32,7 +32,7 @@ class Highlighter(QSyntaxHighlighter):
         self.default = QTextCharFormat()
         self.default.setBackground(QColor(140, 140, 140, 90))
 
-    def highlightBlock(self, text):  # type: ignore[no-untyped-def]  # noqa: N802
+    def highlightBlock(self, text):  # type: ignore[no-untyped-def]
         pos = self.currentBlock().position()
         end = pos + len(text)
         i = bisect.bisect_right(self.ends, pos)

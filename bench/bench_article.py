@@ -13,7 +13,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from common import GOLDSPAN, PY, QUICK, BENCH, Figure, run_process
+from common import BENCH, GOLDSPAN, PY, QUICK, Figure, run_process
 from fixtures import ANNOTATOR, article_db
 
 COPIES = 400

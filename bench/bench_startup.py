@@ -76,7 +76,7 @@ def run() -> list[Figure]:
         Figure("startup_block", "start-up: longest GUI block while the model loads (worker thread, as shipped)",
                gap, "ms", "< 50 ms", gap < 50, bare_g, gap / bare_g,
                note=("worst gap between 5 ms watchdog ticks over all warm runs (per run: " + _gaps(runs)
-                     + f". Baseline: a bare Qt loop while a child process loads the model: "
+                     + ". Baseline: a bare Qt loop while a child process loads the model: "
                      + ", ".join(f"{g:.0f}" for g in bare_gaps) + " ms")),
         Figure("startup_block_process", "start-up: longest GUI block, model in a child process (ProcessSuggester)",
                proc_gap, "ms", "< 50 ms", proc_gap < 50, bare_g, proc_gap / bare_g,

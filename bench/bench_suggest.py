@@ -18,7 +18,7 @@ from fixtures import paragraph_db
 
 
 def n_paragraphs() -> int:
-    return int(os.environ.get("GOLDSPAN_BENCH_PARAGRAPHS", 600 if QUICK else 3000))
+    return int(os.environ.get("GOLDSPAN_BENCH_PARAGRAPHS") or (600 if QUICK else 3000))
 
 
 def probe(which: str, db: Path, n_process: int) -> dict:

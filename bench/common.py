@@ -10,9 +10,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -83,7 +83,7 @@ def run_process(cmd: list[str], *, timeout: float = 900, extra_env: dict[str, st
     """Run a whole process under /usr/bin/time -v: wall time and peak RSS."""
     timed = ["/usr/bin/time", "-v", *cmd] if Path("/usr/bin/time").exists() else cmd
     t0 = time.perf_counter()
-    p = subprocess.run(timed, capture_output=True, text=True, timeout=timeout,
+    p = subprocess.run(timed, capture_output=True, text=True, timeout=timeout, check=False,
                        env=env(**(extra_env or {})), cwd=ROOT)
     wall = time.perf_counter() - t0
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)

@@ -119,7 +119,7 @@ def main() -> None:
         single, team = work / "single.db", work / "team.db"
         shutil.copy(src, single)
         shutil.copy(src, team)
-        _, n_docs, n_sugg, t_single = suggest_shard(str(single))
+        _, _, n_sugg, t_single = suggest_shard(str(single))
         out["single_process_s"] = t_single
         out["single_suggestions"] = n_sugg
         out.update(distributed(team, args.shards, args.workers, args.engine))

@@ -13,7 +13,6 @@ import sqlite3
 from pathlib import Path
 
 from common import CACHE, ROOT, cached, write_json
-
 from goldspan.core.model import Span
 from goldspan.core.store import Store, non_overlapping
 from goldspan.core.textio import first_line, read_text, text_hash
@@ -23,7 +22,7 @@ LABELS = ("PERSON", "ORG", "GPE", "DATE", "NORP", "CARDINAL", "LOC", "EVENT")
 
 
 def seed_text() -> str:
-    return read_text(sorted((ROOT / "seeds").glob("*.txt"))[0])
+    return read_text(min((ROOT / "seeds").glob("*.txt")))
 
 
 def seed_spans() -> list[Span]:
@@ -200,8 +199,19 @@ def agreement_db(n_docs: int, annotators: int = 3) -> Path:
     return cached(f"agreement_{n_docs}x{annotators}.db", build)
 
 
-__all__ = ["CACHE", "article_db", "queue_db", "prodigy_jsonl", "paragraph_db", "agreement_db",
-           "repeated", "seed_text", "seed_spans", "paragraphs", "ANNOTATOR"]
+__all__ = [
+    "ANNOTATOR",
+    "CACHE",
+    "agreement_db",
+    "article_db",
+    "paragraph_db",
+    "paragraphs",
+    "prodigy_jsonl",
+    "queue_db",
+    "repeated",
+    "seed_spans",
+    "seed_text",
+]
 
 
 def export_db(n_records: int) -> Path:

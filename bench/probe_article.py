@@ -15,10 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
-
 from goldspan.core.store import Store
 from goldspan.gui.highlighter import SpanHighlighter
+from PySide6.QtWidgets import QApplication
 
 CALLS = {"n": 0}
 _orig = SpanHighlighter.highlightBlock

@@ -19,10 +19,9 @@ import time
 
 LAUNCH = float(sys.argv[1]) if __name__ == "__main__" else 0.0
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Slot  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-import goldspan.gui.app as appmod  # noqa: E402
+import goldspan.gui.app as appmod
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
+from PySide6.QtWidgets import QApplication
 
 if __name__ == "__main__" and os.environ.get("GOLDSPAN_BENCH_PROCESS_SUGGESTER"):
     # What would close the start-up miss: the model in a child process
@@ -58,7 +57,7 @@ appmod.build_window = build_window
 
 
 class Probe(QObject):
-    def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+    def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
         if event.type() == QEvent.Type.Paint and state["first_paint"] is None:
             w = state["window"]
             if w.view.document().characterCount() > 1:

@@ -25,7 +25,6 @@ def main() -> None:
     words = sum(len(t.split()) for t in texts)
     if which == "bare":
         import spacy
-
         from goldspan.core.spacy_models import resolve
 
         name = resolve("en_core_web_sm")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, QUICK, Figure, write_json  # noqa: E402
+from common import BENCH, QUICK, Figure, write_json
 
 SUITES = ("article", "queue", "io", "suggest", "startup", "agreement", "scaling")
 ISSUE_TARGETS = {
@@ -84,7 +84,7 @@ def main() -> int:
             traceback.print_exc()
             failed.append(name)
             continue
-        stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for f in figs:
             print(f.line(), flush=True)
             d = f.to_dict()

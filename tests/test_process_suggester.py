@@ -4,7 +4,6 @@ gives (the GUI uses it so that loading spaCy never holds the GUI process's GIL).
 from __future__ import annotations
 
 import pytest
-
 from goldspan.core.errors import ModelError
 from goldspan.core.suggest import ProcessSuggester, SpacySuggester
 
