@@ -6,7 +6,8 @@ the README includes). Environment:
 
 - GOLDSPAN_BENCH_ONLY=article,queue,io,suggest,startup,agreement,scaling — run some of them
   (figures of the others are kept from the last results.json);
-- GOLDSPAN_BENCH_QUICK=1 — smaller inputs and fewer repeats (a smoke run);
+- GOLDSPAN_BENCH_QUICK=1 — smaller inputs and fewer repeats (a smoke run; its figures
+  go to bench/work/results-quick.json and RESULTS-quick.md, never over a full run's);
 - GOLDSPAN_BENCH_PARAGRAPHS=N — corpus size of the suggest benchmark (default 3,000).
 
 Fixtures are built once into bench/work/ (git-ignored). Timings are whole processes
@@ -26,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, QUICK, Figure, write_json
+from common import BENCH, CACHE, QUICK, Figure, write_json
 
 SUITES = ("article", "queue", "io", "suggest", "startup", "agreement", "scaling")
 ISSUE_TARGETS = {
@@ -66,7 +67,10 @@ def main() -> int:
         return 0
     only = [s.strip() for s in os.environ.get("GOLDSPAN_BENCH_ONLY", "").split(",") if s.strip()]
     suites = [s for s in SUITES if not only or s in only]
-    results_path = BENCH / "results.json"
+    # A quick (smoke) run never overwrites the figures of a full one.
+    results_path = BENCH / "results.json" if not QUICK else CACHE / "results-quick.json"
+    table_path = BENCH / "RESULTS.md" if not QUICK else CACHE / "RESULTS-quick.md"
+    CACHE.mkdir(parents=True, exist_ok=True)
     previous = json.loads(results_path.read_text()) if results_path.exists() else {}
     figures: dict[str, dict] = dict(previous.get("figures", {}))
     info = machine()
@@ -94,10 +98,10 @@ def main() -> int:
     order = {s: i for i, s in enumerate(SUITES)}
     figures = dict(sorted(figures.items(), key=lambda kv: order.get(kv[1].get("suite"), 99)))
     write_json(results_path, {"machine": info, "figures": figures})
-    (BENCH / "RESULTS.md").write_text(table(figures, info))
+    table_path.write_text(table(figures, info))
     n_miss = sum(1 for f in figures.values() if not f["passed"])
     print(f"\n{len(figures)} figures, {n_miss} MISS; {time.perf_counter() - t_all:.0f} s. "
-          f"Wrote {results_path.relative_to(BENCH.parent)} and bench/RESULTS.md")
+          f"Wrote {results_path} and {table_path}")
     print()
     print(table(figures, info))
     return 1 if failed else 0
