@@ -374,32 +374,21 @@ def test_empty_database_and_refresh_after_new_versions(qtbot, tmp_path: Path) ->
 
 
 def test_cli_review_opens_the_window(qtbot, db: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QTimer
     from typer.testing import CliRunner
 
-    seen: list[ReviewWindow] = []
+    seen: list[tuple[str, int | None]] = []
 
-    app = QApplication.instance()
+    def fake_exec(self) -> int:  # type: ignore[no-untyped-def]
+        # Stands in for the command's event loop: a real app.exec() ended by
+        # app.quit() leaves Qt's quit flag set and breaks every later test's loop.
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, ReviewWindow) and w.isVisible():
+                seen.append((w.windowTitle(), w.session.doc_id if w.session else None))
+                w.close()
+        return 0
 
-    def close_it() -> None:
-        # only once the command's event loop runs (opening also processes events)
-        if app.thread().loopLevel() < 1 or timer.property("done"):
-            return
-        timer.setProperty("done", True)
-        try:
-            for w in QApplication.topLevelWidgets():
-                if isinstance(w, ReviewWindow) and w.isVisible():
-                    seen.append((w.windowTitle(), w.session.doc_id if w.session else None))
-                    w.close()
-        finally:
-            app.quit()
-
-    timer = QTimer()
-    timer.setInterval(50)
-    timer.timeout.connect(close_it)
-    timer.start()
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
     r = CliRunner().invoke(review_cli(), ["review", "--db", str(db), "--lead", "lena"])
-    timer.stop()
     assert r.exit_code == 0, r.output
     assert len(seen) == 1, seen
     title, doc = seen[0]
