@@ -27,9 +27,9 @@ from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
 from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
 from .shortcuts import SHORTCUTS, by_name
-from .theme import apply_dark_palette, is_dark
+from .theme import app_style, apply_dark_palette, is_dark
 from .undo import EditCommand
-from .widgets import Resize, fit_columns, follow_undo_stack, row_table, shortcut_actions
+from .widgets import Resize, fit_columns, follow_undo_stack, heading, row_table, shortcut_actions
 
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
 STATUS_FILTERS = (
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(8, 8, 4, 8)
-        lv.addWidget(self._heading("Queue"))
+        lv.addWidget(heading("Queue"))
         lv.addWidget(self.filter_edit)
         lv.addWidget(self.status_filter)
         lv.addWidget(self.assigned_box)
@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(4, 8, 8, 8)
-        rv.addWidget(self._heading("Entities"))
+        rv.addWidget(heading("Entities"))
         rv.addWidget(self.entity_view, 1)
         rv.addWidget(self.entity_count)
 
@@ -207,13 +207,7 @@ class MainWindow(QMainWindow):
         sb.addWidget(self._separator())
         sb.addWidget(self.model_label)
         sb.addPermanentWidget(self.saved_label)
-        self.setStyleSheet(STYLE)
-
-    @staticmethod
-    def _heading(text: str) -> QLabel:
-        label = QLabel(text.upper())
-        label.setObjectName("heading")
-        return label
+        self.setStyleSheet(app_style())
 
     @staticmethod
     def _separator() -> QFrame:
@@ -790,12 +784,3 @@ class MainWindow(QMainWindow):
         super().closeEvent(e)
 
 
-STYLE = """
-QLabel#heading { color: palette(mid); font-size: 11px; font-weight: 700; letter-spacing: 1px; }
-QLabel#articleTitle { font-size: 17px; font-weight: 600; padding: 6px 2px 4px 2px; }
-QLabel#hintLabel { color: palette(mid); }
-QLabel#progressLabel { font-weight: 600; }
-QPushButton#acceptButton { background: #3c8d3c; color: white; font-weight: 700; border-radius: 4px; padding: 4px 18px; }
-QPushButton#acceptButton:hover { background: #347a34; }
-QPlainTextEdit#articleView { border: 1px solid palette(mid); border-radius: 4px; }
-"""

@@ -37,7 +37,9 @@ from .review_dashboard import Dashboard, cell, compact_table, fit_height
 from .review_models import GOLD_TEXT, DocumentListModel, DocumentRow, fmt, score_color
 from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
+from .theme import app_style
 from .undo import EditCommand
+from .widgets import follow_undo_stack, heading, shortcut_actions
 
 REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("accept", ("Return", "Enter"), "Accept gold",
@@ -127,11 +129,11 @@ class ReviewWindow(QMainWindow):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(8, 8, 4, 8)
-        lv.addWidget(self._heading("Documents · most disagreement first"))
+        lv.addWidget(heading("Documents · most disagreement first"))
         lv.addWidget(self.doc_view, 1)
         lv.addWidget(self.progress_label)
         lv.addSpacing(6)
-        lv.addWidget(self._heading("This document · pairwise F1"))
+        lv.addWidget(heading("This document · pairwise F1"))
         lv.addWidget(self.doc_pairs)
 
         # --- centre: labels, title, legend, gold + versions, buttons
@@ -184,7 +186,7 @@ class ReviewWindow(QMainWindow):
         inner = QWidget()
         iv = QVBoxLayout(inner)
         iv.setContentsMargins(4, 8, 8, 8)
-        iv.addWidget(self._heading("Agreement · all documents"))
+        iv.addWidget(heading("Agreement · all documents"))
         iv.addWidget(self.dashboard)
         scroll.setWidget(inner)
 
@@ -199,13 +201,7 @@ class ReviewWindow(QMainWindow):
         self.saved_label = QLabel("✓ All changes saved")
         self.statusBar().addWidget(QLabel(f"Lead: {self.lead}"))
         self.statusBar().addPermanentWidget(self.saved_label)
-        self.setStyleSheet(STYLE)
-
-    @staticmethod
-    def _heading(text: str) -> QLabel:
-        label = QLabel(text.upper())
-        label.setObjectName("heading")
-        return label
+        self.setStyleSheet(app_style())
 
     def _build_actions(self) -> None:
         handlers = {
@@ -226,27 +222,10 @@ class ReviewWindow(QMainWindow):
             "refresh": self.refresh_figures,
             "close": self.close,
         }
-        self.actions_by_name: dict[str, QAction] = {}
-        for sc in REVIEW_SHORTCUTS:
-            act = QAction(sc.text, self)
-            act.setShortcuts([QKeySequence(k) for k in sc.keys])
-            act.setToolTip(f"{sc.help}  [{keys_text(sc)}]")
-            act.setStatusTip(sc.help)
-            if sc.name in LOCAL:
-                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.review_area.addAction(act)
-            else:
-                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-                self.addAction(act)
-            act.triggered.connect(handlers[sc.name])
-            self.actions_by_name[sc.name] = act
-        undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
-        self.undo_stack.canUndoChanged.connect(undo.setEnabled)
-        self.undo_stack.canRedoChanged.connect(redo.setEnabled)
-        self.undo_stack.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}".strip()))
-        self.undo_stack.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}".strip()))
-        undo.setEnabled(False)
-        redo.setEnabled(False)
+        self.actions_by_name = shortcut_actions(
+            self, REVIEW_SHORTCUTS, handlers, local=LOCAL, local_area=self.review_area,
+            keys_text=keys_text)
+        follow_undo_stack(self.undo_stack, self.actions_by_name["undo"], self.actions_by_name["redo"])
         for button, name in ((self.accept_button, "accept"), (self.next_button, "next_doc"),
                              (self.prev_button, "prev_doc")):
             button.setToolTip(self.actions_by_name[name].toolTip())
@@ -750,16 +729,3 @@ def open_review(parent: QWidget | None, store: Store, lead: str,
     return window
 
 
-STYLE = """
-QLabel#heading { color: palette(mid); font-size: 11px; font-weight: 700; letter-spacing: 1px; }
-QLabel#articleTitle { font-size: 17px; font-weight: 600; padding: 4px 2px 2px 2px; }
-QLabel#hintLabel, QLabel#dashNote { color: palette(mid); }
-QLabel#progressLabel { font-weight: 600; }
-QLabel#goldHeader { font-weight: 700; color: #2b9348; }
-QLabel#versionHeader { font-weight: 600; }
-QLabel#dashTitle { font-weight: 700; margin-top: 8px; }
-QPushButton#acceptButton { background: #3c8d3c; color: white; font-weight: 700; border-radius: 4px; padding: 4px 18px; }
-QPushButton#acceptButton:hover { background: #347a34; }
-QPushButton#takeAll { padding: 1px 8px; }
-QPlainTextEdit#reviewView { border: 1px solid palette(mid); border-radius: 4px; }
-"""

@@ -6,6 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 
+def app_style() -> str:
+    """The style sheet both windows use (resources/goldspan.qss)."""
+    from importlib import resources
+
+    return resources.files("goldspan.resources").joinpath("goldspan.qss").read_text(encoding="utf-8")
+
+
 def is_dark() -> bool:
     app = QGuiApplication.instance()
     if app is None:

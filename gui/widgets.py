@@ -7,11 +7,18 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from .shortcuts import Shortcut
 
 Resize = QHeaderView.ResizeMode
+
+
+def heading(text: str) -> QLabel:
+    """A small capitals heading over a pane."""
+    label = QLabel(text.upper())
+    label.setObjectName("heading")
+    return label
 
 
 def row_table(model: QAbstractItemModel, name: str, modes: Sequence[Resize], *,
