@@ -17,10 +17,15 @@ def probe(n: int) -> dict:
 
 
 def run() -> list[Figure]:
-    rounds = 1 if QUICK else 2
-    t1 = min(probe(N)["seconds"] for _ in range(rounds))
-    t2 = min(probe(2 * N)["seconds"] for _ in range(rounds))
+    # alternated, best of 3: on this shared machine one run varies by +-20%
+    rounds = 1 if QUICK else 3
+    t1 = t2 = float("inf")
+    for _ in range(rounds):
+        t1 = min(t1, probe(N)["seconds"])
+        t2 = min(t2, probe(2 * N)["seconds"])
     ratio = t2 / t1
     return [Figure("agreement", f"agreement, {2 * N:,} vs {N:,} documents x 3 annotators",
                    t2, "s", "<= 2.2x", ratio <= 2.2, t1, ratio,
-                   note=f"{N / t1:,.0f} documents/s; in-process, best of {rounds}")]
+                   note=f"{N / t1:,.0f} documents/s; in-process, best of {rounds} alternated. The "
+                        "work is linear (cProfile: 8.8M -> 16.6M calls, the SQL 0.34 -> 0.69 s); "
+                        "the ratio has ranged 1.4-2.5x between runs on this shared machine")]
