@@ -22,8 +22,10 @@ run: install
 test: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
+# Bytecode caching on (as for any user): with PYTHONDONTWRITEBYTECODE set, every
+# timed process would recompile goldspan's modules and the bare baselines have none.
 bench: install
-	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
+	env -u PYTHONDONTWRITEBYTECODE QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
 
 # A longer fault-injection run (a few minutes): 40 SIGKILLs of a real writer instead of
 # 5, five to six times the fuzz and round-trip examples with fresh random seeds (GOLDSPAN_SOAK=1),

@@ -15,7 +15,7 @@ ORIGINS = ("model", "manual", "import", "review")
 GOLD = "gold"  # reserved annotator name: only adjudication writes it
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """One entity: ``text[start:end]`` carries ``label``."""
 

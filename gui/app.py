@@ -55,6 +55,12 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
 
     store = open_store(db)
     _daily_backup(store)
+    # spaCy's tokenizer (for snapping selections) is loaded before the window shows:
+    # importing spaCy later, on any thread of this process, would freeze the GUI for
+    # tens of milliseconds at a time. The model itself loads in a child process.
+    from ..core.tokens import warm
+
+    warm()
     window = build_window(store, resolve_annotator(annotator), model=model_name(model),
                           suggest=True, doc=doc)
     window.show()

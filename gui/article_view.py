@@ -68,7 +68,7 @@ class ArticleView(QPlainTextEdit):
         self.highlighter.setDocument(self.document())
         self.highlighter.blockSignals(False)
         self._spans = list(spans)
-        self.highlighter.set_spans([self._qt(s) for s in spans], [self._qt(s, True) for s in offered])
+        self.highlighter.set_spans(self._qt_all(spans), [self._qt(s, True) for s in offered])
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.viewport().update()
 
@@ -79,7 +79,7 @@ class ArticleView(QPlainTextEdit):
 
     def reset_spans(self, spans: list[Span], offered: list[Suggestion]) -> None:
         self._spans = list(spans)
-        self.highlighter.set_spans([self._qt(s) for s in spans], [self._qt(s, True) for s in offered])
+        self.highlighter.set_spans(self._qt_all(spans), [self._qt(s, True) for s in offered])
         self.viewport().update()
 
     def set_offered(self, offered: list[Suggestion]) -> None:
@@ -94,6 +94,13 @@ class ArticleView(QPlainTextEdit):
             cur.setPosition(self.map.to_qt(span.start))
             self.setTextCursor(cur)
             self.ensureCursorVisible()
+
+    def _qt_all(self, spans: list[Span]) -> list:  # type: ignore[type-arg]
+        """Spans for the highlighter: core spans as they are when code points and UTF-16
+        units coincide (no astral characters; it only reads start, end and label)."""
+        if not self.map.astral:
+            return list(spans)
+        return [self._qt(s) for s in spans]
 
     def _qt(self, s: Span | Suggestion, offered: bool = False) -> QtSpan:
         if not self.map.astral:  # the common case: code points are UTF-16 units

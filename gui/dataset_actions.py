@@ -9,15 +9,17 @@ progress line (and opens the first article if none was open, e.g. on an empty da
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from .export_dialog import ExportDialog
-from .import_dialog import ImportDialog
 from .shortcuts import by_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .export_dialog import ExportDialog
+    from .import_dialog import ImportDialog
 
 def _action(window: Any, name: str) -> QAction:
     """The action for a shortcut of gui/shortcuts.py (so the keyboard sheet lists it)."""
@@ -42,7 +44,9 @@ def after_import(window: Any) -> None:
         window.open_first()
 
 
-def open_import_dialog(window: Any) -> ImportDialog:
+def open_import_dialog(window: Any) -> "ImportDialog":
+    from .import_dialog import ImportDialog  # imported when first used: not at start-up
+
     dialog = ImportDialog(window.store.path, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.imported.connect(lambda _summary: after_import(window))
@@ -50,7 +54,9 @@ def open_import_dialog(window: Any) -> ImportDialog:
     return dialog
 
 
-def open_export_dialog(window: Any) -> ExportDialog:
+def open_export_dialog(window: Any) -> "ExportDialog":
+    from .export_dialog import ExportDialog  # imported when first used: not at start-up
+
     dialog = ExportDialog(window.store.path, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()

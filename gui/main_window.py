@@ -419,9 +419,8 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None:
             return
-        total = self.store.document_count()
         self.title_label.setText(f"{s.document.title or '(untitled)'}")
-        self.title_label.setToolTip(f"Article {s.doc_id} of {total}")
+        self.title_label.setToolTip(f"Article {s.doc_id} of {self.queue_model.total_documents}")
         status = s.status
         self.status_badge.setText(f"  #{s.doc_id} · {STATUS_TEXT.get(status, status)}  ")
         color = STATUS_COLOR.get(status, "#5f6b7a")
@@ -477,6 +476,7 @@ class MainWindow(QMainWindow):
             self.open_document(edit.document_id)
         s = self.session
         assert s is not None
+        status_before = s.status
         try:
             change = s.apply(edit)
         except EditError as err:
@@ -501,7 +501,8 @@ class MainWindow(QMainWindow):
         self._update_header()
         self._update_hint()
         self.queue_model.refresh_document(s.doc_id)
-        self._update_progress()
+        if s.status != status_before:  # progress counts statuses only
+            self._update_progress()
         return change
 
     def _saved(self) -> None:

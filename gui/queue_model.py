@@ -38,6 +38,14 @@ class QueueModel(QAbstractTableModel):
         self._count = queue.count()
         self._pages: dict[int, list[QueueRow]] = {}
         self._bold: QFont | None = None
+        self._total: int | None = None
+
+    @property
+    def total_documents(self) -> int:
+        """All documents in the database (cached until the next reload)."""
+        if self._total is None:
+            self._total = self.queue.store.document_count()
+        return self._total
 
     # --------------------------------------------------------------- refresh
     def set_filter(self, flt: QueueFilter) -> None:
@@ -49,6 +57,7 @@ class QueueModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Counts or membership may have changed (import, status under a filter)."""
+        self._total = None
         self.beginResetModel()
         self._pages.clear()
         self._count = self.queue.count()

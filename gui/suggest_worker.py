@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from ..core.errors import GoldspanError
 from ..core.store import Store
 from ..core.phrase_suggester import PHRASES_MODEL_ID, PhraseSuggester, combine
-from ..core.suggest import SpacySuggester, ensure_label_set
+from ..core.suggest import ProcessSuggester, ensure_label_set
 
 
 class SuggestWorker(QObject):
@@ -31,7 +31,9 @@ class SuggestWorker(QObject):
     def __init__(self, db_path: Path, model: str, *, phrases: bool = True) -> None:
         super().__init__()
         self.db_path = db_path
-        self.suggester = SpacySuggester(model)
+        # The model runs in a child process: loading spaCy in a thread of this process
+        # holds the GIL for up to 120 ms at a time and the GUI would stutter (make bench).
+        self.suggester = ProcessSuggester(model)
         self.use_phrases = phrases
         self.phrases: PhraseSuggester | None = None
         self._generation = 0  # bumped when the phrase dictionary learns a new string
@@ -78,9 +80,6 @@ class SuggestWorker(QObject):
     def _open(self) -> Store:
         if self._store is None:
             self._store = Store.open(self.db_path)
-            from ..core.tokens import warm
-
-            warm()  # the tokenizer for snapping selections, before the (slower) model
         if not self.suggester.loaded:
             model_id = self.suggester.model_id  # loads the pipeline
             ensure_label_set(self._store, self.suggester.labels)
@@ -104,6 +103,7 @@ class SuggestWorker(QObject):
 
     @Slot()
     def close(self) -> None:
+        self.suggester.close()
         if self._store is not None:
             self._store.close()
             self._store = None
