@@ -21,15 +21,11 @@ from common import BENCH, PY, QUICK, Figure, run_process
 from fixtures import ANNOTATOR, article_db
 
 
-def probe(db: Path, home: Path, process: bool = False, phrases: bool = True) -> dict:
+def probe(db: Path, home: Path) -> dict:
     work = Path(tempfile.mkdtemp(prefix="goldspan-bench-"))
     copy = work / "start.db"
     shutil.copy(db, copy)
     extra = {"GOLDSPAN_HOME": str(home)}
-    if process:
-        extra["GOLDSPAN_BENCH_PROCESS_SUGGESTER"] = "1"
-    if not phrases:
-        extra["GOLDSPAN_BENCH_NO_PHRASES"] = "1"
     r = run_process([PY, str(BENCH / "probe_startup.py"), repr(time.time()), "--", "gui",
                      "--db", str(copy), "--annotator", ANNOTATOR], extra_env=extra, timeout=180)
     shutil.rmtree(work, ignore_errors=True)
@@ -55,8 +51,6 @@ def run() -> list[Figure]:
     home = Path(tempfile.mkdtemp(prefix="goldspan-home-"))
     n = 3 if QUICK else 5
     runs = [probe(db, home) for _ in range(n)][1:]  # the first one warms caches
-    proc_runs = [probe(db, home, process=True) for _ in range(n - 1)]
-    clean_runs = [probe(db, home, process=True, phrases=False) for _ in range(n - 1)]
     out = Path(tempfile.mkdtemp(prefix="goldspan-bench-")) / "bare.png"
     bare = min(run_process([PY, str(BENCH / "baseline_view.py"), str(db), "1", ANNOTATOR,
                             str(out)]).wall for _ in range(3))
@@ -65,27 +59,15 @@ def run() -> list[Figure]:
     shown = min(r["shown_s"] for r in runs)
     # "never blocks": the worst gap of all warm runs, not a typical one
     gap = max(r["max_gap_ms"] for r in runs)
-    proc_gap = max(r["max_gap_ms"] for r in proc_runs)
-    clean_gap = max(r["max_gap_ms"] for r in clean_runs)
     suggested = statistics.median([r["suggested_s"] or float("nan") for r in runs])
     return [
         Figure("startup_shown", "start-up: launch to the article painted (model still loading)",
                shown, "s", "< 1.5 s", shown < 1.5, bare, shown / bare,
                note=f"best of {len(runs)} warm runs of the real `goldspan gui`; suggestions "
                     f"arrive at {suggested:.2f} s (median); baseline: bare viewer launch to PNG"),
-        Figure("startup_block", "start-up: longest GUI block while the model loads (worker thread, as shipped)",
+        Figure("startup_block", "start-up: longest GUI block while the model loads (in a child process, as shipped)",
                gap, "ms", "< 50 ms", gap < 50, bare_g, gap / bare_g,
                note=("worst gap between 5 ms watchdog ticks over all warm runs (per run: " + _gaps(runs)
                      + ". Baseline: a bare Qt loop while a child process loads the model: "
                      + ", ".join(f"{g:.0f}" for g in bare_gaps) + " ms")),
-        Figure("startup_block_process", "start-up: longest GUI block, model in a child process (ProcessSuggester)",
-               proc_gap, "ms", "< 50 ms", proc_gap < 50, bare_g, proc_gap / bare_g,
-               note="the same probe with goldspan.core.suggest.ProcessSuggester in the worker: "
-                    + _gaps(proc_runs)
-                    + "; the rest is the phrase matcher importing spaCy in the GUI process"),
-        Figure("startup_block_no_spacy",
-               "start-up: longest GUI block, model in a child process, no phrase matcher",
-               clean_gap, "ms", "< 50 ms", clean_gap < 50, bare_g, clean_gap / bare_g,
-               note="ProcessSuggester, phrase matcher left out (the tokenizer warm-up still "
-                    "imports spaCy in the worker thread): " + _gaps(clean_runs)),
     ]

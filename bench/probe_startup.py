@@ -13,7 +13,6 @@ suggestions arrive (or after 90 s) and prints one JSON object.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 
@@ -22,23 +21,6 @@ LAUNCH = float(sys.argv[1]) if __name__ == "__main__" else 0.0
 import goldspan.gui.app as appmod
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
-
-if __name__ == "__main__" and os.environ.get("GOLDSPAN_BENCH_PROCESS_SUGGESTER"):
-    # What would close the start-up miss: the model in a child process
-    # (goldspan.core.suggest.ProcessSuggester) instead of a thread of the GUI process.
-    import goldspan.gui.suggest_worker as sw
-    from goldspan.core.suggest import ProcessSuggester
-
-    sw.SpacySuggester = ProcessSuggester  # type: ignore[misc, assignment]
-    if os.environ.get("GOLDSPAN_BENCH_NO_PHRASES"):
-        # the phrase matcher imports spaCy in the GUI process's worker thread: leave it
-        # out to see what the model in a child process alone leaves
-        _init = sw.SuggestWorker.__init__
-
-        def _no_phrases(self, db_path, model, *, phrases=True):  # type: ignore[no-untyped-def]
-            _init(self, db_path, model, phrases=False)
-
-        sw.SuggestWorker.__init__ = _no_phrases  # type: ignore[method-assign]
 
 TICK_MS = 5
 state: dict = {"first_paint": None, "suggested": None, "ticks": 0, "max_gap": 0.0,

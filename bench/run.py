@@ -4,7 +4,7 @@ measured in the same run, PASS/MISS against the issue's target.
 Writes bench/results.json (all figures, machine details) and bench/RESULTS.md (the table
 the README includes). Environment:
 
-- GOLDSPAN_BENCH_ONLY=article,queue,io,suggest,startup,agreement,scaling — run some of them
+- GOLDSPAN_BENCH_ONLY=article,queue,io,suggest,startup,agreement,train,scaling — run some of them
   (figures of the others are kept from the last results.json);
 - GOLDSPAN_BENCH_QUICK=1 — smaller inputs and fewer repeats (a smoke run; its figures
   go to bench/work/results-quick.json and RESULTS-quick.md, never over a full run's);
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BENCH, CACHE, QUICK, Figure, write_json
 
-SUITES = ("article", "queue", "io", "suggest", "startup", "agreement", "scaling")
+SUITES = ("article", "queue", "io", "suggest", "startup", "agreement", "train", "scaling")
 ISSUE_TARGETS = {
     "article": "1 MB article with ~25,000 spans",
     "queue": "queue of 100,000 articles",
@@ -37,6 +37,7 @@ ISSUE_TARGETS = {
     "suggest": "bulk suggestions",
     "startup": "start-up",
     "agreement": "agreement",
+    "train": "training on the shared corpora (issue 5)",
     "scaling": "beyond one machine (prototype, local run)",
 }
 
@@ -63,6 +64,7 @@ def main() -> int:
     if "--table" in sys.argv:  # re-render RESULTS.md from results.json, measure nothing
         data = json.loads((BENCH / "results.json").read_text())
         (BENCH / "RESULTS.md").write_text(table(data["figures"], data["machine"]))
+        update_readme(table(data["figures"], data["machine"]))
         print(table(data["figures"], data["machine"]))
         return 0
     only = [s.strip() for s in os.environ.get("GOLDSPAN_BENCH_ONLY", "").split(",") if s.strip()]
@@ -99,12 +101,31 @@ def main() -> int:
     figures = dict(sorted(figures.items(), key=lambda kv: order.get(kv[1].get("suite"), 99)))
     write_json(results_path, {"machine": info, "figures": figures})
     table_path.write_text(table(figures, info))
+    if not QUICK:
+        update_readme(table(figures, info))
     n_miss = sum(1 for f in figures.values() if not f["passed"])
     print(f"\n{len(figures)} figures, {n_miss} MISS; {time.perf_counter() - t_all:.0f} s. "
           f"Wrote {results_path} and {table_path}")
     print()
     print(table(figures, info))
     return 1 if failed else 0
+
+
+README_START = "<!-- bench:start (bench/run.py writes this table) -->"
+README_END = "<!-- bench:end -->"
+
+
+def update_readme(text: str) -> None:
+    """The README shows the latest table: replace what stands between its markers."""
+    readme = BENCH.parent / "README.md"
+    if not readme.exists():
+        return
+    content = readme.read_text(encoding="utf-8")
+    if README_START not in content or README_END not in content:
+        return
+    head, rest = content.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_START}\n{text.strip()}\n{README_END}{tail}", encoding="utf-8")
 
 
 def _num(x: float | None) -> str:

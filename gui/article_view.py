@@ -7,9 +7,9 @@ The view speaks Qt (UTF-16) positions; it emits code points through its
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QTextCursor,
+    QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QTextCursor,
     QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -45,6 +45,7 @@ class ArticleView(QPlainTextEdit):
         self._colors: dict[str, str] = {}
         self._spans: list[Span] = []
         self._shortcut_keys: set[int] = set()
+        self._chips: dict[tuple, QPixmap] = {}  # type: ignore[type-arg]
         self._apply_fonts()
 
     # ------------------------------------------------------------------ content
@@ -58,6 +59,7 @@ class ArticleView(QPlainTextEdit):
         chip.setBold(True)
         self._chip_font = chip
         self.highlighter.configure(self._colors, chip, is_dark())
+        self._chips = {}
 
     def show_document(self, text: str, spans: list[Span], offered: list[Suggestion]) -> None:
         """Show a new text (plain, literally) with its spans; scrolls to the top."""
@@ -224,32 +226,61 @@ class ArticleView(QPlainTextEdit):
         offset = self.contentOffset()
         top = self.blockBoundingGeometry(block).translated(offset).top()
         hl = self.highlighter
+        left = self.blockBoundingGeometry(block).translated(offset).left()
         while block.isValid() and top <= bottom:
             height = self.blockBoundingRect(block).height()
             if top + height >= region.top():
                 first = block.position()
                 last = first + block.length()
+                layout = block.layout()
+                origin = layout.position()
                 spans = hl.spans_between(first, last)
                 for s in spans:
                     if s.end <= last:
-                        self._paint_chip(painter, s, False)
+                        self._paint_chip(painter, s, False, layout, first,
+                                         left + origin.x(), top + origin.y())
                 covered = {(s.start, s.end) for s in spans}
                 for s in hl.offered_between(first, last):
                     if (s.end <= last and (s.start, s.end) not in covered
                             and not hl.spans_between(s.start, s.end)):
-                        self._paint_chip(painter, s, True)
+                        self._paint_chip(painter, s, True, layout, first,
+                                         left + origin.x(), top + origin.y())
             top += height
             block = block.next()
         painter.end()
 
-    def _paint_chip(self, painter: QPainter, s: QtSpan, offered: bool) -> None:
-        cur = QTextCursor(self.document())
-        cur.setPosition(s.end)
-        end_rect = self.cursorRect(cur)
+    def _paint_chip(self, painter: QPainter, s: QtSpan, offered: bool, layout, first: int,  # type: ignore[no-untyped-def]
+                    x0: float, y0: float) -> None:
+        """The label chip in the gap after the span's last character. Its place comes
+        from the block's text layout directly (what ``cursorRect`` computes, without a
+        QTextCursor per chip: the repaint after an edit paints every visible chip)."""
+        rel = s.end - first
+        line = layout.lineForTextPosition(rel)
+        if not line.isValid():
+            return
+        x = x0 + line.cursorToX(rel)[0]
         label = s.label + ("?" if offered else "")
         width = self.highlighter.chip_width(label) - 4
-        rect = QRectF(end_rect.left() - width - 1, end_rect.top() + 2, width, end_rect.height() - 4)
-        color = QColor(self._colors.get(s.label, "#8c8c8c"))
+        height = line.height() - 4
+        painter.drawPixmap(QPointF(x - width - 1, y0 + line.y() + 2),
+                           self._chip(s.label, offered, width, height))
+
+    def _chip(self, label: str, offered: bool, width: float, height: float) -> QPixmap:
+        """A label chip, drawn once per label, kind and size and then copied: drawing
+        rounded rectangles and text for every chip made each repaint cost milliseconds."""
+        dpr = self.devicePixelRatioF()
+        key = (label, offered, round(width), round(height), dpr, self._chip_font.pointSizeF())
+        pixmap = self._chips.get(key)
+        if pixmap is not None:
+            return pixmap
+        pixmap = QPixmap(max(1, int(round(width * dpr))), max(1, int(round(height * dpr))))
+        pixmap.setDevicePixelRatio(dpr)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self._chip_font)
+        rect = QRectF(0.5, 0.5, width - 1, height - 1)
+        color = QColor(self._colors.get(label, "#8c8c8c"))
         if offered:
             painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -260,7 +291,11 @@ class ArticleView(QPlainTextEdit):
             painter.setBrush(color)
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(chip_text_color(color.name()))
-        painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), label)
+        text = label + ("?" if offered else "")
+        painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), text)
+        painter.end()
+        self._chips[key] = pixmap
+        return pixmap
 
     # -------------------------------------------------------------------- zoom
     zoom_steps = 0

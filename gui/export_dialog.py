@@ -13,7 +13,7 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+    QButtonGroup, QCheckBox, QComboBox, QDialogButtonBox, QDoubleSpinBox,
     QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
     QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget,
 )
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import GoldspanError
 from ..core.exporter import EXTENSIONS, FOLDER_FORMATS, ExportSummary, export
 from ..core.store import Store
-from .task_runner import Report, TaskRunner
+from .task_runner import Report, TaskDialog, TaskRunner
 
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
     ("prodigy", "Prodigy NER JSONL"),
@@ -99,7 +99,7 @@ class PathEdit(QWidget):
         self.edit.setText(text)
 
 
-class ExportDialog(QDialog):
+class ExportDialog(TaskDialog):
     """Format, output, which versions, split and format options; Export runs it and
     shows the summary line here."""
 
@@ -411,17 +411,3 @@ class ExportDialog(QDialog):
     def _cancelled(self, message: str) -> None:
         self._show_summary("Export cancelled; no file was written.", "cancelled")
 
-    # ----------------------------------------------------------------- closing
-    def reject(self) -> None:
-        """Close (Esc) while an export runs cancels it instead."""
-        if self.runner is not None and self.runner.running:
-            self.runner.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        if self.runner is not None and self.runner.running:
-            self.runner.cancel()
-            e.ignore()
-            return
-        super().closeEvent(e)

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+    QAbstractItemView, QCheckBox, QComboBox, QDialogButtonBox, QFileDialog,
     QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QVBoxLayout,
     QWidget,
 )
@@ -25,7 +25,7 @@ from ..core.formats.base import Cancelled
 from ..core.formats.detect import expand
 from ..core.importer import DEFAULT_ANNOTATOR, ImportSummary, import_paths
 from ..core.store import Store
-from .task_runner import Report, TaskRunner
+from .task_runner import Report, TaskDialog, TaskRunner
 
 IMPORT_FORMATS: tuple[tuple[str, str], ...] = (
     ("auto", "Auto (by extension and content)"),
@@ -148,7 +148,7 @@ class PathList(QListWidget):
             e.acceptProposedAction()
 
 
-class ImportDialog(QDialog):
+class ImportDialog(TaskDialog):
     """Choose files, format, annotator and label locking; Import runs the import and
     shows its one-line summary here; ``imported(summary)`` tells the window."""
 
@@ -339,18 +339,3 @@ class ImportDialog(QDialog):
     def _cancelled(self, message: str) -> None:
         self._show_summary("Import cancelled; nothing was imported.", "cancelled")
 
-    # ----------------------------------------------------------------- closing
-    def reject(self) -> None:
-        """Close (Esc) while an import runs cancels it instead: the dialog cannot go
-        away from under its worker thread."""
-        if self.runner is not None and self.runner.running:
-            self.runner.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        if self.runner is not None and self.runner.running:
-            self.runner.cancel()
-            e.ignore()
-            return
-        super().closeEvent(e)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QPushButton, QWidget
 
 from ..core.errors import GoldspanError
 from ..core.formats.base import Cancelled
@@ -258,3 +258,24 @@ class TaskRunner(QObject):
         self._end(Outcome.CANCELLED, message)
         self.cancelled.emit(message)
         self.finished.emit()
+
+
+class TaskDialog(QDialog):
+    """A dialog that runs one task at a time (``self.runner``): closing it (Esc, the
+    window's close button) while the task runs cancels the task instead, so the dialog
+    never goes away from under its worker thread."""
+
+    runner: TaskRunner | None = None
+
+    def reject(self) -> None:
+        if self.runner is not None and self.runner.running:
+            self.runner.cancel()
+            return
+        super().reject()
+
+    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.runner is not None and self.runner.running:
+            self.runner.cancel()
+            e.ignore()
+            return
+        super().closeEvent(e)
