@@ -116,7 +116,11 @@ README_END = "<!-- bench:end -->"
 
 
 def update_readme(text: str) -> None:
-    """The README shows the latest table: replace what stands between its markers."""
+    """The README shows the latest table (the notes and the analysis of misses stay
+    in bench/RESULTS.md): replace what stands between its markers."""
+    lines = text.strip().splitlines()
+    table_end = max(i for i, line in enumerate(lines) if line.startswith("|"))
+    text = "\n".join(lines[: table_end + 1]) + "\n\nNotes, and why a target is missed: `bench/RESULTS.md`."
     readme = BENCH.parent / "README.md"
     if not readme.exists():
         return
