@@ -9,7 +9,6 @@ copy of those suggestions (origin ``model``) and then applies itself.
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
 
 from . import edits
 from .edits import ChangeSet, Edit
@@ -165,6 +164,3 @@ class ArticleSession:
         self.annotation = self.store.annotation_by_id(change.annotation_id)
         return change
 
-
-def relabelled(span: Span, label: str) -> Span:
-    return replace(span, label=label)

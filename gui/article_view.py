@@ -7,7 +7,7 @@ The view speaks Qt (UTF-16) positions; it emits code points through its
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QTextCursor,
     QTextOption,
@@ -309,6 +309,3 @@ class ArticleView(QPlainTextEdit):
         self.setFont(font)
         self._apply_fonts()
         self.highlighter.rehighlight()
-
-    def visible_rect(self) -> QRect:
-        return self.viewport().rect()
