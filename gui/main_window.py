@@ -584,7 +584,9 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None:
             return
-        span = s.span_at(pos)
+        # A click on a label chip lands just after the span's last character (the chip
+        # sits in that character's letter spacing): it selects the span too.
+        span = s.span_at(pos) or (s.span_at(pos - 1) if pos > 0 else None)
         if span is not None:
             self.select_span(span)
             return

@@ -376,3 +376,15 @@ def test_ctrl_shift_r_opens_the_review_window(qtbot, window: MainWindow) -> None
     assert isinstance(window.review_window, ReviewWindow)
     assert window.review_window.isVisible()
     window.review_window.close()
+
+
+def test_clicking_a_label_chip_selects_its_span(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    view = window.view
+    # the chip of "Mark Esper" (383-393) is painted in the gap after its last character
+    cur = view.textCursor()
+    cur.setPosition(393)
+    chip_end = view.cursorRect(cur)
+    point = QPoint(chip_end.left() - 8, chip_end.center().y())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.selected is not None
+    assert (window.selected.start, window.selected.end) == (383, 393)
