@@ -70,7 +70,8 @@ class ArticleView(QPlainTextEdit):
         self.highlighter.setDocument(self.document())
         self.highlighter.blockSignals(False)
         self._spans = list(spans)
-        self.highlighter.set_spans(self._qt_all(spans), [self._qt(s, True) for s in offered])
+        self.highlighter.set_spans(self._qt_all(spans), [self._qt(s, True) for s in offered],
+                                   keep_selection=False)  # a new text: nothing is selected
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.viewport().update()
 

@@ -61,8 +61,11 @@ class SpanHighlighter(QSyntaxHighlighter):
     def chip_width(self, label: str) -> int:
         return QFontMetrics(self.chip_font).horizontalAdvance(label) + 2 * CHIP_PAD + 4
 
-    def set_spans(self, spans: list[QtSpan], offered: list[QtSpan]) -> None:
+    def set_spans(self, spans: list[QtSpan], offered: list[QtSpan], *,
+                  keep_selection: bool = True) -> None:
         """Replace all spans (a document was opened); re-highlights everything once."""
+        if not keep_selection:
+            self._selected = None
         self._spans = sorted(spans, key=_by_start)
         self._starts = [s.start for s in self._spans]
         self._ends = [s.end for s in self._spans]

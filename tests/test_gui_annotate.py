@@ -388,3 +388,11 @@ def test_clicking_a_label_chip_selects_its_span(qtbot, window: MainWindow) -> No
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert window.selected is not None
     assert (window.selected.start, window.selected.end) == (383, 393)
+
+
+def test_opening_another_article_clears_the_selected_highlight(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, window, 385)
+    assert window.view.highlighter._selected == (383, 393)
+    key(qtbot, window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.doc_id == 2
+    assert window.selected is None and window.view.highlighter._selected is None
