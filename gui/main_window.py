@@ -523,9 +523,17 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None:
             return
-        for sug in self._offered():
-            if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans):
-                self.apply_edit(s.accept_offered(sug))
+        todo = [sug for sug in self._offered()
+                if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans)]
+        if not todo:
+            return
+        self.undo_stack.beginMacro(f"Accept {len(todo)} offered")  # one Ctrl+Z undoes all
+        try:
+            for sug in todo:
+                if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans):
+                    self.apply_edit(s.accept_offered(sug))
+        finally:
+            self.undo_stack.endMacro()
 
     def dismiss_offered(self) -> None:
         if self.session is not None:

@@ -284,6 +284,14 @@ def test_suggestions_after_editing_are_offered_not_applied(qtbot, tmp_path: Path
     assert w.entity_model.data(w.entity_model.index(w.entity_model.n_spans, 2)) == "offered"
     click(qtbot, w, rabat + 1)  # clicking an offered suggestion accepts it
     assert (rabat, rabat + 5, "GPE", "model") in gold_spans(path, doc)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold_spans(path, doc) == [(0, 10, "GPE", "manual")]
+    # Shift+Enter accepts every offered suggestion that overlaps none of yours, and one
+    # Ctrl+Z undoes them all
+    key(qtbot, w, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert gold_spans(path, doc) == [(0, 10, "GPE", "manual"), (rabat, rabat + 5, "GPE", "model")]
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold_spans(path, doc) == [(0, 10, "GPE", "manual")]
     w.close()
     store.close()
 
