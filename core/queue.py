@@ -67,7 +67,7 @@ class QueueRow:
     document_id: int
     title: str
     status: str
-    entities: int | None  # spans in the annotator's version; None when there is none
+    entities: int  # spans in the annotator's version, else in the latest suggestions
 
 
 @dataclass
@@ -105,8 +105,11 @@ class Queue:
         where, params = self.filter.sql(self.annotator)
         select = (
             "SELECT d.id, d.title, COALESCE(a.status, 'todo'), "
-            "CASE WHEN a.id IS NULL THEN NULL ELSE "
-            "(SELECT count(*) FROM spans s WHERE s.annotation_id = a.id) END"
+            # no version yet: what the article will open with (the latest suggestions)
+            "CASE WHEN a.id IS NULL THEN (SELECT count(*) FROM suggestions g WHERE "
+            "g.document_id = d.id AND g.model = (SELECT r.model FROM suggestion_runs r "
+            "WHERE r.document_id = d.id ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1)) "
+            "ELSE (SELECT count(*) FROM spans s WHERE s.annotation_id = a.id) END"
             + self._FROM
         )
         if self._unfiltered:
