@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow,
@@ -80,6 +80,21 @@ def keys_text(sc: Shortcut) -> str:
     return " / ".join(sc.keys)
 
 
+class AgreementThread(QThread):
+    """compute_agreement on its own connection; ``computed(result)`` when done."""
+
+    computed = Signal(object)
+
+    def __init__(self, path: Path, names: list[str] | None) -> None:
+        super().__init__()
+        self.path = path
+        self.names = names
+
+    def run(self) -> None:  # noqa: D401 - Qt API
+        with Store.open(self.path, create=False) as store:
+            self.computed.emit(compute_agreement(load_done_versions(store, self.names), self.names))
+
+
 class ReviewWindow(QMainWindow):
     def __init__(self, store: Store, lead_name: str, *, annotators: list[str] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -93,6 +108,8 @@ class ReviewWindow(QMainWindow):
         self.views: dict[str, ReviewArticleView] = {}
         self.headers: dict[str, QLabel] = {}
         self._syncing = False
+        self._agreement_threads: list[AgreementThread] = []
+        self._closing = False
         name = Path(str(store.path)).name if store.path else "memory"
         self.setWindowTitle(f"goldspan review — {lead_name} — {name}")
         self._build()
@@ -269,6 +286,12 @@ class ReviewWindow(QMainWindow):
             v.set_colors(self.colors)
             v.set_shortcut_keys(self._shortcut_sequences())
 
+    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self._closing = True
+        for thread in list(self._agreement_threads):
+            thread.wait(30_000)  # its own connection: let it finish before the store goes
+        super().closeEvent(e)
+
     # =============================================================== figures
     def refresh_figures(self) -> None:
         """Re-read every done version: the document order and the dashboard."""
@@ -279,7 +302,7 @@ class ReviewWindow(QMainWindow):
         self.doc_model.set_rows([
             DocumentRow(r.doc_id, titles.get(r.doc_id) or "(untitled)", r, golds.get(r.doc_id))
             for r in rows])
-        self.dashboard.set_result(compute_agreement(load_done_versions(self.store, names), names))
+        self._compute_agreement(names)
         self._update_progress()
         if self.session is not None:  # the versions may have changed meanwhile
             self.session.reload()
@@ -287,6 +310,27 @@ class ReviewWindow(QMainWindow):
             self._rebuild_views()
             self._show_session()
             self._select_doc_row(self.session.doc_id)
+
+    def _compute_agreement(self, names: list[str] | None) -> None:
+        """The dashboard's figures tokenise every shared document (kappa, alpha): on a
+        team database that takes seconds, so they are computed on a worker thread with
+        its own connection while the lead already reviews."""
+        if self.store.path is None:  # an in-memory store cannot be opened twice
+            self.dashboard.set_result(compute_agreement(load_done_versions(self.store, names), names))
+            return
+        self.dashboard.summary.setText("Computing the agreement figures…")
+        worker = AgreementThread(self.store.path, names)
+        worker.computed.connect(self._agreement_computed)
+        worker.finished.connect(worker.deleteLater)
+        self._agreement_threads.append(worker)
+        worker.start()
+
+    def _agreement_computed(self, result: object) -> None:
+        thread = self.sender()
+        if thread in self._agreement_threads:
+            self._agreement_threads.remove(thread)
+        if not self._agreement_threads and not self._closing:  # only the latest counts
+            self.dashboard.set_result(result)  # type: ignore[arg-type]
 
     def _update_progress(self) -> None:
         total = len(self.doc_model.rows)

@@ -146,6 +146,12 @@ def render(db: Path, out: Path, width: int = 1680, height: int = 1050) -> Path:
     window.push(s.take(Span(*lion, "EVENT"), "alice"))
     window.step_item(1)  # Tab, Tab: the second difference left is selected
     window.step_item(1)
+    import time
+
+    deadline = time.monotonic() + 60  # the figures are computed on a worker thread
+    while window.dashboard.result is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
     for _ in range(10):
         app.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)

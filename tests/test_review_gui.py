@@ -246,7 +246,9 @@ def test_class_bars_legend_and_tooltips(window: ReviewWindow) -> None:
     assert marks[(0, 10)] == AGREE
 
 
-def test_dashboard_shows_the_agreement_figures(window: ReviewWindow, db: Path) -> None:
+def test_dashboard_shows_the_agreement_figures(qtbot, window: ReviewWindow, db: Path) -> None:  # type: ignore[no-untyped-def]
+    # computed on a worker thread (it tokenises every shared document)
+    qtbot.waitUntil(lambda: window.dashboard.result is not None, timeout=30_000)
     store = Store.open(db)
     result = compute_agreement(load_done_versions(store))
     store.close()
