@@ -38,6 +38,7 @@ soak: install
 
 screenshot: install
 	QT_QPA_PLATFORM=offscreen $(PY) resources/make_screenshot.py
+	QT_QPA_PLATFORM=offscreen $(PY) resources/make_review_screenshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
