@@ -104,13 +104,8 @@ class ExportDialog(TaskDialog):
     shows the summary line here."""
 
     exported = Signal(object)  # ExportSummary
-    progressed = Signal(int, int, str)  # done, total (0: not known), text
-    taskFinished = Signal(str)  # "succeeded" | "failed" | "cancelled"
-
     def __init__(self, db_path: str | Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db_path = Path(db_path)
-        self.runner: TaskRunner | None = None
+        super().__init__(db_path, parent)
         self.last_summary: ExportSummary | None = None
         self.setWindowTitle("Export annotations")
         self._format = "prodigy"
@@ -354,19 +349,8 @@ class ExportDialog(TaskDialog):
             return None
         out = Path(self.out_path.text()).expanduser()
         task = export_task(out, **self.options())
-        self.runner = TaskRunner(self, "Export", self.db_path, task, create=False)
-        self.runner.succeeded.connect(self._succeeded)
-        self.runner.failed.connect(self._failed)
-        self.runner.cancelled.connect(self._cancelled)
-        self.runner.progressed.connect(self.progressed)
-        self.runner.finished.connect(self._finished)
         self.problems_view.hide()
-        self._show_summary("Exporting…", "")
-        self._set_busy(True)
-        runner = self.runner
-        runner.finished.connect(lambda: self.taskFinished.emit(runner.outcome.value))
-        runner.start()
-        return runner
+        return self._run("Export", task, create=False, busy_text="Exporting…")
 
     def _set_busy(self, busy: bool) -> None:
         for w in (self.format_combo, self.out_path, self.default_radio, self.gold_radio,
@@ -382,16 +366,6 @@ class ExportDialog(TaskDialog):
             if not self.annotator_combo.count():
                 self.annotator_radio.setEnabled(False)
             self._update_enabled()
-
-    def _finished(self) -> None:
-        self._set_busy(False)
-
-    def _show_summary(self, text: str, kind: str) -> None:
-        colors = {"ok": "#2e7d32", "cancelled": "#8a6d00", "failed": "#c62828"}
-        self.summary_label.setStyleSheet(
-            f"color: {colors[kind]}; font-weight: 600;" if kind in colors else "")
-        self.summary_label.setText(text)
-        self.summary_label.show()
 
     def _succeeded(self, summary: ExportSummary) -> None:
         self.last_summary = summary

@@ -153,13 +153,8 @@ class ImportDialog(TaskDialog):
     shows its one-line summary here; ``imported(summary)`` tells the window."""
 
     imported = Signal(object)  # ImportSummary
-    progressed = Signal(int, int, str)  # done, total (0: not known), text
-    taskFinished = Signal(str)  # "succeeded" | "failed" | "cancelled"
-
     def __init__(self, db_path: str | Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db_path = Path(db_path)
-        self.runner: TaskRunner | None = None
+        super().__init__(db_path, parent)
         self.last_summary: ImportSummary | None = None
         self.setWindowTitle("Import documents and annotations")
 
@@ -305,25 +300,8 @@ class ImportDialog(TaskDialog):
         annotator = self.annotator_edit.text().strip() or None
         task = import_task(self.path_list.paths(), format=self.format_combo.currentData(),
                            annotator=annotator, locked_labels=self.lock_check.isChecked())
-        self.runner = TaskRunner(self, "Import", self.db_path, task, create=True)
-        self.runner.succeeded.connect(self._succeeded)
-        self.runner.failed.connect(self._failed)
-        self.runner.cancelled.connect(self._cancelled)
-        self.runner.progressed.connect(self.progressed)
-        self.runner.finished.connect(lambda: self._set_busy(False))
-        self._show_summary("Importing…", "")
-        self._set_busy(True)
-        runner = self.runner
-        runner.finished.connect(lambda: self.taskFinished.emit(runner.outcome.value))
-        runner.start()
-        return runner
+        return self._run("Import", task, create=True, busy_text="Importing…")
 
-    def _show_summary(self, text: str, kind: str) -> None:
-        colors = {"ok": "#2e7d32", "cancelled": "#8a6d00", "failed": "#c62828"}
-        self.summary_label.setStyleSheet(
-            f"color: {colors[kind]}; font-weight: 600;" if kind in colors else "")
-        self.summary_label.setText(text)
-        self.summary_label.show()
 
     def _succeeded(self, summary: ImportSummary) -> None:
         self.last_summary = summary

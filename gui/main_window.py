@@ -29,7 +29,7 @@ from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_dark_palette, is_dark
 from .undo import EditCommand
-from .widgets import Resize, fit_columns, follow_undo_stack, heading, row_table, shortcut_actions
+from .widgets import Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, shortcut_actions
 
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
 STATUS_FILTERS = (
@@ -151,17 +151,8 @@ class MainWindow(QMainWindow):
         self.skip_button = QPushButton("Skip")
         self.reject_button = QPushButton("✗  Reject")
         self.accept_button.setObjectName("acceptButton")
-        for b in (self.accept_button, self.skip_button, self.reject_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.setMinimumHeight(34)
-        self.hint_label = QLabel()
-        self.hint_label.setObjectName("hintLabel")
-        self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.hint_label, 1)
-        bottom.addWidget(self.reject_button)
-        bottom.addWidget(self.skip_button)
-        bottom.addWidget(self.accept_button)
+        self.hint_label, bottom = action_row(
+            (self.reject_button, self.skip_button, self.accept_button))
         centre = QWidget()
         centre.setObjectName("annotateArea")
         cv = QVBoxLayout(centre)

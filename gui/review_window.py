@@ -39,7 +39,7 @@ from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
 from .theme import app_style
 from .undo import EditCommand
-from .widgets import follow_undo_stack, heading, shortcut_actions
+from .widgets import action_row, follow_undo_stack, heading, shortcut_actions
 
 REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("accept", ("Return", "Enter"), "Accept gold",
@@ -169,21 +169,12 @@ class ReviewWindow(QMainWindow):
         self.stack = QSplitter(Qt.Orientation.Vertical)
         self.stack.setObjectName("versionStack")
         self.stack.setChildrenCollapsible(False)
-        self.hint_label = QLabel()
-        self.hint_label.setObjectName("hintLabel")
-        self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
         self.prev_button = QPushButton("◂ Previous")
         self.next_button = QPushButton("Next ▸")
         self.accept_button = QPushButton("✓  Accept gold")
         self.accept_button.setObjectName("acceptButton")
-        for b in (self.prev_button, self.next_button, self.accept_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.setMinimumHeight(32)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.hint_label, 1)
-        bottom.addWidget(self.prev_button)
-        bottom.addWidget(self.next_button)
-        bottom.addWidget(self.accept_button)
+        self.hint_label, bottom = action_row(
+            (self.prev_button, self.next_button, self.accept_button), height=32)
         centre = QWidget()
         centre.setObjectName("reviewArea")
         cv = QVBoxLayout(centre)

@@ -261,11 +261,42 @@ class TaskRunner(QObject):
 
 
 class TaskDialog(QDialog):
-    """A dialog that runs one task at a time (``self.runner``): closing it (Esc, the
-    window's close button) while the task runs cancels the task instead, so the dialog
-    never goes away from under its worker thread."""
+    """A dialog that runs one task at a time (``self.runner``) against a database file.
 
-    runner: TaskRunner | None = None
+    It wires the runner to the subclass's ``_succeeded``, ``_failed``, ``_cancelled``
+    and ``_set_busy``, shows the outcome in its ``summary_label``, and re-emits
+    ``progressed`` and ``taskFinished`` (tests and the window listen to them). Closing
+    it (Esc, the window's close button) while the task runs cancels the task instead,
+    so the dialog never goes away from under its worker thread."""
+
+    progressed = Signal(int, int, str)  # done, total (0: not known), text
+    taskFinished = Signal(str)  # "succeeded" | "failed" | "cancelled"
+
+    def __init__(self, db_path: str | Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = Path(db_path)
+        self.runner: TaskRunner | None = None
+
+    def _run(self, title: str, task: Task, *, create: bool, busy_text: str) -> TaskRunner:
+        runner = TaskRunner(self, title, self.db_path, task, create=create)
+        self.runner = runner
+        runner.succeeded.connect(self._succeeded)
+        runner.failed.connect(self._failed)
+        runner.cancelled.connect(self._cancelled)
+        runner.progressed.connect(self.progressed)
+        runner.finished.connect(lambda: self._set_busy(False))
+        runner.finished.connect(lambda: self.taskFinished.emit(runner.outcome.value))
+        self._show_summary(busy_text, "")
+        self._set_busy(True)
+        runner.start()
+        return runner
+
+    def _show_summary(self, text: str, kind: str) -> None:
+        colors = {"ok": "#2e7d32", "cancelled": "#8a6d00", "failed": "#c62828"}
+        label = self.summary_label  # type: ignore[attr-defined]
+        label.setStyleSheet(f"color: {colors[kind]}; font-weight: 600;" if kind in colors else "")
+        label.setText(text)
+        label.show()
 
     def reject(self) -> None:
         if self.runner is not None and self.runner.running:

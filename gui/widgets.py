@@ -7,7 +7,9 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QWidget,
+)
 
 from .shortcuts import Shortcut
 
@@ -19,6 +21,21 @@ def heading(text: str) -> QLabel:
     label = QLabel(text.upper())
     label.setObjectName("heading")
     return label
+
+
+def action_row(buttons: Sequence[QPushButton], *, height: int = 34) -> tuple[QLabel, QHBoxLayout]:
+    """The bar under an article: a plain-text hint on the left, then the buttons (which
+    never take the keyboard focus away from the article). Returns (hint, layout)."""
+    hint = QLabel()
+    hint.setObjectName("hintLabel")
+    hint.setTextFormat(Qt.TextFormat.PlainText)
+    row = QHBoxLayout()
+    row.addWidget(hint, 1)
+    for b in buttons:
+        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        b.setMinimumHeight(height)
+        row.addWidget(b)
+    return hint, row
 
 
 def row_table(model: QAbstractItemModel, name: str, modes: Sequence[Resize], *,
