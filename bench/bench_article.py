@@ -35,7 +35,9 @@ def screenshot_figures(rounds: int) -> list[Figure]:
         "article_open", f"1 MB article, {COPIES} x seed: goldspan screenshot vs bare program",
         t_ours, "s", "<= 1.5x", ratio <= 1.5, t_bare, ratio,
         note=(f"peak RSS {min(r.rss_mb for r in ours):.0f} MB vs {min(r.rss_mb for r in bare):.0f} MB; "
-              f"best of {rounds}, whole processes"),
+              f"best of {rounds}, whole processes. goldspan highlights the blocks on screen before "
+              "the first paint and every other block when it is first scrolled into view (see "
+              "'scroll'); the bare program's QSyntaxHighlighter highlights all 15,600 blocks first"),
     )]
 
 
@@ -82,10 +84,14 @@ def edit_figures() -> list[Figure]:
         "only the affected blocks (<= 4)", blocks <= 4, None, None,
         note=f"of {big['blocks']} blocks in the article"))
     calls = big["scroll_highlight_calls"]
+    first_ok = big["scroll_first_calls"] <= big["scroll_blocks_shown"]
     figs.append(Figure(
-        "scroll", f"highlightBlock calls while scrolling {big['scroll_pages']} pages (400 x)",
-        calls, "calls", "0", calls == 0, None, None,
-        note=f"{big['scroll_ms_per_page']:.1f} ms per page scrolled and repainted"))
+        "scroll", f"blocks re-highlighted scrolling {big['scroll_pages']} pages a second time (400 x)",
+        calls, "blocks", "0", calls == 0 and first_ok, None, None,
+        note=(f"the first time down, {big['scroll_first_calls']} blocks were highlighted as they came "
+              f"on screen ({big['scroll_blocks_shown']} blocks shown, each at most once, none off "
+              f"screen), {big['scroll_first_ms_per_page']:.1f} ms per page; the second time "
+              f"{big['scroll_ms_per_page']:.1f} ms per page, nothing computed")))
     return figs
 
 

@@ -7,7 +7,7 @@ The view speaks Qt (UTF-16) positions; it emits code points through its
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QTextCursor,
     QTextOption,
@@ -47,6 +47,9 @@ class ArticleView(QPlainTextEdit):
         self._shortcut_keys: set[int] = set()
         self._chips: dict[tuple, QPixmap] = {}  # type: ignore[type-arg]
         self._apply_fonts()
+        # Blocks are highlighted when they come on screen: by scrolling (connected after
+        # the scroll area's own slot, so the view has moved when this runs) or resizing.
+        self.verticalScrollBar().valueChanged.connect(self.highlight_visible)
 
     # ------------------------------------------------------------------ content
     def set_colors(self, colors: dict[str, str]) -> None:
@@ -60,6 +63,31 @@ class ArticleView(QPlainTextEdit):
         self._chip_font = chip
         self.highlighter.configure(self._colors, chip, is_dark())
         self._chips = {}
+        self.highlight_visible()
+
+    def highlight_visible(self) -> int:
+        """Highlight the blocks on screen that are not yet (each block once until the
+        spans or the style change as a whole); returns how many were."""
+        hl = self.highlighter
+        if hl.complete:
+            return 0
+        height = self.viewport().height()
+        total = 0
+        for _ in range(3):  # a highlighted block may wrap differently: until nothing new
+            block = self.firstVisibleBlock()
+            if not block.isValid():
+                break
+            top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+            shown = []
+            while block.isValid() and top <= height:
+                shown.append(block)
+                top += self.blockBoundingRect(block).height()
+                block = block.next()
+            done = hl.highlight_blocks(shown)
+            total += done
+            if not done:
+                break
+        return total
 
     def show_document(self, text: str, spans: list[Span], offered: list[Suggestion]) -> None:
         """Show a new text (plain, literally) with its spans; scrolls to the top."""
@@ -73,6 +101,7 @@ class ArticleView(QPlainTextEdit):
         self.highlighter.set_spans(self._qt_all(spans), [self._qt(s, True) for s in offered],
                                    keep_selection=False)  # a new text: nothing is selected
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.highlight_visible()
         self.viewport().update()
 
     def refresh_spans(self, removed: list[Span], added: list[Span], spans: list[Span]) -> None:
@@ -83,6 +112,7 @@ class ArticleView(QPlainTextEdit):
     def reset_spans(self, spans: list[Span], offered: list[Suggestion]) -> None:
         self._spans = list(spans)
         self.highlighter.set_spans(self._qt_all(spans), [self._qt(s, True) for s in offered])
+        self.highlight_visible()
         self.viewport().update()
 
     def set_offered(self, offered: list[Suggestion]) -> None:
@@ -211,6 +241,7 @@ class ArticleView(QPlainTextEdit):
         super().resizeEvent(e)
         side = max(0, (self.width() - MAX_TEXT_WIDTH) // 2)
         self.setViewportMargins(side, 0, side, 0)
+        self.highlight_visible()
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(e)
@@ -224,6 +255,7 @@ class ArticleView(QPlainTextEdit):
         # is the one or two blocks the highlighter touched, not the whole screen.
         region = e.rect()
         bottom = min(self.viewport().height(), region.bottom())
+        missed = False
         offset = self.contentOffset()
         top = self.blockBoundingGeometry(block).translated(offset).top()
         hl = self.highlighter
@@ -231,6 +263,8 @@ class ArticleView(QPlainTextEdit):
         while block.isValid() and top <= bottom:
             height = self.blockBoundingRect(block).height()
             if top + height >= region.top():
+                if not hl.is_highlighted(block.blockNumber()):
+                    missed = True
                 first = block.position()
                 last = first + block.length()
                 layout = block.layout()
@@ -249,6 +283,14 @@ class ArticleView(QPlainTextEdit):
             top += height
             block = block.next()
         painter.end()
+        if missed and not hl.complete:
+            # on screen without a scroll or resize announcing it (a relayout): highlight
+            # right after this paint rather than change the layout while painting
+            QTimer.singleShot(0, self._highlight_and_update)
+
+    def _highlight_and_update(self) -> None:
+        if self.highlight_visible():
+            self.viewport().update()
 
     def _paint_chip(self, painter: QPainter, s: QtSpan, offered: bool, layout, first: int,  # type: ignore[no-untyped-def]
                     x0: float, y0: float) -> None:
@@ -308,5 +350,4 @@ class ArticleView(QPlainTextEdit):
         self.zoom_steps += int(round(size - font.pointSizeF()))
         font.setPointSizeF(size)
         self.setFont(font)
-        self._apply_fonts()
-        self.highlighter.rehighlight()
+        self._apply_fonts()  # every block is highlighted anew when next on screen

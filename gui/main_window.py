@@ -770,8 +770,7 @@ class MainWindow(QMainWindow):
         from .settings import settings
 
         settings().setValue("dark", is_dark())
-        self.view.set_colors({lab.name: lab.color for lab in self.labels})
-        self.view.highlighter.rehighlight()
+        self.view.set_colors({lab.name: lab.color for lab in self.labels})  # re-highlights
 
     def show_keyboard_sheet(self) -> None:
         KeyboardSheet(self).exec()
