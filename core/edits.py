@@ -12,7 +12,7 @@ database too.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Sequence
 
 from .errors import EditError
@@ -130,7 +130,7 @@ def remove_span(ann_id: int, doc_id: int, span: Span) -> ReplaceSpans:
 def relabel_span(ann_id: int, doc_id: int, span: Span, label: str) -> ReplaceSpans | None:
     if span.label == label:
         return None
-    new = replace(span, label=label, origin="manual")
+    new = span._replace(label=label, origin="manual")
     return ReplaceSpans(ann_id, doc_id, (span,), (new,), f"Relabel {span.label} → {label}")
 
 

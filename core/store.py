@@ -310,7 +310,7 @@ class Store:
             "ORDER BY start",
             (annotation_id,),
         ).fetchall()
-        return [Span(*r) for r in rows]
+        return list(map(Span._make, rows))
 
     def open_version(self, doc_id: int, annotator: str) -> Annotation:
         """The annotator's version of a document, created on first open.

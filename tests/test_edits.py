@@ -9,7 +9,7 @@ import pytest
 
 from goldspan.core.edits import ReplaceSpans
 from goldspan.core.errors import EditError
-from goldspan.core.model import Suggestion
+from goldspan.core.model import Span, Suggestion
 from goldspan.core.session import ArticleSession
 from goldspan.core.store import Store
 
@@ -258,3 +258,17 @@ def test_late_suggestions_seed_an_untouched_version(db: Path, session: ArticleSe
     assert session.suggestions_arrived()
     assert on_disk(db) == [("Friday", "DATE", "model")]
     assert session.offered() == []
+
+
+def test_a_span_is_its_offsets_and_label_whatever_its_origin() -> None:
+    """Where a span came from is provenance, not identity: a model span the analyst
+    kept equals the same span typed by hand (set differences of edits rely on it)."""
+    model, manual = Span(4, 9, "ORG", "model"), Span(4, 9, "ORG", "manual")
+    assert model == manual and not model != manual and hash(model) == hash(manual)
+    assert len({model, manual}) == 1
+    assert not model < manual and model <= manual and model >= manual
+    assert Span(4, 9, "ORG") < Span(4, 9, "PERSON") < Span(4, 10, "ORG") < Span(5, 6, "ORG")
+    assert Span(4, 9, "ORG") != Span(4, 9, "PERSON")
+    relabelled = model._replace(label="GPE", origin="manual")
+    assert (relabelled.start, relabelled.end, relabelled.label, relabelled.origin) == (4, 9, "GPE", "manual")
+    assert model.origin == "model"  # immutable: _replace made a new one
