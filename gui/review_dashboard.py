@@ -134,7 +134,7 @@ class Dashboard(QWidget):
         for p in result.pairs:
             self.pair_choice.addItem(f"{p.a} ↓  /  {p.b} →")
         self.pair_choice.blockSignals(False)
-        self._show_confusion(0)
+        self._show_confusion(0)  # (and room for each table's sideways scroll bar)
 
     def _fill_pairs(self, result: AgreementResult) -> None:
         names = result.annotators
@@ -198,3 +198,4 @@ class Dashboard(QWidget):
                 tip = f"{p.a}: {r}  /  {p.b}: {c}  —  {n} span{'s' if n != 1 else ''}"
                 t.setItem(i, j, cell(str(n) if n else "·", count_color(n, top, agree), tip))
         fit_height(t)
+        self._fit_scrollbars()

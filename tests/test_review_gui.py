@@ -395,3 +395,18 @@ def test_cli_review_opens_the_window(qtbot, db: Path, monkeypatch) -> None:  # t
     assert len(seen) == 1, seen
     title, doc = seen[0]
     assert "lena" in title and doc == 3
+
+
+def test_every_row_of_the_dashboard_tables_is_in_view(qtbot, window: ReviewWindow) -> None:  # type: ignore[no-untyped-def]
+    """A table wider than the panel scrolls sideways; its bar must not hide the last row
+    (the confusion table's "missed" row was under it until the panel was resized)."""
+    window.resize(1000, 700)  # a narrow dashboard: the confusion table scrolls sideways
+    qtbot.waitUntil(lambda: window.dashboard.result is not None, timeout=30_000)
+    d = window.dashboard
+    d.set_result(d.result)  # figures arriving while the panel is narrow (F5, or late)
+    QApplication.processEvents()
+    for t in (d.pairs, d.labels, d.confusion):
+        last = t.model().index(t.rowCount() - 1, 0)
+        assert t.visualRect(last).bottom() <= t.viewport().height(), t.objectName()
+    wide = d.confusion.horizontalHeader().length() > d.confusion.viewport().width()
+    assert wide  # (the case this test is about)
