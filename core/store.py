@@ -25,7 +25,6 @@ from .model import GOLD, STATUSES, Label, Span, Suggestion
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
 from .textio import first_line, text_hash
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 RETRY_SECONDS = 60.0
 
@@ -87,16 +86,13 @@ class Store:
         exists = p.exists() and p.stat().st_size > 0
         if p.exists() and p.is_dir():
             raise StoreError("is a folder, not a database file", path=p)
-        if exists:
-            with open(p, "rb") as fh:
-                head = fh.read(16)
-            if head != SQLITE_MAGIC:
-                raise StoreError(
-                    "not an SQLite database; pass the path of a goldspan .db file", path=p
-                )
-        elif not create:
-            raise StoreError("no such database; import articles first to create it", path=p)
-        else:
+        # The header is checked by SQLite itself, never with open()/close() here: POSIX
+        # locks belong to the process and a close() of any descriptor of the file drops
+        # them all, so reading it while this process has the database open let another
+        # process delete the write-ahead log's index under it (test_store.py, locks).
+        if not exists:
+            if not create:
+                raise StoreError("no such database; import articles first to create it", path=p)
             p.parent.mkdir(parents=True, exist_ok=True)
         conn = cls._connect(p)
         try:
@@ -107,6 +103,10 @@ class Store:
             ).fetchone()[0]
         except sqlite3.DatabaseError as err:
             conn.close()
+            if "not a database" in str(err):
+                raise StoreError(
+                    "not an SQLite database; pass the path of a goldspan .db file", path=p
+                ) from None
             raise StoreError(f"cannot read the database: {err}", path=p) from None
         if app_id != APPLICATION_ID and (n_tables > 0 or app_id != 0):
             conn.close()

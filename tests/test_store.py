@@ -461,3 +461,28 @@ def test_empty_sqlite_file_becomes_goldspan(tmp_path: Path) -> None:
     p.touch()
     with Store.open(p) as s:
         assert s.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_opening_again_keeps_the_locks_of_open_connections(tmp_path: Path) -> None:
+    """POSIX locks belong to the process and go with the first close of any descriptor
+    of the file. Store.open read the file's header with Python's open() and close(): in a
+    process with the database already open (the GUI opening its suggestion worker's
+    connection), that silently dropped the window's locks, and the next process to close
+    a connection (the suggester child) believed itself the last one and deleted the
+    write-ahead log's index under the window: "disk I/O error" on every read after."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "team.db"
+    first = Store.open(path)
+    first.add_document("Mark Esper met Nasser Bourita in Rabat.")
+    second = Store.open(path)  # same process, as the GUI's worker does
+    second.close()
+    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('SELECT count(*) FROM documents').fetchall(); c.close()")
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    assert path.with_name("team.db-shm").exists()
+    assert first.document_count() == 1  # was: sqlite3.OperationalError: disk I/O error
+    first.add_document("Second article.")
+    first.close()
+    assert Store.open(path).document_count() == 2
