@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import itertools
 import threading
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
-from .model import Suggestion
+from .model import Span, Suggestion
 from .store import Store
 
 # NER needs about 1 GB of temporary memory per 100,000 characters and spaCy refuses
@@ -279,19 +280,39 @@ class ProcessSuggester:
         self._start()
         return self._labels
 
-    def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
+    def _call(self, *message: object) -> tuple:  # type: ignore[type-arg]
         self._start()
         assert self._conn is not None
-        batch = list(texts)
         with self._lock:
-            self._conn.send(batch)
+            self._conn.send(message)
             reply = self._conn.recv()
         if reply[0] == "error":
             from .errors import ModelError
 
             raise ModelError(reply[1])
-        for found in reply[1]:
-            yield [Suggestion(a, b, label) for a, b, label in found]
+        return tuple(reply[1:])
+
+    def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
+        (found,) = self._call("suggest", list(texts))
+        for one in found:
+            yield [Suggestion(a, b, label) for a, b, label in one]
+
+    # The phrase suggester (core/phrase_suggester.py) lives in the child too: building
+    # its blank spaCy pipeline and matching a long text hold the GIL for hundreds of
+    # milliseconds, which in the GUI process froze the window (make bench, start-up).
+    def learn_phrases_from(self, db_path: str | Path) -> int:
+        """Learn the accepted gold of a database; returns how many strings are known."""
+        (count,) = self._call("phrases_from", str(db_path))
+        return int(count)
+
+    def learn_phrases(self, text: str, spans: Iterable[Span]) -> tuple[int, int]:
+        """Learn one accepted document: (new strings, strings known)."""
+        new, count = self._call("learn", text, [(s.start, s.end, s.label) for s in spans])
+        return int(new), int(count)
+
+    def suggest_phrases(self, text: str) -> list[Suggestion]:
+        (found,) = self._call("phrases", text)
+        return [Suggestion(a, b, label, score) for a, b, label, score in found]
 
     def close(self) -> None:
         conn, proc = self._conn, self._proc
@@ -316,15 +337,38 @@ def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no
     except Exception as err:  # noqa: BLE001 - reported to the parent as one line
         conn.send(("error", str(err)))
         return
+    phrases = None
     while True:
         try:
-            texts = conn.recv()
+            message = conn.recv()
         except EOFError:
             return
-        if texts is None:
+        if message is None:
             return
         try:
-            found = [[(s.start, s.end, s.label) for s in doc] for doc in suggester.suggest(texts)]
-            conn.send(("ok", found))
+            kind = message[0]
+            if kind == "suggest":
+                found = [[(x.start, x.end, x.label) for x in doc]
+                         for doc in suggester.suggest(message[1])]
+                conn.send(("ok", found))
+                continue
+            from .phrase_suggester import PhraseSuggester
+
+            if kind == "phrases_from":
+                from .store import Store
+
+                with Store.open(message[1], create=False) as store:
+                    phrases = PhraseSuggester.from_store(store)
+                conn.send(("ok", len(phrases)))
+            elif kind == "learn":
+                phrases = phrases if phrases is not None else PhraseSuggester()
+                new = phrases.learn(message[1], [Span(a, b, label) for a, b, label in message[2]])
+                conn.send(("ok", new, len(phrases)))
+            elif kind == "phrases":
+                found = [] if phrases is None else [
+                    (x.start, x.end, x.label, x.score) for x in phrases.suggest_one(message[1])]
+                conn.send(("ok", found))
+            else:
+                conn.send(("error", f"unknown request {kind!r}"))
         except Exception as err:  # noqa: BLE001
             conn.send(("error", f"suggestions failed: {err}"))

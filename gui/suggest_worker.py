@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.errors import GoldspanError
 from ..core.store import Store
-from ..core.phrase_suggester import PHRASES_MODEL_ID, PhraseSuggester, combine
+from ..core.phrase_suggester import PHRASES_MODEL_ID, combine
 from ..core.suggest import ProcessSuggester, ensure_label_set
 
 
@@ -31,11 +31,12 @@ class SuggestWorker(QObject):
     def __init__(self, db_path: Path, model: str, *, phrases: bool = True) -> None:
         super().__init__()
         self.db_path = db_path
-        # The model runs in a child process: loading spaCy in a thread of this process
-        # holds the GIL for up to 120 ms at a time and the GUI would stutter (make bench).
+        # The model and the phrase suggester run in a child process: spaCy in a thread
+        # of this process holds the GIL for up to 300 ms at a time (loading a pipeline,
+        # even a blank one; matching a long text) and the GUI would freeze (make bench).
         self.suggester = ProcessSuggester(model)
         self.use_phrases = phrases
-        self.phrases: PhraseSuggester | None = None
+        self.phrase_count: int | None = None  # strings the phrase suggester knows
         self._generation = 0  # bumped when the phrase dictionary learns a new string
         self._combined_at: dict[int, int] = {}
         self._store: Store | None = None
@@ -46,8 +47,16 @@ class SuggestWorker(QObject):
 
     @Slot(str, list)
     def learn(self, text: str, spans: list) -> None:  # type: ignore[type-arg]
-        """An article was accepted: learn its labelled strings."""
-        if self.phrases is not None and self.phrases.learn(text, spans):
+        """An article was accepted: learn its labelled strings (before the model has
+        loaded there is nothing to do: loading learns all the accepted gold)."""
+        if self.phrase_count is None or self._stopping:
+            return
+        try:
+            new, self.phrase_count = self.suggester.learn_phrases(text, spans)
+        except GoldspanError as err:
+            self.failed.emit(str(err))
+            return
+        if new:
             self._generation += 1
 
     @Slot(list)
@@ -68,7 +77,7 @@ class SuggestWorker(QObject):
                     store.put_suggestions(doc_id, model_id, found)
                     self._combined_at.pop(doc_id, None)
                     self.suggested.emit(doc_id, model_id)
-                if self.phrases is not None and len(self.phrases):
+                if self.phrase_count:
                     self._combine(store, doc_id, model_id, text)
         except GoldspanError as err:
             self.failed.emit(str(err))
@@ -84,17 +93,16 @@ class SuggestWorker(QObject):
             model_id = self.suggester.model_id  # loads the pipeline
             ensure_label_set(self._store, self.suggester.labels)
             if self.use_phrases:
-                self.phrases = PhraseSuggester.from_store(self._store)
+                self.phrase_count = self.suggester.learn_phrases_from(self.db_path)
             self.modelLoaded.emit(model_id, list(self.suggester.labels))
         return self._store
 
     def _combine(self, store: Store, doc_id: int, model_id: str, text: str | None) -> None:
         if self._combined_at.get(doc_id) == self._generation:
             return
-        assert self.phrases is not None
         combined_id = f"{model_id}+{PHRASES_MODEL_ID}"
         text = text if text is not None else store.document(doc_id).text
-        found = combine(store.suggestions(doc_id, model_id), self.phrases.suggest_one(text))
+        found = combine(store.suggestions(doc_id, model_id), self.suggester.suggest_phrases(text))
         self._combined_at[doc_id] = self._generation
         if store.has_run(doc_id, combined_id) and store.suggestions(doc_id, combined_id) == found:
             return
