@@ -9,6 +9,12 @@ from ..core.model import Span, Suggestion
 
 ORIGIN_TEXT = {"model": "model", "manual": "you", "import": "import", "review": "review"}
 Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROLES = frozenset((_DISPLAY, _DECORATION, _FOREGROUND, _TOOLTIP))
+_GREY = QColor("#8c8c8c")
 
 
 class EntityModel(QAbstractTableModel):
@@ -79,24 +85,31 @@ class EntityModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY):  # type: ignore[no-untyped-def]
+        # The table asks for about ten roles of every visible cell at each repaint (after
+        # every edit): the roles never answered return before any look-up.
+        if role not in _ROLES or not index.isValid():
             return None
-        s = self.items[index.row()]
-        offered = index.row() >= self.n_spans
+        row = index.row()
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DECORATION and col != 1:
+            return None
+        offered = row >= self.n_spans
+        if role == _FOREGROUND and not offered:
+            return None
+        s = self.items[row]
+        if role == _DISPLAY:
             if col == 0:
                 return self.text[s.start:s.end].replace("\n", " ")
             if col == 1:
                 return s.label
             if col == 2:
                 return "offered" if offered else ORIGIN_TEXT.get(getattr(s, "origin", ""), "")
-        elif role == Qt.ItemDataRole.DecorationRole and col == 1:
+        elif role == _DECORATION:
             return QColor(self.colors.get(s.label, "#8c8c8c"))
-        elif role == Qt.ItemDataRole.ForegroundRole and offered:
-            return QBrush(QColor("#8c8c8c"))
-        elif role == Qt.ItemDataRole.ToolTipRole:
+        elif role == _FOREGROUND:
+            return QBrush(_GREY)
+        elif role == _TOOLTIP:
             where = f"{s.start}–{s.end}"
             return f"{s.label} at {where}" + (" (offered by the model; Shift+Enter accepts)" if offered else "")
         return None
