@@ -175,6 +175,16 @@ def gold_statuses(store: Store) -> dict[int, str]:
     return {r[0]: r[1] for r in rows}
 
 
+def done_versions_stamp(store: Store) -> tuple[int, str | None]:
+    """Changes when an annotator's version becomes done, stops being done or is edited
+    while done (``updated_at`` has milliseconds): what the review's document order and
+    figures were computed from. The gold is not part of it."""
+    row = store.conn.execute(
+        "SELECT count(*), max(updated_at) FROM annotations WHERE status = 'done' AND annotator != ?",
+        (GOLD,)).fetchone()
+    return int(row[0]), row[1]
+
+
 # --------------------------------------------------------- creating the gold
 @dataclass(frozen=True)
 class CreateGold:

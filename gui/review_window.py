@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThread, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow,
@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.adjudication import (
-    ACCEPTED, KIND_HELP, KIND_TEXT, Classified, ReviewEdit, ReviewSession, gold_statuses,
+    ACCEPTED, KIND_HELP, KIND_TEXT, Classified, ReviewEdit, ReviewSession, done_versions_stamp,
+    gold_statuses,
 )
 from ..core.agreement import compute_agreement, document_disagreement, load_done_versions
 from ..core.edits import ChangeSet
@@ -72,6 +73,7 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
              "Re-read the versions and recompute the agreement figures", "View"),
     Shortcut("close", ("Ctrl+W",), "Close review", "Close the review window (all is saved)", "File"),
 )
+NEWS_INTERVAL_MS = 5000  # how often the window looks for versions done meanwhile
 LOCAL = {"accept", "next_item", "prev_item", "take", "delete", "clear", "start_left",
          "start_right", "end_left", "end_right"}
 
@@ -208,7 +210,22 @@ class ReviewWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.saved_label = QLabel("✓ All changes saved")
         self.statusBar().addWidget(QLabel(f"Lead: {self.lead}"))
+        # Annotators keep finishing documents while the lead reviews: say so (the view
+        # is not reloaded under the lead's hands; F5 or the button does it).
+        self.news_button = QPushButton("New versions are done — refresh (F5)")
+        self.news_button.setObjectName("newsButton")
+        self.news_button.setToolTip("Annotators marked versions done (or changed done ones) since "
+                                    "the document order and the figures were computed")
+        self.news_button.clicked.connect(self.refresh_figures)
+        self.news_button.hide()
+        self.statusBar().addPermanentWidget(self.news_button)
         self.statusBar().addPermanentWidget(self.saved_label)
+        self._stamp = done_versions_stamp(self.store)
+        self._data_version = self._store_data_version()
+        self.news_timer = QTimer(self)
+        self.news_timer.setInterval(NEWS_INTERVAL_MS)
+        self.news_timer.timeout.connect(self.check_for_new_versions)
+        self.news_timer.start()
         self.setStyleSheet(app_style())
 
     def _build_actions(self) -> None:
@@ -284,8 +301,29 @@ class ReviewWindow(QMainWindow):
         super().closeEvent(e)
 
     # =============================================================== figures
+    def _store_data_version(self) -> int:
+        # changes when another connection commits (annotators' edits, imports): a free
+        # check before looking at the versions themselves
+        return int(self.store.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def check_for_new_versions(self) -> bool:
+        """Show the refresh button when the done versions changed since the figures."""
+        if self._closing or self.news_button.isVisible():
+            return self.news_button.isVisible()
+        version = self._store_data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        if done_versions_stamp(self.store) == self._stamp:
+            return False
+        self.news_button.show()
+        return True
+
     def refresh_figures(self) -> None:
         """Re-read every done version: the document order and the dashboard."""
+        self.news_button.hide()
+        self._stamp = done_versions_stamp(self.store)
+        self._data_version = self._store_data_version()
         names = self.annotator_filter
         rows = document_disagreement(load_done_versions(self.store, names, with_text=False), names)
         titles = dict(self.store.conn.execute("SELECT id, title FROM documents"))

@@ -410,3 +410,29 @@ def test_every_row_of_the_dashboard_tables_is_in_view(qtbot, window: ReviewWindo
         assert t.visualRect(last).bottom() <= t.viewport().height(), t.objectName()
     wide = d.confusion.horizontalHeader().length() > d.confusion.viewport().width()
     assert wide  # (the case this test is about)
+
+
+def test_versions_done_meanwhile_are_announced_and_f5_brings_them(qtbot, window: ReviewWindow, db: Path) -> None:  # type: ignore[no-untyped-def]
+    assert [r.doc_id for r in window.doc_model.rows] == [3, 1, 2]
+    other = Store.open(db)  # an annotator's window, another process in real life
+    try:
+        # bob works on article 4 without finishing it: nothing to announce
+        other.put_version(4, "bob", "in_progress", [P(T4, "Paris", "GPE")])
+        assert window.check_for_new_versions() is False
+        # the lead's own work is no news either
+        window.take_all("alice")
+        assert window.check_for_new_versions() is False
+        # bob marks it done: the window says so, without reloading under the lead's hands
+        other.put_version(4, "bob", "done", [P(T4, "Paris", "GPE")])
+        assert window.check_for_new_versions() is True
+        assert window.news_button.isVisible()
+        assert 4 not in [r.doc_id for r in window.doc_model.rows]
+        qtbot.mouseClick(window.news_button, Qt.MouseButton.LeftButton)
+        assert 4 in [r.doc_id for r in window.doc_model.rows]
+        assert not window.news_button.isVisible()
+        # the timer does the looking by itself
+        other.put_version(2, "bob", "done", [P(T2, "Angela Merkel", "PERSON")])
+        window.news_timer.setInterval(20)
+        qtbot.waitUntil(window.news_button.isVisible, timeout=5_000)
+    finally:
+        other.close()
