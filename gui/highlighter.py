@@ -54,6 +54,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._plain: dict[str, tuple[QTextCharFormat, QTextCharFormat]] = {}
         self.dark = False
         self.chip_font = QFont()
+        self._chip_widths: dict[str, int] = {}
         self._done = bytearray()  # per block number: highlighted with the current spans
         self._remaining = 0
 
@@ -65,10 +66,15 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats.clear()
         self._gap.clear()
         self._plain.clear()
+        self._chip_widths.clear()
         self.forget_all()
 
     def chip_width(self, label: str) -> int:
-        return QFontMetrics(self.chip_font).horizontalAdvance(label) + 2 * CHIP_PAD + 4
+        width = self._chip_widths.get(label)
+        if width is None:  # (asked for every chip at every repaint)
+            width = QFontMetrics(self.chip_font).horizontalAdvance(label) + 2 * CHIP_PAD + 4
+            self._chip_widths[label] = width
+        return width
 
     def set_spans(self, spans: list[QtSpan], offered: list[QtSpan], *,
                   keep_selection: bool = True) -> None:

@@ -415,10 +415,12 @@ class MainWindow(QMainWindow):
         status = s.status
         self.status_badge.setText(f"  #{s.doc_id} · {STATUS_TEXT.get(status, status)}  ")
         color = STATUS_COLOR.get(status, "#5f6b7a")
-        self.status_badge.setStyleSheet(
-            f"QLabel#statusBadge {{ background: {color}; color: white; border-radius: 9px;"
-            " padding: 2px 6px; font-weight: 600; }"
-        )
+        if self.status_badge.property("color") != color:  # (a restyle at every edit cost)
+            self.status_badge.setProperty("color", color)
+            self.status_badge.setStyleSheet(
+                f"QLabel#statusBadge {{ background: {color}; color: white; border-radius: 9px;"
+                " padding: 2px 6px; font-weight: 600; }"
+            )
         n = len(s.spans)
         n_offered = self.entity_model.rowCount() - self.entity_model.n_spans
         self.entity_count.setText(f"{n} entit{'y' if n == 1 else 'ies'}"
