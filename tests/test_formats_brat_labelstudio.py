@@ -12,6 +12,7 @@ from test_formats_support import (DOCCANO_REL, DOCCANO_SEQ, EDGE, PRODIGY, RE3D,
 from goldspan.core.formats.detect import detect
 from goldspan.core.importer import import_paths
 from goldspan.core.selection import select
+from goldspan.core.model import Span
 from goldspan.core.store import Store
 
 
@@ -125,3 +126,52 @@ def test_text_folder_in_sorted_order_title_first_line(tmp_path: Path) -> None:
         assert summary.total("documents_created") == 2 and summary.total("versions_written") == 0
         assert store.document(1).title == "First title"
         assert store.document(2).text == "Second title\nBody two.\n"
+
+
+def test_brat_relations_notes_and_ids_survive_corrections(tmp_path: Path) -> None:
+    """The lines goldspan has no place for go back out, pointing at the same entities;
+    one whose entity was deleted is left out and reported, never re-pointed."""
+    text = "Mark Esper met Nasser Bourita in Rabat on Friday.\n"
+    src = tmp_path / "brat"
+    src.mkdir()
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    (src / "a.ann").write_text(
+        "T1\tPER 0 10\tMark Esper\n"
+        "T4\tPER 15 29\tNasser Bourita\n"
+        "T7\tLOC 33 38\tRabat\n"
+        "T9\tTIME 0 4;5 10\tMark Esper\n"  # discontinuous: kept as it is
+        "R1\tMeets Arg1:T1 Arg2:T4\n"
+        "R2\tLocatedIn Arg1:T4 Arg2:T7\n"
+        "A1\tConfirmed R2\n"
+        "#1\tAnnotatorNotes T1\tUS defence secretary\n", encoding="utf-8")
+    db = tmp_path / "g.db"
+    assert run("import", src, "--db", db).exit_code == 0
+    with Store.open(db) as store:
+        (version,) = store.annotations(1)
+        spans = store.spans(version.id)
+        # relabel Rabat as GPE, delete nothing yet, add Friday
+        fixed = [Span(s.start, s.end, "GPE", "manual") if s.start == 33 else s for s in spans]
+        fixed.append(Span(42, 48, "DATE", "manual"))
+        store.put_version(1, version.annotator, "done", fixed)
+    out = tmp_path / "out"
+    res = run("export", "--db", db, "--format", "brat", "--out", out)
+    assert res.exit_code == 0, res.output
+    ann = (out / "000001.ann").read_text(encoding="utf-8").splitlines()
+    assert ann[:4] == ["T1\tPER 0 10\tMark Esper", "T4\tPER 15 29\tNasser Bourita",
+                       "T7\tGPE 33 38\tRabat", "T10\tDATE 42 48\tFriday"]
+    assert ann[4:] == ["T9\tTIME 0 4;5 10\tMark Esper", "R1\tMeets Arg1:T1 Arg2:T4",
+                       "R2\tLocatedIn Arg1:T4 Arg2:T7", "A1\tConfirmed R2",
+                       "#1\tAnnotatorNotes T1\tUS defence secretary"]
+    # the analyst deletes Rabat: the relation to it and the attribute on that relation go
+    with Store.open(db) as store:
+        (version,) = store.annotations(1)
+        store.put_version(1, version.annotator, "done",
+                          [s for s in store.spans(version.id) if s.start != 33])
+    out2 = tmp_path / "out2"
+    res = run("export", "--db", db, "--format", "brat", "--out", out2)
+    assert res.exit_code == 0, res.output
+    ann2 = (out2 / "000001.ann").read_text(encoding="utf-8").splitlines()
+    assert "R1\tMeets Arg1:T1 Arg2:T4" in ann2 and "#1\tAnnotatorNotes T1\tUS defence secretary" in ann2
+    assert not any(line.startswith(("R2", "A1", "T7")) for line in ann2)
+    assert "2 of them left out" in res.output or "left out" in res.output
+    assert "T7" in res.output  # which entity the dropped lines needed

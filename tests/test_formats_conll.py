@@ -156,3 +156,54 @@ def test_spacy_convert_reads_the_same_entities(tmp_path: Path) -> None:
     got = [[(" ".join(t.split()), lab) for t, lab in d] for d in converted]
     assert got == norm
     assert sum(map(len, got)) > 480
+
+
+CONLL2003 = """-DOCSTART- -X- -X- O
+
+EU NNP B-NP B-ORG
+rejects VBZ B-VP O
+German JJ B-NP B-MISC
+call NN I-NP O
+to TO B-VP O
+boycott VB I-VP O
+British JJ B-NP B-MISC
+lamb NN I-NP O
+. . O O
+
+Peter NNP B-NP B-PER
+Blackburn NNP I-NP I-PER
+"""
+
+
+def test_part_of_speech_and_chunk_columns_go_out_as_they_came_in(tmp_path: Path) -> None:
+    """CoNLL-2003's middle columns belong to the tokens: a corrected corpus is written
+    with them, only the entity tags changed."""
+    src = tmp_path / "eng.train"
+    src.write_text(CONLL2003, encoding="utf-8")
+    db = tmp_path / "g.db"
+    assert run("import", src, "--db", db, "--format", "conll").exit_code == 0
+    out = tmp_path / "same.conll"
+    assert run("export", "--db", db, "--format", "conll", "--out", out,
+               "--scheme", "source").exit_code == 0
+    body = lambda text: [ln for ln in text.strip().splitlines() if not ln.startswith("-DOCSTART-")]  # noqa: E731
+    assert body(out.read_text(encoding="utf-8")) == body(CONLL2003)
+    # the analyst corrects "German" to NORP and adds "Peter Blackburn"'s missing nothing
+    with Store.open(db) as store:
+        (version,) = store.annotations(1)
+        spans = store.spans(version.id)
+        text = store.document(1).text
+        fixed = [Span(s.start, s.end, "NORP", "manual") if text[s.start:s.end] == "German" else s
+                 for s in spans]
+        store.put_version(1, version.annotator, "done", fixed)
+    out2 = tmp_path / "fixed.conll"
+    assert run("export", "--db", db, "--format", "conll", "--out", out2).exit_code == 0
+    lines = body(out2.read_text(encoding="utf-8"))
+    assert "German JJ B-NP B-NORP" in lines
+    assert "British JJ B-NP B-MISC" in lines and "Blackburn NNP I-NP I-PER" in lines
+    # a document typed in goldspan has no such columns: token and tag only
+    with Store.open(db) as store:
+        doc, _ = store.add_document("Angela Merkel visited Paris.")
+        store.put_version(doc, "alice", "done", [Span(0, 13, "PER")])
+    out3 = tmp_path / "all.conll"
+    assert run("export", "--db", db, "--format", "conll", "--out", out3).exit_code == 0
+    assert "Angela B-PER" in out3.read_text(encoding="utf-8").splitlines()

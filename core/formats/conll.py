@@ -1,6 +1,8 @@
-"""CoNLL-2003 style column files: one token per line, its tag in the last column (any
-columns between are ignored), a blank line between sentences, ``-DOCSTART-`` between
-documents (a file without one is one document).
+"""CoNLL-2003 style column files: one token per line, its tag in the last column, a
+blank line between sentences, ``-DOCSTART-`` between documents (a file without one is
+one document). Columns between the token and the tag (CoNLL-2003's part of speech and
+chunk) are kept per token in ``meta["conll_columns"]`` and written back with the same
+tokens, so a corpus goes out with what it came in with, its entity tags corrected.
 
 Reading decodes IOB1 (wikigold, the original CoNLL-2003), IOB2 (re3d), BILUO/IOBES and
 bare IO tags (GUM) with one lenient decoder, and records which scheme each document
@@ -46,6 +48,7 @@ def _split_tag(tag: str, path: Path, line: int) -> tuple[str, str | None]:
 
 def read(path: Path) -> Iterator[Record]:
     words: list[tuple[str, str, str | None, int]] = []  # token, prefix, type, line
+    middle: list[list[str]] = []  # per token, the columns between token and tag
     sent_breaks: list[int] = []  # token indices where a sentence starts
     first_line: int | None = None
     for number, line in iter_lines(path):
@@ -58,8 +61,8 @@ def read(path: Path) -> Iterator[Record]:
         cols = [c.strip() for c in cols]
         if cols[0] == DOCSTART:
             if words:
-                yield _document(words, sent_breaks, path, first_line or number)
-            words, sent_breaks, first_line = [], [], number
+                yield _document(words, middle, sent_breaks, path, first_line or number)
+            words, middle, sent_breaks, first_line = [], [], [], number
             continue
         if len(cols) < 2 or not cols[0] or not cols[-1]:
             raise InputError("expected a token and a tag separated by a tab or spaces",
@@ -68,12 +71,13 @@ def read(path: Path) -> Iterator[Record]:
         if first_line is None:
             first_line = number
         words.append((cols[0], prefix, typ, number))
+        middle.append(cols[1:-1])
     if words:
-        yield _document(words, sent_breaks, path, first_line or 1)
+        yield _document(words, middle, sent_breaks, path, first_line or 1)
 
 
-def _document(words: list[tuple[str, str, str | None, int]], breaks: list[int], path: Path,
-              line: int) -> Record:
+def _document(words: list[tuple[str, str, str | None, int]], middle: list[list[str]],
+              breaks: list[int], path: Path, line: int) -> Record:
     starts = {0, *breaks}
     parts: list[str] = []
     tokens: list[tuple[int, int]] = []
@@ -94,9 +98,11 @@ def _document(words: list[tuple[str, str, str | None, int]], breaks: list[int], 
         pos += len(tok)
     sentences.append((sent_start, pos))
     spans, scheme = _decode([(p, t) for _, p, t, _ in words], tokens, starts)
+    meta: dict[str, object] = {"conll_scheme": scheme}
+    if any(middle):
+        meta["conll_columns"] = middle
     return Record(text="".join(parts), spans=spans, status="done", tokens=tokens,
-                  sentences=sentences, meta={"conll_scheme": scheme}, line=line,
-                  source=str(path))
+                  sentences=sentences, meta=meta, line=line, source=str(path))
 
 
 def _decode(tags: Sequence[tuple[str, str | None]], tokens: Sequence[tuple[int, int]],
@@ -222,6 +228,18 @@ def source_tokens(record: Record) -> tuple[list[tuple[int, int]], list[tuple[int
     return tokens, sentences
 
 
+def _middle_columns(record: Record, n: int) -> list[list[str]] | None:
+    """The columns between token and tag the document was read with, one list per
+    token, when there is one for each of its ``n`` source tokens."""
+    meta = record.meta if isinstance(record.meta, dict) else {}
+    cols = meta.get("conll_columns")
+    if not isinstance(cols, list) or len(cols) != n:
+        return None
+    if not all(isinstance(c, list) and all(isinstance(x, str) for x in c) for c in cols):
+        return None
+    return cols
+
+
 class ConllWriter:
     """CoNLL-2003 style ``token tag`` lines, ``-DOCSTART- -X- O O`` before each document
     (the delimiter ``spacy convert --converter ner`` expects)."""
@@ -263,12 +281,14 @@ class ConllWriter:
                 placed.append((first, last + 1, s.label))
         starts = {i for i in range(1, len(tokens)) if sent_of[i] != sent_of[i - 1]}
         tags = encode(placed, len(tokens), scheme, starts)
+        middle = _middle_columns(record, len(tokens)) if src is not None else None
         sep = "\t" if any(" " in record.text[a:b] for a, b in tokens) else " "
         out = [f"{DOCSTART} -X- O O", ""]
         for i, (a, b) in enumerate(tokens):
             if i and sent_of[i] != sent_of[i - 1]:
                 out.append("")
-            out.append(f"{record.text[a:b]}{sep}{tags[i]}")
+            cols = [record.text[a:b], *(middle[i] if middle else ()), tags[i]]
+            out.append(sep.join(cols))
         out.append("")
         self.fh.write("\n".join(out) + "\n")
         return problems
