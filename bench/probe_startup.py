@@ -6,8 +6,8 @@ Runs goldspan's own CLI entry point with two hooks: it keeps the window that
 ``build_window`` returns, and wraps ``QApplication.exec`` to add (a) an event filter that
 notes the first paint of the article, (b) a watchdog QTimer ticking every 5 ms whose
 largest gap between ticks is how long the GUI thread was blocked, while the model loads
-on the worker thread and suggests. It quits 300 ms after the open document's
-suggestions arrive (or after 90 s) and prints one JSON object.
+on the worker thread and suggests. It stops the watchdog and quits 300 ms after the
+open document's suggestions arrive (or after 90 s) and prints one JSON object.
 """
 
 from __future__ import annotations
@@ -52,7 +52,13 @@ class Probe(QObject):
         if state["suggested"] is None and w.session is not None and doc_id == w.session.doc_id:
             state["suggested"] = time.time()
             state["model"] = model_id
-            QTimer.singleShot(300, QApplication.quit)
+            QTimer.singleShot(300, self.finish)
+
+    def finish(self) -> None:
+        # The watchdog stops before quitting: closing the window stops the suggester's
+        # child process, which is shutting down, not a stall while working.
+        state["timer"].stop()
+        QApplication.quit()
 
     @Slot(str, list)
     def model_loaded(self, model_id: str, labels: list) -> None:  # type: ignore[type-arg]
@@ -99,6 +105,7 @@ def exec_(*a):  # type: ignore[no-untyped-def]
         w.suggester.worker.modelLoaded.connect(probe.model_loaded)
         w.suggester.worker.busy.connect(probe.busy)
     timer = QTimer()
+    state["timer"] = timer
     timer.setInterval(TICK_MS)
     timer.timeout.connect(probe.tick)
     timer.start()

@@ -781,6 +781,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self._closed = True
+        self.hide()  # gone at once: stopping the model's process takes a few hundred ms
         if self.suggester is not None:
             self.suggester.shutdown()
             self.suggester = None
