@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
@@ -179,13 +180,15 @@ def suggest_documents(
     doc_ids: Sequence[int] | None = None,
     *,
     force: bool = False,
-    commit_every: int = 64,
+    commit_seconds: float = 1.0,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Run ``suggester`` on documents and store the results under its model id.
 
-    Idempotent: documents the model has already run on are skipped unless ``force``.
-    Returns (documents processed, suggestions stored).
+    Results are committed about once a second (each commit waits for the disk:
+    ``synchronous = FULL``); a crash loses at most that second, and a rerun skips
+    what was stored. Idempotent: documents the model has already run on are skipped
+    unless ``force``. Returns (documents processed, suggestions stored).
     """
     model = suggester.model_id
     if doc_ids is None:
@@ -198,7 +201,7 @@ def suggest_documents(
     texts = (store.document(d).text for d in ids)
     n_docs = n_sugg = 0
     results = suggester.suggest(texts)
-    for batch in _batched(zip(ids, results), commit_every):
+    for batch in _batched_by_time(zip(ids, results), commit_seconds):
         with store.transaction():
             for doc_id, sugg in batch:
                 store.put_suggestions(doc_id, model, sugg)
@@ -217,9 +220,17 @@ def ensure_label_set(store: Store, names: Sequence[str]) -> None:
         store.set_labels(default_labels(names))
 
 
-def _batched(it: Iterable, n: int) -> Iterator[list]:  # type: ignore[type-arg]
-    iterator = iter(it)
-    while batch := list(itertools.islice(iterator, n)):
+def _batched_by_time(it: Iterable, seconds: float, most: int = 4096) -> Iterator[list]:  # type: ignore[type-arg]
+    """Lists of what ``it`` yields within about ``seconds`` (at most ``most`` items)."""
+    batch: list = []  # type: ignore[type-arg]
+    start = time.monotonic()
+    for item in it:
+        batch.append(item)
+        if len(batch) >= most or time.monotonic() - start >= seconds:
+            yield batch
+            batch = []
+            start = time.monotonic()
+    if batch:
         yield batch
 
 

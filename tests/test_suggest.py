@@ -170,3 +170,34 @@ def test_model_errors_are_one_line(tmp_path: Path) -> None:
     code, out = run("suggest", "--db", db, "--model", "no_such_pipeline_xyz")
     assert code != 0
     assert "not installed" in out and "Traceback" not in out
+
+
+def test_bulk_suggestions_are_committed_as_they_go(tmp_path: Path) -> None:
+    """A long run commits about once a second (commit_seconds), so a crash loses at
+    most that much and another process sees progress; a rerun skips what was stored."""
+    from goldspan.core.model import Suggestion
+
+    path = tmp_path / "bulk.db"
+    store = Store.open(path)
+    ids = [store.add_document(f"Article {i} about Rabat.")[0] for i in range(5)]
+    seen_by_others: list[int] = []
+
+    class Fake:
+        model_id = "fake@1"
+        labels = ("GPE",)
+
+        def suggest(self, texts):  # type: ignore[no-untyped-def]
+            for k, text in enumerate(texts):
+                with sqlite3.connect(path) as other:  # another process, in real life
+                    seen_by_others.append(other.execute(
+                        "SELECT count(*) FROM suggestion_runs").fetchone()[0])
+                if k == 3:
+                    raise RuntimeError("killed")  # the run dies before the 4th document
+                yield [Suggestion(text.index("Rabat"), text.index("Rabat") + 5, "GPE")]
+
+    with pytest.raises(RuntimeError):
+        suggest_documents(store, Fake(), commit_seconds=0)
+    assert seen_by_others == [0, 1, 2, 3]  # each result committed before the next
+    assert store.documents_without_run("fake@1") == ids[3:]
+    assert suggest_documents(store, Fake(), ids[4:])[0] == 1  # a rerun does the rest
+    store.close()
