@@ -95,7 +95,7 @@ def read(path: Path) -> Iterator[Record]:
 
 def _moved(line: str, fix) -> str:  # type: ignore[no-untyped-def]
     """A discontinuous ``T`` line with its offsets in the text as goldspan keeps it
-    (``\r\n`` read as ``\n``)."""
+    (``\\r\\n`` read as ``\\n``)."""
     parts = line.split("\t")
     head, _, ranges = parts[1].partition(" ")
     try:
