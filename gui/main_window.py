@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel,
@@ -29,7 +29,9 @@ from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_dark_palette, is_dark
 from .undo import EditCommand
-from .widgets import Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, shortcut_actions
+from .widgets import (
+    Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, select_row, shortcut_actions,
+)
 
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
 STATUS_FILTERS = (
@@ -562,15 +564,8 @@ class MainWindow(QMainWindow):
         self.select_span(target)
 
     def _select_entity_row(self) -> None:
-        sm = self.entity_view.selectionModel()
-        row = self.entity_model.row_of(self.selected) if self.selected is not None else None
-        if row is None:
-            sm.clearSelection()
-            return
-        idx = self.entity_model.index(row, 0)
-        sm.select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                  | QItemSelectionModel.SelectionFlag.Rows)
-        self.entity_view.scrollTo(idx)
+        select_row(self.entity_view,
+                   self.entity_model.row_of(self.selected) if self.selected is not None else None)
 
     # ------------------------------------------------------------ view events
     def _selection_made(self, start: int, end: int, precise: bool) -> None:
@@ -617,15 +612,7 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def _select_queue_row(self, doc_id: int) -> None:
-        row = self.queue.row_of(doc_id)
-        sm = self.queue_view.selectionModel()
-        if row is None:
-            sm.clearSelection()
-            return
-        idx = self.queue_model.index(row, 0)
-        sm.select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                  | QItemSelectionModel.SelectionFlag.Rows)
-        self.queue_view.scrollTo(idx)
+        select_row(self.queue_view, self.queue.row_of(doc_id))
 
     def _filter_changed(self, *_: object) -> None:
         statuses = STATUS_FILTERS[self.status_filter.currentIndex()][1]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow,
@@ -40,7 +40,7 @@ from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
 from .theme import app_style
 from .undo import EditCommand
-from .widgets import action_row, follow_undo_stack, heading, shortcut_actions
+from .widgets import action_row, follow_undo_stack, heading, select_row, shortcut_actions
 
 REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("accept", ("Return", "Enter"), "Accept gold",
@@ -528,15 +528,7 @@ class ReviewWindow(QMainWindow):
         self.hint_label.setText(hint)
 
     def _select_doc_row(self, doc_id: int) -> None:
-        row = self.doc_model.row_of(doc_id)
-        sm = self.doc_view.selectionModel()
-        if row is None:
-            sm.clearSelection()
-            return
-        idx = self.doc_model.index(row, 0)
-        sm.select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                  | QItemSelectionModel.SelectionFlag.Rows)
-        self.doc_view.scrollTo(idx)
+        select_row(self.doc_view, self.doc_model.row_of(doc_id))
 
     def _doc_clicked(self, index: QModelIndex) -> None:
         doc_id = self.doc_model.doc_id(index.row())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QWidget,
@@ -55,6 +55,18 @@ def row_table(model: QAbstractItemModel, name: str, modes: Sequence[Resize], *,
     for column, mode in enumerate(modes):
         header.setSectionResizeMode(column, mode)
     return view
+
+
+def select_row(view: QTableView, row: int | None) -> None:
+    """Select a whole row and scroll to it; ``None`` clears the selection."""
+    sm = view.selectionModel()
+    if row is None:
+        sm.clearSelection()
+        return
+    idx = view.model().index(row, 0)
+    sm.select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+              | QItemSelectionModel.SelectionFlag.Rows)
+    view.scrollTo(idx)
 
 
 def fit_columns(view: QTableView, samples: Mapping[int, str], pad: int = 24) -> None:
