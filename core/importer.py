@@ -161,7 +161,7 @@ def _with_format_hint(err: GoldspanError, path: Path, fmt: str) -> GoldspanError
         guess = detect(path)
     except (GoldspanError, OSError):
         return err
-    if guess == fmt:
+    if guess == fmt or "--format" in err.message:  # the reader named the format itself
         return err
     hinted = InputError(f"{err.message} (it looks like {guess}, not {fmt}: try --format "
                         f"{guess} or auto)", path=err.path, line=err.line,

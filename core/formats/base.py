@@ -432,6 +432,33 @@ def crlf_mapper(raw: str) -> tuple[str, Any]:
     return nl.text, nl.offset
 
 
+# What marks a record as one format's, for a forced --format that does not fit: each
+# format's reader would otherwise read another's record as a plain task and drop its
+# entities without a word (a Prodigy record read as doccano has no "label").
+SHAPES = {
+    "prodigy": ("Prodigy's 'spans' or 'answer'",
+                lambda o: isinstance(o.get("spans"), list) or "answer" in o),
+    "doccano": ("doccano's 'label' or 'entities' list",
+                lambda o: any(isinstance(o.get(k), list) for k in ("label", "labels", "entities"))),
+    "labelstudio": ("Label Studio's 'data' object", lambda o: isinstance(o.get("data"), dict)),
+}
+
+
+def check_shape(obj: Any, fmt: str, path: Path, line: int) -> None:
+    """Refuse a record that carries another format's entities and none of ``fmt``'s:
+    read as ``fmt`` it would become a bare document, its annotations lost."""
+    if isinstance(obj, list) and fmt != "labelstudio":
+        raise InputError("a JSON array where a record should be (Label Studio exports one "
+                         "array of tasks: --format labelstudio)", path=path, line=line)
+    if not isinstance(obj, dict) or SHAPES[fmt][1](obj):
+        return
+    for other, (what, test) in SHAPES.items():
+        if other != fmt and test(obj):
+            raise InputError(f"the record has {what}, not {SHAPES[fmt][0]}: read as {fmt} its "
+                             f"entities would be lost; import it with --format {other} (or auto)",
+                             path=path, line=line)
+
+
 def require(obj: Any, key: str, kind: type | tuple[type, ...], path: Path, line: int,
             what: str = "record") -> Any:
     """``obj[key]`` checked for presence and type, else one clear InputError."""

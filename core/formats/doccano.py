@@ -22,7 +22,7 @@ from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from ..model import Record, Span
-from .base import Newlines, Problem, iter_json_lines, offset_int, require
+from .base import Newlines, Problem, check_shape, iter_json_lines, offset_int, require
 from .tokens import align, make_doc
 
 SPAN_KEYS = ("label", "labels", "entities")
@@ -55,6 +55,7 @@ def _triples(value: Any, key: str, path: Path, line: int) -> list[tuple[int, int
 
 
 def parse(obj: Any, path: Path, line: int) -> Record:
+    check_shape(obj, "doccano", path, line)
     raw = require(obj, "text", str, path, line)
     newlines = Newlines(raw)  # spans checked, and refused, in the file's own offsets
     text = newlines.text

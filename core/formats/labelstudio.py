@@ -22,8 +22,8 @@ from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from ..model import Record, Span, Suggestion
-from .base import (Newlines, Problem, check_spans, iter_json_array, offset_int, require,
-                   score_value)
+from .base import (Newlines, Problem, check_shape, check_spans, iter_json_array, offset_int,
+                   require, score_value)
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -73,6 +73,7 @@ def _results(results: Any, raw: str, path: Path, line: int) -> list[tuple[Span, 
 
 
 def parse(task: Any, path: Path, line: int) -> Iterator[Record]:
+    check_shape(task, "labelstudio", path, line)
     data = require(task, "data", dict, path, line, what="task")
     raw = require(data, "text", str, path, line, what="task data")
     newlines = Newlines(raw)  # offsets are checked and refused in the file's own terms

@@ -24,8 +24,8 @@ from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from ..model import Record, Span, Suggestion
-from .base import (Newlines, Problem, check_spans, iter_json_lines, offset_int, require,
-                   score_value)
+from .base import (Newlines, Problem, check_shape, check_spans, iter_json_lines, offset_int,
+                   require, score_value)
 from .tokens import align, make_doc
 
 ANSWER_TO_STATUS = {"accept": "done", "reject": "rejected", "ignore": "skipped"}
@@ -39,6 +39,7 @@ def read(path: Path) -> Iterator[Record]:
 
 
 def parse(obj: Any, path: Path, line: int) -> Record:
+    check_shape(obj, "prodigy", path, line)
     raw = require(obj, "text", str, path, line)
     newlines = Newlines(raw)  # spans checked, and refused, in the file's own offsets
     text = newlines.text
