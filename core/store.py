@@ -63,8 +63,10 @@ def dumps(value: Any) -> str:
     goldspan writes is JSON that SQLite's json functions and every other tool read."""
     try:
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
-    except ValueError as err:
-        raise StoreError(f"cannot store {str(value)[:60]!r} as JSON ({err})") from None
+    except ValueError as err:  # allow_nan=False's refusal (or a circular reference)
+        reason = ("NaN and Infinity are not JSON numbers" if "compliant" in str(err)
+                  else str(err))
+        raise StoreError(f"cannot store {str(value)[:60]!r} as JSON: {reason}") from None
 
 
 def _is_busy(err: sqlite3.OperationalError) -> bool:
