@@ -128,7 +128,7 @@ def document_of(store: Store, doc_id: int) -> Document:
     r = store.conn.execute(
         "SELECT id, text, title, source, meta, text_hash FROM documents WHERE id = ?",
         (doc_id,)).fetchone()
-    return Document(r[0], r[1], r[2], r[3], store.meta_value(r[4], r[0]), r[5])
+    return Document(r[0], r[1], r[2], r[3], r[4], r[5], store.path)
 
 
 def count(store: Store, options: Options = Options()) -> int:

@@ -16,7 +16,7 @@ import shutil
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -35,8 +35,16 @@ class Document:
     text: str
     title: str | None
     source: str | None
-    meta: dict[str, Any]
+    meta_json: str | None  # the ``documents.meta`` cell as stored
     text_hash: str
+    db_path: Path | None = field(default=None, compare=False)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The meta cell parsed when used: only what writes it out (an export) needs
+        it, so one hand-damaged cell stops that with one line, not the window, stats or
+        suggest."""
+        return parse_meta(self.meta_json, self.id, self.db_path)
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,36 @@ def dumps(value: Any) -> str:
         reason = ("NaN and Infinity are not JSON numbers" if "compliant" in str(err)
                   else str(err))
         raise StoreError(f"cannot store {str(value)[:60]!r} as JSON: {reason}") from None
+
+
+def json_cell(raw: Any, table: str, column: str, row: str, path: Path | None) -> Any:
+    """Parse a JSON cell of the database, turning a bad value (hand-edited SQL, an
+    older tool, NaN) into one line that says which table, which row and what to do,
+    never a traceback."""
+    if isinstance(raw, (int, float)):  # a cell SQLite stored as a number
+        raw = str(raw)
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as err:
+        reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err) or "too deep"
+        raise StoreError(
+            f"{table} row {row}: {column} is not valid JSON ({reason}); correct or clear "
+            f"that cell ({table}.{column} to NULL, with any SQLite tool) or restore a "
+            "backup; 'goldspan check' lists such rows", path=path) from None
+
+
+def parse_meta(raw: str | None, doc_id: int, path: Path | None) -> dict[str, Any]:
+    """A ``documents.meta`` cell as a dict: NULL is ``{}``; anything but a JSON object
+    is one clear line naming the row."""
+    if raw is None or raw == "":
+        return {}
+    value = json_cell(raw, "documents", "meta", str(doc_id), path)
+    if not isinstance(value, dict):
+        raise StoreError(
+            f"documents row {doc_id}: meta should be a JSON object, not "
+            f"{type(value).__name__}; clear that cell (documents.meta to NULL, with any "
+            "SQLite tool) or restore a backup", path=path)
+    return value
 
 
 def _is_busy(err: sqlite3.OperationalError) -> bool:
@@ -287,41 +325,13 @@ class Store:
         ).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id}", path=self.path)
-        return Document(row[0], row[1], row[2], row[3], self.meta_value(row[4], row[0]),
-                        row[5])
-
-    def meta_value(self, raw: str | None, doc_id: int) -> dict[str, Any]:
-        """A ``documents.meta`` cell as a dict: NULL is ``{}``; anything but a JSON
-        object (hand-edited SQL, an older tool) is one clear line naming the row."""
-        if raw is None or raw == "":
-            return {}
-        value = self.json_value(raw, "documents", "meta", str(doc_id))
-        if not isinstance(value, dict):
-            raise StoreError(
-                f"documents row {doc_id}: meta should be a JSON object, not "
-                f"{type(value).__name__}; clear that cell (documents.meta to NULL, with any "
-                "SQLite tool) or restore a backup", path=self.path)
-        return value
-
-    def json_value(self, raw: Any, table: str, column: str, row: str) -> Any:
-        """Parse a JSON cell, turning a bad value into one line that says which table,
-        which row and what to do (never a traceback)."""
-        if isinstance(raw, (int, float)):  # a cell SQLite stored as a number
-            raw = str(raw)
-        try:
-            return json.loads(raw, parse_constant=_refuse_constant)
-        except (ValueError, RecursionError) as err:
-            reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err) or "too deep"
-            raise StoreError(
-                f"{table} row {row}: {column} is not valid JSON ({reason}); correct or clear "
-                f"that cell ({table}.{column} to NULL, with any SQLite tool) or restore a "
-                "backup; 'goldspan check' lists such rows", path=self.path) from None
+        return Document(row[0], row[1], row[2], row[3], row[4], row[5], self.path)
 
     def document_meta(self, doc_id: int) -> dict[str, Any]:
         row = self.conn.execute("SELECT meta FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id}", path=self.path)
-        return self.meta_value(row[0], doc_id)
+        return parse_meta(row[0], doc_id, self.path)
 
     def set_document_meta(self, doc_id: int, meta: dict[str, Any]) -> None:
         with self.transaction() as c:
@@ -572,7 +582,7 @@ class Store:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         if row is None or row[0] is None:
             return default
-        value = self.json_value(row[0], "settings", "value", repr(key))
+        value = json_cell(row[0], "settings", "value", repr(key), self.path)
         if kind is not None and (not isinstance(value, kind)
                                  or (kind is int and isinstance(value, bool))):
             example = {bool: "true or false", int: "a whole number", str: "a string"}.get(
