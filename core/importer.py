@@ -12,8 +12,9 @@ else :data:`DEFAULT_ANNOTATOR` — ``"import"``, so imported work is never mista
 the work of whoever ran the import. ``gold`` is refused: only adjudication writes it.
 
 Atomicity: each file is read and written inside one transaction, so a bad record
-anywhere in it leaves the database as it was before that file (earlier files of the
-same call stay imported; the error says how many). Readers stream, so a large file is
+anywhere in it, an unreadable file or Ctrl-C leaves the database as it was before that
+file (earlier files of the same call stay imported; the error names them). Every count
+in the summary is what the database took, never what the file offered. Readers stream, so a large file is
 never held in memory; only the open transaction grows.
 """
 
@@ -129,7 +130,10 @@ def import_paths(
     fmt = normalise_format(format)
     if annotator is not None:
         check_annotator(annotator)
-    files, skipped = expand([Path(p) for p in paths])
+    try:
+        files, skipped = expand([Path(p) for p in paths])
+    except OSError as err:  # a folder that cannot be listed
+        raise read_error(err, Path(err.filename or paths[0])) from None
     summary = ImportSummary(skipped=skipped)
     locked = locked_labels or store.setting("labels_locked", False, kind=bool)
     for path in files:

@@ -835,13 +835,13 @@ _OWNED: dict[str, tuple[str | dict[str, str], str]] = {
     "spans": (
         {"documents": 'SELECT annotation_id, start, "end", label, origin FROM spans WHERE '
                       "annotation_id IN (SELECT id FROM annotations WHERE document_id = ?) "
-                      "ORDER BY id",
+                      "ORDER BY annotation_id, id",
          "annotations": 'SELECT annotation_id, start, "end", label, origin FROM spans WHERE '
                         "annotation_id = ? ORDER BY id"},
         'INSERT INTO spans (annotation_id, start, "end", label, origin) VALUES (?, ?, ?, ?, ?)'),
     "suggestions": (
         'SELECT document_id, model, start, "end", label, score FROM suggestions WHERE '
-        "document_id = ? ORDER BY id",
+        "document_id = ? ORDER BY model, id",
         'INSERT INTO suggestions (document_id, model, start, "end", label, score) '
         "VALUES (?, ?, ?, ?, ?, ?)"),
     "suggestion_runs": (
