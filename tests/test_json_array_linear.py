@@ -77,3 +77,16 @@ def test_small_chunks_still_read_every_task(tmp_path: Path) -> None:
     path = _many_tasks(tmp_path / "t.json", 50)
     got = [task["data"]["text"] for _, task in iter_json_array(path, chunk_size=7)]
     assert got == [f"{SENTENCE}{i}" for i in range(50)]
+
+
+def test_a_bad_task_early_in_a_large_file_is_refused_without_reading_it_all(
+        tmp_path: Path) -> None:
+    from goldspan.core.errors import InputError
+
+    path = tmp_path / "bad.json"
+    good = json.dumps([{"data": {"text": SENTENCE * 100}}] * 4000)  # about 10 MB
+    path.write_text('[{"data": {"text": "x"}, oops},' + good[1:], encoding="utf-8")
+    meter = Meter()
+    with pytest.raises(InputError, match="line 1: invalid JSON"):
+        list(iter_json_array(path, meter=meter))
+    assert meter.copied < 1 << 20  # one read, not the whole file

@@ -307,7 +307,7 @@ class _ChunkBuffer:
                     raise json.JSONDecodeError("number may continue", text, pos)
                 break
             except json.JSONDecodeError as err:
-                if self.more():
+                if _ran_out(err, len(text)) and self.more():
                     continue
                 raise InputError(f"invalid JSON ({err.msg})", path=path,
                                  line=line + text.count("\n", pos, err.pos)) from None
@@ -319,6 +319,13 @@ class _ChunkBuffer:
             check_unicode(value, text[pos:end], path, line)
         self.pos = end
         return value, text.count("\n", pos, end)
+
+
+def _ran_out(err: json.JSONDecodeError, end: int) -> bool:
+    """Whether the decoder failed for want of more text (so reading on may help) rather
+    than on a mistake: a bad task early in a large file is refused at once, without
+    reading the rest of the file into memory first."""
+    return err.msg.startswith("Unterminated string") or err.pos >= end - 12
 
 
 def iter_json_array(path: Path, chunk_size: int = 1 << 16,
