@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .errors import StoreError
 from .labels import extend_labels
 from .model import Label
-from .store import Store
+from .store import Store, parse_meta
 from .textio import text_hash
 
 Progress = Callable[[Iterable["SourceDoc"], int, str], Iterable["SourceDoc"]]
@@ -245,6 +245,7 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
             if progress is not None:
                 docs = progress(docs, total, Path(name).name)
             for doc in docs:
+                parse_meta(doc.meta, doc.id, source.path)  # bad JSON never enters: one line
                 doc_id = _target_doc(target, doc, report)
                 _merge_versions(target, source, doc, doc_id, report, prefer_newer)
                 _merge_suggestions(target, source, doc.id, doc_id, report)

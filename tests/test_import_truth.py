@@ -371,3 +371,20 @@ def test_many_earlier_files_are_named_first_and_last(tmp_path: Path) -> None:
     res = run("import", *files, bad, "--db", tmp_path / "g.db")
     refused(res, "6 earlier files were imported and kept: "
                  f"{files[0]}, {files[1]}, {files[2]}, ... {files[5]}")
+
+
+def test_merge_refuses_a_source_with_bad_json_in_one_line(tmp_path: Path, db: Path) -> None:
+    """Merging is an entry too: a source file's damaged meta cell is not copied in."""
+    from goldspan.core.cli import merge
+
+    source = tmp_path / "analyst.db"
+    with Store.open(source) as s:
+        s.add_document("Only in the analyst's file.")
+    _poke(source, "UPDATE documents SET meta = '{not json' WHERE id = 1")
+    app = typer.Typer()
+    merge.register(app)
+    app.command("noop")(lambda: None)
+    before = db_state(db)
+    res = CliRunner().invoke(app, ["merge", str(source), "--db", str(db)])
+    refused(res, f"{source}: documents row 1: meta is not valid JSON")
+    assert db_state(db) == before

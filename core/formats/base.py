@@ -25,7 +25,8 @@ from ..textio import BOM, decode
 
 
 class Cancelled(GoldspanError):
-    """The user cancelled a long import or export; nothing was kept."""
+    """The user cancelled a long import or export (or pressed Ctrl-C); nothing of the
+    file being read was kept."""
 
     code = "E150"
 
