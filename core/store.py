@@ -338,6 +338,10 @@ class Store:
             c.execute("UPDATE documents SET meta = ? WHERE id = ?",
                       (dumps(meta) if meta else None, doc_id))
 
+    def has_document(self, doc_id: int) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?",
+                                 (doc_id,)).fetchone() is not None
+
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 

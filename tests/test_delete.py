@@ -326,3 +326,28 @@ def test_undo_of_an_edit_whose_article_was_deleted_elsewhere_does_not_crash(
     _undo(qtbot, window)  # the edit cannot apply: dropped with a message, no exception
     assert "no document with id 1" in window.statusBar().currentMessage() \
         or "deleted" in window.statusBar().currentMessage()
+
+
+@pytest.mark.slow
+def test_the_suggester_skips_an_article_deleted_after_it_was_asked_for(tmp_path: Path) -> None:
+    """The window asks for the next articles' suggestions ahead; one deleted meanwhile
+    is skipped, not reported as the model failing ("model: unavailable")."""
+    from test_gui_settings import tiny_pipeline
+
+    from goldspan.gui.suggest_worker import SuggestWorker
+
+    path = tmp_path / "s.db"
+    with Store.open(path) as s:
+        kept, _ = s.add_document("Mark Esper met Nasser Bourita in Rabat.")
+        gone, _ = s.add_document("Deleted before the worker got to it.")
+        s.delete_document(gone)
+    worker = SuggestWorker(path, str(tiny_pipeline(tmp_path / "tiny")), phrases=False)
+    failed: list[str] = []
+    done: list[int] = []
+    worker.failed.connect(failed.append)
+    worker.suggested.connect(lambda doc, model: done.append(doc))
+    try:
+        worker.request([gone, kept])
+    finally:
+        worker.close()
+    assert failed == [] and done == [kept]
