@@ -253,7 +253,7 @@ ReviewEdit = ReplaceSpans | SetStatus | CreateGold | DropGold
 
 
 def next_annotation_id(store: Store) -> int:
-    return int(store.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM annotations").fetchone()[0])
+    return store.next_id("annotations")  # never a deleted version's id (Store.next_id)
 
 
 def create_gold(store: Store, doc_id: int, annotators: Sequence[str] | None = None) -> Annotation:

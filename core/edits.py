@@ -1,8 +1,10 @@
 """Edits as core commands with their inverse, each applied in one transaction.
 
-Every change an analyst makes is one of two commands: :class:`ReplaceSpans` (add,
-delete, relabel and resize are all "remove these spans, add those") and
-:class:`SetStatus` (accept, skip, reject). ``apply`` commits before it returns and
+Every change an analyst makes to a version is one of two commands:
+:class:`ReplaceSpans` (add, delete, relabel and resize are all "remove these spans, add
+those") and :class:`SetStatus` (accept, skip, reject). Deleting a whole document or
+version is :class:`DeleteRows`, whose inverse :class:`RestoreRows` puts every row back
+with the same ids. ``apply`` commits before it returns and
 gives back a :class:`ChangeSet` saying exactly what changed, so a view refreshes only
 that; ``inverse()`` is the undo. The GUI puts these on a QUndoStack through a thin
 adapter, so undo works the same from the GUI, scripts and tests, and writes to the
@@ -15,9 +17,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Sequence
 
-from .errors import EditError
+from .errors import EditError, StoreError
 from .model import STATUSES, Span
-from .store import Store
+from .store import Rows, Store
 
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
@@ -29,6 +31,8 @@ class ChangeSet:
     removed: tuple[Span, ...] = ()
     added: tuple[Span, ...] = ()
     status: str | None = None
+    deleted: str | None = None  # "documents" or "annotations": the document or version is gone
+    restored: str | None = None  # "documents" or "annotations": it is back
 
     def extent(self) -> tuple[int, int] | None:
         """The character range the change touches (for repainting only that)."""
@@ -48,6 +52,7 @@ class ReplaceSpans:
 
     def apply(self, store: Store) -> ChangeSet:
         with store.transaction() as c:
+            _check_version(store, self.annotation_id, self.document_id)
             for s in self.removed:
                 cur = c.execute(
                     'DELETE FROM spans WHERE annotation_id = ? AND start = ? AND "end" = ? '
@@ -94,6 +99,7 @@ class SetStatus:
         if self.after not in STATUSES:
             raise EditError(f"unknown status {self.after!r}")
         with store.transaction() as c:
+            _check_version(store, self.annotation_id, self.document_id)
             c.execute(
                 f"UPDATE annotations SET status = ?, updated_at = {NOW} WHERE id = ?",
                 (self.after, self.annotation_id),
@@ -104,7 +110,67 @@ class SetStatus:
         return SetStatus(self.annotation_id, self.document_id, self.after, self.before, self.text)
 
 
-Edit = ReplaceSpans | SetStatus
+def _check_version(store: Store, annotation_id: int, document_id: int) -> None:
+    """An edit applies only to the version it was made on: one deleted since (by
+    another window, ``goldspan delete``) is refused, never written into whatever row
+    holds that id now."""
+    row = store.conn.execute("SELECT document_id FROM annotations WHERE id = ?",
+                             (annotation_id,)).fetchone()
+    if row is None or row[0] != document_id:
+        raise EditError(f"the version of document {document_id} this edit was made on has "
+                        "been deleted; the document has been reloaded")
+
+
+@dataclass(frozen=True)
+class DeleteRows:
+    """Delete a document (with everything it owns) or one version, exactly as
+    ``rows`` recorded it; refused if it changed since. The inverse restores it."""
+
+    rows: Rows
+    text: str = "Delete"
+
+    @property
+    def document_id(self) -> int:
+        return self.rows.document_id
+
+    def apply(self, store: Store) -> ChangeSet:
+        try:
+            store.delete_rows(self.rows)
+        except StoreError as err:
+            raise EditError(err.message) from None
+        return ChangeSet(self.document_id, _annotation_of(self.rows), deleted=self.rows.table)
+
+    def inverse(self) -> "RestoreRows":
+        return RestoreRows(self.rows, self.text)
+
+
+@dataclass(frozen=True)
+class RestoreRows:
+    """Put a deleted document or version back: the same ids, every row as it was."""
+
+    rows: Rows
+    text: str = "Delete"
+
+    @property
+    def document_id(self) -> int:
+        return self.rows.document_id
+
+    def apply(self, store: Store) -> ChangeSet:
+        try:
+            store.restore(self.rows)
+        except StoreError as err:
+            raise EditError(err.message) from None
+        return ChangeSet(self.document_id, _annotation_of(self.rows), restored=self.rows.table)
+
+    def inverse(self) -> DeleteRows:
+        return DeleteRows(self.rows, self.text)
+
+
+def _annotation_of(rows: Rows) -> int:
+    return rows.id if rows.table == "annotations" else 0
+
+
+Edit = ReplaceSpans | SetStatus | DeleteRows | RestoreRows
 
 
 # ----------------------------------------------------------------- builders
@@ -150,3 +216,16 @@ def set_status(ann_id: int, doc_id: int, before: str, after: str) -> SetStatus |
         return None
     names = {"done": "Accept", "skipped": "Skip", "rejected": "Reject"}
     return SetStatus(ann_id, doc_id, before, after, names.get(after, f"Mark {after}"))
+
+
+def delete_document(store: Store, doc_id: int) -> DeleteRows | None:
+    """Delete a document and all it owns (every annotator's version). None if it is
+    not there."""
+    rows = store.document_rows(doc_id)
+    return None if rows is None else DeleteRows(rows, f"Delete article {doc_id}")
+
+
+def delete_version(store: Store, doc_id: int, annotator: str) -> DeleteRows | None:
+    """Delete one annotator's version of a document. None if there is none."""
+    rows = store.version_rows(doc_id, annotator)
+    return None if rows is None else DeleteRows(rows, f"Delete {annotator}'s version")

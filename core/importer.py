@@ -12,21 +12,21 @@ else :data:`DEFAULT_ANNOTATOR` — ``"import"``, so imported work is never mista
 the work of whoever ran the import. ``gold`` is refused: only adjudication writes it.
 
 Atomicity: each file is read and written inside one transaction, so a bad record
-anywhere in it leaves the database as it was before that file (earlier files of the
-same call stay imported; the error says how many). Readers stream, so a large file is
+anywhere in it, an unreadable file or Ctrl-C leaves the database as it was before that
+file (earlier files of the same call stay imported; the error names them). Every count
+in the summary is what the database took, never what the file offered. Readers stream, so a large file is
 never held in memory; only the open transaction grows.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .errors import GoldspanError, InputError
 from .formats import reader
-from .formats.base import Cancelled
+from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, normalise_format
 from .model import Record
 from .store import Store, check_annotator
@@ -82,17 +82,36 @@ class ImportSummary:
         return "imported " + ", ".join(parts)
 
 
+def _kept(done: ImportSummary) -> str:
+    """Which earlier files of this call were imported and stay: their names (the first
+    three and the last), so the user knows where to start again."""
+    names = [str(f.path) for f in done.files]
+    n = len(names)
+    if n == 0:
+        return "no earlier file was imported"
+    shown = ", ".join(names) if n <= 4 else f"{', '.join(names[:3])}, ... {names[-1]}"
+    return f"{n} earlier file{'s were' if n != 1 else ' was'} imported and kept: {shown}"
+
+
 class ImportFailed(InputError):
     """An import refused part-way: carries what earlier files did import."""
 
     def __init__(self, err: GoldspanError, done: ImportSummary) -> None:
         message = err.message
         if done.files:
-            n = len(done.files)
-            message += f" (nothing of this file was imported; {n} earlier file" \
-                       f"{'s were' if n != 1 else ' was'} imported)"
+            message += f" (nothing of this file was imported; {_kept(done)})"
         super().__init__(message, path=err.path, line=err.line, offset=err.offset)
         self.code = err.code
+        self.summary = done
+
+
+class ImportInterrupted(Cancelled):
+    """Ctrl-C during an import: the file being read is rolled back, earlier files of
+    the same call stay, and the message says precisely which."""
+
+    def __init__(self, path: Path, done: ImportSummary) -> None:
+        super().__init__(f"interrupted: nothing of this file was imported; {_kept(done)}",
+                         path=path)
         self.summary = done
 
 
@@ -106,26 +125,53 @@ def import_paths(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportSummary:
-    """Import files and folders; returns what was created, per file."""
+    """Import files and folders; returns what was stored, per file (every count is
+    what the database took, never what the file offered)."""
     fmt = normalise_format(format)
     if annotator is not None:
         check_annotator(annotator)
-    files, skipped = expand([Path(p) for p in paths])
+    try:
+        files, skipped = expand([Path(p) for p in paths])
+    except OSError as err:  # a folder that cannot be listed
+        raise read_error(err, Path(err.filename or paths[0])) from None
     summary = ImportSummary(skipped=skipped)
-    locked = locked_labels or bool(store.setting("labels_locked", False))
+    locked = locked_labels or store.setting("labels_locked", False, kind=bool)
     for path in files:
         try:
-            file_fmt = detect(path) if fmt == "auto" else fmt
-            fs = FileSummary(path, file_fmt)
-            with store.transaction():
-                _import_file(store, path, fs, annotator or DEFAULT_ANNOTATOR, locked,
-                             progress, cancelled)
+            try:
+                file_fmt = detect(path) if fmt == "auto" else fmt
+                fs = FileSummary(path, file_fmt)
+                with store.transaction():
+                    _import_file(store, path, fs, annotator or DEFAULT_ANNOTATOR, locked,
+                                 progress, cancelled)
+            except OSError as err:  # permission denied, vanished since listed, I/O error
+                raise read_error(err, path) from None
         except Cancelled:
             raise
+        except KeyboardInterrupt:
+            raise ImportInterrupted(path, summary) from None
         except GoldspanError as err:
+            if fmt != "auto":
+                err = _with_format_hint(err, path, fmt)
             raise ImportFailed(err, summary) from None
         summary.files.append(fs)
     return summary
+
+
+def _with_format_hint(err: GoldspanError, path: Path, fmt: str) -> GoldspanError:
+    """A refusal under a forced ``--format`` says which format the file looks like
+    when that is another one (a Prodigy file read as CoNLL, a .spacy read as text)."""
+    try:
+        guess = detect(path)
+    except (GoldspanError, OSError):
+        return err
+    if guess == fmt or "--format" in err.message:  # the reader named the format itself
+        return err
+    hinted = InputError(f"{err.message} (it looks like {guess}, not {fmt}: try --format "
+                        f"{guess} or auto)", path=err.path, line=err.line,
+                        offset=err.offset)
+    hinted.code = err.code
+    return hinted
 
 
 def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: str,
@@ -135,6 +181,7 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
     new_labels: dict[str, None] = {}
     schemes: dict[str, None] = {}
     other_lines = 0
+    duplicates = 0
     for rec in reader(fs.format)(path):
         if cancelled is not None and cancelled():
             raise Cancelled("import cancelled; nothing of this file was kept", path=path)
@@ -152,8 +199,9 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
             store.put_version(doc_id, name, rec.status, rec.spans)
             fs.versions_written += 1
         elif rec.suggestions:
-            store.put_suggestions(doc_id, rec.model or "import", rec.suggestions)
-            fs.suggestions += len(rec.suggestions)
+            stored = store.put_suggestions(doc_id, rec.model or "import", rec.suggestions)
+            fs.suggestions += stored
+            duplicates += len(rec.suggestions) - stored
         if isinstance(rec.meta, dict):
             if "conll_scheme" in rec.meta:
                 schemes[rec.meta["conll_scheme"]] = None
@@ -161,12 +209,16 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
         if progress is not None:
             progress(path, fs.records)
     if new_labels:
+        before = {lab.name for lab in store.labels()}
         store.add_labels(new_labels)
-        fs.labels_added = list(new_labels)
+        fs.labels_added = [lab.name for lab in store.labels() if lab.name not in before]
     fs.conll_schemes = list(schemes)
     if other_lines:
         fs.notes.append(f"{other_lines} brat lines other than text-bound entities kept in "
                         "documents.meta, not imported as spans")
+    if duplicates:
+        fs.notes.append(f"{duplicates} suggestion{'s' if duplicates != 1 else ''} repeated "
+                        "within a record stored once (not counted twice)")
 
 
 def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bool,
@@ -205,10 +257,8 @@ def _document(store: Store, rec: Record, fs: FileSummary) -> int:
 def _merge_meta(store: Store, doc_id: int, meta: dict) -> None:
     """Add keys a re-import brings (CoNLL tokens for a text first imported as .txt...)
     without overwriting what the document already has."""
-    row = store.conn.execute("SELECT meta FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    current = json.loads(row[0]) if row and row[0] else {}
+    current = store.document_meta(doc_id)
     missing = {k: v for k, v in meta.items() if k not in current}
     if missing:
         current.update(missing)
-        store.conn.execute("UPDATE documents SET meta = ? WHERE id = ?",
-                           (json.dumps(current, ensure_ascii=False), doc_id))
+        store.set_document_meta(doc_id, current)

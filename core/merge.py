@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .errors import StoreError
 from .labels import extend_labels
 from .model import Label
-from .store import Store
+from .store import Store, parse_meta
 from .textio import text_hash
 
 Progress = Callable[[Iterable["SourceDoc"], int, str], Iterable["SourceDoc"]]
@@ -147,9 +147,10 @@ def _target_doc(target: Store, doc: SourceDoc, report: MergeReport) -> int:
         report.documents_matched += 1
         return int(row[0])
     cur = target.conn.execute(
-        "INSERT INTO documents (text, text_hash, title, source, meta, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (doc.text, h, doc.title, doc.source, doc.meta, doc.created_at))
+        "INSERT INTO documents (id, text, text_hash, title, source, meta, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (target.next_id("documents"), doc.text, h, doc.title, doc.source, doc.meta,
+         doc.created_at))
     report.documents_added += 1
     return int(cur.lastrowid)  # type: ignore[arg-type]
 
@@ -181,9 +182,10 @@ def _merge_versions(target: Store, source: Store, src_doc: SourceDoc, doc_id: in
             "AND annotator = ?", (doc_id, annotator)).fetchone()
         if mine is None:
             cur = target.conn.execute(
-                f"INSERT INTO annotations (document_id, annotator, {_VERSION_COLS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, annotator, status, edited, seeded, created, updated))
+                f"INSERT INTO annotations (id, document_id, annotator, {_VERSION_COLS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (target.next_id("annotations"), doc_id, annotator, status, edited, seeded,
+                 created, updated))
             _copy_spans(target, int(cur.lastrowid), spans)  # type: ignore[arg-type]
             report.versions_added += 1
             continue
@@ -243,6 +245,7 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
             if progress is not None:
                 docs = progress(docs, total, Path(name).name)
             for doc in docs:
+                parse_meta(doc.meta, doc.id, source.path)  # bad JSON never enters: one line
                 doc_id = _target_doc(target, doc, report)
                 _merge_versions(target, source, doc, doc_id, report, prefer_newer)
                 _merge_suggestions(target, source, doc.id, doc_id, report)

@@ -24,7 +24,6 @@ Python one document at a time, so memory does not grow with the database.
 from __future__ import annotations
 
 import itertools
-import json
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -129,7 +128,7 @@ def document_of(store: Store, doc_id: int) -> Document:
     r = store.conn.execute(
         "SELECT id, text, title, source, meta, text_hash FROM documents WHERE id = ?",
         (doc_id,)).fetchone()
-    return Document(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else {}, r[5])
+    return Document(r[0], r[1], r[2], r[3], r[4], r[5], store.path)
 
 
 def count(store: Store, options: Options = Options()) -> int:

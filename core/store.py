@@ -16,7 +16,7 @@ import shutil
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -35,8 +35,16 @@ class Document:
     text: str
     title: str | None
     source: str | None
-    meta: dict[str, Any]
+    meta_json: str | None  # the ``documents.meta`` cell as stored
     text_hash: str
+    db_path: Path | None = field(default=None, compare=False)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The meta cell parsed when used: only what writes it out (an export) needs
+        it, so one hand-damaged cell stops that with one line, not the window, stats or
+        suggest."""
+        return parse_meta(self.meta_json, self.id, self.db_path)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,55 @@ class Annotation:
     edited: bool
     seeded_from: str | None
     updated_at: str
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not a JSON number")
+
+
+def dumps(value: Any) -> str:
+    """JSON for the database: NaN and Infinity refused (``allow_nan=False``), so what
+    goldspan writes is JSON that SQLite's json functions and every other tool read."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except ValueError as err:  # allow_nan=False's refusal (or a circular reference)
+        reason = ("NaN and Infinity are not JSON numbers" if "compliant" in str(err)
+                  else str(err))
+        raise StoreError(f"cannot store {str(value)[:60]!r} as JSON: {reason}") from None
+
+
+def json_cell(raw: Any, table: str, column: str, row: str, path: Path | None) -> Any:
+    """Parse a JSON cell of the database, turning a bad value (hand-edited SQL, an
+    older tool, NaN) into one line that says which table, which row and what to do,
+    never a traceback."""
+    if isinstance(raw, (int, float)):  # a cell SQLite stored as a number
+        raw = str(raw)
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as err:
+        reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err) or "too deep"
+        raise StoreError(
+            f"{table} row {row}: {column} is not valid JSON ({reason}); correct or clear "
+            f"that cell ({table}.{column} to NULL, with any SQLite tool) or restore a "
+            "backup; 'goldspan check' lists such rows", path=path) from None
+
+
+def parse_meta(raw: str | None, doc_id: int, path: Path | None) -> dict[str, Any]:
+    """A ``documents.meta`` cell as a dict: NULL is ``{}``; anything but a JSON object
+    is one clear line naming the row."""
+    if raw is None or raw == "":
+        return {}
+    value = json_cell(raw, "documents", "meta", str(doc_id), path)
+    if not isinstance(value, dict):
+        raise StoreError(
+            f"documents row {doc_id}: meta should be a JSON object, not "
+            f"{type(value).__name__}; clear that cell (documents.meta to NULL, with any "
+            "SQLite tool) or restore a backup", path=path)
+    return value
 
 
 def _is_busy(err: sqlite3.OperationalError) -> bool:
@@ -254,10 +311,10 @@ class Store:
             if row:
                 return row[0], False
             cur = c.execute(
-                "INSERT INTO documents (text, text_hash, title, source, meta) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (text, h, title or first_line(text), source,
-                 json.dumps(meta, ensure_ascii=False) if meta else None),
+                "INSERT INTO documents (id, text, text_hash, title, source, meta) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (self.next_id("documents"), text, h, title or first_line(text), source,
+                 dumps(meta) if meta else None),
             )
             return int(cur.lastrowid), True  # type: ignore[arg-type]
 
@@ -268,8 +325,22 @@ class Store:
         ).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id}", path=self.path)
-        return Document(row[0], row[1], row[2], row[3], json.loads(row[4]) if row[4] else {},
-                        row[5])
+        return Document(row[0], row[1], row[2], row[3], row[4], row[5], self.path)
+
+    def document_meta(self, doc_id: int) -> dict[str, Any]:
+        row = self.conn.execute("SELECT meta FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id}", path=self.path)
+        return parse_meta(row[0], doc_id, self.path)
+
+    def set_document_meta(self, doc_id: int, meta: dict[str, Any]) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE documents SET meta = ? WHERE id = ?",
+                      (dumps(meta) if meta else None, doc_id))
+
+    def has_document(self, doc_id: int) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?",
+                                 (doc_id,)).fetchone() is not None
 
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -328,9 +399,9 @@ class Store:
                 return existing
             model, sugg = self.latest_suggestions(doc_id)
             cur = c.execute(
-                "INSERT INTO annotations (document_id, annotator, status, seeded_from) "
-                "VALUES (?, ?, 'todo', ?)",
-                (doc_id, annotator, model),
+                "INSERT INTO annotations (id, document_id, annotator, status, seeded_from) "
+                "VALUES (?, ?, ?, 'todo', ?)",
+                (self.next_id("annotations"), doc_id, annotator, model),
             )
             ann_id = int(cur.lastrowid)  # type: ignore[arg-type]
             self._insert_spans(ann_id, [Span(s.start, s.end, s.label, "model")
@@ -382,9 +453,9 @@ class Store:
                 )
             else:
                 cur = c.execute(
-                    "INSERT INTO annotations (document_id, annotator, status, edited) "
-                    "VALUES (?, ?, ?, 1)",
-                    (doc_id, annotator, status),
+                    "INSERT INTO annotations (id, document_id, annotator, status, edited) "
+                    "VALUES (?, ?, ?, ?, 1)",
+                    (self.next_id("annotations"), doc_id, annotator, status),
                 )
                 ann_id = int(cur.lastrowid)  # type: ignore[arg-type]
             self._insert_spans(ann_id, spans)
@@ -402,19 +473,33 @@ class Store:
             "SELECT 1 FROM suggestion_runs WHERE document_id = ? AND model = ?", (doc_id, model)
         ).fetchone() is not None
 
-    def put_suggestions(self, doc_id: int, model: str, suggestions: Sequence[Suggestion]) -> None:
-        """Store what a model said about a document, replacing its earlier run."""
+    def put_suggestions(self, doc_id: int, model: str, suggestions: Sequence[Suggestion]) -> int:
+        """Store what a model said about a document, replacing its earlier run. Returns
+        how many rows were stored: a suggestion repeated with the same offsets and label
+        is stored once (the first score kept). Anything else the table refuses (an
+        empty span, a negative offset) raises: ``INSERT OR IGNORE`` would have skipped it
+        silently, for a summary to count what was never stored."""
+        unique: dict[tuple[int, int, str], Suggestion] = {}
+        for s in suggestions:
+            unique.setdefault((s.start, s.end, s.label), s)
         with self.transaction() as c:
             c.execute("DELETE FROM suggestions WHERE document_id = ? AND model = ?", (doc_id, model))
-            c.executemany(
-                'INSERT OR IGNORE INTO suggestions (document_id, model, start, "end", label, score) '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(doc_id, model, s.start, s.end, s.label, s.score) for s in suggestions],
-            )
+            try:
+                c.executemany(
+                    'INSERT INTO suggestions (document_id, model, start, "end", label, score) '
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(doc_id, model, s.start, s.end, s.label, s.score) for s in unique.values()],
+                )
+            except sqlite3.IntegrityError as err:
+                bad = next((s for s in unique.values() if not 0 <= s.start < s.end), None)
+                what = f" {bad.start}-{bad.end} ({bad.label})" if bad else ""
+                raise StoreError(f"document {doc_id}: cannot store the suggestion{what} of "
+                                 f"{model} ({err})", path=self.path) from None
             c.execute(
                 "INSERT OR REPLACE INTO suggestion_runs (document_id, model) VALUES (?, ?)",
                 (doc_id, model),
             )
+        return len(unique)
 
     def suggestions(self, doc_id: int, model: str) -> list[Suggestion]:
         rows = self.conn.execute(
@@ -494,16 +579,151 @@ class Store:
         return new
 
     # ----------------------------------------------------------------- settings
-    def setting(self, key: str, default: Any = None) -> Any:
+    def setting(self, key: str, default: Any = None, *, kind: type | None = None) -> Any:
+        """A project setting (``default`` when unset or NULL). A value that is not JSON,
+        or not of ``kind`` (``labels_locked`` must be true or false, not ``"no"``), is
+        one clear line naming the row and what to do, never a traceback or a guess."""
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
+        if row is None or row[0] is None:
+            return default
+        value = json_cell(row[0], "settings", "value", repr(key), self.path)
+        if kind is not None and (not isinstance(value, kind)
+                                 or (kind is int and isinstance(value, bool))):
+            example = {bool: "true or false", int: "a whole number", str: "a string"}.get(
+                kind, kind.__name__)
+            raise StoreError(
+                f"settings row {key!r}: value should be {example}, not {str(row[0])[:40]}; "
+                "correct that cell with any SQLite tool or restore a backup", path=self.path)
+        return value
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction() as c:
             c.execute(
                 "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                (key, json.dumps(value)),
+                (key, dumps(value)),
             )
+
+    # ------------------------------------------------------------------ deleting
+    def next_id(self, table: str) -> int:
+        """The id a new row of ``documents`` or ``annotations`` gets: one past the
+        largest there is or ever was deleted (``settings`` key ``id_floor.<table>``),
+        so an id names one row for good (an exported or noted document id never comes
+        back as another text) and an undone delete gets its ids back. SQLite alone
+        hands the largest id out again once its row is deleted."""
+        if table not in _NEXT_ID:
+            raise StoreError(f"no id sequence for {table!r}")
+        return int(self.conn.execute(_NEXT_ID[table], (f"id_floor.{table}",)).fetchone()[0])
+
+    def document_rows(self, doc_id: int) -> Rows | None:
+        """The document and everything that belongs to it, as stored (None if there is
+        no such document)."""
+        return self._rows("documents", doc_id)
+
+    def version_rows(self, doc_id: int, annotator: str) -> Rows | None:
+        """One annotator's version of a document and its spans, as stored."""
+        row = self.conn.execute("SELECT id FROM annotations WHERE document_id = ? AND "
+                                "annotator = ?", (doc_id, annotator)).fetchone()
+        return None if row is None else self._rows("annotations", int(row[0]))
+
+    def delete_document(self, doc_id: int) -> Rows:
+        """Delete a document with its versions, spans, suggestions, model runs and
+        assignments (one transaction); returns every row deleted, for :meth:`restore`."""
+        with self.transaction():
+            rows = self.document_rows(doc_id)
+            if rows is None:
+                raise StoreError(f"no document with id {doc_id}", path=self.path)
+            return self._delete(rows)
+
+    def delete_version(self, doc_id: int, annotator: str) -> Rows:
+        """Delete one annotator's version of a document and its spans."""
+        with self.transaction():
+            rows = self.version_rows(doc_id, annotator)
+            if rows is None:
+                raise StoreError(f"document {doc_id} has no version by {annotator!r}",
+                                 path=self.path)
+            return self._delete(rows)
+
+    def delete_rows(self, rows: Rows) -> Rows:
+        """Delete what ``rows`` recorded (a document or a version), refused unless it
+        is still exactly that (the redo of an undone delete)."""
+        with self.transaction():
+            if self._rows(rows.table, rows.id) != rows:
+                raise StoreError(f"{rows.describe()} was changed elsewhere or is gone; "
+                                 "nothing was deleted", path=self.path)
+            return self._delete(rows)
+
+    def restore(self, rows: Rows) -> None:
+        """Put deleted rows back exactly: the same document and version ids, every
+        column as it was (spans and suggestions get new row ids; nothing refers to
+        those). Refused in one line if the text was imported again since."""
+        with self.transaction() as c:
+            if rows.table == "documents":
+                h = rows.column("documents", "text_hash")[0]
+                clash = c.execute("SELECT id FROM documents WHERE text_hash = ?", (h,)).fetchone()
+                if clash is not None:
+                    raise StoreError(f"cannot restore document {rows.id}: its text was imported "
+                                     f"again since, as document {clash[0]}", path=self.path)
+            try:
+                for table, _, data in rows.tables:
+                    c.executemany(_OWNED[table][1], data)
+            except sqlite3.IntegrityError as err:
+                raise StoreError(f"cannot restore {rows.describe()}: the database changed since "
+                                 f"({err})", path=self.path) from None
+
+    def delete_label(self, name: str) -> int:
+        """Remove a label from the project's set. Refused while a span of any version
+        carries it (delete or relabel those first); suggestions may keep it, as after
+        Project -> Labels. Returns how many suggestions still carry it."""
+        with self.transaction() as c:
+            if c.execute("SELECT 1 FROM labels WHERE name = ?", (name,)).fetchone() is None:
+                raise StoreError(f"no label named {name!r} in the label set", path=self.path)
+            used = c.execute(
+                "SELECT count(*), count(DISTINCT a.document_id), min(a.document_id) FROM spans s "
+                "JOIN annotations a ON a.id = s.annotation_id WHERE s.label = ?", (name,)).fetchone()
+            if used[0]:
+                raise StoreError(
+                    f"label {name!r} is on {used[0]} span{'s' if used[0] != 1 else ''} in "
+                    f"{used[1]} document{'s' if used[1] != 1 else ''} (the first is document "
+                    f"{used[2]}); delete or relabel those spans first", path=self.path)
+            c.execute("DELETE FROM labels WHERE name = ?", (name,))
+            return int(c.execute("SELECT count(*) FROM suggestions WHERE label = ?",
+                                 (name,)).fetchone()[0])
+
+    def _delete(self, rows: Rows) -> Rows:
+        """Delete ``rows`` (read in this transaction) and raise the id floors past
+        every document and version id it held."""
+        c = self.conn
+        for table in ("documents", "annotations"):
+            ids = rows.column(table, "id")
+            if ids:
+                c.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO "
+                    "UPDATE SET value = CAST(max(coalesce(CAST(value AS INTEGER), 0), "
+                    "CAST(excluded.value AS INTEGER)) AS TEXT)", (f"id_floor.{table}", str(max(ids))))
+        c.execute(_DELETE[rows.table], (rows.id,))
+        return rows
+
+    def _rows(self, table: str, row_id: int) -> Rows | None:
+        """A document or version and every row that belongs to it, parents first."""
+        children = set(self.conn.execute(
+            "SELECT p.\"table\", m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) p "
+            "WHERE m.type = 'table' AND upper(p.on_delete) = 'CASCADE'").fetchall())
+        if children != _CASCADES:
+            # A table this code does not know would be deleted by the cascade and never
+            # restored: refuse rather than lose it on undo.
+            raise StoreError("the schema has tables goldspan's delete does not know "
+                             f"({sorted(children ^ _CASCADES)}); upgrade goldspan",
+                             path=self.path)
+        out = []
+        for name, (select, _) in _OWNED.items():
+            if table == "annotations" and name not in ("annotations", "spans"):
+                continue
+            query = select[table] if isinstance(select, dict) else select
+            data = tuple(self.conn.execute(query, (row_id,)).fetchall())
+            if name == table and not data:
+                return None
+            out.append((name, _COLUMNS[name], data))
+        return Rows(table, row_id, tuple(out))
 
     # -------------------------------------------------------------- maintenance
     def backup_to(self, target: str | Path, progress=None) -> Path:  # type: ignore[no-untyped-def]
@@ -560,6 +780,93 @@ class Store:
         for r in rows:
             problems.append(f"spans {r[0]} and {r[1]} of annotation {r[2]} overlap")
         return problems
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A row (a document, or a version) and every row that belongs to it, as they were
+    stored: what a delete removed and :meth:`Store.restore` puts back. ``tables`` holds
+    ``(table, columns, rows)``, parents before children."""
+
+    table: str
+    id: int
+    tables: tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...]
+
+    def count(self, table: str) -> int:
+        return sum(len(rows) for t, _, rows in self.tables if t == table)
+
+    def column(self, table: str, name: str) -> list[Any]:
+        return [r[cols.index(name)] for t, cols, rows in self.tables if t == table for r in rows]
+
+    @property
+    def document_id(self) -> int:
+        return self.id if self.table == "documents" else int(self.column("annotations",
+                                                                          "document_id")[0])
+
+    def describe(self) -> str:
+        if self.table == "documents":
+            return f"document {self.id}"
+        return (f"the version of document {self.document_id} by "
+                f"{self.column('annotations', 'annotator')[0]!r}")
+
+
+# What deleting a document or a version removes (by ON DELETE CASCADE) and a restore
+# puts back, parents first: per table its columns (all of them, but the row id of
+# spans and suggestions: nothing refers to those), the SELECT for a document's rows
+# (a dict: per root table) and the INSERT. Written out, not built from the schema:
+# no name is ever formatted into SQL; Store._rows refuses a schema with other tables.
+_COLUMNS = {
+    "documents": ("id", "text", "text_hash", "title", "source", "meta", "created_at"),
+    "annotations": ("id", "document_id", "annotator", "status", "edited", "seeded_from",
+                    "created_at", "updated_at"),
+    "spans": ("annotation_id", "start", "end", "label", "origin"),
+    "suggestions": ("document_id", "model", "start", "end", "label", "score"),
+    "suggestion_runs": ("document_id", "model", "created_at"),
+    "assignments": ("document_id", "annotator", "created_at"),
+}
+_OWNED: dict[str, tuple[str | dict[str, str], str]] = {
+    "documents": (
+        "SELECT id, text, text_hash, title, source, meta, created_at FROM documents WHERE id = ?",
+        "INSERT INTO documents (id, text, text_hash, title, source, meta, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+    "annotations": (
+        {"documents": "SELECT id, document_id, annotator, status, edited, seeded_from, "
+                      "created_at, updated_at FROM annotations WHERE document_id = ? ORDER BY id",
+         "annotations": "SELECT id, document_id, annotator, status, edited, seeded_from, "
+                        "created_at, updated_at FROM annotations WHERE id = ?"},
+        "INSERT INTO annotations (id, document_id, annotator, status, edited, seeded_from, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+    "spans": (
+        {"documents": 'SELECT annotation_id, start, "end", label, origin FROM spans WHERE '
+                      "annotation_id IN (SELECT id FROM annotations WHERE document_id = ?) "
+                      "ORDER BY annotation_id, id",
+         "annotations": 'SELECT annotation_id, start, "end", label, origin FROM spans WHERE '
+                        "annotation_id = ? ORDER BY id"},
+        'INSERT INTO spans (annotation_id, start, "end", label, origin) VALUES (?, ?, ?, ?, ?)'),
+    "suggestions": (
+        'SELECT document_id, model, start, "end", label, score FROM suggestions WHERE '
+        "document_id = ? ORDER BY model, id",
+        'INSERT INTO suggestions (document_id, model, start, "end", label, score) '
+        "VALUES (?, ?, ?, ?, ?, ?)"),
+    "suggestion_runs": (
+        "SELECT document_id, model, created_at FROM suggestion_runs WHERE document_id = ? "
+        "ORDER BY rowid",
+        "INSERT INTO suggestion_runs (document_id, model, created_at) VALUES (?, ?, ?)"),
+    "assignments": (
+        "SELECT document_id, annotator, created_at FROM assignments WHERE document_id = ? "
+        "ORDER BY rowid",
+        "INSERT INTO assignments (document_id, annotator, created_at) VALUES (?, ?, ?)"),
+}
+_CASCADES = {("documents", "annotations"), ("annotations", "spans"), ("documents", "suggestions"),
+             ("documents", "suggestion_runs"), ("documents", "assignments")}
+_DELETE = {"documents": "DELETE FROM documents WHERE id = ?",
+           "annotations": "DELETE FROM annotations WHERE id = ?"}
+_NEXT_ID = {
+    "documents": "SELECT max(coalesce((SELECT max(id) FROM documents), 0), coalesce((SELECT "
+                 "CAST(value AS INTEGER) FROM settings WHERE key = ?), 0)) + 1",
+    "annotations": "SELECT max(coalesce((SELECT max(id) FROM annotations), 0), coalesce((SELECT "
+                   "CAST(value AS INTEGER) FROM settings WHERE key = ?), 0)) + 1",
+}
 
 
 def _statements(script: str) -> list[str]:

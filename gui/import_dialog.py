@@ -254,7 +254,9 @@ class ImportDialog(TaskDialog):
         except GoldspanError:
             return False
         try:
-            return bool(store.setting("labels_locked", False))
+            return bool(store.setting("labels_locked", False, kind=bool))
+        except GoldspanError:
+            return False  # a bad value: the import itself refuses it in one line
         finally:
             store.close()
 

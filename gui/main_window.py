@@ -14,14 +14,15 @@ from PySide6.QtWidgets import (
     QLineEdit, QMainWindow, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
-from ..core.edits import ChangeSet, Edit
-from ..core.errors import EditError
+from ..core.edits import ChangeSet, DeleteRows, Edit, RestoreRows
+from ..core.errors import EditError, StoreError
 from ..core.model import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
 from ..core.store import Store
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions
+from .delete_actions import add_delete_actions, apply_rows_edit
 from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
@@ -267,6 +268,7 @@ class MainWindow(QMainWindow):
         m_art = mb.addMenu("&Article")
         for n in ("accept", "skip", "reject", None, "next_doc", "prev_doc", None, "next_span", "prev_span"):
             m_art.addSeparator() if n is None else m_art.addAction(self.actions_by_name[n])
+        add_delete_actions(self, m_art)
         m_view = mb.addMenu("&View")
         for n in ("find", None, "zoom_in", "zoom_out", "zoom_reset", None, "dark"):
             m_view.addSeparator() if n is None else m_view.addAction(self.actions_by_name[n])
@@ -467,8 +469,14 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(EditCommand(edit, self._apply))
 
     def _apply(self, edit: Edit) -> ChangeSet | None:
+        if isinstance(edit, (DeleteRows, RestoreRows)):
+            return apply_rows_edit(self, edit)
         if self.session is None or edit.document_id != self.session.doc_id:
-            self.open_document(edit.document_id)
+            try:
+                self.open_document(edit.document_id)
+            except StoreError as err:  # deleted elsewhere (goldspan delete, another window)
+                self.statusBar().showMessage(str(err), 8000)
+                raise EditError(err.message) from None
         s = self.session
         assert s is not None
         status_before = s.status

@@ -70,6 +70,8 @@ class SuggestWorker(QObject):
             for doc_id in doc_ids:
                 if self._stopping:
                     break
+                if not store.has_document(doc_id):
+                    continue  # deleted since it was asked for (Article → Delete)
                 text: str | None = None
                 if not store.has_run(doc_id, model_id):
                     text = store.document(doc_id).text

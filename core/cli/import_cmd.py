@@ -28,7 +28,7 @@ def import_command(
     with its file, line and reason."""
     from tqdm import tqdm
 
-    from ..importer import import_paths
+    from ..importer import ImportInterrupted, import_paths
 
     store = open_store(db)
     bar = tqdm(unit=" records", disable=not progress_enabled(), leave=False)
@@ -44,6 +44,9 @@ def import_command(
     try:
         summary = import_paths(store, paths, format=format, annotator=annotator,
                                locked_labels=lock_labels, progress=progress)
+    except ImportInterrupted as err:  # Ctrl-C: say what stays, exit as interrupted
+        typer.echo(f"goldspan: {err}", err=True)
+        raise typer.Exit(130) from None
     finally:
         bar.close()
         store.close()

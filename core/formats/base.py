@@ -10,20 +10,23 @@ cannot represent.
 
 from __future__ import annotations
 
+import bisect
+import errno
 import json
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, BinaryIO, Iterator, Protocol, Sequence
 
 from ..errors import GoldspanError, InputError
 from ..model import Record, Span, sorted_spans
-from ..textio import decode
+from ..textio import BOM, decode
 
 
 class Cancelled(GoldspanError):
-    """The user cancelled a long import or export; nothing was kept."""
+    """The user cancelled a long import or export (or pressed Ctrl-C); nothing of the
+    file being read was kept."""
 
     code = "E150"
 
@@ -54,28 +57,45 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
+def open_input(path: Path) -> BinaryIO:
+    """Open an input file for reading, a failure (permission denied, a file that
+    vanished since it was listed, a folder) refused in one line with the OS's reason."""
+    try:
+        return open(path, "rb")
+    except OSError as err:
+        raise read_error(err, path) from None
+
+
+def read_error(err: OSError, path: Path) -> InputError:
+    """An OS error while reading an input file, as one line: the reason and the errno
+    name (``EACCES``...), never the raw exception."""
+    reason = err.strerror or str(err) or type(err).__name__
+    name = errno.errorcode.get(err.errno or 0)
+    return InputError(f"cannot read the file: {reason[:1].lower()}{reason[1:]}"
+                      + (f" ({name})" if name else ""), path=path)
+
+
 def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` for each line of a UTF-8 file, 1-based, newline
     stripped (``\\r\\n`` too). Invalid UTF-8 is refused with its line and byte offset;
     an empty file (nothing but whitespace) is refused too."""
     offset = 0
     seen = False
-    try:
-        fh = open(path, "rb")
-    except OSError as err:
-        raise InputError(f"cannot read file: {err.strerror}", path=path) from None
-    with fh:
-        for number, raw in enumerate(fh, 1):
-            try:
-                line = decode(raw, path)
-            except InputError as err:
-                raise InputError(err.message, path=path, line=number,
-                                 offset=offset + (err.offset or 0)) from None
-            offset += len(raw)
-            line = line.rstrip("\n")
-            if line.strip():
-                seen = True
-            yield number, line
+    with open_input(path) as fh:
+        try:
+            for number, raw in enumerate(fh, 1):
+                try:
+                    line = decode(raw, path)
+                except InputError as err:
+                    raise InputError(err.message, path=path, line=number,
+                                     offset=offset + (err.offset or 0)) from None
+                offset += len(raw)
+                line = line.rstrip("\n")
+                if line.strip():
+                    seen = True
+                yield number, line
+        except OSError as err:  # an I/O error half-way (a disk, a network share)
+            raise read_error(err, path) from None
     if not seen:
         raise InputError("empty file: nothing to import", path=path, line=1)
 
@@ -84,6 +104,8 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     """Yield ``(line_number, value)`` from JSONL. Blank lines are skipped. A record
     pretty-printed over several lines (doccano's relation example is one) is read too:
     a line holding only ``{`` starts a record that ends at a line holding only ``}``.
+    Each line (or pretty-printed record) must be exactly one JSON value: anything
+    after it (a second record on the line) is refused with its line.
     """
     buf: list[str] = []
     start = 0
@@ -107,12 +129,41 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
                          path=path, line=start)
 
 
+class NotJson(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity``: Python's json reads them, but they are
+    not JSON (RFC 8259), SQLite's JSON functions refuse them, and a number that is not
+    a number is no annotation data. Refused with the line, never stored."""
+
+    def __init__(self, constant: str) -> None:
+        super().__init__(constant)
+        self.constant = constant
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NotJson(name)
+
+
+# One decoder for every JSON reader: NaN and Infinity refused (see NotJson).
+DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def _not_json_message(err: NotJson) -> str:
+    return (f"invalid JSON: {err.constant} is not a JSON number; write null (or a number) "
+            "instead")
+
+
 def _loads(text: str, path: Path, line: int) -> Any:
     try:
-        value = json.loads(text)
+        value = DECODER.decode(text)
     except json.JSONDecodeError as err:
+        if err.msg == "Extra data":
+            raise InputError(f"invalid JSON: more data after the record at column {err.colno} "
+                             "(one record per line)", path=path,
+                             line=line + err.lineno - 1) from None
         raise InputError(f"invalid JSON ({err.msg} at column {err.colno})", path=path,
                          line=line + err.lineno - 1) from None
+    except NotJson as err:
+        raise InputError(_not_json_message(err), path=path, line=line) from None
     except (ValueError, RecursionError) as err:
         raise InputError(_json_limit(err), path=path, line=line) from None
     check_unicode(value, text, path, line)
@@ -146,118 +197,274 @@ def check_unicode(value: Any, source: str, path: Path, line: int | None) -> None
                          path=path, line=line) from None
 
 
-def iter_json_array(path: Path, chunk_size: int = 1 << 16) -> Iterator[tuple[int, Any]]:
+@dataclass
+class Meter:
+    """What :func:`iter_json_array` did, in characters: handed to the JSON decoder
+    (``scanned``, a failed attempt on an incomplete value included) and copied while
+    building its buffer (``copied``). Both grow linearly with the file; a test checks
+    that (no wall clock), because a task of 32 MB once cost 12 s here."""
+
+    scanned: int = 0
+    copied: int = 0
+
+    @property
+    def work(self) -> int:
+        return self.scanned + self.copied
+
+
+_WS = " \t\r\n"  # JSON's whitespace
+
+
+class _ChunkBuffer:
+    """Decoded text of a binary file, read on demand. ``more()`` reads at least as
+    much again as is left unconsumed, so an incomplete value is retried on a buffer
+    twice as long each time (total work linear in its size, where fixed-size chunks
+    re-parsed a 32 MB task 500 times); consumed text is dropped only when a read
+    happens, never by re-slicing after every value."""
+
+    def __init__(self, fh: BinaryIO, path: Path, chunk_size: int, meter: Meter) -> None:
+        self.fh = fh
+        self.path = path
+        self.chunk_size = chunk_size
+        self.meter = meter
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.byte_offset = 0
+        self.pending = b""
+
+    def more(self) -> bool:
+        """Append the next part of the file; False at the end of the file."""
+        if self.eof:
+            return False
+        left = len(self.text) - self.pos
+        try:
+            raw = self.fh.read(max(self.chunk_size, 2 * left))
+        except OSError as err:
+            raise read_error(err, self.path) from None
+        if not raw:
+            self.eof = True
+            if self.pending:
+                self._decode(self.pending)  # raises with the offset of the bad byte
+            return False
+        data = self.pending + raw
+        # Keep an incomplete UTF-8 sequence at the end for the next read.
+        cut = len(data)
+        for back in range(1, min(4, len(data)) + 1):
+            b = data[-back]
+            if b & 0xC0 != 0x80:
+                need = 1 if b < 0x80 else 2 if b >> 5 == 6 else 3 if b >> 4 == 14 else 4
+                if need > back:
+                    cut = len(data) - back
+                break
+        chunk = self._decode(data[:cut])
+        self.byte_offset += cut
+        self.pending = data[cut:]
+        self.text = self.text[self.pos:] + chunk if self.pos else self.text + chunk
+        self.pos = 0
+        self.meter.copied += len(self.text)
+        return True
+
+    def _decode(self, data: bytes) -> str:
+        """Strict UTF-8; the BOM dropped at the start of the file only (a U+FEFF that
+        falls at the start of a later read is a character of the data)."""
+        skip = len(BOM) if self.byte_offset == 0 and data.startswith(BOM) else 0
+        try:
+            return data[skip:].decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"not valid UTF-8 (byte 0x{data[skip + err.start]:02x}); convert the file to "
+                "UTF-8 and import it again", path=self.path,
+                offset=self.byte_offset + skip + err.start) from None
+
+    def skip_space(self) -> int:
+        """Move past whitespace (reading on as needed); returns the newlines passed."""
+        lines = 0
+        while True:
+            text, pos = self.text, self.pos
+            n = len(text)
+            while pos < n and text[pos] in _WS:
+                if text[pos] == "\n":
+                    lines += 1
+                pos += 1
+            self.pos = pos
+            if pos < n or not self.more():
+                return lines
+
+    def peek(self) -> str:
+        """The next character, or "" at the end of the file."""
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def value(self, line: int) -> tuple[Any, int]:
+        """Decode the JSON value at the position, reading on while it is incomplete;
+        returns it and the newlines inside it."""
+        path = self.path
+        while True:
+            text, pos = self.text, self.pos
+            self.meter.scanned += len(text) - pos
+            try:
+                value, end = DECODER.raw_decode(text, pos)
+                if end >= len(text) and not self.eof and isinstance(value, (int, float)):
+                    raise json.JSONDecodeError("number may continue", text, pos)
+                break
+            except json.JSONDecodeError as err:
+                if _ran_out(err, len(text)) and self.more():
+                    continue
+                raise InputError(f"invalid JSON ({err.msg})", path=path,
+                                 line=line + text.count("\n", pos, err.pos)) from None
+            except NotJson as err:
+                raise InputError(_not_json_message(err), path=path, line=line) from None
+            except (ValueError, RecursionError) as err:
+                raise InputError(_json_limit(err), path=path, line=line) from None
+        if text.find("\\u", pos, end) >= 0:
+            check_unicode(value, text[pos:end], path, line)
+        self.pos = end
+        return value, text.count("\n", pos, end)
+
+
+def _ran_out(err: json.JSONDecodeError, end: int) -> bool:
+    """Whether the decoder failed for want of more text (so reading on may help) rather
+    than on a mistake: a bad task early in a large file is refused at once, without
+    reading the rest of the file into memory first."""
+    return err.msg.startswith("Unterminated string") or err.pos >= end - 12
+
+
+def iter_json_array(path: Path, chunk_size: int = 1 << 16,
+                    meter: Meter | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(line_number, element)`` of a top-level JSON array, reading the file in
     chunks (Label Studio exports one array, often on one line). A file whose first
-    character is not ``[`` is read as JSONL instead."""
-    decoder = json.JSONDecoder()
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
+    character is not ``[`` is read as JSONL instead.
+
+    The array must be the whole file: anything after its ``]`` (a second array
+    concatenated to the first) is refused with its line, and so are a missing comma or
+    a trailing one (not JSON). Work is linear in the file's size, for one huge task
+    as for many small ones (``meter`` counts it)."""
+    with open_input(path) as fh:
+        try:
+            head = fh.read(4096)
+        except OSError as err:
+            raise read_error(err, path) from None
     first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if first != b"[":
         yield from iter_json_lines(path)
         return
-    text = ""
-    line = 1
-    pos = 0
-    started = False
-    eof = False
-    byte_offset = 0
-    pending = b""
-    with open(path, "rb") as fh:
-
-        def more() -> bool:
-            nonlocal text, pending, byte_offset, eof
-            raw = fh.read(chunk_size)
-            if not raw:
-                eof = True
-                if pending:
-                    decode(pending, path)  # raises with the offset of the bad byte
-                return False
-            data = pending + raw
-            # Keep an incomplete UTF-8 sequence at the end for the next chunk.
-            cut = len(data)
-            for back in range(1, min(4, len(data)) + 1):
-                b = data[-back]
-                if b & 0xC0 != 0x80:
-                    need = 1 if b < 0x80 else 2 if b >> 5 == 6 else 3 if b >> 4 == 14 else 4
-                    if need > back:
-                        cut = len(data) - back
-                    break
-            try:
-                chunk = decode(data[:cut], path)
-            except InputError as err:
-                raise InputError(err.message, path=path,
-                                 offset=byte_offset + (err.offset or 0)) from None
-            byte_offset += cut
-            pending = data[cut:]
-            text += chunk
-            return True
-
-        while True:
-            # skip whitespace and separators
+    with open_input(path) as fh:
+        buf = _ChunkBuffer(fh, path, chunk_size, meter if meter is not None else Meter())
+        line = 1 + buf.skip_space()
+        buf.pos += 1  # the "[" seen above
+        line += buf.skip_space()
+        if buf.peek() == "]":
+            buf.pos += 1
+        else:
             while True:
-                while pos < len(text) and text[pos] in " \t\n,\ufeff":
-                    if text[pos] == "\n":
-                        line += 1
-                    pos += 1
-                if pos < len(text) or not more():
+                if not buf.peek():
+                    raise InputError("invalid JSON: the array is not closed", path=path,
+                                     line=line)
+                value, inside = buf.value(line)
+                yield line, value
+                line += inside + buf.skip_space()
+                ch = buf.peek()
+                if ch == "]":
+                    buf.pos += 1
                     break
-            if pos >= len(text):
-                raise InputError("invalid JSON: the array is not closed", path=path, line=line)
-            if not started:
-                if text[pos] != "[":
-                    raise InputError("invalid JSON: expected '['", path=path, line=line)
-                started = True
-                pos += 1
-                continue
-            if text[pos] == "]":
-                return
-            while True:
-                try:
-                    value, end = decoder.raw_decode(text, pos)
-                    if end >= len(text) and not eof and isinstance(value, (int, float)):
-                        raise json.JSONDecodeError("number may continue", text, pos)
-                    break
-                except json.JSONDecodeError as err:
-                    if not eof and more():
-                        continue
-                    bad_line = line + text.count("\n", pos, err.pos)
-                    raise InputError(f"invalid JSON ({err.msg})", path=path,
-                                     line=bad_line) from None
-                except (ValueError, RecursionError) as err:
-                    raise InputError(_json_limit(err), path=path, line=line) from None
-            check_unicode(value, text[pos:end], path, line)
-            yield line, value
-            line += text.count("\n", pos, end)
-            text = text[end:]
-            pos = 0
+                if not ch:
+                    raise InputError("invalid JSON: the array is not closed", path=path,
+                                     line=line)
+                if ch != ",":
+                    raise InputError(f"invalid JSON: expected ',' or ']' after a task, not "
+                                     f"{ch!r}", path=path, line=line)
+                buf.pos += 1
+                line += buf.skip_space()
+                if buf.peek() == "]":
+                    raise InputError("invalid JSON: a ',' before the array's closing ']'",
+                                     path=path, line=line)
+        line += buf.skip_space()
+        if buf.peek():
+            raise InputError("more data after the end of the JSON array (two arrays in "
+                             "one file?): a file holds one array; import each as its own "
+                             "file", path=path, line=line)
+
+
+class Newlines:
+    """A text as a file gives it, and as goldspan stores it: ``\\r\\n`` and lone ``\\r``
+    become ``\\n`` (DESIGN: text is stored after newline normalisation), and every
+    offset after a removed ``\\r`` moves back by one.
+
+    Spans are checked in the file's own offsets (so a refusal quotes the numbers the
+    user sees in the file) and then mapped. An offset between ``\\r`` and ``\\n``
+    maps to the new ``\\n``; a span holding only the ``\\r`` of a ``\\r\\n`` would
+    become empty and is refused, never silently dropped or counted."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        if "\r" not in raw:
+            self.text = raw
+            self._removed: list[int] = []
+        else:
+            # positions (in the file's text) of each \r removed
+            self._removed = [m.start() for m in re.finditer("\r\n", raw)]
+            self.text = raw.replace("\r\n", "\n").replace("\r", "\n")
+
+    def offset(self, o: int) -> int:
+        """A file offset as an offset into the stored text."""
+        if not self._removed:
+            return o
+        return o - bisect.bisect_left(self._removed, o)
+
+    def span(self, s: Span, path: Path, line: int | None) -> Span:
+        """One span (file offsets, already checked against the file's text) mapped."""
+        if not self._removed:
+            return s
+        a, b = self.offset(s.start), self.offset(s.end)
+        if a >= b:
+            raise InputError(
+                f"span {s.start}-{s.end} ({s.label}) holds only the \\r of a \\r\\n, which "
+                "becomes \\n: nothing of it would be left; remove it or fix its offsets",
+                path=path, line=line)
+        return Span(a, b, s.label, s.origin)
+
+    def spans(self, spans: Sequence[Span], path: Path, line: int | None, *,
+              overlaps: bool = False) -> list[Span]:
+        """Check ``spans`` (file offsets) with :func:`check_spans` and map them, in
+        start order. ``overlaps=True`` for suggestions, which may overlap (the mapping
+        keeps order, so spans apart in the file stay apart)."""
+        ordered = check_spans(self.raw, spans, path, line, overlaps=overlaps)
+        return [self.span(s, path, line) for s in ordered]
 
 
 def crlf_mapper(raw: str) -> tuple[str, Any]:
     """Normalise ``\\r\\n`` (and lone ``\\r``) to ``\\n`` and return the new text with a
-    function mapping old offsets to new ones.
+    function mapping file offsets to new ones (see :class:`Newlines`, which also
+    refuses spans that would vanish)."""
+    nl = Newlines(raw)
+    return nl.text, nl.offset
 
-    JSON formats carry their text inside the record, so a ``\\r\\n`` there is kept out
-    of the database as everywhere else (DESIGN: text is stored after newline
-    normalisation), and every offset after it moves back by one per ``\\r\\n`` removed.
-    An offset that falls between ``\\r`` and ``\\n`` maps to just after the new ``\\n``.
-    """
-    if "\r" not in raw:
-        return raw, lambda o: o
-    removed: list[int] = []  # positions (old offsets) of each removed \r
-    for i, ch in enumerate(raw):
-        if ch == "\r" and i + 1 < len(raw) and raw[i + 1] == "\n":
-            removed.append(i)
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
 
-    import bisect
+# What marks a record as one format's, for a forced --format that does not fit: each
+# format's reader would otherwise read another's record as a plain task and drop its
+# entities without a word (a Prodigy record read as doccano has no "label").
+SHAPES = {
+    "prodigy": ("Prodigy's 'spans' or 'answer'",
+                lambda o: isinstance(o.get("spans"), list) or "answer" in o),
+    "doccano": ("doccano's 'label' or 'entities' list",
+                lambda o: any(isinstance(o.get(k), list) for k in ("label", "labels", "entities"))),
+    "labelstudio": ("Label Studio's 'data' object", lambda o: isinstance(o.get("data"), dict)),
+}
 
-    def mapping(o: int) -> int:
-        # an \r at position p is gone for every offset > p
-        return o - bisect.bisect_left(removed, o)
 
-    return text, mapping
+def check_shape(obj: Any, fmt: str, path: Path, line: int) -> None:
+    """Refuse a record that carries another format's entities and none of ``fmt``'s:
+    read as ``fmt`` it would become a bare document, its annotations lost."""
+    if isinstance(obj, list) and fmt != "labelstudio":
+        raise InputError("a JSON array where a record should be (Label Studio exports one "
+                         "array of tasks: --format labelstudio)", path=path, line=line)
+    if not isinstance(obj, dict) or SHAPES[fmt][1](obj):
+        return
+    for other, (what, test) in SHAPES.items():
+        if other != fmt and test(obj):
+            raise InputError(f"the record has {what}, not {SHAPES[fmt][0]}: read as {fmt} its "
+                             f"entities would be lost; import it with --format {other} (or auto)",
+                             path=path, line=line)
 
 
 def require(obj: Any, key: str, kind: type | tuple[type, ...], path: Path, line: int,
@@ -295,9 +502,10 @@ def offset_int(value: Any, name: str, path: Path, line: int) -> int:
     return value
 
 
-def check_spans(text: str, spans: Sequence[Span], path: Path, line: int | None) -> list[Span]:
+def check_spans(text: str, spans: Sequence[Span], path: Path, line: int | None, *,
+                overlaps: bool = False) -> list[Span]:
     """Refuse spans past the end of the text, with start >= end, with an empty label or
-    overlapping one another; return them in start order."""
+    (unless ``overlaps``) overlapping one another; return them in start order."""
     n = len(text)
     for s in spans:
         if s.start < 0:
@@ -313,6 +521,8 @@ def check_spans(text: str, spans: Sequence[Span], path: Path, line: int | None) 
         if not isinstance(s.label, str) or not s.label.strip():
             raise InputError(f"span {s.start}-{s.end} has an empty label", path=path, line=line)
     ordered = sorted_spans(spans)
+    if overlaps:
+        return ordered
     for a, b in zip(ordered, ordered[1:]):
         if b.start < a.end:
             raise InputError(

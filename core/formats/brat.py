@@ -26,7 +26,7 @@ from typing import Iterator
 from ..errors import InputError
 from ..model import Record, Span
 from ..textio import BOM, decode
-from .base import Problem, check_spans, crlf_mapper, iter_lines
+from .base import Newlines, Problem, check_spans, iter_lines
 
 # ASCII digits only: str.isdigit() is true of "²", which int() refuses.
 _DIGITS = re.compile(r"[0-9]+")
@@ -49,8 +49,10 @@ def read(path: Path) -> Iterator[Record]:
     raw = data[len(BOM):].decode("utf-8") if data.startswith(BOM) else data.decode("utf-8")
     if not raw.strip():
         raise InputError("empty file: nothing to import", path=txt, line=1)
-    text, fix = crlf_mapper(raw)
+    newlines = Newlines(raw)  # spans checked, and refused, in the file's own offsets
+    text, fix = newlines.text, newlines.offset
     spans: list[Span] = []
+    file_spans: list[Span] = []
     other: list[str] = []
     ids: dict[str, list[int]] = {}
     try:
@@ -82,9 +84,11 @@ def read(path: Path) -> Iterator[Record]:
                 and parts[2] != raw[start:end]:
             raise InputError(f"T line quotes {parts[2][:40]!r} but the text at {start}-{end} "
                              f"is {raw[start:end][:40]!r}", path=ann, line=number)
-        spans.append(Span(fix(start), fix(end), label, "import"))
-        ids[parts[0]] = [fix(start), fix(end)]
-        check_spans(text, spans, ann, number)  # names the line of the overlapping span
+        file_spans.append(Span(start, end, label, "import"))
+        check_spans(raw, file_spans, ann, number)  # names the line of the overlapping span
+        span = newlines.span(file_spans[-1], ann, number)
+        spans.append(span)
+        ids[parts[0]] = [span.start, span.end]
     brat: dict[str, object] = {"name": txt.stem, "ids": ids}
     if other:
         brat["other"] = other

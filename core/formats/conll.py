@@ -20,6 +20,7 @@ crosses a sentence boundary, cannot be written: it is left out and reported.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import IO, Iterator, Sequence
 
@@ -30,20 +31,31 @@ from .tokens import make_doc
 
 DOCSTART = "-DOCSTART-"
 SCHEMES = ("iob2", "iob1", "biluo", "io")
+# An entity type in a tag column: word characters and hyphens (WORK_OF_ART, geo-nam,
+# GUM's "person", Few-NERD's "person-actor"), with ".", ":" or "/" only between parts
+# (ORG.GOV, PER:ind). Quotes, brackets, braces and commas never are: a last column
+# such as '"alice"}' is JSON read as CoNLL, not a tag.
+TYPE = re.compile(r"\w[\w-]*(?:[.:/][\w-]+)*")
 
 
 def _split_tag(tag: str, path: Path, line: int) -> tuple[str, str | None]:
     """``"B-PER"`` -> ``("B", "PER")``; ``"O"`` -> ``("O", None)``; bare ``"person"`` ->
-    ``("", "person")`` (IO)."""
+    ``("", "person")`` (IO). Anything else is refused with its line."""
     if tag == "O":
         return "O", None
     if len(tag) > 2 and tag[1] == "-" and tag[0] in "BIELSU":
         prefix = {"E": "L", "S": "U"}.get(tag[0], tag[0])
-        return prefix, tag[2:]
-    if len(tag) >= 2 and tag[1] == "-":
+        typ = tag[2:]
+    elif len(tag) >= 2 and tag[1] == "-":
         raise InputError(f"unreadable tag {tag!r}: expected O, B-, I-, L-, U-, E- or S- "
                          "followed by a type", path=path, line=line)
-    return "", tag
+    else:
+        prefix, typ = "", tag
+    if not TYPE.fullmatch(typ):
+        raise InputError(f"unreadable tag {tag[:40]!r}: a tag is O, B-/I-/... and a type, or a "
+                         "bare type, of letters, digits, '_' and '-'; is the file CoNLL?",
+                         path=path, line=line)
+    return prefix, typ
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -51,6 +63,7 @@ def read(path: Path) -> Iterator[Record]:
     middle: list[list[str]] = []  # per token, the columns between token and tag
     sent_breaks: list[int] = []  # token indices where a sentence starts
     first_line: int | None = None
+    width: tuple[int, int] | None = None  # columns of the first token line, and its number
     for number, line in iter_lines(path):
         stripped = line.strip()
         if not stripped:
@@ -67,6 +80,12 @@ def read(path: Path) -> Iterator[Record]:
         if len(cols) < 2 or not cols[0] or not cols[-1]:
             raise InputError("expected a token and a tag separated by a tab or spaces",
                              path=path, line=number)
+        if width is None:
+            width = (len(cols), number)
+        elif len(cols) != width[0]:
+            raise InputError(f"{len(cols)} columns where line {width[1]} has {width[0]}: a CoNLL "
+                             "file has the same columns on every token line; is the file "
+                             "CoNLL?", path=path, line=number)
         prefix, typ = _split_tag(cols[-1], path, number)
         if first_line is None:
             first_line = number

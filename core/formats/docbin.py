@@ -17,12 +17,13 @@ moved accordingly.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
 from ..model import Record, Span
-from .base import Problem, check_spans, crlf_mapper
+from .base import Newlines, Problem
 from .tokens import align, blank_nlp, make_doc
 
 ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "SENT_START"]
@@ -38,16 +39,38 @@ def read(path: Path) -> Iterator[Record]:
         raise InputError(f"cannot read file: {err.strerror}", path=path) from None
     if not data:
         raise InputError("empty file: nothing to import", path=path, line=1)
+    _check_one_blob(data, path)
     try:
         docs = list(DocBin().from_bytes(data).get_docs(blank_nlp().vocab))
     except Exception as err:  # spaCy raises ValueError/zlib.error/msgpack errors
         raise InputError(f"not a spaCy DocBin (.spacy) file ({type(err).__name__})",
                          path=path) from None
     for number, doc in enumerate(docs, 1):
-        text, fix = crlf_mapper(doc.text)
-        spans = [Span(fix(e.start_char), fix(e.end_char), e.label_, "import") for e in doc.ents]
-        yield Record(text=text, spans=check_spans(text, spans, path, number), status="done",
-                     line=number)
+        newlines = Newlines(doc.text)
+        spans = [Span(e.start_char, e.end_char, e.label_, "import") for e in doc.ents]
+        yield Record(text=newlines.text, spans=newlines.spans(spans, path, number),
+                     status="done", line=number)
+
+
+def _check_one_blob(data: bytes, path: Path) -> None:
+    """A ``.spacy`` file is one zlib stream. zlib (and so spaCy) reads the first and
+    ignores whatever follows, so two files concatenated would import as the first
+    alone: refused, naming the byte where the extra data starts."""
+    inflater = zlib.decompressobj()
+    chunk = data
+    try:
+        while True:  # in bounded steps: a small file may inflate to a lot
+            inflater.decompress(chunk, 1 << 24)
+            chunk = inflater.unconsumed_tail
+            if inflater.eof or not chunk:
+                break
+    except zlib.error:
+        return  # not zlib at all: DocBin's own refusal below says so
+    if inflater.eof and inflater.unused_data:
+        end = len(data) - len(inflater.unused_data)
+        raise InputError("more data after the end of the DocBin (two .spacy files "
+                         "concatenated?): a file holds one DocBin; import each as its own "
+                         "file", path=path, offset=end)
 
 
 class DocBinWriter:

@@ -22,7 +22,7 @@ from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from ..model import Record, Span
-from .base import Problem, check_spans, crlf_mapper, iter_json_lines, offset_int, require
+from .base import Newlines, Problem, check_shape, iter_json_lines, offset_int, require
 from .tokens import align, make_doc
 
 SPAN_KEYS = ("label", "labels", "entities")
@@ -55,8 +55,10 @@ def _triples(value: Any, key: str, path: Path, line: int) -> list[tuple[int, int
 
 
 def parse(obj: Any, path: Path, line: int) -> Record:
+    check_shape(obj, "doccano", path, line)
     raw = require(obj, "text", str, path, line)
-    text, fix = crlf_mapper(raw)
+    newlines = Newlines(raw)  # spans checked, and refused, in the file's own offsets
+    text = newlines.text
     key = next((k for k in SPAN_KEYS if k in obj), None)
     if key is None and "annotations" in obj:
         raise InputError("doccano 1.x 'annotations' with numeric label ids: the label names "
@@ -67,9 +69,7 @@ def parse(obj: Any, path: Path, line: int) -> Record:
     if key is None:
         return rec
     triples = _triples(obj[key], key, path, line)
-    check_spans(raw, [Span(s, e, lab) for s, e, lab in triples], path, line)
-    rec.spans = check_spans(text, [Span(fix(s), fix(e), lab, "import") for s, e, lab in triples],
-                            path, line)
+    rec.spans = newlines.spans([Span(s, e, lab, "import") for s, e, lab in triples], path, line)
     rec.status = "done"
     return rec
 

@@ -22,8 +22,8 @@ from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from ..model import Record, Span, Suggestion
-from .base import (Problem, check_spans, crlf_mapper, iter_json_array, offset_int, require,
-                   score_value)
+from .base import (Newlines, Problem, check_shape, check_spans, iter_json_array, offset_int,
+                   require, score_value)
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -46,6 +46,7 @@ def _annotator(value: Any) -> str | None:
 
 
 def _results(results: Any, raw: str, path: Path, line: int) -> list[tuple[Span, float | None]]:
+    """The ``labels`` results of one annotation or prediction, in the file's offsets."""
     if not isinstance(results, list):
         raise InputError("'result' should be a list", path=path, line=line)
     out = []
@@ -72,13 +73,11 @@ def _results(results: Any, raw: str, path: Path, line: int) -> list[tuple[Span, 
 
 
 def parse(task: Any, path: Path, line: int) -> Iterator[Record]:
+    check_shape(task, "labelstudio", path, line)
     data = require(task, "data", dict, path, line, what="task")
     raw = require(data, "text", str, path, line, what="task data")
-    text, fix = crlf_mapper(raw)
-
-    def mapped(pairs: list[tuple[Span, float | None]]) -> list[tuple[Span, float | None]]:
-        return [(Span(fix(s.start), fix(s.end), s.label, s.origin), sc) for s, sc in pairs]
-
+    newlines = Newlines(raw)  # offsets are checked and refused in the file's own terms
+    text = newlines.text
     meta = {"labelstudio": {"id": task["id"]}} if "id" in task else {}
     preds = task.get("predictions") or []
     anns = task.get("annotations") or []
@@ -86,16 +85,17 @@ def parse(task: Any, path: Path, line: int) -> Iterator[Record]:
         raise InputError("'annotations' and 'predictions' should be lists", path=path, line=line)
     first = True
     for pred in preds:
-        pairs = mapped(_results(require(pred, "result", list, path, line, what="prediction"),
-                                raw, path, line))
+        pairs = _results(require(pred, "result", list, path, line, what="prediction"),
+                         raw, path, line)
         model = pred.get("model_version")
         yield Record(text=text, meta=meta, line=line, model=str(model) if model else "labelstudio",
-                     suggestions=[Suggestion(s.start, s.end, s.label, sc) for s, sc in pairs])
+                     suggestions=[Suggestion(*newlines.span(s, path, line)[:3], score)
+                                  for s, score in pairs])
         first = False
     for ann in anns:
-        pairs = mapped(_results(require(ann, "result", list, path, line, what="annotation"),
-                                raw, path, line))
-        spans = check_spans(text, [s for s, _ in pairs], path, line)
+        pairs = _results(require(ann, "result", list, path, line, what="annotation"),
+                         raw, path, line)
+        spans = newlines.spans([s for s, _ in pairs], path, line)
         yield Record(text=text, spans=spans, meta=meta, line=line,
                      annotator=_annotator(ann.get("completed_by")),
                      status="skipped" if ann.get("was_cancelled") else "done")

@@ -24,8 +24,8 @@ from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from ..model import Record, Span, Suggestion
-from .base import (Problem, check_spans, crlf_mapper, iter_json_lines, offset_int, require,
-                   score_value)
+from .base import (Newlines, Problem, check_shape, check_spans, iter_json_lines, offset_int,
+                   require, score_value)
 from .tokens import align, make_doc
 
 ANSWER_TO_STATUS = {"accept": "done", "reject": "rejected", "ignore": "skipped"}
@@ -39,19 +39,20 @@ def read(path: Path) -> Iterator[Record]:
 
 
 def parse(obj: Any, path: Path, line: int) -> Record:
+    check_shape(obj, "prodigy", path, line)
     raw = require(obj, "text", str, path, line)
-    text, fix = crlf_mapper(raw)
+    newlines = Newlines(raw)  # spans checked, and refused, in the file's own offsets
+    text = newlines.text
     spans_raw = obj.get("spans") or []
     if not isinstance(spans_raw, list):
         raise InputError("'spans' should be a list", path=path, line=line)
-    spans: list[Span] = []
+    spans: list[Span] = []  # in the file's offsets
     scores: list[float | None] = []
     for sp in spans_raw:
         label = require(sp, "label", str, path, line, what="span")
         start = offset_int(require(sp, "start", int, path, line, what="span"), "start", path, line)
         end = offset_int(require(sp, "end", int, path, line, what="span"), "end", path, line)
-        check_spans(raw, [Span(start, end, label)], path, line)
-        spans.append(Span(fix(start), fix(end), label, "import"))
+        spans.append(check_spans(raw, [Span(start, end, label, "import")], path, line)[0])
         scores.append(score_value(sp.get("score")))
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
     kept = {k: obj[k] for k in KEPT_KEYS if k in obj}
@@ -59,7 +60,8 @@ def parse(obj: Any, path: Path, line: int) -> Record:
                  source=meta.get("source") if isinstance(meta.get("source"), str) else None)
     answer = obj.get("answer")
     if answer is None:
-        rec.suggestions = [Suggestion(s.start, s.end, s.label, sc) for s, sc in zip(spans, scores)]
+        rec.suggestions = [Suggestion(*newlines.span(s, path, line)[:3], sc)
+                           for s, sc in zip(spans, scores)]
         model = meta.get("model")
         rec.model = model if isinstance(model, str) and model else "import"
         return rec
@@ -67,7 +69,7 @@ def parse(obj: Any, path: Path, line: int) -> Record:
         raise InputError(f"unknown answer {answer!r}: expected accept, reject or ignore",
                          path=path, line=line)
     rec.status = ANSWER_TO_STATUS[answer]
-    rec.spans = check_spans(text, spans, path, line)
+    rec.spans = newlines.spans(spans, path, line)
     for key in ("_annotator_id", "_session_id"):
         value = obj.get(key)
         if isinstance(value, str) and value:

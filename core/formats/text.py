@@ -6,6 +6,7 @@ The writer puts each document in a file of its own, named by document id.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterator
 
@@ -19,7 +20,28 @@ def read(path: Path) -> Iterator[Record]:
     text = read_text(path)
     if not text.strip():
         raise InputError("empty file: nothing to import", path=path, line=1)
+    _refuse_json(text, path)
     yield Record(text=text, title=first_line(text), source=str(path), line=1)
+
+
+def _refuse_json(text: str, path: Path) -> None:
+    """A file of JSON records (a Prodigy or doccano export, a Label Studio array) read
+    as plain text would become one document of JSON, its annotations lost: refused.
+    Only a first line (or whole file) that parses as a JSON object or array counts; an
+    article that opens with "[Reuters]" is text."""
+    head = text.lstrip()
+    if head[:1] not in ("{", "["):
+        return
+    first = head.split("\n", 1)[0].strip()
+    for candidate in (first, head) if first != head else (head,):
+        try:
+            value = json.loads(candidate)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, (dict, list)):
+            raise InputError("the file holds JSON records, not article text: import it with "
+                             "--format auto (or prodigy, doccano, labelstudio)", path=path,
+                             line=1)
 
 
 class TextWriter:
