@@ -16,7 +16,7 @@ from .common import DbOption, clean_errors, open_store
 def screenshot(
     db: Optional[Path] = DbOption,
     doc: int = typer.Option(..., "--doc", help="Document id to show."),
-    out: Path = typer.Option(..., "--out", help="PNG file to write.", dir_okay=False),
+    out: Path = typer.Option(..., "--out", help="PNG file to write."),
     annotator: Optional[str] = typer.Option(None, help="Whose version to show (default: your OS user)."),
     width: int = typer.Option(1400, min=400),
     height: int = typer.Option(860, min=300),
