@@ -150,9 +150,11 @@ class Outputs:
 
     def path(self, path: str | Path, *, validate: Callable[[Path], None] | None = None,
              mode_from: str | Path | None = None) -> Path:
-        """A temporary path for a writer that wants a path (SQLite, Qt, spaCy): it creates
-        the file there; ``validate(temp)`` may refuse it before it replaces ``path``.
-        A new file takes the permissions of ``mode_from`` (a backup keeps its database's)."""
+        """A temporary path for a writer that wants a path (SQLite, Qt, spaCy), created
+        empty here so that a read-only folder or a full disk is said at once and in plain
+        words (Qt and SQLite would only say they failed); the writer overwrites it.
+        ``validate(temp)`` may refuse it before it replaces ``path``. A new file takes
+        the permissions of ``mode_from`` (a backup keeps its database's)."""
         if is_stdout(path):
             raise OutputError("standard output ('-') is not possible for this output; "
                               "give a file name", path=STDOUT)
@@ -160,6 +162,7 @@ class Outputs:
         entry.validate = validate
         entry.mode_from = Path(mode_from) if mode_from is not None else None
         assert entry.temp is not None
+        os.close(os.open(entry.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         return entry.temp
 
     def folder(self, path: str | Path, *, owner: str = "goldspan") -> Path:
@@ -406,7 +409,7 @@ class Outputs:
 
     def _put_file(self, e: _Entry) -> None:
         assert e.temp is not None
-        if not e.temp.exists():
+        if not e.temp.exists():  # a writer that removed its own file
             raise OutputError("the writer produced no file; nothing was changed", path=e.given)
         real, st = _inspect(e.given)  # again: it may have changed while we worked
         if st is not None and not stat.S_ISREG(st.st_mode):

@@ -24,16 +24,16 @@ def backup(
 ) -> None:
     """Copy the database to a backup file (checked with PRAGMA integrity_check before it
     replaces anything)."""
-    store = open_store(db, create=False)
-    assert store.path is not None
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = out or backups_dir() / f"{backup_prefix(store.path)}-{stamp}.db"
-    with tqdm(unit="page", desc="backup", disable=None) as bar:
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-        store.backup_to(target, progress=progress)
+    with open_store(db, create=False) as store:
+        assert store.path is not None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = out or backups_dir() / f"{backup_prefix(store.path)}-{stamp}.db"
+        with tqdm(unit="page", desc="backup", disable=None) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+            store.backup_to(target, progress=progress)
     typer.echo(f"backup written to {target}")
 
 

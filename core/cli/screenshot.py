@@ -24,11 +24,11 @@ def screenshot(
 ) -> None:
     """Render the annotation window on a document to a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    store = open_store(db, create=False)
-    store.document(doc)
-    from goldspan.gui.screenshot import render
+    with open_store(db, create=False) as store:
+        store.document(doc)
+        from goldspan.gui.screenshot import render
 
-    render(store, doc, annotator, out, width=width, height=height, dark=dark)
+        render(store, doc, annotator, out, width=width, height=height, dark=dark)
     typer.echo(f"screenshot of document {doc} written to {out}")
 
 
