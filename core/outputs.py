@@ -417,7 +417,7 @@ class Outputs:
                               "goldspan was writing; it was left alone", path=e.given)
         self._refuse_protected(e.given, real, st)
         _copy_mode(e.temp, st if st is not None else _stat(e.mode_from))
-        os.replace(e.temp, real)
+        _rename(e.temp, real, e)
         _fsync_dir(real.parent)
 
     def _put_folder(self, e: _Entry) -> None:
@@ -427,7 +427,7 @@ class Outputs:
         write_manifest(e.temp, e.owner)
         real, st = _inspect(e.given)
         if st is None:
-            os.replace(e.temp, real)
+            _rename(e.temp, real, e)
             _fsync_dir(real.parent)
             return
         if not stat.S_ISDIR(st.st_mode):
@@ -435,14 +435,14 @@ class Outputs:
                               "alone", path=e.given)
         _copy_mode(e.temp, st)
         old = _temp_name(real, "old")
-        os.replace(real, old)
+        _rename(real, old, e)
         try:
             foreign = foreign_file(old)  # nothing can add a file by its path any more
             if foreign is not None:
                 raise OutputError(f"folder is not empty and {foreign}; goldspan replaces "
                                   "only a folder it wrote itself: choose a new folder (or "
                                   "empty this one)", path=e.given)
-            os.replace(e.temp, real)
+            _rename(e.temp, real, e)
         except BaseException:
             os.replace(old, real)
             raise
@@ -586,6 +586,22 @@ def _untouched(p: Path, since: float) -> bool:
 
 
 # ------------------------------------------------------------------ helpers
+def _rename(src: Path, dst: Path, e: _Entry) -> None:
+    """``os.replace`` whose failure is one line about the user's path."""
+    try:
+        os.replace(src, dst)
+    except OSError as err:
+        if err.errno in (errno.EBUSY, errno.EXDEV):
+            message = ("cannot be replaced: it is a mount point or in use; write into a new "
+                       "folder inside it")
+        elif err.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.EISDIR, errno.ENOTDIR):
+            message = "appeared while goldspan was writing; it was left alone"
+        else:
+            message = (f"cannot put the new output in place: {_reason(err)}; the existing "
+                       "one is unchanged")
+        raise OutputError(message, path=e.given) from None
+
+
 def _inspect(given: Path) -> tuple[Path, os.stat_result | None]:
     """(where the bytes would land, what is there now or None for a new path)."""
     try:

@@ -6,7 +6,9 @@ previous folder put back."""
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -21,6 +23,8 @@ from goldspan.core.outputs import MANIFEST, sweep, write_manifest
 from goldspan.core.store import Store
 
 TWO_DAYS = 2 * 24 * 3600
+SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
+EXPORT_KILLS = 12 if SOAK else 3
 
 
 def dead_pid() -> int:
@@ -135,3 +139,30 @@ def test_a_live_process_partial_is_never_removed(tmp_path: Path, live_process: i
     age(mine, TWO_DAYS)
     assert sweep(tmp_path, "x.jsonl") == []
     assert mine.exists() and theirs.exists()
+
+
+def test_kill_9_of_export_at_random_moments(tmp_path: Path) -> None:
+    """An export killed at any moment leaves the previous file whole (never half a
+    file), and its temporary file is gone after the next export there."""
+    db = gold_db(tmp_path / "g.db", 3000)
+    out = tmp_path / "gold.jsonl"
+    out.write_text("the previous export\n")
+    seed = int(os.environ.get("GOLDSPAN_SOAK_SEED", time.time_ns() % 10**6))
+    rng = random.Random(seed)
+    command = [sys.executable, "-m", "goldspan.core.cli.main", "export", "--db", str(db),
+               "--format", "prodigy", "--out", str(out)]
+    for _ in range(EXPORT_KILLS):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(f".gold.jsonl.partial-{proc.pid}-*")):
+            assert time.monotonic() < deadline and proc.poll() is None, f"seed {seed}"
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        text = out.read_text(encoding="utf-8")
+        if text != "the previous export\n":  # it finished before the kill: complete
+            assert len([json.loads(line) for line in text.splitlines()]) == 3000, f"seed {seed}"
+    done = run(*command[3:])
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.db", "gold.jsonl"], f"seed {seed}"

@@ -228,14 +228,16 @@ def test_a_backup_keeps_the_permissions_of_its_database(project: Path, tmp_path:
 
 
 # ----------------------------------------------------------------- standard output
-def test_dash_is_standard_output_for_line_formats(project: Path, tmp_path: Path) -> None:
+def test_dash_is_standard_output_for_line_formats(project: Path, tmp_path: Path,
+                                                  monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # a file named '-' would land here
     to_file = tmp_path / "gold.jsonl"
     assert run("export", "--db", project, "--format", "prodigy", "--out", to_file).exit_code == 0
     result = run("export", "--db", project, "--format", "prodigy", "--out", "-")
     assert result.exit_code == 0, result.output
     assert result.stdout == to_file.read_text(encoding="utf-8")
     assert "exported 2 documents to standard output (2)" in result.stderr
-    assert not (Path.cwd() / "-").exists() and not (tmp_path / "-").exists()
+    assert not (tmp_path / "-").exists()
     for fmt in ("doccano", "conll", "labelstudio"):
         r = run("export", "--db", project, "--format", fmt, "--out", "-")
         assert r.exit_code == 0 and r.stdout.strip(), (fmt, r.output)
@@ -384,3 +386,12 @@ def test_a_read_only_folder_is_one_line_and_leaves_nothing(case: str, project: P
         err = one_line_refusal(run(*args, "--db", project), args[-1])
         assert "read-only" in err
         assert listing(disk) == []
+
+
+def test_an_empty_mount_point_is_refused_in_one_line(project: Path, small_mount) -> None:  # type: ignore[no-untyped-def]
+    disk = small_mount("size=1m")
+    err = one_line_refusal(run("export", "--db", project, "--format", "txt", "--out", disk),
+                           disk)
+    assert "mount point" in err
+    assert listing(disk) == [] and os.path.ismount(disk)
+    assert run("export", "--db", project, "--format", "txt", "--out", disk / "corpus").exit_code == 0
