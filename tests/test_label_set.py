@@ -91,8 +91,8 @@ def test_daily_backup_once_a_day_and_pruned(tmp_path: Path) -> None:
     (folder / "team-2026-11-01.db").write_bytes(b"x")  # the old naming: cannot tell whose
     daily_backup(store, folder, keep_days=3, today=day + dt.timedelta(days=1))
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["other-2026-11-01.db", f"{prefix}-2026-11-28.db", f"{prefix}-2026-11-29.db",
-                     "team-2026-11-01.db"]
+    assert names == sorted(["other-2026-11-01.db", f"{prefix}-2026-11-28.db",
+                            f"{prefix}-2026-11-29.db", "team-2026-11-01.db"])
 
 
 def test_labels_dialog_renames_and_window_follows(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
