@@ -186,14 +186,6 @@ class Outputs:
         self.entries.append(_Entry(Path(near), real, "scratch", temp=temp))
         return temp
 
-    def final(self, temp_or_path: str | Path) -> Path:
-        """The user's path of a temporary output path (for messages and summaries)."""
-        p = Path(temp_or_path)
-        for e in self.entries:
-            if e.temp is not None and (p == e.temp or e.temp in p.parents):
-                return e.given / p.relative_to(e.temp) if p != e.temp else e.given
-        return p
-
     def _register(self, given: Path, kind: str) -> _Entry:
         real, st = _inspect(given)
         folder_kind = kind == "folder"
@@ -209,6 +201,10 @@ class Outputs:
                     f"is a {_kind(st.st_mode)}, not a regular file; goldspan writes only to a "
                     "new path or a regular file (use '-' for standard output where a command "
                     "allows it)", path=given)
+        if st is None and os.path.islink(given) and not real.parent.is_dir():
+            raise OutputError(f"is a symbolic link into a folder that does not exist "
+                              f"({real.parent}); goldspan creates no folder a link points to",
+                              path=given)
         self._refuse_protected(given, real, st)
         self._refuse_overlap(given, real, st)
         container = self._container(real)
@@ -302,6 +298,7 @@ class Outputs:
                 if not p.is_dir():
                     raise OutputError(f"cannot create the folder {_shown(given, p)}: a file of "
                                       "that name is in the way", path=given) from None
+                continue  # made by someone else meanwhile: not ours to remove
             except OSError as err:
                 if err.errno == errno.ENOTDIR:
                     raise OutputError(f"cannot create the folder {_shown(given, p)}: part of "

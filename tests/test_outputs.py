@@ -19,7 +19,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 import typer
@@ -220,6 +220,18 @@ def test_a_symbolic_link_is_written_through(project: Path, tmp_path: Path) -> No
     assert (tmp_path / "report.html").is_symlink() and "<html" in report.read_text()
 
 
+def test_a_dangling_link_is_written_through_but_makes_no_folder(project: Path,
+                                                               tmp_path: Path) -> None:
+    os.symlink("later.jsonl", tmp_path / "gold.jsonl")
+    assert run("export", "--db", project, "--format", "prodigy", "--out",
+               tmp_path / "gold.jsonl").exit_code == 0
+    assert (tmp_path / "gold.jsonl").is_symlink() and (tmp_path / "later.jsonl").stat().st_size
+    os.symlink("nowhere/x.jsonl", tmp_path / "far.jsonl")
+    err = one_line_refusal(run("export", "--db", project, "--format", "prodigy", "--out",
+                               tmp_path / "far.jsonl"), tmp_path / "far.jsonl")
+    assert "does not exist" in err and not (tmp_path / "nowhere").exists()
+
+
 def test_a_backup_keeps_the_permissions_of_its_database(project: Path, tmp_path: Path) -> None:
     project.chmod(0o600)
     out = tmp_path / "copy.db"
@@ -314,7 +326,7 @@ def test_a_path_through_a_file_is_one_line(project: Path, tmp_path: Path) -> Non
 
 
 @pytest.fixture
-def small_mount(tmp_path: Path) -> Iterator[callable]:  # type: ignore[valid-type]
+def small_mount(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
     """Mount a tiny tmpfs (root only): ``mount(options)`` returns its folder."""
     if not IS_ROOT:
         pytest.skip("mounting a tmpfs needs root; the monkeypatched tests cover the rest")
