@@ -1,9 +1,22 @@
 """The automatic daily backup: one copy a day, made with SQLite's online backup API
-when the GUI starts, kept for N days."""
+when the GUI starts, kept for N days.
+
+Names cannot collide between projects: ``<stem>-<8 hex>-<date>.db``, where the hex is
+the start of the SHA-256 of the database's resolved path, so two projects that are
+both ``goldspan.db`` (in different folders) each get their own backup every day and
+prune only their own. A new backup must open and pass ``PRAGMA integrity_check``
+(:meth:`Store.backup_to` checks it before the file is put in place) before any older
+one is pruned: a failed or damaged backup never costs a good one. Backups named the
+old way (``<stem>-<date>.db``, before the hash) cannot be told apart between projects
+and are left alone.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import re
 from pathlib import Path
 
 from .store import Store
@@ -11,30 +24,39 @@ from .store import Store
 DEFAULT_KEEP_DAYS = 14
 
 
+def backup_prefix(db: Path) -> str:
+    """``<stem>-<first 8 hex of SHA-256 of the resolved path>``: one name per project."""
+    real = os.path.realpath(db)
+    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{db.stem}-{digest}"
+
+
 def backup_name(db: Path, day: dt.date) -> str:
-    return f"{db.stem}-{day.isoformat()}.db"
+    return f"{backup_prefix(db)}-{day.isoformat()}.db"
 
 
 def daily_backup(store: Store, folder: Path, keep_days: int = DEFAULT_KEEP_DAYS,
                  today: dt.date | None = None) -> Path | None:
-    """Write today's backup unless it exists; delete this database's backups older
-    than ``keep_days``. Returns the new backup's path, or None if there was one."""
+    """Write today's backup unless it exists; once it is written and verified, delete
+    this database's backups older than ``keep_days``. Returns the new backup's path, or
+    None if there was one. Raises (and deletes nothing) when the backup fails."""
     if store.path is None:
         return None
     today = today or dt.date.today()
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / backup_name(store.path, today)
-    made = None
-    if not target.exists():
-        made = store.backup_to(target)
+    if target.exists():
+        return None
+    made = store.backup_to(target)  # verified before it is renamed into place, or raises
     cutoff = today - dt.timedelta(days=keep_days)
-    prefix = f"{store.path.stem}-"
-    for old in folder.glob(f"{store.path.stem}-*.db"):
-        stamp = old.stem[len(prefix):]
+    mine = re.compile(rf"^{re.escape(backup_prefix(store.path))}-(\d{{4}}-\d{{2}}-\d{{2}})\.db$")
+    for old in folder.iterdir():
+        m = mine.match(old.name)
+        if m is None:
+            continue
         try:
-            day = dt.date.fromisoformat(stamp)
+            day = dt.date.fromisoformat(m.group(1))
         except ValueError:
             continue
-        if day < cutoff:
+        if day < cutoff and old.is_file():
             old.unlink()
     return made

@@ -67,3 +67,10 @@ class ModelError(GoldspanError):
     """A spaCy pipeline that cannot be found or loaded."""
 
     code = "E400"
+
+
+class OutputError(GoldspanError):
+    """An output path goldspan must not or cannot write (the database itself, a device,
+    someone's folder, a full disk): refused before anything is replaced."""
+
+    code = "E600"

@@ -1,14 +1,19 @@
 """Exporting the gold (or chosen versions) to a dataset file.
 
 What is exported is decided by :mod:`goldspan.core.selection`; how, by the format's
-writer in :mod:`goldspan.core.formats`. Every output is first written under a
-temporary name next to the target and renamed at the end, so an error or a
-cancellation (``cancelled()`` is checked between records) never leaves a partial file.
+writer in :mod:`goldspan.core.formats`; where, by :mod:`goldspan.core.outputs`, the one
+place every output path is checked and written (never the database, a device or
+someone's folder; a temporary name renamed at the end, so an error or a cancellation,
+``cancelled()`` being checked between records, never leaves a partial file).
 
 ``split=0.8`` writes ``train`` and ``dev`` outputs instead of one: ``--out`` is then a
 folder holding ``train.<ext>`` and ``dev.<ext>`` (``train/`` and ``dev/`` for folder
-formats). The split is exact and deterministic: a count pass, then
-``random.Random(seed).sample`` picks which item numbers go to dev.
+formats), replaced as one folder. The split is exact and deterministic: a count pass,
+then ``random.Random(seed).sample`` picks which item numbers go to dev. A ``--config``
+inside that folder is written with it.
+
+``out="-"`` (with ``stdout_ok``, as the command line passes it) writes the JSON lines,
+JSON and CoNLL formats to standard output; folders and the binary ``.spacy`` are files.
 
 Spans a writer cannot place on spaCy's tokens are reported (document, offsets, label),
 never shifted: DocBin and CoNLL leave them out, JSON formats write them as they are.
@@ -16,18 +21,16 @@ never shifted: DocBin and CoNLL leave them out, JSON formats write them as they 
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-from .errors import InputError
+from .errors import InputError, OutputError
 from .formats.base import Cancelled, Problem, Writer
 from .formats.detect import normalise_format
 from .model import Record
+from .outputs import STDOUT, Outputs, database_files, is_stdout
 from .selection import Options, SelectionStats, count, select
 from .store import Store
 
@@ -35,6 +38,7 @@ EXPORT_FORMATS = ("prodigy", "doccano", "conll", "spacy", "brat", "labelstudio",
 EXTENSIONS = {"prodigy": ".jsonl", "doccano": ".jsonl", "conll": ".conll", "spacy": ".spacy",
               "labelstudio": ".json"}
 FOLDER_FORMATS = ("brat", "txt")
+STDOUT_FORMATS = ("prodigy", "doccano", "conll", "labelstudio")
 MAX_PROBLEMS_KEPT = 1000
 
 
@@ -52,7 +56,8 @@ class ExportSummary:
 
     def line(self) -> str:
         parts = [f"exported {self.written} documents to "
-                 + ", ".join(f"{p} ({self.per_output.get(str(p), 0)})" for p in self.outputs)]
+                 + ", ".join(f"{'standard output' if is_stdout(p) else p} "
+                             f"({self.per_output.get(str(p), 0)})" for p in self.outputs)]
         if self.conflicts:
             parts.append(f"{self.conflicts} left out: annotators disagree and no gold "
                          "(adjudicate them, or pick --annotator)")
@@ -77,6 +82,7 @@ def export(
     seed: int = 0,
     config: str | Path | None = None,
     scheme: str = "iob2",
+    stdout_ok: bool = False,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ExportSummary:
@@ -90,60 +96,54 @@ def export(
         raise InputError(f"--split {split} should be between 0 and 1 (e.g. 0.8 for 80% train)")
     if config is not None and fmt != "spacy":
         raise InputError("--config goes with --format spacy (it points spaCy at the corpus)")
+    if is_stdout(out) and stdout_ok and (split is not None or fmt not in STDOUT_FORMATS):
+        what = "a train/dev split is a folder" if split is not None else (
+            "it writes a folder" if fmt in FOLDER_FORMATS else "a .spacy file is binary")
+        raise OutputError(f"standard output ('-') is not possible for {fmt}: {what}; "
+                          "give a path", path=STDOUT)
     options = Options(annotator=annotator, gold_only=gold_only, all_versions=all_versions,
                       all_statuses=all_statuses)
     out = Path(out)
-    total = count(store, options)
-    targets = _targets(out, fmt, split)
-    _check_targets(targets)
-    dev_items: set[int] = set()
-    if split is not None:
-        n_dev = max(1, round(total * (1 - split))) if total > 1 else 0
-        dev_items = set(random.Random(seed).sample(range(total), n_dev))
-    summary = ExportSummary(outputs=list(targets.values()))
-    stats = SelectionStats()
-    temps: dict[str, Path] = {name: _temp_path(p) for name, p in targets.items()}
-    try:
-        with ExitStack() as stack:
-            sharded = split is None and _sharded(out, fmt)
-            writers = {name: _open_writer(fmt, tmp, stack, scheme, sharded=sharded)
-                       for name, tmp in temps.items()}
-            for i, item in enumerate(select(store, options, stats)):
-                if cancelled is not None and cancelled():
-                    raise Cancelled("export cancelled; no file was written", path=out)
-                name = "dev" if i in dev_items else ("train" if split is not None else "all")
-                record = Record(text=item.document.text, spans=item.spans,
-                                annotator=item.annotation.annotator,
-                                status=item.annotation.status, title=item.document.title,
-                                source=item.document.source, meta=item.document.meta)
-                for problem in writers[name].write(record, item.document.id):
-                    summary.misaligned += 1
-                    summary.dropped += problem.dropped
-                    if len(summary.problems) < MAX_PROBLEMS_KEPT:
-                        summary.problems.append(problem)
-                key = str(targets[name])
-                summary.per_output[key] = summary.per_output.get(key, 0) + 1
-                summary.written += 1
-                if progress is not None:
-                    progress(i + 1, total)
-            for w in writers.values():
-                w.close()
-        for name, tmp in temps.items():
-            _replace(tmp, targets[name])
-    except BaseException:
-        for tmp in temps.values():
-            _remove(tmp)
-        raise
+    with Outputs(protect=database_files(store.path)) as outputs:
+        writers, targets = _open_writers(outputs, out, fmt, split, scheme, stdout_ok)
+        config_fh = outputs.file(config) if config is not None else None
+        total = count(store, options)
+        dev_items: set[int] = set()
+        if split is not None:
+            n_dev = max(1, round(total * (1 - split))) if total > 1 else 0
+            dev_items = set(random.Random(seed).sample(range(total), n_dev))
+        summary = ExportSummary(outputs=list(targets.values()))
+        stats = SelectionStats()
+        for i, item in enumerate(select(store, options, stats)):
+            if cancelled is not None and cancelled():
+                raise Cancelled("export cancelled; no file was written", path=out)
+            name = "dev" if i in dev_items else ("train" if split is not None else "all")
+            record = Record(text=item.document.text, spans=item.spans,
+                            annotator=item.annotation.annotator,
+                            status=item.annotation.status, title=item.document.title,
+                            source=item.document.source, meta=item.document.meta)
+            for problem in writers[name].write(record, item.document.id):
+                summary.misaligned += 1
+                summary.dropped += problem.dropped
+                if len(summary.problems) < MAX_PROBLEMS_KEPT:
+                    summary.problems.append(problem)
+            key = str(targets[name])
+            summary.per_output[key] = summary.per_output.get(key, 0) + 1
+            summary.written += 1
+            if progress is not None:
+                progress(i + 1, total)
+        for w in writers.values():
+            w.close()
+        if config_fh is not None:
+            from .formats.docbin import training_config
+
+            train = targets.get("train", targets.get("all"))
+            dev = targets.get("dev", train)
+            assert train is not None and dev is not None
+            config_fh.write(training_config(train.resolve(), dev.resolve()))
+            summary.config = Path(str(config))
     summary.conflicts = stats.conflicts
     summary.conflict_ids = stats.conflict_ids
-    if config is not None:
-        from .formats.docbin import write_config
-
-        train = targets.get("train", targets.get("all"))
-        dev = targets.get("dev", train)
-        assert train is not None and dev is not None
-        summary.config = Path(config)
-        write_config(Path(config), train.resolve(), dev.resolve())
     return summary
 
 
@@ -151,63 +151,34 @@ def _sharded(out: Path, fmt: str) -> bool:
     return fmt == "spacy" and out.suffix.lower() != ".spacy"
 
 
-def _targets(out: Path, fmt: str, split: float | None) -> dict[str, Path]:
-    if split is None:
-        return {"all": out}
-    if out.exists() and not out.is_dir():
-        raise InputError("with --split, --out is a folder for train and dev; this is a file",
-                         path=out)
-    ext = "" if fmt in FOLDER_FORMATS else EXTENSIONS[fmt]
-    return {"train": out / f"train{ext}", "dev": out / f"dev{ext}"}
-
-
-def _check_targets(targets: dict[str, Path]) -> None:
-    """A folder output replaces only a folder goldspan wrote (or an empty one): never
-    someone's folder of other files."""
-    for target in targets.values():
-        if target.is_dir() and any(target.iterdir()):
-            ours = all(f.suffix in (".txt", ".ann", ".conf", ".spacy") for f in target.iterdir())
-            if not ours:
-                raise InputError("folder exists and holds other files; choose a new folder",
-                                 path=target)
-
-
-def _temp_path(target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    _remove(tmp)
-    return tmp
-
-
-def _open_writer(fmt: str, tmp: Path, stack: ExitStack, scheme: str, sharded: bool) -> Writer:
+def _open_writers(outputs: Outputs, out: Path, fmt: str, split: float | None, scheme: str,
+                  stdout_ok: bool) -> tuple[dict[str, Writer], dict[str, Path]]:
+    """One writer per output (``all``, or ``train`` and ``dev``) on the temporary paths
+    :class:`Outputs` hands out, and the user's path of each."""
     from .formats import brat, conll, docbin, doccano, labelstudio, prodigy, text
 
-    if fmt in FOLDER_FORMATS:
-        return brat.BratWriter(tmp) if fmt == "brat" else text.TextWriter(tmp)
-    if fmt == "spacy":
-        return docbin.DocBinWriter(tmp, sharded=sharded)
-    fh: Any = stack.enter_context(open(tmp, "w", encoding="utf-8", newline="\n"))
-    if fmt == "prodigy":
-        return prodigy.ProdigyWriter(fh)
-    if fmt == "doccano":
-        return doccano.DoccanoWriter(fh)
-    if fmt == "labelstudio":
-        return labelstudio.LabelStudioWriter(fh)
-    return conll.ConllWriter(fh, scheme)
-
-
-def _replace(tmp: Path, target: Path) -> None:
-    if not tmp.exists():  # a DocBin folder export with nothing in it
-        tmp.mkdir(parents=True)
-    if target.is_dir() and not tmp.is_dir():
-        raise InputError("is a folder; give a file name for --out", path=target)
-    if target.is_dir():
-        shutil.rmtree(target)
-    os.replace(tmp, target)
-
-
-def _remove(p: Path) -> None:
-    if p.is_dir():
-        shutil.rmtree(p, ignore_errors=True)
-    elif p.exists():
-        p.unlink()
+    if split is None:
+        targets = {"all": out}
+        folder = None
+    else:
+        ext = "" if fmt in FOLDER_FORMATS else EXTENSIONS[fmt]
+        targets = {"train": out / f"train{ext}", "dev": out / f"dev{ext}"}
+        folder = outputs.folder(out, owner=f"goldspan export --format {fmt} --split")
+    writers: dict[str, Writer] = {}
+    for key, target in targets.items():
+        if fmt in FOLDER_FORMATS:
+            where = (outputs.folder(target, owner=f"goldspan export --format {fmt}")
+                     if folder is None else folder / target.name)
+            writers[key] = brat.BratWriter(where) if fmt == "brat" else text.TextWriter(where)
+        elif fmt == "spacy":
+            sharded = split is None and _sharded(out, fmt)
+            where = (outputs.folder(target, owner="goldspan export --format spacy") if sharded
+                     else outputs.path(target))
+            writers[key] = docbin.DocBinWriter(where, sharded=sharded)
+        else:
+            fh = outputs.file(target, stdout_ok=stdout_ok)
+            writers[key] = (prodigy.ProdigyWriter(fh) if fmt == "prodigy"
+                            else doccano.DoccanoWriter(fh) if fmt == "doccano"
+                            else labelstudio.LabelStudioWriter(fh) if fmt == "labelstudio"
+                            else conll.ConllWriter(fh, scheme))
+    return writers, targets

@@ -40,8 +40,11 @@ Figures
 Output
     The pipeline gets a name of its own in ``meta.json`` (``goldspan_<db name>``,
     version ``0.0.<unix time>``), never the base's, so its suggestions are stored
-    apart (``en_goldspan_news@0.0.1764337243``). Everything is written under a
-    temporary folder next to ``out`` and renamed at the end; an error leaves nothing.
+    apart (``en_goldspan_news@0.0.1764337243``). ``out`` is written through
+    :mod:`goldspan.core.outputs`, like every output: it may be new, empty, or a folder
+    goldspan wrote (its manifest proves every file unchanged), and is replaced only once
+    the new pipeline is complete; the work happens in a temporary folder beside it that
+    an error, Ctrl-C or ``kill -9`` (cleaned by the next run) leaves nowhere.
 """
 
 from __future__ import annotations
@@ -51,8 +54,6 @@ import json
 import os
 import random
 import re
-import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -60,6 +61,7 @@ from typing import IO, Any, Callable, Iterable
 
 from .errors import GoldspanError, InputError, ModelError
 from .model import Record
+from .outputs import Outputs, database_files
 from .selection import Options, SelectionStats, count, select
 from .store import Store
 
@@ -191,9 +193,23 @@ def train(
     if max_steps is not None and max_steps < 1:
         raise InputError("--max-steps should be 1 or more")
     out = Path(out)
-    _check_out(out)
     log = log if log is not None else io.StringIO()
+    with Outputs(protect=database_files(store.path)) as outputs:
+        # Registered first: a refused --out is said before the base is loaded.
+        target = outputs.folder(out, owner="goldspan train")
+        return _train(store, outputs, out, target, base=base, blank=blank,
+                      gold_only=gold_only, annotator=annotator, eval_split=eval_split,
+                      seed=seed, max_steps=max_steps, log=log, progress_bar=progress_bar,
+                      written=written, started=started)
 
+
+def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str | None,
+           blank: str | None, gold_only: bool, annotator: str | None, eval_split: float,
+           seed: int, max_steps: int | None, log: IO[str], progress_bar: bool,
+           written: Callable[[int, int], None] | None, started: float) -> TrainResult:
+    """The work of :func:`train`; the pipeline ends up in ``target`` (``out``'s
+    temporary name), which ``outputs`` swaps in once this returns; the scratch folder
+    is removed by ``outputs`` whatever happens."""
     base_target, lang = _resolve_base(base, blank)
     options = Options(annotator=annotator, gold_only=gold_only)
     total = count(store, options)
@@ -205,43 +221,39 @@ def train(
                          "or check with 'goldspan stats'")
     held_out = split_indices(total, eval_split, seed)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    try:
-        corpus = work / "corpus"
-        corpus.mkdir()
-        train_path, dev_path = corpus / "train.spacy", corpus / "dev.spacy"
-        stats = SelectionStats()
-        n_train, n_eval, misaligned, n_ents = _write_corpus(
-            select(store, options, stats), held_out, train_path, dev_path, total, written)
-        if n_ents == 0:
-            raise TrainError("the selected gold has no entities on token boundaries to "
-                             "learn from; annotate some entities first")
-        evaluated_on = "held-out" if n_eval else "train"
-        eval_path = dev_path if n_eval else train_path
+    work = outputs.scratch(out)
+    corpus = work / "corpus"
+    corpus.mkdir()
+    train_path, dev_path = corpus / "train.spacy", corpus / "dev.spacy"
+    stats = SelectionStats()
+    n_train, n_eval, misaligned, n_ents = _write_corpus(
+        select(store, options, stats), held_out, train_path, dev_path, total, written)
+    if n_ents == 0:
+        raise TrainError("the selected gold has no entities on token boundaries to "
+                         "learn from; annotate some entities first")
+    evaluated_on = "held-out" if n_eval else "train"
+    eval_path = dev_path if n_eval else train_path
 
-        steps = max_steps if max_steps is not None else DEFAULT_MAX_STEPS
-        config = _config(lang, base_target, train_path, eval_path, steps, seed, progress_bar)
-        output = work / "output"
-        output.mkdir()
-        _run_training(config, output, _HideTempPaths(log, str(work)))
-        best = output / "model-best"
-        if not (best / "meta.json").exists():  # no checkpoint was evaluated: keep last
-            best = output / "model-last"
+    steps = max_steps if max_steps is not None else DEFAULT_MAX_STEPS
+    config = _config(lang, base_target, train_path, eval_path, steps, seed, progress_bar)
+    output = work / "output"
+    output.mkdir()
+    _run_training(config, output, _HideTempPaths(log, str(work)))
+    best = output / "model-best"
+    if not (best / "meta.json").exists():  # no checkpoint was evaluated: keep last
+        best = output / "model-last"
 
-        name = pipeline_name(store.path)
-        version = f"0.0.{int(time.time())}"
-        _rewrite_meta(best, name=name, version=version, base=base_target, blank=blank,
-                      train_docs=n_train, eval_docs=n_eval, store=store, seed=seed)
+    name = pipeline_name(store.path)
+    version = f"0.0.{int(time.time())}"
+    _rewrite_meta(best, name=name, version=version, base=base_target, blank=blank,
+                  train_docs=n_train, eval_docs=n_eval, store=store, seed=seed)
 
-        before = evaluate_base(base_target, lang, eval_path)
-        after = evaluate_pipeline(best, eval_path)
-        from .spacy_models import model_id as _model_id
+    before = evaluate_base(base_target, lang, eval_path)
+    after = evaluate_pipeline(best, eval_path)
+    from .spacy_models import model_id as _model_id
 
-        mid = _model_id(_Meta(best))
-        _install(best, out)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    mid = _model_id(_Meta(best))
+    os.replace(best, target)
     return TrainResult(
         before=before, after=after, model=out, model_id=mid, train_docs=n_train,
         eval_docs=n_eval, evaluated_on=evaluated_on,
@@ -306,25 +318,6 @@ def _base_meta(target: str) -> dict[str, Any]:
         return dict(spacy.util.load_meta(folder / "meta.json"))
     except Exception as err:  # noqa: BLE001
         raise ModelError(f"cannot read the meta of spaCy pipeline {target!r}: {err}") from None
-
-
-def _check_out(out: Path) -> None:
-    """``out`` may be new, an empty folder, or a pipeline goldspan trained earlier
-    (replaced): never a file or someone else's folder."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise InputError("exists and is a file; --out is a folder for the pipeline", path=out)
-    if not any(out.iterdir()):
-        return
-    meta = out / "meta.json"
-    try:
-        name = json.loads(meta.read_text(encoding="utf-8")).get("name", "")
-    except (OSError, ValueError):
-        name = ""
-    if not str(name).startswith(NAME_PREFIX):
-        raise InputError("folder exists and is not a pipeline goldspan trained; "
-                         "choose a new folder", path=out)
 
 
 def _write_corpus(
@@ -442,24 +435,6 @@ def _rewrite_meta(folder: Path, *, name: str, version: str, base: str | None,
     tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, meta_path)
 
-
-def _install(folder: Path, out: Path) -> None:
-    """Move the finished pipeline to ``out``; an earlier goldspan pipeline there is
-    replaced only once the new one is complete."""
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-        try:
-            os.replace(folder, out)
-        except BaseException:
-            os.replace(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(folder, out)
-
-
-# ------------------------------------------------------------------ evaluation
 def eval_examples(nlp, path: Path) -> list:  # type: ignore[no-untyped-def]
     """The gold of a ``.spacy`` file as Examples tokenised by ``nlp`` (spaCy's
     ``Corpus`` reader, as training reads it)."""

@@ -1,8 +1,10 @@
 """File → Export…: the options of ``goldspan export`` in a dialog, run on a worker
 thread behind a progress dialog that can be cancelled.
 
-The core writes under a temporary name and renames at the end, so Cancel (or an error)
-leaves neither a partial output nor the temporary file. Options that only apply to
+The core writes through :mod:`goldspan.core.outputs` (the same checks as the command
+line: never the database, a device or someone's folder; ``-`` is refused here, a
+window has no standard output), under a temporary name renamed at the end, so Cancel
+(or an error) leaves neither a partial output nor the temporary file. Options that only apply to
 one format (the CoNLL tag scheme, the spaCy training config) are enabled only with it.
 """
 
@@ -116,8 +118,10 @@ class ExportDialog(TaskDialog):
             self.format_combo.addItem(text, key)
         self.out_path = PathEdit("File to write (a folder for brat, plain text or a split)",
                                  self._browse_out)
-        self.out_path.edit.setToolTip("Written under a temporary name and renamed at the end: "
-                                      "a cancelled or failed export leaves nothing behind.")
+        self.out_path.edit.setToolTip(
+            "Written under a temporary name and renamed at the end: a cancelled or failed "
+            "export leaves nothing behind. Never the database itself; an existing folder is "
+            "replaced only if goldspan wrote it (goldspan.core.outputs).")
 
         # --- which versions
         self.default_radio = QRadioButton("Gold where there is one, else the only done version")

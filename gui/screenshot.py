@@ -5,12 +5,23 @@ from __future__ import annotations
 import getpass
 from pathlib import Path
 
+from ..core.outputs import Outputs, database_files
 from ..core.store import Store
 from .app import build_window, make_app
 
 
 def render(store: Store, doc: int, annotator: str | None, out: Path, *, width: int = 1400,
            height: int = 860, dark: bool = False) -> Path:
+    """Write the PNG through :class:`Outputs`: ``out`` is checked (never the database, a
+    device or a folder) before the window is built, and replaced only once complete."""
+    with Outputs(protect=database_files(store.path)) as outputs:
+        tmp = outputs.path(out)
+        _render_to(store, doc, annotator, tmp, width=width, height=height, dark=dark)
+    return Path(out)
+
+
+def _render_to(store: Store, doc: int, annotator: str | None, tmp: Path, *, width: int,
+               height: int, dark: bool) -> None:
     app = make_app()
     if dark:
         from .theme import apply_dark_palette
@@ -21,14 +32,10 @@ def render(store: Store, doc: int, annotator: str | None, out: Path, *, width: i
     window.show()
     for _ in range(5):
         app.processEvents()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial.png")
-    if not window.grab().save(str(tmp), "PNG"):
-        raise OSError(f"cannot write {out}")
-    tmp.replace(out)
+    saved = window.grab().save(str(tmp), "PNG")
     window.close()
-    return out
+    if not saved:  # Qt says no more than that; the folder was writable a moment ago
+        raise OSError(0, "Qt could not write the PNG (is the disk full?)", str(tmp))
 
 
 def _user() -> str:

@@ -128,6 +128,16 @@ def build_demo(db: Path) -> None:
 
 
 def render(db: Path, out: Path, width: int = 1680, height: int = 1050) -> Path:
+    from goldspan.core.outputs import Outputs, database_files
+
+    # Written like every goldspan output: checked first, replaced only once complete.
+    with Outputs(protect=database_files(db)) as outputs:
+        tmp = outputs.path(out)
+        _draw(tmp, db, width, height)
+    return out
+
+
+def _draw(tmp: Path, db: Path, width: int, height: int) -> None:
     from goldspan.core.model import Span
     from goldspan.core.store import Store
     from goldspan.gui.app import make_app
@@ -154,14 +164,11 @@ def render(db: Path, out: Path, width: int = 1680, height: int = 1050) -> Path:
         time.sleep(0.02)
     for _ in range(10):
         app.processEvents()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial.png")
-    if not window.grab().save(str(tmp), "PNG"):
-        raise OSError(f"cannot write {out}")
-    tmp.replace(out)
+    saved = window.grab().save(str(tmp), "PNG")
     window.close()
     store.close()
-    return out
+    if not saved:
+        raise OSError(0, "Qt could not write the PNG (is the disk full?)", str(tmp))
 
 
 def main() -> None:

@@ -337,6 +337,40 @@ def test_export_refusal_is_one_line_in_a_message_box(qtbot, tmp_path: Path, mess
     assert sorted(p.name for p in taken.iterdir()) == ["notes.md"]
 
 
+@pytest.mark.parametrize("target", ["the database", "its -wal", "a hard link to it",
+                                    "a symbolic link to it", "standard output"])
+def test_export_dialog_refuses_the_database_and_leaves_it_alone(qtbot, tmp_path: Path, messages,
+                                                                target: str) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+    import os
+
+    db = make_db(tmp_path / "t.db", PRODIGY, annotator="alice")
+    os.link(db, tmp_path / "hard.jsonl")
+    os.symlink("t.db", tmp_path / "link.jsonl")
+    out = {"the database": str(db), "its -wal": f"{db}-wal",
+           "a hard link to it": str(tmp_path / "hard.jsonl"),
+           "a symbolic link to it": str(tmp_path / "link.jsonl"), "standard output": "-"}[target]
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    dialog = ExportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.out_path.setText(out)
+
+    assert run(qtbot, dialog, dialog.export_button) == "failed"
+
+    assert len(messages) == 1
+    title, text = messages[0]
+    assert title == "Export failed" and "\n" not in text and out in text
+    assert "partial" not in text
+    assert ("standard output" if out == "-" else "database") in text
+    assert dialog.summary_label.text().startswith("Export failed:")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == files
+    assert (tmp_path / "link.jsonl").is_symlink()
+    assert rows(db, "SELECT count(*) FROM documents")[0][0] == 373
+
+
 # ----------------------------------------------------------------- the window
 @pytest.fixture
 def window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from goldspan.core.backups import daily_backup
+from goldspan.core.backups import backup_prefix, daily_backup
 from goldspan.core.errors import InputError
 from goldspan.core.label_edit import save_label_set
 from goldspan.core.labels import HOTKEYS, default_labels
@@ -80,15 +80,19 @@ def test_daily_backup_once_a_day_and_pruned(tmp_path: Path) -> None:
     folder = tmp_path / "backups"
     day = dt.date(2026, 11, 28)
     first = daily_backup(store, folder, keep_days=3, today=day)
-    assert first is not None and first.name == "team-2026-11-28.db"
+    prefix = backup_prefix(tmp_path / "team.db")
+    assert first is not None and first.name == f"{prefix}-2026-11-28.db"
+    assert prefix.startswith("team-") and len(prefix) == len("team-") + 8
     assert daily_backup(store, folder, keep_days=3, today=day) is None  # already today
     with Store.open(first) as copy:
         assert copy.document_count() == 1
-    (folder / "team-2026-11-20.db").write_bytes(first.read_bytes())
+    (folder / f"{prefix}-2026-11-20.db").write_bytes(first.read_bytes())
     (folder / "other-2026-11-01.db").write_bytes(b"x")  # another database's: left alone
+    (folder / "team-2026-11-01.db").write_bytes(b"x")  # the old naming: cannot tell whose
     daily_backup(store, folder, keep_days=3, today=day + dt.timedelta(days=1))
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["other-2026-11-01.db", "team-2026-11-28.db", "team-2026-11-29.db"]
+    assert names == sorted(["other-2026-11-01.db", f"{prefix}-2026-11-28.db",
+                            f"{prefix}-2026-11-29.db", "team-2026-11-01.db"])
 
 
 def test_labels_dialog_renames_and_window_follows(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

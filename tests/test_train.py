@@ -223,7 +223,7 @@ def test_retrain_replaces_its_own_folder_only(news_db: Path, tmp_path: Path) -> 
     (foreign / "notes.txt").write_text("keep me")
     refused = run("train", "--db", news_db, "--out", foreign, "--blank", "en")
     assert refused.exit_code == 2
-    assert "not a pipeline goldspan trained" in refused.stderr
+    assert "goldspan replaces only a folder it wrote itself" in refused.stderr
     assert (foreign / "notes.txt").read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "model"]
 

@@ -8,7 +8,6 @@ leave an empty database behind).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -19,6 +18,7 @@ from ..agreement import AgreementCounter, done_annotators, load_done_versions
 from ..agreement_report import html_report, text_report
 from ..errors import InputError
 from ..model import GOLD
+from ..outputs import Outputs, database_files, is_stdout
 from .common import DbOption, clean_errors, open_store, progress_enabled
 
 
@@ -46,13 +46,6 @@ def choose_annotators(known: list[str], wanted: list[str] | None) -> list[str]:
     return chosen
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write next to the target and rename: never a half-written report."""
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     @clean_errors
@@ -65,11 +58,18 @@ def register(app: typer.Typer) -> None:
             "other spans are ignored on every side."),
         as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
         html: Optional[Path] = typer.Option(
-            None, "--html", dir_okay=False, help="Also write a self-contained HTML report."),
+            None, "--html", help="Also write a self-contained HTML report "
+            "('-': the report alone on standard output)."),
     ) -> None:
         """Agreement between annotators: pairwise F1 (exact, partial), token kappa,
         per-label F1 and confusion, Krippendorff's alpha over all of them."""
-        with open_store(db, create=False) as store:
+        if is_stdout(html) and as_json:
+            raise InputError("--json and --html - both want standard output; pick one, or "
+                             "give --html a file name")
+        with open_store(db, create=False) as store, \
+                Outputs(protect=database_files(store.path)) as outputs:
+            # The output is checked before the figures are computed: a refusal is at once.
+            report = outputs.file(html, stdout_ok=True) if html is not None else None
             names = choose_annotators(done_annotators(store), split_names(annotators))
             counter = AgreementCounter(names, split_names(labels))
             total = store.conn.execute(
@@ -81,8 +81,10 @@ def register(app: typer.Typer) -> None:
                             disable=not progress_enabled(), leave=False):
                 counter.add(doc)
             result = counter.result()
-        if html is not None:
-            write_atomic(html, html_report(result))
+            if report is not None:
+                report.write(html_report(result))
+        if is_stdout(html):
+            return
         if as_json:
             typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:

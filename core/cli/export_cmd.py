@@ -18,7 +18,8 @@ def export_command(
     format: str = typer.Option(..., "--format", "-f",
                                help="prodigy, doccano, conll, spacy, brat, labelstudio or txt."),
     out: Path = typer.Option(..., "--out", "-o",
-                             help="Output file (a folder for brat, txt, or with --split)."),
+                             help="Output file (a folder for brat, txt, or with --split); "
+                             "'-' for standard output (JSONL, JSON, CoNLL)."),
     db: Optional[Path] = DbOption,
     annotator: Optional[str] = typer.Option(None, "--annotator", "-a",
                                             help="That annotator's done versions."),
@@ -40,6 +41,7 @@ def export_command(
     from tqdm import tqdm
 
     from ..exporter import export
+    from ..outputs import is_stdout
 
     store = open_store(db, create=False)
     bar = tqdm(unit=" docs", disable=not progress_enabled(), leave=False)
@@ -52,7 +54,8 @@ def export_command(
     try:
         summary = export(store, out, format=format, annotator=annotator, gold_only=gold,
                          all_versions=all_versions, all_statuses=all_statuses, split=split,
-                         seed=seed, config=config, scheme=scheme, progress=progress)
+                         seed=seed, config=config, scheme=scheme, stdout_ok=True,
+                         progress=progress)
     finally:
         bar.close()
         store.close()
@@ -61,7 +64,8 @@ def export_command(
     if summary.misaligned > MAX_PROBLEM_LINES:
         typer.echo(f"warning: ... and {summary.misaligned - MAX_PROBLEM_LINES} more spans off "
                    "token boundaries", err=True)
-    typer.echo(summary.line())
+    # With --out - the data is on stdout: the summary goes with the warnings.
+    typer.echo(summary.line(), err=is_stdout(out))
 
 
 def register(app: typer.Typer) -> None:

@@ -16,7 +16,7 @@ from .common import DbOption, clean_errors, open_store
 def screenshot(
     db: Optional[Path] = DbOption,
     doc: int = typer.Option(..., "--doc", help="Document id to show."),
-    out: Path = typer.Option(..., "--out", help="PNG file to write.", dir_okay=False),
+    out: Path = typer.Option(..., "--out", help="PNG file to write."),
     annotator: Optional[str] = typer.Option(None, help="Whose version to show (default: your OS user)."),
     width: int = typer.Option(1400, min=400),
     height: int = typer.Option(860, min=300),
@@ -24,11 +24,11 @@ def screenshot(
 ) -> None:
     """Render the annotation window on a document to a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    store = open_store(db, create=False)
-    store.document(doc)
-    from goldspan.gui.screenshot import render
+    with open_store(db, create=False) as store:
+        store.document(doc)
+        from goldspan.gui.screenshot import render
 
-    render(store, doc, annotator, out, width=width, height=height, dark=dark)
+        render(store, doc, annotator, out, width=width, height=height, dark=dark)
     typer.echo(f"screenshot of document {doc} written to {out}")
 
 

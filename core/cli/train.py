@@ -20,8 +20,7 @@ from .common import DbOption, clean_errors, open_store, progress_enabled
 @clean_errors
 def train(
     db: Optional[Path] = DbOption,
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for the trained pipeline.",
-                             file_okay=False),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the trained pipeline."),
     base: Optional[str] = typer.Option(
         None, "--base",
         help="Update the NER of this pipeline (package or folder; default en_core_web_sm)."),

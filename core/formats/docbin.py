@@ -111,15 +111,14 @@ class DocBinWriter:
         self._flush()
 
 
-def write_config(path: Path, train: Path, dev: Path) -> None:
+def training_config(train: Path, dev: Path) -> str:
     """A training config for a blank English NER pipeline (spaCy's own
     ``init config --pipeline ner``, efficiency preset), its corpus paths set to the
-    exported files, so ``python -m spacy train CONFIG`` runs as it is."""
+    exported files, so ``python -m spacy train CONFIG`` runs as it is. The caller
+    writes it (through :mod:`goldspan.core.outputs`, like every output)."""
     from spacy.cli.init_config import init_config
 
     config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False)
     config["paths"]["train"] = str(train)
     config["paths"]["dev"] = str(dev)
-    tmp = path.with_name(path.name + ".partial")
-    config.to_disk(tmp)
-    tmp.replace(path)
+    return config.to_str()
