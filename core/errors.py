@@ -67,3 +67,27 @@ class ModelError(GoldspanError):
     """A spaCy pipeline that cannot be found or loaded."""
 
     code = "E400"
+
+
+class DatabaseLockedError(StoreError):
+    """Another process held the write lock for longer than goldspan waits."""
+
+    code = "E210"
+
+
+class ReadOnlyDatabaseError(StoreError):
+    """A database (or its folder) that this process may not write."""
+
+    code = "E220"
+
+
+class DiskError(StoreError):
+    """The disk is full or failed under a write; the transaction was rolled back."""
+
+    code = "E230"
+
+
+class DamagedDatabaseError(StoreError):
+    """A database whose pages, schema or rows break what goldspan wrote."""
+
+    code = "E240"

@@ -85,12 +85,20 @@ class ImportSummary:
 class ImportFailed(InputError):
     """An import refused part-way: carries what earlier files did import."""
 
-    def __init__(self, err: GoldspanError, done: ImportSummary) -> None:
+    def __init__(self, err: GoldspanError, done: ImportSummary,
+                 current: Path | None = None) -> None:
         message = err.message
+        # an error of the database (a full disk) names the database: say which file
+        this = ("this file" if current is None or err.path == str(current)
+                else str(current))
         if done.files:
             n = len(done.files)
-            message += f" (nothing of this file was imported; {n} earlier file" \
-                       f"{'s were' if n != 1 else ' was'} imported)"
+            names = ", ".join(str(f.path) for f in done.files[:5])
+            more = f" and {n - 5} more" if n > 5 else ""
+            message += f" (nothing of {this} was imported; {n} earlier file" \
+                       f"{'s were' if n != 1 else ' was'} imported: {names}{more})"
+        elif this != "this file":
+            message += f" (nothing of {this} was imported)"
         super().__init__(message, path=err.path, line=err.line, offset=err.offset)
         self.code = err.code
         self.summary = done
@@ -123,7 +131,7 @@ def import_paths(
         except Cancelled:
             raise
         except GoldspanError as err:
-            raise ImportFailed(err, summary) from None
+            raise ImportFailed(err, summary, path) from None
         summary.files.append(fs)
     return summary
 

@@ -105,7 +105,7 @@ def open_sources(paths: Sequence[str | Path], target: str | Path) -> list[Store]
             if key in seen:
                 continue
             seen.add(key)
-            stores.append(Store.open(path, create=False, migrate=False))
+            stores.append(Store.open(path, create=False, migrate=False, readonly=True))
     except BaseException:
         for s in stores:
             s.close()

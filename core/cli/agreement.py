@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Agreement between annotators: pairwise F1 (exact, partial), token kappa,
         per-label F1 and confusion, Krippendorff's alpha over all of them."""
-        with open_store(db, create=False) as store:
+        with open_store(db, create=False, readonly=True) as store:
             names = choose_annotators(done_annotators(store), split_names(annotators))
             counter = AgreementCounter(names, split_names(labels))
             total = store.conn.execute(

@@ -20,7 +20,7 @@ def backup(
     out: Optional[Path] = typer.Option(None, help="Backup file (default: backups/ in the user data folder, dated)."),
 ) -> None:
     """Copy the database to a backup file."""
-    store = open_store(db, create=False)
+    store = open_store(db, create=False, readonly=True)
     target = out or backups_dir() / f"goldspan-{time.strftime('%Y%m%d-%H%M%S')}.db"
     target.parent.mkdir(parents=True, exist_ok=True)
     with tqdm(unit="page", desc="backup", disable=None) as bar:
