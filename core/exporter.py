@@ -28,7 +28,7 @@ from .errors import InputError
 from .formats.base import Cancelled, Problem, Writer
 from .formats.detect import normalise_format
 from .model import Record
-from .selection import Options, SelectionStats, count, select
+from .selection import Options, SelectionStats, count, select, validated
 from .store import Store
 
 EXPORT_FORMATS = ("prodigy", "doccano", "conll", "spacy", "brat", "labelstudio", "txt")
@@ -108,7 +108,7 @@ def export(
             sharded = split is None and _sharded(out, fmt)
             writers = {name: _open_writer(fmt, tmp, stack, scheme, sharded=sharded)
                        for name, tmp in temps.items()}
-            for i, item in enumerate(select(store, options, stats)):
+            for i, item in enumerate(validated(select(store, options, stats), store.path)):
                 if cancelled is not None and cancelled():
                     raise Cancelled("export cancelled; no file was written", path=out)
                 name = "dev" if i in dev_items else ("train" if split is not None else "all")

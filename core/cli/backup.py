@@ -11,7 +11,7 @@ import typer
 from tqdm import tqdm
 
 from ..paths import backups_dir
-from .common import DbOption, clean_errors, open_store
+from .common import DbOption, clean_errors, db_path, open_store
 
 
 @clean_errors
@@ -19,17 +19,29 @@ def backup(
     db: Optional[Path] = DbOption,
     out: Optional[Path] = typer.Option(None, help="Backup file (default: backups/ in the user data folder, dated)."),
 ) -> None:
-    """Copy the database to a backup file."""
+    """Copy the database to a backup file.
+
+    A database whose schema objects (tables, indexes, triggers) are not goldspan's is
+    still copied, since a copy of damaged data may be all there is to rescue, but the
+    command says so on stderr and exits 1, so a scheduled backup does not pass
+    silently (``goldspan check`` looks further)."""
     store = open_store(db, create=False, readonly=True)
     target = out or backups_dir() / f"goldspan-{time.strftime('%Y%m%d-%H%M%S')}.db"
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tqdm(unit="page", desc="backup", disable=None) as bar:
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-        store.backup_to(target, progress=progress)
+    with store:
+        problems = store.schema_problems()
+        with tqdm(unit="page", desc="backup", disable=None) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+            store.backup_to(target, progress=progress)
     typer.echo(f"backup written to {target}")
+    if problems:
+        typer.echo(f"goldspan: {db_path(db)}: the copy was made, but the database's schema is "
+                   f"not goldspan's ({'; '.join(problems)}), so the copy has the same damage: "
+                   "run 'goldspan check'", err=True)
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
