@@ -510,6 +510,18 @@ class Store:
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
 
+    def document_ids_between(self, first: int, last: int) -> list[int]:
+        """The ids of the documents with ``first <= id <= last`` (an index range scan:
+        the size of the range typed costs nothing)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE id BETWEEN ? AND ? ORDER BY id", (first, last))]
+
+    def document_id_bounds(self) -> tuple[int, int | None, int | None]:
+        """(number of documents, smallest id, largest id)."""
+        n, first, last = self.conn.execute(
+            "SELECT count(*), min(id), max(id) FROM documents").fetchone()
+        return n, first, last
+
     # -------------------------------------------------------------- annotations
     def annotation(self, doc_id: int, annotator: str) -> Annotation | None:
         row = self.conn.execute(
