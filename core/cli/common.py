@@ -70,5 +70,14 @@ def clean_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def model_notice(model: Optional[str]) -> None:
+    """Say on stderr, before it loads, that a model named as a folder runs code from it."""
+    from ..spacy_models import folder_notice
+
+    notice = folder_notice(model)
+    if notice is not None:
+        typer.echo(f"goldspan: note: {notice}", err=True)
+
+
 def progress_enabled() -> bool:
     return sys.stderr.isatty()
