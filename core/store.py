@@ -196,11 +196,20 @@ class Store:
             if not create or readonly:
                 raise StoreError("no such database; import articles first to create it", path=p)
             if not p.parent.exists():
-                p.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    p.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as err:
+                    raise StoreError(f"cannot create its folder {p.parent} "
+                                     f"({err.strerror or err}); choose another path",
+                                     path=p) from None
         writable = _writable(p)
         if readonly and writable is not True:
             conn = cls._connect_readonly(p)
         else:
+            if writable is not True and not exists:
+                raise ReadOnlyDatabaseError(
+                    f"cannot create the database here ({writable}); choose a writable "
+                    "folder", path=p)
             if writable is not True:
                 raise ReadOnlyDatabaseError(
                     f"the database is read-only for goldspan ({writable}); copy it "

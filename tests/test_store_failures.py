@@ -347,3 +347,15 @@ def test_a_read_only_file_in_a_writable_folder(db: Path, tmp_path: Path) -> None
         r = run("assign", "carol", "--db", view)
         line = one_line(r)
         assert "[E220]" in line and "read-only" in line and "restore a backup" not in line
+
+
+def test_a_new_database_in_a_read_only_folder_is_one_line(tmp_path: Path) -> None:
+    (article,) = articles(tmp_path / "in", 1)
+    (tmp_path / "share").mkdir()
+    with read_only_view(tmp_path / "share", tmp_path / "ro") as ro:
+        for target in (ro / "new.db", ro / "sub" / "new.db"):
+            line = one_line(run("import", article, "--db", target))
+            assert line.startswith(f"goldspan: [E2"), line
+            assert str(target) in line and "read-only" in line.lower()
+            assert "restore a backup" not in line
+    assert list((tmp_path / "share").iterdir()) == []
