@@ -32,7 +32,7 @@ class Holder:
 
 def write_lock_holder(db_path: Path, locks: Path = PROC_LOCKS) -> Holder | None:
     """The process holding the WAL write lock of ``db_path``, if it can be known."""
-    shm = Path(f"{db_path}-shm")
+    shm = Path(f"{os.path.realpath(db_path)}-shm")  # SQLite names it after the real file
     try:
         st = os.stat(shm)
         lines = locks.read_text().splitlines()

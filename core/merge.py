@@ -19,7 +19,8 @@ Rules, decided once:
   when the target does not use them already. Settings are per file and not merged.
 - Each source is merged all-or-nothing, in one transaction of the target. Sources are
   opened (and so checked to be goldspan databases) before the target is touched, and
-  are only read.
+  are only read: opened read-only (``Store.open(readonly=True)``), so an analyst's file
+  on a read-only share merges.
 """
 
 from __future__ import annotations
@@ -91,8 +92,8 @@ class SourceDoc:
 
 
 def open_sources(paths: Sequence[str | Path], target: str | Path) -> list[Store]:
-    """Open every source read-only in spirit (no creation, no migration), refusing the
-    target itself; all are checked before anything is written."""
+    """Open every source read-only (no creation, no migration, no write possible),
+    refusing the target itself; all are checked before anything is written."""
     stores: list[Store] = []
     seen: set[str] = set()
     try:

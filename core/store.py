@@ -320,7 +320,7 @@ class Store:
                                      ".db file", path=p) from None
                 raise explain(err, p) or StoreError(f"cannot read the database: {err}",
                                                     path=p) from None
-        wal = Path(f"{p}-wal")
+        wal = Path(f"{os.path.realpath(p)}-wal")  # beside the real file, as SQLite puts it
         if wal.exists() and wal.stat().st_size > 0:
             raise ReadOnlyDatabaseError(
                 f"its folder is read-only and it has a write-ahead log ({wal.name}) that "

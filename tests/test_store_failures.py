@@ -355,7 +355,37 @@ def test_a_new_database_in_a_read_only_folder_is_one_line(tmp_path: Path) -> Non
     with read_only_view(tmp_path / "share", tmp_path / "ro") as ro:
         for target in (ro / "new.db", ro / "sub" / "new.db"):
             line = one_line(run("import", article, "--db", target))
-            assert line.startswith(f"goldspan: [E2"), line
+            assert line.startswith("goldspan: [E2"), line
             assert str(target) in line and "read-only" in line.lower()
             assert "restore a backup" not in line
     assert list((tmp_path / "share").iterdir()) == []
+
+
+@pytest.mark.parametrize("code, name, expected", [
+    (13, "SQLITE_FULL", "[E230] x.db: the disk is full"),
+    (10 | (3 << 8), "SQLITE_IOERR_WRITE", "[E230] x.db: an I/O error"),
+    (8, "SQLITE_READONLY", "[E220] x.db: the database is read-only"),
+    (5, "SQLITE_BUSY", "[E210] x.db: another process is writing"),
+    (11, "SQLITE_CORRUPT", "[E240] x.db: the database is damaged"),
+])
+def test_each_kind_of_failure_has_its_own_line(code: int, name: str, expected: str) -> None:
+    """SQLite's result code decides (an I/O error cannot be made on demand here: the
+    code path is the full disk's, tested for real above); only damage says backup."""
+    err = sqlite3.OperationalError("message from SQLite")
+    err.sqlite_errorcode = code  # type: ignore[attr-defined]
+    err.sqlite_errorname = name  # type: ignore[attr-defined]
+    explained = store_mod.explain(err, Path("x.db"))
+    assert explained is not None and str(explained).startswith(expected)
+    assert ("restore a backup" in str(explained)) == (name == "SQLITE_CORRUPT")
+    assert store_mod.explain(sqlite3.IntegrityError("UNIQUE constraint failed"), None) is None
+
+
+def test_the_lock_holder_is_found_through_a_symlink(db: Path, tmp_path: Path,
+                                                    holder: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    from goldspan.core.lock_holder import write_lock_holder
+
+    link = tmp_path / "link.db"
+    link.symlink_to(db)
+    found = write_lock_holder(link)
+    assert found is not None and found.pid == holder.pid
+    assert found.describe().startswith(f"process {holder.pid} (python")
