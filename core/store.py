@@ -836,7 +836,7 @@ class Store:
         ref = _reference()
         # integrity_check's "CHECK constraint failed in spans" and "NULL value in
         # spans.label" name no row: goldspan's tables are checked again below, row by row
-        ours = {t for t, _ in ref.checks + ref.not_null}
+        ours = {q.table for q in ref.row_queries}
         for (line,) in c.execute("PRAGMA integrity_check"):
             m = re.fullmatch(r"(?:CHECK constraint failed in |NULL value in )(\w+)(?:\.\w+)?",
                              line)
@@ -845,12 +845,8 @@ class Store:
         for r in c.execute("PRAGMA foreign_key_check"):
             problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")
         problems.extend(self.schema_problems(report.notes))
-        for table, expr in ref.checks:
-            self._rows_breaking(report, table, f"NOT ({expr})", f"breaks CHECK ({expr})")
-        for table, column in ref.not_null:
-            self._rows_breaking(report, table, f'"{column}" IS NULL', f"{column} is NULL")
-        for table, column in ref.json_columns:
-            self._check_json(report, table, column)
+        for query in ref.row_queries:
+            self._rows_breaking(report, query)
         self._check_settings(report)
         limit = Limit(report, "spans past the end of their text")
         for r in c.execute(
@@ -891,28 +887,21 @@ class Store:
             report.notes.append(f"label {label!r} is used by {n} span(s) but is not in the "
                                 "label set")
 
-    def _rows_breaking(self, report: CheckReport, table: str, where: str, what: str) -> None:
-        limit = Limit(report, f"rows of {table} like these ({what})")
+    def _rows_breaking(self, report: CheckReport, q: RowQuery) -> None:
+        """Run one of the reference's row checks; each row it finds is a problem."""
+        limit = Limit(report, f"rows of {q.table} like these ({q.what})")
         try:
-            pk = _key_column(self.conn, table)
-            rows = self.conn.execute(f'SELECT rowid, {pk} FROM "{table}" WHERE {where}')
-            for rowid, key in rows:
-                limit.add(f"table {table}, {_row_name(rowid, pk, key)}: {what}")
-        except sqlite3.OperationalError as err:  # a column or table is missing
-            report.problems.append(f"table {table}: cannot check {what} ({err})")
-
-    def _check_json(self, report: CheckReport, table: str, column: str) -> None:
-        limit = Limit(report, f"rows with invalid JSON in {table}.{column}")
-        try:
-            pk = _key_column(self.conn, table)
-            rows = self.conn.execute(
-                f'SELECT rowid, {pk}, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL')
-            for rowid, key, value in rows:
-                why = json_problem(value, want_object=(table, column) == ("documents", "meta"))
+            for rowid, key, value in self.conn.execute(q.sql):
+                name = (f"row {rowid}" if q.key is None else f"{q.key} {key}"
+                        if q.key == "id" else f"row {rowid} ({q.key} {key!r})")
+                if q.json is None:
+                    limit.add(f"table {q.table}, {name}: {q.what}")
+                    continue
+                why = json_problem(value, want_object=(q.table, q.json) == ("documents", "meta"))
                 if why:
-                    limit.add(f"table {table}, {_row_name(rowid, pk, key)}: {column} {why}")
-        except sqlite3.OperationalError as err:
-            report.problems.append(f"table {table}: cannot check {column} ({err})")
+                    limit.add(f"table {q.table}, {name}: {q.json} {why}")
+        except sqlite3.OperationalError as err:  # a column or table is missing
+            report.problems.append(f"table {q.table}: cannot check {q.what} ({err})")
 
     def _check_settings(self, report: CheckReport) -> None:
         for key, kind in SETTING_TYPES.items():
@@ -986,13 +975,23 @@ def json_problem(value: Any, want_object: bool = False) -> str | None:
 
 
 @dataclass(frozen=True)
+class RowQuery:
+    """One row-by-row check of the reference schema: its SQL selects (rowid, key,
+    value) of the rows that break it; ``json`` names the column to parse, if any."""
+
+    table: str
+    key: str | None  # the declared primary key naming a row (None: the rowid)
+    what: str
+    sql: str
+    json: str | None = None
+
+
+@dataclass(frozen=True)
 class _Reference:
     """What goldspan's own schema holds, read from a fresh in-memory database."""
 
     objects: dict[tuple[str, str], str]  # (type, name) -> normalised SQL
-    checks: list[tuple[str, str]]  # (table, CHECK expression)
-    not_null: list[tuple[str, str]]  # (table, column)
-    json_columns: list[tuple[str, str]]  # (table, column) declared JSON
+    row_queries: list[RowQuery]  # CHECK, NOT NULL and JSON columns, row by row
 
 
 _REFERENCES: dict[Any, _Reference] = {}
@@ -1000,7 +999,11 @@ _REFERENCES: dict[Any, _Reference] = {}
 
 def _reference() -> _Reference:
     """The schema of a new database, built once per process (about 2 ms). Keyed by the
-    schema scripts so a migration added (or a test's) is part of it."""
+    schema scripts so a migration added (or a test's) is part of it.
+
+    The row checks are SQL built from goldspan's own schema (table and column names
+    through :func:`_ident`, CHECK expressions as :mod:`.schema` writes them), never
+    from the file being checked."""
     key = (SCHEMA_VERSION, SCHEMA_V1, tuple(sorted(MIGRATIONS.items())))
     if key not in _REFERENCES:
         ref = Store.memory()
@@ -1008,18 +1011,40 @@ def _reference() -> _Reference:
         objects = {(r[0], r[1]): _normalise_sql(r[2]) for r in c.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
             "AND sql IS NOT NULL")}
-        checks, not_null, json_columns = [], [], []
+        queries: list[RowQuery] = []
         for (name, sql) in c.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-            checks += [(name, expr) for expr in _check_expressions(sql)]
-            for col in c.execute(f'PRAGMA table_info("{name}")'):
-                if col[3] and not col[5]:
-                    not_null.append((name, col[1]))
-                if str(col[2]).upper() == "JSON":
-                    json_columns.append((name, col[1]))
+            columns = c.execute("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)",
+                                (name,)).fetchall()
+            pks = [col[0] for col in columns if col[3]]
+            pk = pks[0] if len(pks) == 1 else None
+            for schema_expr in _check_expressions(sql):
+                queries.append(RowQuery(
+                    name, pk, f"breaks CHECK ({schema_expr})",
+                    f"SELECT rowid, {_ident(pk or 'rowid')}, NULL FROM {_ident(name)} "
+                    f"WHERE NOT ({schema_expr})"))
+            for col_name, col_type, notnull, is_pk in columns:
+                if notnull and not is_pk:
+                    queries.append(RowQuery(
+                        name, pk, f"{col_name} is NULL",
+                        f"SELECT rowid, {_ident(pk or 'rowid')}, NULL FROM {_ident(name)} "
+                        f"WHERE {_ident(col_name)} IS NULL"))
+                if str(col_type).upper() == "JSON":
+                    queries.append(RowQuery(
+                        name, pk, f"valid JSON in {col_name}",
+                        f"SELECT rowid, {_ident(pk or 'rowid')}, {_ident(col_name)} FROM "
+                        f"{_ident(name)} WHERE {_ident(col_name)} IS NOT NULL", json=col_name))
         ref.close()
-        _REFERENCES[key] = _Reference(objects, checks, not_null, json_columns)
+        _REFERENCES[key] = _Reference(objects, queries)
     return _REFERENCES[key]
+
+
+def _ident(name: str) -> str:
+    """A table or column name of goldspan's own schema, quoted for SQL. Anything but a
+    plain identifier is refused: these names come from :mod:`.schema`, never a file."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return f'"{name}"'
 
 
 def _normalise_sql(sql: str | None) -> str:
@@ -1045,20 +1070,6 @@ def _check_expressions(sql: str) -> list[str]:
             i += 1
         out.append(" ".join(sql[m.end():i - 1].split()))
     return out
-
-
-def _key_column(conn: sqlite3.Connection, table: str) -> str:
-    """The column that names a row for a person: the declared primary key when there
-    is one (an INTEGER PRIMARY KEY is the rowid), else the rowid."""
-    pks = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")') if r[5]]
-    return f'"{pks[0]}"' if len(pks) == 1 else "rowid"
-
-
-def _row_name(rowid: int, pk: str, key: Any) -> str:
-    name = pk.strip('"')
-    if name in ("id", "rowid") or key == rowid and isinstance(key, int):
-        return f"row {rowid}" if name == "rowid" else f"{name} {key}"
-    return f"row {rowid} ({name} {key!r})"
 
 
 def _statements(script: str) -> list[str]:
