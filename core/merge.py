@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .errors import StoreError
+from .errors import GoldspanError, StoreError
 from .labels import extend_labels
 from .model import Label
 from .store import Store
@@ -261,17 +261,30 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
 
 def merge_files(target: str | Path, sources: Sequence[str | Path], *,
                 prefer_newer: bool = False, progress: Progress | None = None,
-                on_merged: Callable[[MergeReport], None] | None = None) -> list[MergeReport]:
+                on_merged: Callable[[MergeReport], None] | None = None,
+                on_wait: Callable[[str], None] | None = None) -> list[MergeReport]:
     """Check every source, then merge them one by one (one transaction each) into
     ``target``, created if missing. A failure leaves the failing source's part out
-    entirely; sources merged before it stay merged (``on_merged`` hears of each)."""
+    entirely; sources merged before it stay merged (``on_merged`` hears of each).
+    ``on_wait`` hears when the target's write lock is held by another process."""
     stores = open_sources(sources, target)
     reports: list[MergeReport] = []
     try:
         with Store.open(target, create=True) as team:
+            team.on_wait = on_wait
             for source in stores:
-                reports.append(merge_store(team, source, prefer_newer=prefer_newer,
-                                           progress=progress))
+                try:
+                    reports.append(merge_store(team, source, prefer_newer=prefer_newer,
+                                               progress=progress))
+                except GoldspanError as err:
+                    if err.path == str(source.path):
+                        raise
+                    # a failure of the target (a full disk): say which source it hit
+                    # and which were merged before it
+                    done = ", ".join(r.source for r in reports)
+                    err.message += (f" (nothing of {source.path} was merged"
+                                    + (f"; merged before it: {done}" if done else "") + ")")
+                    raise
                 if on_merged is not None:
                     on_merged(reports[-1])
     finally:

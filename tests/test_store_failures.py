@@ -389,3 +389,32 @@ def test_the_lock_holder_is_found_through_a_symlink(db: Path, tmp_path: Path,
     found = write_lock_holder(link)
     assert found is not None and found.pid == holder.pid
     assert found.describe().startswith(f"process {holder.pid} (python")
+
+
+def test_a_full_disk_during_a_merge_names_the_source(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    small = tmp_path / "small.db"
+    with Store.open(small) as s:
+        s.add_document("A short article about Rabat.")
+    big = tmp_path / "big.db"
+    with Store.open(big) as s, s.transaction():
+        for i in range(400):
+            s.add_document(f"Article {i}: " + "lorem ipsum dolor sit amet " * 30)
+    team = tmp_path / "team.db"
+    Store.open(team).close()
+    real = Store._pragmas
+
+    def limited(self: Store, *args: object, **kwargs: object) -> None:
+        real(self, *args, **kwargs)
+        if self.path == team:
+            self.conn.execute("PRAGMA max_page_count = 40")
+
+    monkeypatch.setattr(Store, "_pragmas", limited)
+    r = run("merge", small, big, "--db", team)
+    assert r.exit_code == 2
+    line = one_line(r)
+    assert line.startswith(f"goldspan: [E230] {team}: the disk is full")
+    assert "intact" in line and "cannot rollback" not in line
+    assert line.endswith(f"(nothing of {big} was merged; merged before it: {small})")
+    monkeypatch.undo()
+    assert texts(team) == ["A short article about Rabat."]
