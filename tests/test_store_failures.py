@@ -262,6 +262,8 @@ READERS = {
     "agreement": lambda db, tmp: ["agreement", "--db", db],
     "backup": lambda db, tmp: ["backup", "--db", db, "--out", tmp / "b.db"],
     "merge-source": lambda db, tmp: ["merge", db, "--db", tmp / "team.db"],
+    "train": lambda db, tmp: ["train", "--db", db, "--blank", "en", "--max-steps", "2",
+                              "--eval-split", "0", "--out", tmp / "model"],
 }
 WRITERS = {
     "import": lambda db, tmp: ["import", tmp / "in" / "a1.txt", "--db", db],

@@ -43,7 +43,7 @@ def train(
     from ..train import render
     from ..train import train as run
 
-    store = open_store(db, create=False)
+    store = open_store(db, create=False, readonly=True)  # train only reads the database
     if blank is None:
         model_notice(base)
     try:
