@@ -15,11 +15,13 @@ from .errors import InputError
 from .store import Store, check_annotator
 
 RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
+MAX_ID = 2**63 - 1  # SQLite's largest integer: no document id can be larger
 
 
-def parse_ranges(spec: str) -> list[int]:
-    """``"1-5,8,10-12"`` → ``[1, 2, 3, 4, 5, 8, 10, 11, 12]`` (sorted, unique)."""
-    ids: set[int] = set()
+def parse_ranges(spec: str) -> list[tuple[int, int]]:
+    """``"1-5,8,4-6"`` → ``[(1, 6), (8, 8)]``: sorted, overlaps merged, never expanded
+    (``1-99999999999999999999`` is two numbers, not a list of them)."""
+    ranges: list[tuple[int, int]] = []
     for part in spec.split(","):
         if not part.strip():
             continue
@@ -30,8 +32,43 @@ def parse_ranges(spec: str) -> list[int]:
         b = int(m.group(2) or a)
         if b < a:
             raise InputError(f"--docs: range {a}-{b} runs backwards")
-        ids.update(range(a, b + 1))
-    return sorted(ids)
+        ranges.append((a, b))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def document_ids(store: Store, spec: str) -> list[int]:
+    """The ids ``spec`` names, read from the database range by range, so memory is
+    bounded by the documents that exist, never by the numbers typed. Ids that name no
+    document are refused in one line (as ranges), before anything is written."""
+    ids: list[int] = []
+    missing: list[tuple[int, int]] = []
+    for a, b in parse_ranges(spec):
+        found = store.document_ids_between(a, min(b, MAX_ID)) if a <= MAX_ID else []
+        expected = a
+        for doc_id in found:
+            if doc_id > expected:
+                missing.append((expected, doc_id - 1))
+            expected = doc_id + 1
+        if expected <= b:
+            missing.append((expected, b))
+        ids.extend(found)
+    if missing:
+        shown = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in missing[:3])
+        more = f" and {len(missing) - 3} more ranges" if len(missing) > 3 else ""
+        single = len(missing) == 1 and missing[0][0] == missing[0][1]
+        n, first, last = store.document_id_bounds()
+        have = (f"the database has {n} documents (ids {first}-{last})" if n
+                else "the database has no documents")
+        raise InputError(f"--docs: no {'document with id' if single else 'documents with ids'} "
+                         f"{shown}{more}; "
+                         f"{have}")
+    return ids
 
 
 def plan(doc_ids: Sequence[int], annotators: Sequence[str], per_doc: int = 1) -> dict[str, list[int]]:

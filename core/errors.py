@@ -69,6 +69,30 @@ class ModelError(GoldspanError):
     code = "E400"
 
 
+class DatabaseLockedError(StoreError):
+    """Another process held the write lock for longer than goldspan waits."""
+
+    code = "E210"
+
+
+class ReadOnlyDatabaseError(StoreError):
+    """A database (or its folder) that this process may not write."""
+
+    code = "E220"
+
+
+class DiskError(StoreError):
+    """The disk is full or failed under a write; the transaction was rolled back."""
+
+    code = "E230"
+
+
+class DamagedDatabaseError(StoreError):
+    """A database whose pages, schema or rows break what goldspan wrote."""
+
+    code = "E240"
+
+
 class OutputError(GoldspanError):
     """An output path goldspan must not or cannot write (the database itself, a device,
     someone's folder, a full disk): refused before anything is replaced."""

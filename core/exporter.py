@@ -31,7 +31,7 @@ from .formats.base import Cancelled, Problem, Writer
 from .formats.detect import normalise_format
 from .model import Record
 from .outputs import STDOUT, Outputs, database_files, is_stdout
-from .selection import Options, SelectionStats, count, select
+from .selection import Options, SelectionStats, count, select, validated
 from .store import Store
 
 EXPORT_FORMATS = ("prodigy", "doccano", "conll", "spacy", "brat", "labelstudio", "txt")
@@ -114,7 +114,7 @@ def export(
             dev_items = set(random.Random(seed).sample(range(total), n_dev))
         summary = ExportSummary(outputs=list(targets.values()))
         stats = SelectionStats()
-        for i, item in enumerate(select(store, options, stats)):
+        for i, item in enumerate(validated(select(store, options, stats), store.path)):
             if cancelled is not None and cancelled():
                 raise Cancelled("export cancelled; no file was written", path=out)
             name = "dev" if i in dev_items else ("train" if split is not None else "all")

@@ -96,10 +96,16 @@ def _kept(done: ImportSummary) -> str:
 class ImportFailed(InputError):
     """An import refused part-way: carries what earlier files did import."""
 
-    def __init__(self, err: GoldspanError, done: ImportSummary) -> None:
+    def __init__(self, err: GoldspanError, done: ImportSummary,
+                 current: Path | None = None) -> None:
         message = err.message
+        # an error of the database (a full disk) names the database: say which file
+        this = ("this file" if current is None or err.path == str(current)
+                else str(current))
         if done.files:
-            message += f" (nothing of this file was imported; {_kept(done)})"
+            message += f" (nothing of {this} was imported; {_kept(done)})"
+        elif this != "this file":
+            message += f" (nothing of {this} was imported)"
         super().__init__(message, path=err.path, line=err.line, offset=err.offset)
         self.code = err.code
         self.summary = done
@@ -153,7 +159,7 @@ def import_paths(
         except GoldspanError as err:
             if fmt != "auto":
                 err = _with_format_hint(err, path, fmt)
-            raise ImportFailed(err, summary) from None
+            raise ImportFailed(err, summary, path) from None
         summary.files.append(fs)
     return summary
 

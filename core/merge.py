@@ -19,7 +19,8 @@ Rules, decided once:
   when the target does not use them already. Settings are per file and not merged.
 - Each source is merged all-or-nothing, in one transaction of the target. Sources are
   opened (and so checked to be goldspan databases) before the target is touched, and
-  are only read.
+  are only read: opened read-only (``Store.open(readonly=True)``), so an analyst's file
+  on a read-only share merges.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .errors import StoreError
+from .errors import GoldspanError, StoreError
 from .labels import extend_labels
 from .model import Label
 from .store import Store, parse_meta
@@ -91,8 +92,8 @@ class SourceDoc:
 
 
 def open_sources(paths: Sequence[str | Path], target: str | Path) -> list[Store]:
-    """Open every source read-only in spirit (no creation, no migration), refusing the
-    target itself; all are checked before anything is written."""
+    """Open every source read-only (no creation, no migration, no write possible),
+    refusing the target itself; all are checked before anything is written."""
     stores: list[Store] = []
     seen: set[str] = set()
     try:
@@ -105,7 +106,7 @@ def open_sources(paths: Sequence[str | Path], target: str | Path) -> list[Store]
             if key in seen:
                 continue
             seen.add(key)
-            stores.append(Store.open(path, create=False, migrate=False))
+            stores.append(Store.open(path, create=False, migrate=False, readonly=True))
     except BaseException:
         for s in stores:
             s.close()
@@ -263,17 +264,30 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
 
 def merge_files(target: str | Path, sources: Sequence[str | Path], *,
                 prefer_newer: bool = False, progress: Progress | None = None,
-                on_merged: Callable[[MergeReport], None] | None = None) -> list[MergeReport]:
+                on_merged: Callable[[MergeReport], None] | None = None,
+                on_wait: Callable[[str], None] | None = None) -> list[MergeReport]:
     """Check every source, then merge them one by one (one transaction each) into
     ``target``, created if missing. A failure leaves the failing source's part out
-    entirely; sources merged before it stay merged (``on_merged`` hears of each)."""
+    entirely; sources merged before it stay merged (``on_merged`` hears of each).
+    ``on_wait`` hears when the target's write lock is held by another process."""
     stores = open_sources(sources, target)
     reports: list[MergeReport] = []
     try:
         with Store.open(target, create=True) as team:
+            team.on_wait = on_wait
             for source in stores:
-                reports.append(merge_store(team, source, prefer_newer=prefer_newer,
-                                           progress=progress))
+                try:
+                    reports.append(merge_store(team, source, prefer_newer=prefer_newer,
+                                               progress=progress))
+                except GoldspanError as err:
+                    if err.path == str(source.path):
+                        raise
+                    # a failure of the target (a full disk): say which source it hit
+                    # and which were merged before it
+                    done = ", ".join(r.source for r in reports)
+                    err.message += (f" (nothing of {source.path} was merged"
+                                    + (f"; merged before it: {done}" if done else "") + ")")
+                    raise
                 if on_merged is not None:
                     on_merged(reports[-1])
     finally:

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
+from .errors import DamagedDatabaseError
 from .model import GOLD, Span
 from .store import Annotation, Document, Store
 
@@ -102,6 +103,43 @@ def select(store: Store, options: Options = Options(),
         for ann, spans in chosen:
             stats.selected += 1
             yield Selected(document, ann, spans)
+
+
+def validated(items: Iterable[Selected], path: object = None) -> Iterator[Selected]:
+    """The items, each checked against the data contract before anything is written
+    from it: offsets within the text, start before end, a label, no overlap. A span
+    that breaks it (a tool wrote the file by hand, the triggers were dropped) stops
+    the export or training with its document, version and offsets: a dataset is never
+    written with negative, empty, overlapping or unlabelled spans."""
+    for item in items:
+        text_len = len(item.document.text)
+        prev: Span | None = None
+        for span in sorted(item.spans, key=lambda x: (x.start, x.end)):
+            why = _span_problem(span, text_len, prev)
+            if why is not None:
+                raise DamagedDatabaseError(
+                    f"document {item.document.id}, {item.annotation.annotator}'s version: span "
+                    f"{span.start}-{span.end} {span.label!r} {why}; nothing was written: run "
+                    "'goldspan check' and fix or remove it", path=path)
+            if prev is None or span.end > prev.end:
+                prev = span
+        yield item
+
+
+def _span_problem(span: Span, text_len: int, prev: Span | None) -> str | None:
+    if not isinstance(span.start, int) or not isinstance(span.end, int):
+        return "has offsets that are not whole numbers"
+    if span.start < 0:
+        return "starts before the text"
+    if span.start >= span.end:
+        return "is empty or runs backwards"
+    if span.end > text_len:
+        return f"ends past the text ({text_len} characters)"
+    if not isinstance(span.label, str) or not span.label.strip():
+        return "has no label"
+    if prev is not None and span.start < prev.end:
+        return f"overlaps the span {prev.start}-{prev.end} {prev.label!r}"
+    return None
 
 
 def _the_gold(store: Store, versions: list[Annotation]) -> tuple[Annotation, list[Span]] | None:

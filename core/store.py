@@ -3,29 +3,58 @@ and the label set.
 
 Every write is one short ``BEGIN IMMEDIATE`` transaction, committed before the caller
 returns, so what the GUI shows as saved is on disk. WAL mode lets readers and one
-writer work at once; a busy timeout plus retry with backoff means "database is locked"
-never reaches the user.
+writer work at once. A writer that finds another one busy waits (a 1 s busy timeout per
+attempt, retried for up to a minute): after the first second ``on_wait`` is told once,
+who holds the lock if /proc/locks says so, and Ctrl-C stops the wait within a second;
+after a minute one line says who holds it and what to do.
+
+Errors from the file system are told apart by SQLite's result code (see
+:func:`explain`): a full disk, an I/O error, a read-only file or folder, a lock and a
+damaged file each get their own line; only a damaged file says "restore a backup".
+After a full disk or an I/O error the failed transaction is rolled back (SQLite may
+already have done it: that must not replace the real error) and a quick check says
+whether the database is intact.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import sqlite3
 import time
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
-from .errors import StoreError
+from .errors import (
+    DamagedDatabaseError,
+    DatabaseLockedError,
+    DiskError,
+    GoldspanError,
+    ReadOnlyDatabaseError,
+    StoreError,
+)
+from .lock_holder import write_lock_holder
 from .model import GOLD, STATUSES, Label, Span, Suggestion
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
 from .textio import first_line, text_hash
 
-BUSY_TIMEOUT_MS = 5000
+# SQLite's own busy handler retries within each attempt (sleeping 1 ms, 2 ms, ... up
+# to 100 ms), so a short transaction of another writer costs milliseconds; one second
+# per attempt gives the wait message and Ctrl-C a chance every second.
+BUSY_TIMEOUT_MS = 1000
 RETRY_SECONDS = 60.0
+WAIT_NOTICE_SECONDS = 1.0
+
+# SQLite primary result codes (sqlite3.h) that say what happened to the file.
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN = 10, 11, 13, 14
+SQLITE_NOTADB = 26
 
 
 @dataclass(frozen=True)
@@ -107,16 +136,78 @@ def parse_meta(raw: str | None, doc_id: int, path: Path | None) -> dict[str, Any
 
 
 def _is_busy(err: sqlite3.OperationalError) -> bool:
+    if _code(err) in (SQLITE_BUSY, SQLITE_LOCKED):
+        return True
     msg = str(err).lower()
-    return "locked" in msg or "busy" in msg
+    return "database is locked" in msg or "busy" in msg
+
+
+def _code(err: BaseException) -> int:
+    """SQLite's primary result code of an error (0 when Python raised it itself)."""
+    return (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def explain(err: sqlite3.Error, path: Path | None, state: str = "") -> GoldspanError | None:
+    """The one line a user should see for an error that comes from the file, not from
+    goldspan (full disk, I/O, read-only, lock, damage); ``None`` for the others (a
+    constraint, a bug), which callers handle or let through. ``state`` says what became
+    of the database (after a failed write: rolled back, and the quick check's verdict)."""
+    code = _code(err)
+    state = f"; {state}" if state else ""
+    if code == SQLITE_FULL:
+        return DiskError(f"the disk is full (SQLite: {err}){state}; free some space and "
+                         "try again", path=path)
+    if code == SQLITE_IOERR:
+        return DiskError(f"an I/O error (SQLite: {err}){state}; the disk or the file "
+                         "system failed: check it, then try again", path=path)
+    if code == SQLITE_READONLY or code == SQLITE_PERM:
+        return ReadOnlyDatabaseError(
+            "the database is read-only; copy it somewhere writable or fix its permissions",
+            path=path)
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return DatabaseLockedError(
+            "another process is writing to this database; wait until it is done (or close "
+            "it) and try again", path=path)
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return DamagedDatabaseError(
+            f"the database is damaged ({err}); run 'goldspan check', and restore a backup "
+            "(goldspan backup, or the daily copies) if it says so", path=path)
+    if code == SQLITE_CANTOPEN:
+        return StoreError(f"cannot open the database file ({err}): check that it and its "
+                          "folder exist and are readable", path=path)
+    return None
+
+
+def _writable(p: Path) -> bool | str:
+    """True when this process may write the database at ``p`` (file and folder: WAL
+    mode creates ``-wal`` and ``-shm`` beside it), else why not, as a phrase."""
+    folder = p.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"it is on a read-only file system ({folder})"
+    except (OSError, AttributeError):  # no statvfs (Windows): the checks below decide
+        pass
+    if p.exists() and not os.access(p, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        sidecars = [Path(f"{p}-wal"), Path(f"{p}-shm")]
+        if not (p.exists() and all(s.exists() and os.access(s, os.W_OK) for s in sidecars)):
+            return (f"its folder {folder} is read-only, and SQLite creates {p.name}-wal "
+                    f"and {p.name}-shm beside it")
+    return True
 
 
 class Store:
     """A goldspan database. Open with :meth:`open`; one Store per thread."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, *,
+                 readonly: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.readonly = readonly
+        # Told once per wait when another process holds the write lock for a second
+        # (the CLI prints it on stderr); None: wait silently.
+        self.on_wait: Callable[[str], None] | None = None
         self._depth = 0
         self._db = None
 
@@ -132,11 +223,22 @@ class Store:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True) -> "Store":
+    def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True,
+             readonly: bool = False) -> Store:
         """Open (or create) a goldspan database, refusing anything else untouched.
 
         A file that is not SQLite, an SQLite file that is not goldspan's, or a goldspan
         file with a newer schema raise :class:`StoreError` before anything is written.
+        A writer (``readonly=False``) is refused in one line when the file or its
+        folder is read-only, and when the schema objects (tables, indexes, triggers)
+        differ from goldspan's: cheap checks (a few milliseconds), so nothing is
+        written into a file that ``goldspan check`` calls damaged.
+
+        ``readonly=True`` is for commands that only read (stats, check, export,
+        agreement, backup, merge sources): the connection refuses writes
+        (``query_only``), and a read-only file or folder is opened read-only (see
+        :meth:`_connect_readonly`), so an analyst's file on a read-only share works.
+        An older schema is still migrated when the file is writable and ``migrate``.
         """
         p = Path(path)
         exists = p.exists() and p.stat().st_size > 0
@@ -147,10 +249,28 @@ class Store:
         # them all, so reading it while this process has the database open let another
         # process delete the write-ahead log's index under it (test_store.py, locks).
         if not exists:
-            if not create:
+            if not create or readonly:
                 raise StoreError("no such database; import articles first to create it", path=p)
-            p.parent.mkdir(parents=True, exist_ok=True)
-        conn = cls._connect(p)
+            if not p.parent.exists():
+                try:
+                    p.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as err:
+                    raise StoreError(f"cannot create its folder {p.parent} "
+                                     f"({err.strerror or err}); choose another path",
+                                     path=p) from None
+        writable = _writable(p)
+        if readonly and writable is not True:
+            conn = cls._connect_readonly(p)
+        else:
+            if writable is not True and not exists:
+                raise ReadOnlyDatabaseError(
+                    f"cannot create the database here ({writable}); choose a writable "
+                    "folder", path=p)
+            if writable is not True:
+                raise ReadOnlyDatabaseError(
+                    f"the database is read-only for goldspan ({writable}); copy it "
+                    "somewhere writable or fix its permissions", path=p)
+            conn = cls._connect(p)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -163,7 +283,8 @@ class Store:
                 raise StoreError(
                     "not an SQLite database; pass the path of a goldspan .db file", path=p
                 ) from None
-            raise StoreError(f"cannot read the database: {err}", path=p) from None
+            raise explain(err, p) or StoreError(f"cannot read the database: {err}",
+                                                path=p) from None
         if app_id != APPLICATION_ID and (n_tables > 0 or app_id != 0):
             conn.close()
             raise StoreError(
@@ -176,19 +297,41 @@ class Store:
                 f"{SCHEMA_VERSION}); upgrade goldspan",
                 path=p,
             )
+        if readonly and n_tables == 0:
+            conn.close()
+            raise StoreError("an empty SQLite file, not yet a goldspan database; import "
+                             "articles into it first", path=p)
         store = cls(conn, p)
-        store._pragmas()
-        if n_tables == 0:
-            store._create()
-        elif version < SCHEMA_VERSION:
-            if not migrate:
-                conn.close()
-                raise StoreError(f"schema {version} needs migrating; open it read-write", path=p)
-            store._migrate(version)
+        try:
+            store._pragmas(wal=not readonly)
+            if n_tables == 0:
+                store._create()
+            elif version < SCHEMA_VERSION:
+                if not migrate:
+                    raise StoreError(f"schema {version} needs migrating; open it read-write",
+                                     path=p)
+                if writable is not True:
+                    raise ReadOnlyDatabaseError(
+                        f"schema {version} needs migrating to {SCHEMA_VERSION}, which writes "
+                        f"to the file, but {writable}; copy it somewhere writable", path=p)
+                store._migrate(version)
+            if readonly:
+                store.readonly = True
+                conn.execute("PRAGMA query_only = 1")
+            else:
+                problems = store.schema_problems()
+                if problems:
+                    raise DamagedDatabaseError(
+                        f"its schema is not goldspan's ({problems[0]}"
+                        + (f", and {len(problems) - 1} more" if len(problems) > 1 else "")
+                        + "); nothing was written: run 'goldspan check'", path=p)
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     @classmethod
-    def memory(cls) -> "Store":
+    def memory(cls) -> Store:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         store = cls(conn, None)
         store._pragmas()
@@ -203,13 +346,50 @@ class Store:
                 check_same_thread=False,
             )
         except sqlite3.Error as err:
-            raise StoreError(f"cannot open the database: {err}", path=p) from None
+            raise explain(err, p) or StoreError(f"cannot open the database: {err}",
+                                                path=p) from None
 
-    def _pragmas(self) -> None:
+    @staticmethod
+    def _connect_readonly(p: Path) -> sqlite3.Connection:
+        """A read-only connection to a file this process may not write.
+
+        ``mode=ro`` reads a WAL database when its ``-shm`` index exists or can be
+        created. In a read-only folder with no ``-shm``, SQLite can only read the file
+        as ``immutable=1`` (no locks, no WAL), which is exact only when there is no
+        write-ahead log with data in it: all the data is then in the main file (a
+        cleanly closed goldspan file, the usual copy on a share). With a ``-wal`` that
+        holds data, immutable would silently show old data: refused, saying what to
+        copy. ``immutable`` also means nobody may change the file while it is read;
+        in a read-only folder nobody on this machine can through that path.
+        """
+        quoted = urllib.parse.quote(str(p.absolute()))
+        conn = sqlite3.connect(f"file:{quoted}?mode=ro", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error as err:
+            conn.close()
+            if _code(err) != SQLITE_CANTOPEN:
+                if "not a database" in str(err):
+                    raise StoreError("not an SQLite database; pass the path of a goldspan "
+                                     ".db file", path=p) from None
+                raise explain(err, p) or StoreError(f"cannot read the database: {err}",
+                                                    path=p) from None
+        wal = Path(f"{os.path.realpath(p)}-wal")  # beside the real file, as SQLite puts it
+        if wal.exists() and wal.stat().st_size > 0:
+            raise ReadOnlyDatabaseError(
+                f"its folder is read-only and it has a write-ahead log ({wal.name}) that "
+                f"SQLite can only read with an index ({p.name}-shm) it cannot create there; "
+                f"copy {p.name} and {wal.name} together to a writable folder", path=p)
+        return sqlite3.connect(f"file:{quoted}?mode=ro&immutable=1", uri=True,
+                               isolation_level=None, check_same_thread=False)
+
+    def _pragmas(self, wal: bool = True) -> None:
         c = self.conn
         c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         c.execute("PRAGMA foreign_keys = ON")
-        if self.path is not None:
+        if self.path is not None and wal:
             self._retry(lambda: c.execute("PRAGMA journal_mode = WAL"))
         # NORMAL is durable across application crashes (kill -9) in WAL mode; FULL
         # also survives power loss on every commit, which is the promise we make.
@@ -240,7 +420,7 @@ class Store:
                         self.conn.execute(stmt)
                     current += 1
                 self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except (sqlite3.Error, KeyError) as err:
+        except (sqlite3.Error, KeyError, StoreError) as err:
             self.conn.close()
             raise StoreError(
                 f"migrating schema {version} to {SCHEMA_VERSION} failed ({err}); the file "
@@ -251,7 +431,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -259,22 +439,70 @@ class Store:
 
     # ------------------------------------------------------------- transactions
     def _retry(self, fn):  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + RETRY_SECONDS
+        """Run ``fn`` until the write lock is free (at most RETRY_SECONDS), telling
+        ``on_wait`` once after WAIT_NOTICE_SECONDS who holds it."""
+        start = time.monotonic()
         delay = 0.01
+        announced = False
         while True:
             try:
                 return fn()
             except sqlite3.OperationalError as err:
-                if not _is_busy(err) or time.monotonic() > deadline:
+                if not _is_busy(err):
                     raise
+                waited = time.monotonic() - start
+                if waited > RETRY_SECONDS:
+                    raise DatabaseLockedError(
+                        f"{self._lock_holder()} is writing to this database and did not "
+                        f"finish in {waited:.0f} s; nothing was written: wait until it is "
+                        "done (or close it) and try again", path=self.path) from None
+                if not announced and waited >= WAIT_NOTICE_SECONDS and self.on_wait:
+                    announced = True
+                    self.on_wait(f"waiting for {self._lock_holder()}, which is writing to "
+                                 f"{self.path} (up to {RETRY_SECONDS:.0f} s; Ctrl-C stops)...")
                 time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 0.5)
+                delay = min(delay * 2, 0.2)
+
+    def _lock_holder(self) -> str:
+        holder = write_lock_holder(self.path) if self.path is not None else None
+        return holder.describe() if holder is not None else "another process"
+
+    def _rollback(self) -> None:
+        """Roll back if a transaction is still open. SQLite rolls back by itself on a
+        full disk or an I/O error: a ROLLBACK then fails ("no transaction is active"),
+        and that error must never replace the one that caused it."""
+        if not self.conn.in_transaction:
+            return
+        try:
+            self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def _failed(self, err: sqlite3.Error) -> GoldspanError | None:
+        """The user's line for a failed write transaction (already rolled back), with
+        a quick check of the file after a full disk or an I/O error (``PRAGMA
+        quick_check``: every page and index entry, without cross-checking indexes
+        against tables; a few seconds for a 1 GB file, paid only after a failure)."""
+        if _code(err) not in (SQLITE_FULL, SQLITE_IOERR):
+            return explain(err, self.path)
+        try:
+            rows = self.conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.Error as check_err:
+            verdict = f"the database could not be checked ({check_err}): run 'goldspan check'"
+        else:
+            verdict = ("the database is intact (SQLite's quick check passed)"
+                       if [r[0] for r in rows] == ["ok"]
+                       else "SQLite's quick check finds problems: run 'goldspan check'")
+        return explain(err, self.path, f"the change was rolled back and {verdict}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``), retried while the file is busy.
+        """One write transaction (``BEGIN IMMEDIATE``), waiting while another process
+        writes (see :meth:`_retry`).
 
         Nested use joins the outer transaction, so a whole import is one transaction.
+        The outermost level turns a full disk, an I/O error, a read-only file or a
+        damaged file into goldspan's error after rolling back (:func:`explain`).
         """
         if self._depth:
             self._depth += 1
@@ -283,16 +511,30 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+        try:
+            self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+        except sqlite3.Error as err:
+            raise explain(err, self.path) or err
         self._depth = 1
         try:
             yield self.conn
-        except BaseException:
+        except BaseException as err:
             self._depth = 0
-            self.conn.execute("ROLLBACK")
+            self._rollback()
+            if isinstance(err, sqlite3.Error):
+                explained = self._failed(err)
+                if explained is not None:
+                    raise explained from None
             raise
         self._depth = 0
-        self._retry(lambda: self.conn.execute("COMMIT"))
+        try:
+            self._retry(lambda: self.conn.execute("COMMIT"))
+        except sqlite3.Error as err:
+            self._rollback()
+            raise self._failed(err) or err
+        except BaseException:
+            self._rollback()
+            raise
 
     # ---------------------------------------------------------------- documents
     def add_document(
@@ -346,6 +588,18 @@ class Store:
 
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    def document_ids_between(self, first: int, last: int) -> list[int]:
+        """The ids of the documents with ``first <= id <= last`` (an index range scan:
+        the size of the range typed costs nothing)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE id BETWEEN ? AND ? ORDER BY id", (first, last))]
+
+    def document_id_bounds(self) -> tuple[int, int | None, int | None]:
+        """(number of documents, smallest id, largest id)."""
+        n, first, last = self.conn.execute(
+            "SELECT count(*), min(id), max(id) FROM documents").fetchone()
+        return n, first, last
 
     # -------------------------------------------------------------- annotations
     def annotation(self, doc_id: int, annotator: str) -> Annotation | None:
@@ -757,32 +1011,288 @@ class Store:
         return t
 
     def integrity_problems(self) -> list[str]:
-        """SQLite's integrity and foreign-key checks plus goldspan's own invariants."""
-        try:
-            return self._integrity_problems()
-        except sqlite3.DatabaseError as err:  # too damaged to finish the checks
-            return [f"the database is damaged ({err}); restore a backup "
-                    "(goldspan backup makes them)"]
+        """SQLite's integrity and foreign-key checks plus goldspan's own invariants
+        (the problems of :meth:`check`)."""
+        return self.check().problems
 
-    def _integrity_problems(self) -> list[str]:
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        for r in self.conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")
-        rows = self.conn.execute(
-            'SELECT s.id, s.annotation_id, s.start, s."end", length(d.text) FROM spans s '
-            "JOIN annotations a ON a.id = s.annotation_id JOIN documents d ON d.id = a.document_id "
-            'WHERE s."end" > length(d.text)'
-        ).fetchall()
-        for r in rows:
-            problems.append(f"span {r[0]} of annotation {r[1]} ends at {r[3]}, past the text ({r[4]})")
-        rows = self.conn.execute(
-            'SELECT a.id, b.id, a.annotation_id FROM spans a JOIN spans b ON '
-            'a.annotation_id = b.annotation_id AND a.id < b.id AND a.start < b."end" '
-            'AND b.start < a."end"'
-        ).fetchall()
-        for r in rows:
-            problems.append(f"spans {r[0]} and {r[1]} of annotation {r[2]} overlap")
+    def check(self) -> CheckReport:
+        """Everything ``goldspan check`` looks at, each finding naming its table and
+        row: SQLite's ``integrity_check`` and ``foreign_key_check``; the schema objects
+        against :mod:`.schema` (:meth:`schema_problems`); every CHECK and NOT NULL
+        constraint of the schema evaluated again row by row (a tool that wrote with
+        ``ignore_check_constraints`` or an edited schema is caught); spans and
+        suggestions within their text; spans of one version not overlapping;
+        ``text_hash`` against the text; JSON columns holding valid, strict JSON (no
+        NaN); known settings of the right type. Labels used by spans but missing from
+        the label set are notes, not problems (the set is a palette; the spans are
+        still valid data)."""
+        report = CheckReport()
+        try:
+            self._check(report)
+        except sqlite3.DatabaseError as err:  # too damaged to finish the checks
+            report.problems.append(
+                f"the database is damaged ({err}); restore a backup (goldspan backup, or "
+                "the daily copies)")
+        return report
+
+    def schema_problems(self, notes: list[str] | None = None) -> list[str]:
+        """Tables, indexes and triggers missing or different from the schema goldspan
+        creates (whitespace aside); objects a user added are listed in ``notes``.
+        Costs one read of ``sqlite_master``: run at every read-write open."""
+        ref = _reference()
+        actual = {(r[0], r[1]): _normalise_sql(r[2]) for r in self.conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+        problems = []
+        for (kind, name), sql in ref.objects.items():
+            if (kind, name) not in actual:
+                problems.append(f"{kind} {name} is missing")
+            elif actual[(kind, name)] != sql:
+                problems.append(f"{kind} {name} differs from goldspan's schema")
+        if notes is not None:
+            notes.extend(f"{kind} {name} is not goldspan's (left as it is)"
+                         for kind, name in sorted(set(actual) - set(ref.objects)))
         return problems
+
+    def _check(self, report: CheckReport) -> None:
+        c = self.conn
+        problems = report.problems
+        ref = _reference()
+        # integrity_check's "CHECK constraint failed in spans" and "NULL value in
+        # spans.label" name no row: goldspan's tables are checked again below, row by row
+        ours = {q.table for q in ref.row_queries}
+        for (line,) in c.execute("PRAGMA integrity_check"):
+            m = re.fullmatch(r"(?:CHECK constraint failed in |NULL value in )(\w+)(?:\.\w+)?",
+                             line)
+            if line != "ok" and not (m and m.group(1) in ours):
+                problems.append(line)
+        for r in c.execute("PRAGMA foreign_key_check"):
+            problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")
+        problems.extend(self.schema_problems(report.notes))
+        for query in ref.row_queries:
+            self._rows_breaking(report, query)
+        self._check_settings(report)
+        limit = Limit(report, "spans past the end of their text")
+        for r in c.execute(
+                'SELECT s.id, s.annotation_id, s."end", length(d.text) FROM spans s '
+                "JOIN annotations a ON a.id = s.annotation_id "
+                'JOIN documents d ON d.id = a.document_id WHERE s."end" > length(d.text)'):
+            limit.add(f"span {r[0]} of annotation {r[1]} ends at {r[2]}, past the text ({r[3]})")
+        limit = Limit(report, "suggestions past the end of their text")
+        for r in c.execute(
+                'SELECT s.id, s.document_id, s.model, s."end", length(d.text) FROM suggestions s '
+                'JOIN documents d ON d.id = s.document_id WHERE s."end" > length(d.text)'):
+            limit.add(f"suggestion {r[0]} of document {r[1]} by {r[2]} ends at {r[3]}, "
+                      f"past the text ({r[4]})")
+        limit = Limit(report, "overlapping spans")
+        last_ann, max_end, max_id = None, 0, 0
+        for span_id, ann, start, end in c.execute(
+                'SELECT id, annotation_id, start, "end" FROM spans '
+                'ORDER BY annotation_id, start, "end", id'):
+            if ann != last_ann:
+                last_ann, max_end, max_id = ann, end, span_id
+                continue
+            if start < max_end:
+                limit.add(f"spans {max_id} and {span_id} of annotation {ann} overlap")
+            if end > max_end:
+                max_end, max_id = end, span_id
+        limit = Limit(report, "documents whose text_hash does not match their text")
+        for doc_id, text, stored in c.execute("SELECT id, text, text_hash FROM documents"):
+            if not isinstance(text, str):
+                continue  # NOT NULL and the type are reported above
+            if stored != text_hash(text):
+                limit.add(f"document {doc_id}: text_hash "
+                          + ("is missing" if stored is None else "does not match its text")
+                          + " (the text was changed outside goldspan; duplicates of it "
+                          "would no longer be recognised)")
+        for label, n in c.execute(
+                "SELECT label, count(*) FROM spans WHERE label NOT IN (SELECT name FROM labels) "
+                "GROUP BY label ORDER BY label"):
+            report.notes.append(f"label {label!r} is used by {n} span(s) but is not in the "
+                                "label set")
+
+    def _rows_breaking(self, report: CheckReport, q: RowQuery) -> None:
+        """Run one of the reference's row checks; each row it finds is a problem."""
+        limit = Limit(report, f"rows of {q.table} like these ({q.what})")
+        try:
+            for rowid, key, value in self.conn.execute(q.sql):
+                name = (f"row {rowid}" if q.key is None else f"{q.key} {key}"
+                        if q.key == "id" else f"row {rowid} ({q.key} {key!r})")
+                if q.json is None:
+                    limit.add(f"table {q.table}, {name}: {q.what}")
+                    continue
+                why = json_problem(value, want_object=(q.table, q.json) == ("documents", "meta"))
+                if why:
+                    limit.add(f"table {q.table}, {name}: {q.json} {why}")
+        except sqlite3.OperationalError as err:  # a column or table is missing
+            report.problems.append(f"table {q.table}: cannot check {q.what} ({err})")
+
+    def _check_settings(self, report: CheckReport) -> None:
+        for key, kind in SETTING_TYPES.items():
+            try:
+                row = self.conn.execute("SELECT value FROM settings WHERE key = ?",
+                                        (key,)).fetchone()
+            except sqlite3.OperationalError:
+                return  # the missing table is reported by schema_problems
+            if row is None or json_problem(row[0]):
+                continue  # absent is the default; invalid JSON is reported already
+            if not isinstance(json.loads(row[0]), kind):
+                report.problems.append(f"table settings, key {key!r}: value {row[0][:40]!r} "
+                                       f"is not a {kind.__name__}")
+
+
+# Settings goldspan reads, with the JSON type each must hold.
+SETTING_TYPES: dict[str, type] = {"labels_locked": bool}
+MAX_FINDINGS_PER_CHECK = 50
+
+
+@dataclass
+class CheckReport:
+    """What ``goldspan check`` found: problems (exit 1) and notes (information)."""
+
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Limit:
+    """Adds a check's findings to a report, at most MAX_FINDINGS_PER_CHECK lines and
+    then one line saying how many more (a file with a million broken rows stays
+    readable)."""
+
+    def __init__(self, report: CheckReport, what: str) -> None:
+        self.report, self.what, self.n = report, what, 0
+        self.more_at: int | None = None
+
+    def add(self, line: str) -> None:
+        self.n += 1
+        if self.n <= MAX_FINDINGS_PER_CHECK:
+            self.report.problems.append(line)
+            return
+        if self.more_at is None:
+            self.more_at = len(self.report.problems)
+            self.report.problems.append("")
+        self.report.problems[self.more_at] = (
+            f"... and {self.n - MAX_FINDINGS_PER_CHECK} more {self.what}")
+
+
+def json_problem(value: Any, want_object: bool = False) -> str | None:
+    """Why a stored JSON value is not valid strict JSON (RFC 8259: NaN and Infinity,
+    which Python's json writes by default, are not JSON), or None."""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            return "is not text"
+    if isinstance(value, (int, float)):
+        value = repr(value)
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON")
+
+    try:
+        parsed = json.loads(value, parse_constant=refuse)
+    except ValueError as err:
+        return f"is not valid JSON ({err})"
+    if want_object and not isinstance(parsed, dict):
+        return "is JSON but not an object"
+    return None
+
+
+@dataclass(frozen=True)
+class RowQuery:
+    """One row-by-row check of the reference schema: its SQL selects (rowid, key,
+    value) of the rows that break it; ``json`` names the column to parse, if any."""
+
+    table: str
+    key: str | None  # the declared primary key naming a row (None: the rowid)
+    what: str
+    sql: str
+    json: str | None = None
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What goldspan's own schema holds, read from a fresh in-memory database."""
+
+    objects: dict[tuple[str, str], str]  # (type, name) -> normalised SQL
+    row_queries: list[RowQuery]  # CHECK, NOT NULL and JSON columns, row by row
+
+
+_REFERENCES: dict[Any, _Reference] = {}
+
+
+def _reference() -> _Reference:
+    """The schema of a new database, built once per process (about 2 ms). Keyed by the
+    schema scripts so a migration added (or a test's) is part of it.
+
+    The row checks are SQL built from goldspan's own schema (table and column names
+    through :func:`_ident`, CHECK expressions as :mod:`.schema` writes them), never
+    from the file being checked."""
+    key = (SCHEMA_VERSION, SCHEMA_V1, tuple(sorted(MIGRATIONS.items())))
+    if key not in _REFERENCES:
+        ref = Store.memory()
+        c = ref.conn
+        objects = {(r[0], r[1]): _normalise_sql(r[2]) for r in c.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
+            "AND sql IS NOT NULL")}
+        queries: list[RowQuery] = []
+        for (name, sql) in c.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            columns = c.execute("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)",
+                                (name,)).fetchall()
+            pks = [col[0] for col in columns if col[3]]
+            pk = pks[0] if len(pks) == 1 else None
+            for schema_expr in _check_expressions(sql):
+                queries.append(RowQuery(
+                    name, pk, f"breaks CHECK ({schema_expr})",
+                    f"SELECT rowid, {_ident(pk or 'rowid')}, NULL FROM {_ident(name)} "
+                    f"WHERE NOT ({schema_expr})"))
+            for col_name, col_type, notnull, is_pk in columns:
+                if notnull and not is_pk:
+                    queries.append(RowQuery(
+                        name, pk, f"{col_name} is NULL",
+                        f"SELECT rowid, {_ident(pk or 'rowid')}, NULL FROM {_ident(name)} "
+                        f"WHERE {_ident(col_name)} IS NULL"))
+                if str(col_type).upper() == "JSON":
+                    queries.append(RowQuery(
+                        name, pk, f"valid JSON in {col_name}",
+                        f"SELECT rowid, {_ident(pk or 'rowid')}, {_ident(col_name)} FROM "
+                        f"{_ident(name)} WHERE {_ident(col_name)} IS NOT NULL", json=col_name))
+        ref.close()
+        _REFERENCES[key] = _Reference(objects, queries)
+    return _REFERENCES[key]
+
+
+def _ident(name: str) -> str:
+    """A table or column name of goldspan's own schema, quoted for SQL. Anything but a
+    plain identifier is refused: these names come from :mod:`.schema`, never a file."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return f'"{name}"'
+
+
+def _normalise_sql(sql: str | None) -> str:
+    return " ".join((sql or "").split())
+
+
+def _check_expressions(sql: str) -> list[str]:
+    """The expressions of the CHECK constraints in a CREATE TABLE statement (balanced
+    parentheses, string literals skipped)."""
+    out = []
+    for m in re.finditer(r"\bCHECK\s*\(", sql, flags=re.IGNORECASE):
+        depth, i, quote = 1, m.end(), None
+        while i < len(sql) and depth:
+            ch = sql[i]
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            i += 1
+        out.append(" ".join(sql[m.end():i - 1].split()))
+    return out
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ from typing import IO, Any, Callable, Iterable
 from .errors import GoldspanError, InputError, ModelError
 from .model import Record
 from .outputs import Outputs, database_files
-from .selection import Options, SelectionStats, count, select
+from .selection import Options, SelectionStats, count, select, validated
 from .store import Store
 
 DEFAULT_MAX_STEPS = 1000
@@ -227,7 +227,8 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
     train_path, dev_path = corpus / "train.spacy", corpus / "dev.spacy"
     stats = SelectionStats()
     n_train, n_eval, misaligned, n_ents = _write_corpus(
-        select(store, options, stats), held_out, train_path, dev_path, total, written)
+        validated(select(store, options, stats), store.path), held_out, train_path,
+        dev_path, total, written)
     if n_ents == 0:
         raise TrainError("the selected gold has no entities on token boundaries to "
                          "learn from; annotate some entities first")

@@ -22,7 +22,9 @@ def make(tmp_path: Path, n: int = 6) -> Store:
 
 
 def test_parse_ranges() -> None:
-    assert parse_ranges("1-3, 5,8-8") == [1, 2, 3, 5, 8]
+    assert parse_ranges("1-3, 5,8-8") == [(1, 3), (5, 5), (8, 8)]
+    assert parse_ranges("4-6,1-5,7") == [(1, 7)]
+    assert parse_ranges("1-99999999999999999999") == [(1, 99999999999999999999)]
     with pytest.raises(InputError, match="'x' is not a document id"):
         parse_ranges("1,x")
     with pytest.raises(InputError, match="backwards"):
@@ -131,3 +133,51 @@ def test_merge_unites_assignments(tmp_path: Path) -> None:
         "SELECT d.text, g.annotator FROM assignments g JOIN documents d ON d.id = g.document_id "
         "ORDER BY d.text, g.annotator").fetchall()
     assert rows == [("Only in b.", "bob"), ("Shared article.", "alice"), ("Shared article.", "bob")]
+
+
+HUGE = ["1-99999999999999999999", "1-300000000", "3-5,99999999999999999999"]
+
+
+@pytest.mark.parametrize("spec", HUGE)
+def test_huge_ranges_are_checked_against_the_documents(tmp_path: Path, spec: str) -> None:
+    """``--docs 1-99999999999999999999`` grew to 17 GB in a minute (the range was
+    expanded into a set of ids). A real process with 1 GB of address space: one line
+    naming the ids that do not exist, at once, and nothing assigned."""
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    store = make(tmp_path)
+    store.close()
+    db = tmp_path / "team.db"
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    start = time.monotonic()
+    p = subprocess.run([str(Path(sys.executable).with_name("goldspan")), "assign", "bob",
+                        "--docs", spec, "--db", str(db)], capture_output=True, text=True,
+                       timeout=60, preexec_fn=limit)
+    assert time.monotonic() - start < 20
+    assert p.returncode == 2, p.stderr
+    missing = {"1-99999999999999999999": "documents with ids 7-99999999999999999999",
+               "1-300000000": "documents with ids 7-300000000",
+               "3-5,99999999999999999999": "document with id 99999999999999999999"}[spec]
+    assert p.stderr.splitlines() == [
+        f"goldspan: [E100] --docs: no {missing}; the database has 6 documents "
+        "(ids 1-6)"]
+    with Store.open(db) as s:
+        assert s.assignment_counts() == {}
+
+
+def test_ranges_with_gaps_name_the_gaps(tmp_path: Path) -> None:
+    from goldspan.core.assign import document_ids
+
+    store = make(tmp_path, 8)
+    store.conn.execute("DELETE FROM documents WHERE id IN (3, 4, 6)")
+    assert document_ids(store, "1-2,5,7-8") == [1, 2, 5, 7, 8]
+    with pytest.raises(InputError, match=r"no documents with ids 3-4, 6; the database has 5 "
+                                         r"documents \(ids 1-8\)"):
+        document_ids(store, "1-8")
+    store.close()

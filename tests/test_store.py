@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import goldspan.core.store as store_mod
 from goldspan.core.errors import StoreError
 from goldspan.core.model import Span, Suggestion
-from goldspan.core.schema import APPLICATION_ID, SCHEMA_VERSION
+from goldspan.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from goldspan.core.session import ArticleSession
 from goldspan.core.store import BUSY_TIMEOUT_MS, Store
 
@@ -361,7 +361,7 @@ END;
 def test_migrates_forward_with_backup(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_v1(db)
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", {SCHEMA_VERSION: MIGRATION_1_TO_2})
+    monkeypatch.setattr(store_mod, "MIGRATIONS", {**MIGRATIONS, SCHEMA_VERSION: MIGRATION_1_TO_2})
     with Store.open(db) as s:
         assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert s.conn.execute("SELECT language FROM documents").fetchall() == [("en",)]
@@ -384,7 +384,7 @@ def test_migrates_several_steps(db: Path, monkeypatch: pytest.MonkeyPatch) -> No
     make_v1(db)
     v = SCHEMA_VERSION
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", v + 2)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", {
+    monkeypatch.setattr(store_mod, "MIGRATIONS", {**MIGRATIONS,
         v: "CREATE TABLE step_a (x);",
         v + 1: "ALTER TABLE step_a ADD COLUMN y; INSERT INTO step_a VALUES (1, 2);",
     })
@@ -397,7 +397,7 @@ def test_failed_migration_leaves_file_unchanged(db: Path, monkeypatch: pytest.Mo
     make_v1(db)
     before = sha(db)
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", {
+    monkeypatch.setattr(store_mod, "MIGRATIONS", {**MIGRATIONS,
         SCHEMA_VERSION: "CREATE TABLE half (x);\nINSERT INTO no_such_table VALUES (1);"})
     with pytest.raises(StoreError, match="migrat") as info:
         Store.open(db)
@@ -415,7 +415,7 @@ def test_migration_needs_read_write(db: Path, monkeypatch: pytest.MonkeyPatch) -
     make_v1(db)
     before = sha(db)
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", {SCHEMA_VERSION: "CREATE TABLE x (y);"})
+    monkeypatch.setattr(store_mod, "MIGRATIONS", {**MIGRATIONS, SCHEMA_VERSION: "CREATE TABLE x (y);"})
     with pytest.raises(StoreError, match="needs migrating"):
         Store.open(db, migrate=False)
     assert sha(db) == before

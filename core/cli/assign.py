@@ -22,7 +22,7 @@ def assign(
 ) -> None:
     """Assign documents to annotators, round-robin, PER_DOC annotators per document."""
     store = open_store(db, create=False)
-    ids = core_assign.parse_ranges(docs) if docs else None
+    ids = core_assign.document_ids(store, docs) if docs else None
     if remove:
         for name in annotators:
             n = store.unassign(name, ids)

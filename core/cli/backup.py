@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from ..backups import backup_prefix
 from ..paths import backups_dir
-from .common import DbOption, clean_errors, open_store
+from .common import DbOption, clean_errors, db_path, open_store
 
 
 @clean_errors
@@ -22,12 +22,18 @@ def backup(
         None, help="Backup file (default: backups/ in the user data folder, named after "
         "the database and dated)."),
 ) -> None:
-    """Copy the database to a backup file (checked with PRAGMA integrity_check before it
-    replaces anything)."""
-    with open_store(db, create=False) as store:
+    """Copy the database to a backup file, checked with PRAGMA integrity_check before
+    it replaces anything.
+
+    A database whose schema objects (tables, indexes, triggers) are not goldspan's is
+    still copied, since a copy of damaged data may be all there is to rescue, but the
+    command says so on stderr and exits 1, so a scheduled backup does not pass
+    silently (``goldspan check`` looks further)."""
+    with open_store(db, create=False, readonly=True) as store:
         assert store.path is not None
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = out or backups_dir() / f"{backup_prefix(store.path)}-{stamp}.db"
+        problems = store.schema_problems()
         with tqdm(unit="page", desc="backup", disable=None) as bar:
             def progress(done: int, total: int) -> None:
                 bar.total = total
@@ -35,6 +41,11 @@ def backup(
                 bar.refresh()
             store.backup_to(target, progress=progress)
     typer.echo(f"backup written to {target}")
+    if problems:
+        typer.echo(f"goldspan: {db_path(db)}: the copy was made, but the database's schema is "
+                   f"not goldspan's ({'; '.join(problems)}), so the copy has the same damage: "
+                   "run 'goldspan check'", err=True)
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,28 +7,33 @@ from typing import Optional
 
 import typer
 
-from ..errors import StoreError
+from ..errors import DamagedDatabaseError
 from .common import DbOption, clean_errors, db_path, open_store
 
 
 @clean_errors
 def check(db: Optional[Path] = DbOption) -> None:
-    """Check the database; exit 1 and list the problems if there are any."""
+    """Check the database; exit 1 and list the problems if there are any.
+
+    Opened read-only (a read-only file or share can be checked; check never writes).
+    Problems go to stderr, one line each naming table and row; notes (labels used
+    but not in the label set, objects a user added to the schema) go to stdout and
+    do not fail the check."""
     try:
-        store = open_store(db, create=False)
-    except StoreError as err:
-        if "malformed" not in str(err):
-            raise
+        store = open_store(db, create=False, readonly=True)
+    except DamagedDatabaseError as err:
         # damaged so badly that it does not even open: that is check's finding (exit 1)
-        typer.echo(f"goldspan: {db_path(db)}: the database is damaged ({err.message}); "
-                   "restore a backup (goldspan backup, or the daily copies)", err=True)
+        typer.echo(f"goldspan: {err}", err=True)
         raise typer.Exit(1) from None
-    problems = store.integrity_problems()
-    if problems:
-        for p in problems:
-            typer.echo(f"goldspan: {db_path(db)}: {p}", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"{db_path(db)}: ok ({store.document_count()} documents)")
+    with store:
+        report = store.check()
+        for note in report.notes:
+            typer.echo(f"note: {note}")
+        if report.problems:
+            for p in report.problems:
+                typer.echo(f"goldspan: {db_path(db)}: {p}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{db_path(db)}: ok ({store.document_count()} documents)")
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ import typer
 
 from ..errors import GoldspanError
 from ..paths import default_db
-from ..store import Store
+from ..store import Store, explain
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,8 +27,18 @@ def db_path(db: Optional[Path]) -> Path:
     return Path(db) if db is not None else default_db()
 
 
-def open_store(db: Optional[Path], *, create: bool = True) -> Store:
-    return Store.open(db_path(db), create=create)
+def open_store(db: Optional[Path], *, create: bool = True, readonly: bool = False) -> Store:
+    """Open the command's database; a wait for another writer is said on stderr.
+
+    ``readonly=True`` for commands that only read: they work on a read-only file or
+    folder and can never write (see :meth:`Store.open`)."""
+    store = Store.open(db_path(db), create=create, readonly=readonly)
+    store.on_wait = say_waiting
+    return store
+
+
+def say_waiting(message: str) -> None:
+    typer.echo(f"goldspan: {message}", err=True)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -51,11 +61,22 @@ def clean_errors(fn: F) -> F:
         except OSError as err:
             where = f"{err.filename}: " if getattr(err, "filename", None) else ""
             fail(f"{where}{err.strerror or err}")
-        except sqlite3.Error as err:  # a damaged file found half-way: one line, no traceback
-            fail(f"{db_path(kwargs.get('db'))}: database error: {err}; "
-                 "run 'goldspan check' and restore a backup if it is damaged")
+        except sqlite3.Error as err:  # found half-way: one line, no traceback
+            path = db_path(kwargs.get("db"))
+            explained = explain(err, path)
+            fail(str(explained) if explained is not None
+                 else f"{path}: database error: {err}; run 'goldspan check'")
 
     return wrapper  # type: ignore[return-value]
+
+
+def model_notice(model: Optional[str]) -> None:
+    """Say on stderr, before it loads, that a model named as a folder runs code from it."""
+    from ..spacy_models import folder_notice
+
+    notice = folder_notice(model)
+    if notice is not None:
+        typer.echo(f"goldspan: note: {notice}", err=True)
 
 
 def progress_enabled() -> bool:

@@ -43,7 +43,7 @@ def export_command(
     from ..exporter import export
     from ..outputs import is_stdout
 
-    store = open_store(db, create=False)
+    store = open_store(db, create=False, readonly=True)
     bar = tqdm(unit=" docs", disable=not progress_enabled(), leave=False)
 
     def progress(done: int, total: int) -> None:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import DbOption, clean_errors
+from .common import DbOption, clean_errors, model_notice
 
 
 @clean_errors
@@ -27,6 +27,8 @@ def gui(
         # the window has no import: an empty new database would be a dead end (a typo)
         raise StoreError(f"no such database; create it with 'goldspan import FILES --db {db}' "
                          "or leave out --db for the default one", path=db)
+    if model is not None:
+        model_notice(model)
     from goldspan.gui.app import run  # Qt only when a window is wanted
 
     raise typer.Exit(run(db, annotator, doc, model))

@@ -16,7 +16,7 @@ import typer
 from tqdm import tqdm
 
 from ..merge import MergeReport, SourceDoc, merge_files
-from .common import DbOption, clean_errors, db_path, progress_enabled
+from .common import DbOption, clean_errors, db_path, progress_enabled, say_waiting
 
 
 def _progress(docs: Iterable[SourceDoc], total: int, name: str) -> Iterable[SourceDoc]:
@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"  conflict: {c.describe()}")
 
         reports = merge_files(db_path(db), sources, prefer_newer=prefer_newer,
-                              progress=_progress, on_merged=merged)
+                              progress=_progress, on_merged=merged, on_wait=say_waiting)
         if as_json:
             typer.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))
         else:

@@ -9,7 +9,7 @@ import typer
 from tqdm import tqdm
 
 from ..suggest import SpacySuggester, suggest_documents
-from .common import DbOption, clean_errors, open_store
+from .common import DbOption, clean_errors, model_notice, open_store
 
 
 @clean_errors
@@ -22,6 +22,7 @@ def suggest(
 ) -> None:
     """Store the model's entities for every document it has not seen (idempotent)."""
     store = open_store(db, create=False)
+    model_notice(model)
     suggester = SpacySuggester(model, batch_size=batch_size, n_process=n_process)
     model_id = suggester.model_id
     total = store.document_count() if force else len(store.documents_without_run(model_id))

@@ -14,7 +14,7 @@ from typing import Optional
 
 import typer
 
-from .common import DbOption, clean_errors, open_store, progress_enabled
+from .common import DbOption, clean_errors, model_notice, open_store, progress_enabled
 
 
 @clean_errors
@@ -42,7 +42,9 @@ def train(
     from ..train import render
     from ..train import train as run
 
-    store = open_store(db, create=False)
+    store = open_store(db, create=False, readonly=True)  # train only reads the database
+    if blank is None:
+        model_notice(base)
     try:
         result = run(store, out, base=base, blank=blank, gold_only=gold, annotator=annotator,
                      eval_split=eval_split, seed=seed, max_steps=max_steps, log=sys.stderr,
