@@ -28,6 +28,7 @@ from .errors import GoldspanError, InputError
 from .formats import reader
 from .formats.base import Cancelled
 from .formats.detect import detect, expand, normalise_format
+from .labels import label_refusal
 from .model import Record
 from .store import Store, check_annotator
 
@@ -142,7 +143,7 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
         _check_labels(rec, known, new_labels, locked, path)
         doc_id = _document(store, rec, fs)
         if rec.status is not None:
-            name = rec.annotator or default_annotator
+            name = rec.annotator if rec.annotator is not None else default_annotator
             try:
                 check_annotator(name)
             except InputError as err:
@@ -171,16 +172,21 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
 
 def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bool,
                   path: Path) -> None:
+    """Every label of the record follows the naming rule (:func:`labels.name_problem`),
+    also one the project already has (a database from before the rule may hold one: it
+    is not spread further); with a locked set, it is in the set."""
     names: Iterable[str] = [s.label for s in rec.spans] + [s.label for s in rec.suggestions]
     for name in names:
-        if name in known or name in new:
+        if name in new:
+            continue
+        refusal = label_refusal(name)
+        if refusal:
+            raise InputError(refusal, path=path, line=rec.line)
+        if name in known:
             continue
         if locked:
             raise InputError(f"unknown label {name!r}: the label set is locked; add the label "
                              "first or import without locking", path=path, line=rec.line)
-        if not name or len(name) > 100 or any(ord(ch) < 32 for ch in name):
-            raise InputError(f"invalid label {name[:40]!r}: use 1-100 printable characters",
-                             path=path, line=rec.line)
         new[name] = None
 
 
