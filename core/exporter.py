@@ -12,6 +12,10 @@ formats). The split is exact and deterministic: a count pass, then
 
 Spans a writer cannot place on spaCy's tokens are reported (document, offsets, label),
 never shifted: DocBin and CoNLL leave them out, JSON formats write them as they are.
+A label, or an annotator name the format carries, that breaks the naming rule (only
+a database from before the rule holds one) refuses the export naming it and the
+document; a writer that cannot hold a legal label exactly (brat's type names, CoNLL's
+IO tags) refuses the same way. What is written reads back the same.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any, Callable
 from .errors import InputError
 from .formats.base import Cancelled, Problem, Writer
 from .formats.detect import normalise_format
+from .labels import check_exported_names
 from .model import Record
 from .selection import Options, SelectionStats, count, select
 from .store import Store
@@ -35,6 +40,7 @@ EXPORT_FORMATS = ("prodigy", "doccano", "conll", "spacy", "brat", "labelstudio",
 EXTENSIONS = {"prodigy": ".jsonl", "doccano": ".jsonl", "conll": ".conll", "spacy": ".spacy",
               "labelstudio": ".json"}
 FOLDER_FORMATS = ("brat", "txt")
+NAMED_FORMATS = ("prodigy", "labelstudio")  # the formats that write the annotator's name
 MAX_PROBLEMS_KEPT = 1000
 
 
@@ -116,6 +122,9 @@ def export(
                                 annotator=item.annotation.annotator,
                                 status=item.annotation.status, title=item.document.title,
                                 source=item.document.source, meta=item.document.meta)
+                check_exported_names({s.label for s in item.spans},
+                                     record.annotator if fmt in NAMED_FORMATS else None,
+                                     item.document.id)
                 for problem in writers[name].write(record, item.document.id):
                     summary.misaligned += 1
                     summary.dropped += problem.dropped
