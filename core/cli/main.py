@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "review",
     "merge",
     "assign",
+    "labels",
     "train",
     "stats",
     "check",
