@@ -29,12 +29,13 @@ bench: install
 
 # A longer fault-injection run (a few minutes): 40 SIGKILLs of a real writer instead of
 # 5, five to six times the fuzz and round-trip examples with fresh random seeds (GOLDSPAN_SOAK=1),
-# plus the hostile-input, GUI and streaming tests. Set GOLDSPAN_SOAK_SEED to replay.
+# plus the hostile-input, label-rule (writers exact or refusing), GUI and streaming tests.
+# Set GOLDSPAN_SOAK_SEED to replay.
 soak: install
 	GOLDSPAN_SOAK=1 GOLDSPAN_SOAK_KILLS=$${GOLDSPAN_SOAK_KILLS:-40} QT_QPA_PLATFORM=offscreen \
 		$(PY) -m pytest -q -p no:cacheprovider tests/test_crash_safety.py \
 		tests/test_fuzz_readers.py tests/test_roundtrip_property.py tests/test_hostile_records.py \
-		tests/test_hostile_text_gui.py tests/test_streaming_import.py
+		tests/test_label_rule.py tests/test_hostile_text_gui.py tests/test_streaming_import.py
 
 screenshot: install
 	QT_QPA_PLATFORM=offscreen $(PY) resources/make_screenshot.py

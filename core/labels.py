@@ -1,7 +1,13 @@
-"""The project's label set: distinct, readable colours and hotkeys 1-9 then letters.
+"""The project's label set: distinct, readable colours and hotkeys 1-9 then letters;
+and what a label (and an annotator name) is.
 
 On first use the set is the model's NER labels, most useful for news first (people,
 organisations, places) so they get the keys under the analyst's fingers.
+
+The naming rule lives here, once (:func:`name_problem`), and so does the filter that
+decides which of a model's labels a project takes (:func:`project_labels_filter`):
+every entry (the import of every format, the label dialog, suggest, merge, the command
+line), ``goldspan check`` and the export use them, never a rule of their own.
 """
 
 from __future__ import annotations

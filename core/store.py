@@ -612,7 +612,8 @@ class Store:
         for what, sql in queries:
             for name, n in self.conn.execute(sql):
                 if label_refusal(name):
-                    used.setdefault(name, []).append(what if what.startswith("in ") else f"{n} {what}")
+                    where = what if what.startswith("in ") else f"{n} {what}"
+                    used.setdefault(name, []).append(where)
         for name, where in used.items():
             out.append(f"{label_refusal(name)} ({', '.join(where)}); rename it: Project -> "
                        "Labels, or goldspan labels --rename OLD NEW")
