@@ -397,7 +397,7 @@ def test_every_writer_writes_a_label_exactly_or_refuses_naming_it(
 # ----------------------------------------------------------- the label dialog
 def test_label_dialog_refuses_a_typed_name_in_one_line(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit
+    from PySide6.QtWidgets import QApplication, QCheckBox, QDialogButtonBox, QLabel, QLineEdit
 
     from goldspan.core.labels import default_labels
     from goldspan.gui.labels_dialog import LabelsDialog
@@ -435,10 +435,14 @@ def test_label_dialog_refuses_a_typed_name_in_one_line(qtbot, tmp_path: Path) ->
         assert store.labels() == before  # nothing saved
     dialog.table.item(0, 0).setText("PER")
     assert error.text() == ""
+    locked = dialog.findChild(QCheckBox, "labelsLocked")
+    assert not locked.isChecked()
+    locked.click()  # the way to lock the set from the window
     qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(
         QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
     assert dialog.result() == dialog.DialogCode.Accepted
     assert [lab.name for lab in store.labels()] == ["PER", "GPE"]
+    assert store.setting("labels_locked") is True
     store.close()
 
 

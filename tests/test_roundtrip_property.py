@@ -257,8 +257,11 @@ def _tokens(text: str) -> list[tuple[int, int]]:
 
 
 def _entities(text: str, spans: list[tuple[int, int, str]],
-              tokens: list[tuple[int, int]]) -> list[tuple[list[str], str]]:
-    return [([text[x:y] for x, y in tokens if a <= x and y <= b], label) for a, b, label in spans]
+              tokens: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """Each entity as CoNLL gives it back: its tokens joined by single spaces (an entity
+    never crosses a sentence), and its label."""
+    return [(" ".join(text[x:y] for x, y in tokens if a <= x and y <= b), label)
+            for a, b, label in spans]
 
 
 @PROPERTY
@@ -297,7 +300,7 @@ def test_conll_round_trip_keeps_every_entity_or_refuses(
         tokens = _tokens(text)
         assert text_back.split() == [text[a:b] for a, b in tokens]  # joined by spaces, newlines
         kept = [s for s in spans if (doc_id, *s) not in left_out]
-        assert _entities(text_back, spans_back, _tokens(text_back)) == \
+        assert [(text_back[a:b], label) for a, b, label in spans_back] == \
             _entities(text, kept, tokens), text[:80]
 
 
