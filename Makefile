@@ -29,15 +29,16 @@ bench: install
 
 # A longer fault-injection run (a few minutes): 40 SIGKILLs of a real writer instead of
 # 5, five to six times the fuzz and round-trip examples with fresh random seeds (GOLDSPAN_SOAK=1),
-# a real disk filled at 25 points instead of 3, plus the hostile-input, GUI, streaming,
-# lock and read-only tests, random changes to exported folders and 12 SIGKILLs of an
-# export and one of train. Set GOLDSPAN_SOAK_SEED to replay.
+# a real disk filled at 25 points instead of 3, plus the hostile-input, label-rule
+# (writers exact or refusing), GUI, streaming, lock and read-only tests, random changes
+# to exported folders and 12 SIGKILLs of an export and one of train.
+# Set GOLDSPAN_SOAK_SEED to replay.
 soak: install
 	GOLDSPAN_SOAK=1 GOLDSPAN_SOAK_KILLS=$${GOLDSPAN_SOAK_KILLS:-40} QT_QPA_PLATFORM=offscreen \
 		$(PY) -m pytest -q -p no:cacheprovider tests/test_crash_safety.py \
 		tests/test_fuzz_readers.py tests/test_roundtrip_property.py tests/test_hostile_records.py \
-		tests/test_hostile_text_gui.py tests/test_streaming_import.py tests/test_store_failures.py \
-		tests/test_output_folders.py tests/test_output_leftovers.py
+		tests/test_label_rule.py tests/test_hostile_text_gui.py tests/test_streaming_import.py \
+		tests/test_store_failures.py tests/test_output_folders.py tests/test_output_leftovers.py
 
 screenshot: install
 	QT_QPA_PLATFORM=offscreen $(PY) resources/make_screenshot.py

@@ -17,6 +17,10 @@ JSON and CoNLL formats to standard output; folders and the binary ``.spacy`` are
 
 Spans a writer cannot place on spaCy's tokens are reported (document, offsets, label),
 never shifted: DocBin and CoNLL leave them out, JSON formats write them as they are.
+A label, or an annotator name the format carries, that breaks the naming rule (only
+a database from before the rule holds one) refuses the export naming it and the
+document; a writer that cannot hold a legal label exactly (brat's type names, CoNLL's
+IO tags) refuses the same way. What is written reads back the same.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Callable
 from .errors import InputError, OutputError
 from .formats.base import Cancelled, Problem, Writer
 from .formats.detect import normalise_format
+from .labels import check_exported_names
 from .model import Record
 from .outputs import STDOUT, Outputs, database_files, is_stdout
 from .selection import Options, SelectionStats, count, select, validated
@@ -39,6 +44,7 @@ EXTENSIONS = {"prodigy": ".jsonl", "doccano": ".jsonl", "conll": ".conll", "spac
               "labelstudio": ".json"}
 FOLDER_FORMATS = ("brat", "txt")
 STDOUT_FORMATS = ("prodigy", "doccano", "conll", "labelstudio")
+NAMED_FORMATS = ("prodigy", "labelstudio")  # the formats that write the annotator's name
 MAX_PROBLEMS_KEPT = 1000
 
 
@@ -122,6 +128,10 @@ def export(
                             annotator=item.annotation.annotator,
                             status=item.annotation.status, title=item.document.title,
                             source=item.document.source, meta=item.document.meta)
+            if fmt != "txt":  # the only format that writes no label
+                check_exported_names({s.label for s in item.spans},
+                                     record.annotator if fmt in NAMED_FORMATS else None,
+                                     item.document.id)
             for problem in writers[name].write(record, item.document.id):
                 summary.misaligned += 1
                 summary.dropped += problem.dropped

@@ -28,6 +28,7 @@ from .errors import GoldspanError, InputError
 from .formats import reader
 from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, normalise_format
+from .labels import label_refusal
 from .model import Record
 from .store import Store, check_annotator
 
@@ -184,6 +185,7 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
                  locked: bool, progress: Progress | None,
                  cancelled: Callable[[], bool] | None) -> None:
     known = {lab.name for lab in store.labels()}
+    checked: set[str] = set()  # labels of the set already found to follow the rule
     new_labels: dict[str, None] = {}
     schemes: dict[str, None] = {}
     other_lines = 0
@@ -192,10 +194,10 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
         if cancelled is not None and cancelled():
             raise Cancelled("import cancelled; nothing of this file was kept", path=path)
         fs.records += 1
-        _check_labels(rec, known, new_labels, locked, path)
+        _check_labels(rec, known, new_labels, locked, path, checked)
         doc_id = _document(store, rec, fs)
         if rec.status is not None:
-            name = rec.annotator or default_annotator
+            name = rec.annotator if rec.annotator is not None else default_annotator
             try:
                 check_annotator(name)
             except InputError as err:
@@ -228,17 +230,23 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
 
 
 def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bool,
-                  path: Path) -> None:
+                  path: Path, checked: set[str]) -> None:
+    """Every label of the record follows the naming rule (:func:`labels.name_problem`),
+    also one the project already has (a database from before the rule may hold one: it
+    is not spread further); with a locked set, it is in the set."""
     names: Iterable[str] = [s.label for s in rec.spans] + [s.label for s in rec.suggestions]
     for name in names:
-        if name in known or name in new:
+        if name in new or name in checked:
+            continue
+        refusal = label_refusal(name)
+        if refusal:
+            raise InputError(refusal, path=path, line=rec.line)
+        if name in known:
+            checked.add(name)
             continue
         if locked:
             raise InputError(f"unknown label {name!r}: the label set is locked; add the label "
                              "first or import without locking", path=path, line=rec.line)
-        if not name or len(name) > 100 or any(ord(ch) < 32 for ch in name):
-            raise InputError(f"invalid label {name[:40]!r}: use 1-100 printable characters",
-                             path=path, line=rec.line)
         new[name] = None
 
 

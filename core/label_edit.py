@@ -7,7 +7,7 @@ import re
 from typing import Mapping, Sequence
 
 from .errors import InputError
-from .labels import check_label
+from .labels import check_label, extend_labels
 from .model import Label
 from .store import Store
 
@@ -48,11 +48,14 @@ def save_label_set(store: Store, labels: Sequence[Label], renames: Mapping[str, 
               for lab in labels]
     validate(labels)
     renames = {old: new for old, new in (renames or {}).items() if old != new}
-    with store.transaction() as c:
+    with store.transaction():
+        # Through placeholder names, so that swapping two labels (A -> B, B -> A) swaps
+        # them instead of merging both into one.
+        temps = {old: f"\x01goldspan-rename-{i}" for i, old in enumerate(renames)}
+        for old, temp in temps.items():
+            store.relabel(old, temp)
         for old, new in renames.items():
-            c.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old))
-            c.execute("UPDATE OR IGNORE suggestions SET label = ? WHERE label = ?", (new, old))
-            c.execute("DELETE FROM suggestions WHERE label = ?", (old,))
+            store.relabel(temps[old], new)
         keep = {lab.name for lab in labels}
         used = usage(store)
         orphans = {name: n for name, n in used.items() if name not in keep}
@@ -62,3 +65,32 @@ def save_label_set(store: Store, labels: Sequence[Label], renames: Mapping[str, 
                 f"label {name!r} is on {n} span(s); rename it or delete those spans before removing it"
             )
         store.set_labels(labels)
+
+
+def rename_label(store: Store, old: str, new: str) -> tuple[int, int]:
+    """Rename one label everywhere (label set, spans, suggestions), keeping its colour,
+    key and place: the way out for a label that breaks the naming rule (``goldspan
+    check`` lists them), for one that is only on spans, and from the command line.
+    ``new`` must follow the rule and not be a label already; ``old`` is taken as it is.
+    Returns (spans, suggestions) renamed."""
+    check_label(new)
+    current = store.labels()
+    names = [lab.name for lab in current]
+    spans, sugg = store.label_uses(old)
+    if old not in names and not spans and not sugg:
+        raise InputError(f"no label {old[:40]!r} in this project (goldspan check lists the "
+                         "labels that need renaming)")
+    if old == new:
+        return 0, 0
+    if new in names or any(store.label_uses(new)):
+        raise InputError(f"label {new!r} already exists; renaming {old[:40]!r} onto it would "
+                         "merge the two: rename it to a new name")
+    if old in names:
+        labels = [Label(new, lab.color, lab.hotkey, lab.description) if lab.name == old else lab
+                  for lab in current]
+    else:  # a label only on spans or suggestions joins the set
+        labels = extend_labels(current, [new])
+    with store.transaction():
+        done = store.relabel(old, new)
+        store.set_labels(labels)
+    return done

@@ -1,12 +1,21 @@
-"""The project's label set: distinct, readable colours and hotkeys 1-9 then letters.
+"""The project's label set: distinct, readable colours and hotkeys 1-9 then letters;
+and what a label (and an annotator name) is.
 
 On first use the set is the model's NER labels, most useful for news first (people,
 organisations, places) so they get the keys under the analyst's fingers.
+
+The naming rule lives here, once (:func:`name_problem`), and so does the filter that
+decides which of a model's labels a project takes (:func:`project_labels_filter`):
+every entry (the import of every format, the label dialog, suggest, merge, the command
+line), ``goldspan check`` and the export use them, never a rule of their own.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence, TypeVar
 
 from .model import Label
 
@@ -78,9 +87,186 @@ def extend_labels(current: Sequence[Label], names: Iterable[str]) -> list[Label]
     return out
 
 
+# ----------------------------------------------------------------- the naming rule
+LABEL_MAX = 100
+ANNOTATOR_MAX = 200
+NAME_RULE = ("printable characters, with single spaces only between words (no tabs, "
+             "line breaks, invisible or bidi-control characters)")
+
+_CATEGORY = {
+    "Cc": "a control character",
+    "Cf": "an invisible format character (bidi control, zero-width...)",
+    "Cs": "a surrogate, not a character",
+    "Co": "a private-use character",
+    "Cn": "an unassigned code point",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+    "Zs": "a space other than the plain space U+0020",
+}
+
+
+def name_problem(name: object, limit: int = LABEL_MAX) -> str | None:
+    """Why ``name`` is not a valid label (or annotator name, with ``limit=200``), or
+    None when it is. The one rule, used by every entry (import of every format, the
+    label dialog, suggest, merge, the command line) and by ``goldspan check``:
+
+    - 1 to ``limit`` characters (code points); compared exactly: case-sensitive, no
+      Unicode normalisation ("é" and "e" + U+0301 are two labels);
+    - every character printable as :meth:`str.isprintable` defines it: no control
+      (Cc), format (Cf: bidi overrides, zero-width joiners), surrogate (Cs), private-use
+      (Co) or unassigned (Cn) code points, no line or paragraph separator (Zl, Zp) and
+      no space but U+0020 (Zs);
+    - U+0020 only between two other characters: not first, not last, never two in a row.
+
+    Why: a label is written into files whose syntax is lines and whitespace-separated
+    columns (CoNLL, brat) and shown on buttons; these characters are invisible or break
+    a line, so they could only ever be a mistake or a spoof (a bidi override makes
+    "PER" read as another name).
+    """
+    if not isinstance(name, str):
+        return f"is {type(name).__name__}, not text"
+    if not name:
+        return "is empty"
+    if len(name) > limit:
+        return f"has {len(name)} characters, more than {limit}"
+    if name.isprintable() and name[0] != " " and name[-1] != " " and "  " not in name:
+        return None  # the common case, at C speed
+    for i, ch in enumerate(name):
+        if ch == " ":
+            if i == 0:
+                return "starts with a space"
+            if i == len(name) - 1:
+                return "ends with a space"
+            if name[i - 1] == " ":
+                return "holds two spaces in a row"
+        elif not ch.isprintable():
+            return f"holds {describe_char(ch)} at position {i + 1}"
+    return None  # pragma: no cover - isprintable() said otherwise
+
+
+def describe_char(ch: str) -> str:
+    """``U+2028 (LINE SEPARATOR, a line separator)``: the code point, its name, and
+    what kind of character it is, for a one-line refusal."""
+    category = unicodedata.category(ch)
+    name = unicodedata.name(ch, "")
+    kind = _CATEGORY.get(category, category)
+    return f"U+{ord(ch):04X} ({name}, {kind})" if name else f"U+{ord(ch):04X} ({kind})"
+
+
+def is_valid_label(name: object) -> bool:
+    return name_problem(name, LABEL_MAX) is None
+
+
+def label_refusal(name: object) -> str:
+    """The one-line refusal for a label that breaks the rule (empty if it does not)."""
+    problem = name_problem(name, LABEL_MAX)
+    if problem is None:
+        return ""
+    shown = name[:40] if isinstance(name, str) else name
+    return f"invalid label {shown!r}: it {problem}; a label is 1-{LABEL_MAX} {NAME_RULE}"
+
+
 def check_label(name: str) -> str:
+    """``name`` if it is a valid label, else :class:`InputError` saying why."""
     from .errors import InputError
 
-    if not name or len(name) > 100 or any(ord(ch) < 32 for ch in name):
-        raise InputError(f"invalid label {name[:40]!r}: use 1-100 printable characters")
+    refusal = label_refusal(name)
+    if refusal:
+        raise InputError(refusal)
     return name
+
+
+def annotator_refusal(name: object) -> str:
+    problem = name_problem(name, ANNOTATOR_MAX)
+    if problem is None:
+        return ""
+    shown = name[:40] if isinstance(name, str) else name
+    return (f"invalid annotator name {shown!r}: it {problem}; an annotator name is "
+            f"1-{ANNOTATOR_MAX} {NAME_RULE}")
+
+
+def check_exported_names(labels: Iterable[str], annotator: str | None, doc_id: int) -> None:
+    """Refuse an export of a version holding a label (or, where the format carries one,
+    an annotator name) that breaks the rule, naming it and the document: every
+    reader refuses such a name, so a file holding one would not read back. Only a
+    database from before the rule holds one; ``goldspan check`` lists them and
+    ``goldspan labels --rename`` (or Project -> Labels) repairs them."""
+    from .errors import InputError
+
+    for label in labels:
+        refusal = label_refusal(label)
+        if refusal:
+            raise InputError(f"document {doc_id}: {refusal}; rename it first (Project -> "
+                             "Labels, or goldspan labels --rename OLD NEW)")
+    if annotator is not None:
+        refusal = annotator_refusal(annotator)
+        if refusal:
+            raise InputError(f"document {doc_id}: {refusal}; this format carries the "
+                             "annotator's name: export with another format")
+
+
+# ------------------------------------------------ which of a model's labels are kept
+T = TypeVar("T")
+
+
+@dataclass
+class LabelFilter:
+    """Which labels a model's output may carry into this project, and what was left
+    out. ``allowed`` is the locked label set (None: the set is open, and every label
+    that follows the naming rule is kept). The counters say what was left out, by
+    label, so every summary can say it.
+
+    One place on purpose: a model-label -> project-label map (issue 13) grows here.
+    """
+
+    allowed: frozenset[str] | None = None
+    outside: Counter[str] = field(default_factory=Counter)
+    invalid: Counter[str] = field(default_factory=Counter)
+
+    def keeps(self, label: str) -> bool:
+        if self.allowed is not None:
+            return label in self.allowed
+        return is_valid_label(label)
+
+    def __call__(self, items: Iterable[T]) -> list[T]:
+        """The items (anything with a ``label``) this project takes; counts the rest."""
+        kept: list[T] = []
+        for item in items:
+            label = item.label  # type: ignore[attr-defined]
+            if self.keeps(label):
+                kept.append(item)
+            elif self.allowed is not None and is_valid_label(label):
+                self.outside[label] += 1
+            else:
+                self.invalid[label] += 1
+        return kept
+
+    @property
+    def left_out(self) -> int:
+        return sum(self.outside.values()) + sum(self.invalid.values())
+
+    def describe(self, what: str = "suggestions") -> str:
+        """``"12 suggestions left out: labels outside the locked label set: DATE (9),
+        CARDINAL (3)"``, or ``""`` when nothing was left out."""
+        if not self.left_out:
+            return ""
+        parts = []
+        if self.outside:
+            parts.append("labels outside the locked label set: " + _counts(self.outside))
+        if self.invalid:
+            parts.append("labels that break the naming rule: " + _counts(self.invalid))
+        return f"{self.left_out} {what} left out, with " + "; ".join(parts)
+
+
+def _counts(counter: Counter[str], most: int = 10) -> str:
+    items = counter.most_common()
+    shown = ", ".join(f"{label[:40]!r} ({n})" for label, n in items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+def project_labels_filter(project_labels: Iterable[str], locked: bool) -> LabelFilter:
+    """The filter for a project whose label set is ``project_labels``: with a locked
+    set, only its labels; otherwise any label that follows the naming rule."""
+    if locked:
+        return LabelFilter(frozenset(name for name in project_labels if is_valid_label(name)))
+    return LabelFilter(None)

@@ -17,6 +17,14 @@ Rules, decided once:
 - Assignments are united (a document assigned to someone in either file stays so).
 - Labels: names the target lacks are appended, keeping the source's colour and hotkey
   when the target does not use them already. Settings are per file and not merged.
+- Names follow the naming rule (:func:`goldspan.core.labels.name_problem`): a source
+  whose spans carry a label, or whose versions or assignments an annotator name, that
+  breaks it is refused (rename it there first: ``goldspan labels --db SOURCE --rename``;
+  ``goldspan check --db SOURCE`` lists them). With a locked label set in the target,
+  a source whose spans carry a label outside it is refused; labels of the source's set
+  that are outside it (or break the rule) and that no span uses are not added, and
+  suggestions with such labels are not copied (both counted in the summary), as
+  ``suggest`` does.
 - Each source is merged all-or-nothing, in one transaction of the target. Sources are
   opened (and so checked to be goldspan databases) before the target is touched, and
   are only read: opened read-only (``Store.open(readonly=True)``), so an analyst's file
@@ -31,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .errors import GoldspanError, StoreError
-from .labels import extend_labels
+from .errors import GoldspanError, InputError, StoreError
+from .labels import LabelFilter, annotator_refusal, extend_labels, label_refusal
 from .model import Label
 from .store import Store, parse_meta
 from .textio import text_hash
@@ -70,14 +78,25 @@ class MergeReport:
     versions_replaced: int = 0
     suggestion_runs_added: int = 0
     labels_added: int = 0
+    labels_not_added: list[str] = field(default_factory=list)
+    suggestions_left_out: str = ""
     conflicts: list[Conflict] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.source}: {self.documents_added} new documents, "
-                f"{self.documents_matched} already there; {self.versions_added} versions added, "
-                f"{self.versions_identical} identical, {self.versions_replaced} replaced by newer; "
-                f"{self.suggestion_runs_added} suggestion runs, {self.labels_added} labels added; "
-                f"{len(self.conflicts)} conflicts")
+        out = (f"{self.source}: {self.documents_added} new documents, "
+               f"{self.documents_matched} already there; {self.versions_added} versions added, "
+               f"{self.versions_identical} identical, {self.versions_replaced} replaced by newer; "
+               f"{self.suggestion_runs_added} suggestion runs, {self.labels_added} labels added; "
+               f"{len(self.conflicts)} conflicts")
+        if self.labels_not_added:
+            names = ", ".join(repr(n[:40]) for n in self.labels_not_added[:10])
+            more = len(self.labels_not_added) - 10
+            out += (f"; {len(self.labels_not_added)} unused labels of the source not added "
+                    f"(outside the locked label set, or breaking the naming rule): {names}"
+                    + (f" and {more} more" if more > 0 else ""))
+        if self.suggestions_left_out:
+            out += f"; {self.suggestions_left_out}"
+        return out
 
 
 @dataclass(frozen=True)
@@ -121,12 +140,38 @@ def _source_docs(source: Store) -> Iterator[SourceDoc]:
         yield SourceDoc(*r)
 
 
-def _merge_labels(target: Store, labels: Sequence[Label]) -> int:
+def _check_names(source: Store, keep: LabelFilter, name: str) -> None:
+    """Refuse a source whose spans carry a label the target cannot take (it breaks the
+    naming rule, or is outside the target's locked set), or whose versions or
+    assignments carry an annotator name that breaks the rule."""
+    for label, n in sorted(source.span_label_counts().items()):
+        refusal = label_refusal(label)
+        if refusal:
+            raise InputError(f"{n} span(s) carry a label that breaks the naming rule: "
+                             f"{refusal}; rename it in this file first (goldspan labels --db "
+                             "SOURCE --rename OLD NEW); nothing of it was merged", path=name)
+        if not keep.keeps(label):
+            raise InputError(f"{n} span(s) carry the label {label[:40]!r}, which is not in the "
+                             "target's locked label set; add it there first (Project -> "
+                             "Labels) or unlock the set; nothing of this file was merged",
+                             path=name)
+    for annotator in source.annotator_names():
+        refusal = annotator_refusal(annotator)
+        if refusal:
+            raise InputError(f"{refusal}; `goldspan check` lists such names; nothing of this "
+                             "file was merged", path=name)
+
+
+def _merge_labels(target: Store, labels: Sequence[Label], keep: LabelFilter,
+                  report: MergeReport) -> int:
     out = target.labels()
     have = {lab.name for lab in out}
     added = 0
     for lab in labels:
         if lab.name in have:
+            continue
+        if not keep.keeps(lab.name):  # unused here: _check_names refused used ones
+            report.labels_not_added.append(lab.name)
             continue
         used_colors = {x.color.lower() for x in out}
         used_keys = {x.hotkey for x in out if x.hotkey}
@@ -208,7 +253,7 @@ def _merge_versions(target: Store, source: Store, src_doc: SourceDoc, doc_id: in
 
 
 def _merge_suggestions(target: Store, source: Store, src_id: int, doc_id: int,
-                       report: MergeReport) -> None:
+                       report: MergeReport, keep: LabelFilter) -> None:
     runs = dict(source.conn.execute(
         "SELECT model, created_at FROM suggestion_runs WHERE document_id = ?", (src_id,)))
     for (model,) in source.conn.execute(
@@ -223,9 +268,8 @@ def _merge_suggestions(target: Store, source: Store, src_id: int, doc_id: int,
         target.conn.executemany(
             'INSERT INTO suggestions (document_id, model, start, "end", label, score) '
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(doc_id, model, *r) for r in source.conn.execute(
-                'SELECT start, "end", label, score FROM suggestions '
-                "WHERE document_id = ? AND model = ?", (src_id, model))])
+            [(doc_id, model, s.start, s.end, s.label, s.score)
+             for s in keep(source.suggestions(src_id, model))])
         target.conn.execute(
             "INSERT INTO suggestion_runs (document_id, model, created_at) VALUES "
             "(?, ?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
@@ -241,7 +285,9 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
     total = source.document_count()
     try:
         with target.transaction():
-            report.labels_added = _merge_labels(target, source.labels())
+            keep = target.label_filter()
+            _check_names(source, keep, name)
+            report.labels_added = _merge_labels(target, source.labels(), keep, report)
             docs: Iterable[SourceDoc] = _source_docs(source)
             if progress is not None:
                 docs = progress(docs, total, Path(name).name)
@@ -249,7 +295,7 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
                 parse_meta(doc.meta, doc.id, source.path)  # bad JSON never enters: one line
                 doc_id = _target_doc(target, doc, report)
                 _merge_versions(target, source, doc, doc_id, report, prefer_newer)
-                _merge_suggestions(target, source, doc.id, doc_id, report)
+                _merge_suggestions(target, source, doc.id, doc_id, report, keep)
                 target.conn.executemany(
                     "INSERT OR IGNORE INTO assignments (document_id, annotator, created_at) "
                     "VALUES (?, ?, ?)",
@@ -259,6 +305,7 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
     except sqlite3.Error as err:
         raise StoreError(f"cannot merge ({err}); nothing of this file was merged, "
                          "check it with `goldspan check`", path=name) from None
+    report.suggestions_left_out = keep.describe()
     return report
 
 

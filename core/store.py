@@ -40,6 +40,7 @@ from .errors import (
     StoreError,
 )
 from .lock_holder import write_lock_holder
+from .labels import LabelFilter, annotator_refusal, label_refusal, project_labels_filter
 from .model import GOLD, STATUSES, Label, Span, Suggestion
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
 from .textio import first_line, text_hash
@@ -763,7 +764,10 @@ class Store:
         return [Suggestion(*r) for r in rows]
 
     def latest_suggestions(self, doc_id: int) -> tuple[str | None, list[Suggestion]]:
-        """The most recent model run on the document and what it found."""
+        """The most recent model run on the document and what it found that this
+        project takes: with a locked label set, only its labels (suggestions stored
+        before the set was locked, or by an older goldspan, never reach a version), and
+        never a label that breaks the naming rule."""
         row = self.conn.execute(
             "SELECT model FROM suggestion_runs WHERE document_id = ? "
             "ORDER BY created_at DESC, rowid DESC LIMIT 1",
@@ -771,7 +775,12 @@ class Store:
         ).fetchone()
         if row is None:
             return None, []
-        return row[0], self.suggestions(doc_id, row[0])
+        return row[0], self.label_filter()(self.suggestions(doc_id, row[0]))
+
+    def label_filter(self) -> LabelFilter:
+        """The project's :func:`labels.project_labels_filter`: its label set and lock."""
+        names = [r[0] for r in self.conn.execute("SELECT name FROM labels")]
+        return project_labels_filter(names, bool(self.setting("labels_locked", False)))
 
     def documents_without_run(self, model: str, limit: int | None = None) -> list[int]:
         sql = ("SELECT id FROM documents WHERE id NOT IN "
@@ -820,6 +829,34 @@ class Store:
                 "INSERT INTO labels (name, color, hotkey, description, position) VALUES (?, ?, ?, ?, ?)",
                 [(lab.name, lab.color, lab.hotkey, lab.description, i) for i, lab in enumerate(labels)],
             )
+
+    def relabel(self, old: str, new: str) -> tuple[int, int]:
+        """Give every span and suggestion labelled ``old`` the label ``new`` (the label
+        set is the caller's business), in the caller's transaction or one of its own. A
+        suggestion that would then duplicate one already there under ``new`` is dropped.
+        Returns (spans, suggestions) relabelled."""
+        with self.transaction() as c:
+            spans = c.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old)).rowcount
+            sugg = c.execute("UPDATE OR IGNORE suggestions SET label = ? WHERE label = ?",
+                             (new, old)).rowcount
+            c.execute("DELETE FROM suggestions WHERE label = ?", (old,))
+        return spans, sugg
+
+    def span_label_counts(self) -> dict[str, int]:
+        """Every label spans carry, with how many spans carry it."""
+        return dict(self.conn.execute("SELECT label, count(*) FROM spans GROUP BY label"))
+
+    def annotator_names(self) -> list[str]:
+        """Every annotator name in the file: of versions and of assignments."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT annotator FROM annotations UNION SELECT annotator FROM assignments")]
+
+    def label_uses(self, name: str) -> tuple[int, int]:
+        """How many spans and suggestions carry the label ``name``."""
+        spans = self.conn.execute("SELECT count(*) FROM spans WHERE label = ?", (name,)).fetchone()
+        sugg = self.conn.execute("SELECT count(*) FROM suggestions WHERE label = ?",
+                                 (name,)).fetchone()
+        return int(spans[0]), int(sugg[0])
 
     def add_labels(self, names: Iterable[str]) -> list[Label]:
         """Append labels not yet in the set, with the next free colour and hotkey."""
@@ -1053,6 +1090,37 @@ class Store:
                          for kind, name in sorted(set(actual) - set(ref.objects)))
         return problems
 
+    def name_problems(self) -> list[str]:
+        """Labels and annotator names that break the naming rule (a database written
+        before the rule was enforced may hold them), each with where it is used and how
+        to fix it. Distinct names only: a handful of queries whatever the size."""
+        out: list[str] = []
+        used: dict[str, list[str]] = {}
+        queries = (
+            ("in the label set", "SELECT name, count(*) FROM labels GROUP BY name"),
+            ("spans", "SELECT label, count(*) FROM spans GROUP BY label"),
+            ("suggestions", "SELECT label, count(*) FROM suggestions GROUP BY label"),
+        )
+        for what, sql in queries:
+            for name, n in self.conn.execute(sql):
+                if label_refusal(name):
+                    where = what if what.startswith("in ") else f"{n} {what}"
+                    used.setdefault(name, []).append(where)
+        for name, where in used.items():
+            out.append(f"{label_refusal(name)} ({', '.join(where)}); rename it: Project -> "
+                       "Labels, or goldspan labels --rename OLD NEW")
+        who: dict[str, list[str]] = {}
+        for what, sql in (
+            ("versions", "SELECT annotator, count(*) FROM annotations GROUP BY annotator"),
+            ("assignments", "SELECT annotator, count(*) FROM assignments GROUP BY annotator"),
+        ):
+            for name, n in self.conn.execute(sql):
+                if annotator_refusal(name):
+                    who.setdefault(name, []).append(f"{n} {what}")
+        for name, where in who.items():
+            out.append(f"{annotator_refusal(name)} ({', '.join(where)})")
+        return out
+
     def _check(self, report: CheckReport) -> None:
         c = self.conn
         problems = report.problems
@@ -1068,6 +1136,7 @@ class Store:
         for r in c.execute("PRAGMA foreign_key_check"):
             problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")
         problems.extend(self.schema_problems(report.notes))
+        problems.extend(self.name_problems())
         for query in ref.row_queries:
             self._rows_breaking(report, query)
         self._check_settings(report)
@@ -1414,11 +1483,13 @@ def non_overlapping(spans: Iterable[Any]) -> list[Any]:
 
 
 def check_annotator(name: str, *, allow_gold: bool = False) -> str:
-    """Annotator names: 1-200 characters, no control characters; ``gold`` is reserved."""
+    """Annotator names follow the labels' naming rule (:func:`labels.name_problem`)
+    with 1-200 characters; ``gold`` is reserved for adjudication."""
     from .errors import InputError
 
-    if not name or len(name) > 200 or any(ord(ch) < 32 for ch in name):
-        raise InputError(f"invalid annotator name {name[:40]!r}: use 1-200 printable characters")
+    refusal = annotator_refusal(name)
+    if refusal:
+        raise InputError(refusal)
     if name == GOLD and not allow_gold:
         raise InputError("'gold' is reserved for adjudication; choose another annotator name")
     return name

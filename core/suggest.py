@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
+from .labels import LabelFilter, is_valid_label
 from .model import Span, Suggestion
 from .store import Store
 
@@ -182,13 +183,18 @@ def suggest_documents(
     force: bool = False,
     commit_seconds: float = 1.0,
     progress: Callable[[int], None] | None = None,
+    labels: LabelFilter | None = None,
 ) -> tuple[int, int]:
     """Run ``suggester`` on documents and store the results under its model id.
 
     Results are committed about once a second (each commit waits for the disk:
     ``synchronous = FULL``); a crash loses at most that second, and a rerun skips
     what was stored. Idempotent: documents the model has already run on are skipped
-    unless ``force``. Returns (documents processed, suggestions stored).
+    unless ``force``. Only suggestions ``labels`` keeps are stored (default: the
+    project's :meth:`Store.label_filter`: with a locked label set, its labels only;
+    never a label that breaks the naming rule); pass one (made after
+    :func:`ensure_label_set`) to read what it left out.
+    Returns (documents processed, suggestions stored).
     """
     model = suggester.model_id
     if doc_ids is None:
@@ -198,14 +204,16 @@ def suggest_documents(
     if not ids:
         return 0, 0
     ensure_label_set(store, suggester.labels)
+    keep = labels if labels is not None else store.label_filter()
     texts = (store.document(d).text for d in ids)
     n_docs = n_sugg = 0
     results = suggester.suggest(texts)
     for batch in _batched_by_time(zip(ids, results), commit_seconds):
         with store.transaction():
             for doc_id, sugg in batch:
-                store.put_suggestions(doc_id, model, sugg)
-                n_sugg += len(sugg)
+                kept = keep(sugg)
+                store.put_suggestions(doc_id, model, kept)
+                n_sugg += len(kept)
         n_docs += len(batch)
         if progress is not None:
             progress(len(batch))
@@ -213,11 +221,12 @@ def suggest_documents(
 
 
 def ensure_label_set(store: Store, names: Sequence[str]) -> None:
-    """On first use the project's label set is the model's NER labels."""
+    """On first use the project's label set is the model's NER labels (those that
+    follow the naming rule: the others are never stored)."""
     if not store.labels():
         from .labels import default_labels
 
-        store.set_labels(default_labels(names))
+        store.set_labels(default_labels([n for n in names if is_valid_label(n)]))
 
 
 def _batched_by_time(it: Iterable, seconds: float, most: int = 4096) -> Iterator[list]:  # type: ignore[type-arg]

@@ -53,6 +53,7 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
 
         apply_dark_palette(app)
 
+    who = _checked(resolve_annotator(annotator), annotator)
     store = open_store(db)
     _daily_backup(store)
     # spaCy's tokenizer (for snapping selections) is loaded before the window shows:
@@ -61,13 +62,27 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
     from ..core.tokens import warm
 
     warm()
-    window = build_window(store, resolve_annotator(annotator), model=model_name(model),
-                          suggest=True, doc=doc)
+    window = build_window(store, who, model=model_name(model), suggest=True, doc=doc)
     window.show()
     window.view.setFocus()
     code = app.exec()
     store.close()
     return code
+
+
+def _checked(name: str, given: str | None) -> str:
+    """The annotator name follows the naming rule before the window opens: a name saved
+    in settings.ini by an older goldspan, or an OS user name, that breaks it is refused
+    in one line saying how to choose another, never used nor silently replaced."""
+    from ..core.store import check_annotator
+
+    try:
+        return check_annotator(name)
+    except GoldspanError as err:
+        if given:
+            raise
+        raise GoldspanError(f"{err.message}; it is the saved (or the system's) user name: "
+                            "pass --annotator NAME") from None
 
 
 def _daily_backup(store: Store) -> None:

@@ -1,17 +1,25 @@
-"""Project → Labels: edit the label set (name, colour, hotkey, description, order)."""
+"""Project → Labels: edit the label set (name, colour, hotkey, description, order).
+
+A name is checked against the one naming rule (:func:`goldspan.core.labels.name_problem`)
+as it is typed, and Save refuses a set with a problem: the dialog stays open and says
+what is wrong in one line under the table, nothing is saved. Names are taken exactly as
+typed (never trimmed): a stray space is refused, not silently dropped. A label that an
+older database holds and that breaks the rule is marked when the dialog opens, so it
+can be renamed here.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+    QCheckBox, QColorDialog, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..core.errors import GoldspanError
 from ..core.label_edit import save_label_set, usage
-from ..core.labels import PALETTE
+from ..core.labels import PALETTE, label_refusal
 from ..core.model import Label
 from ..core.store import Store
 
@@ -46,6 +54,16 @@ class LabelsDialog(QDialog):
         row.addStretch(1)
         hint = QLabel("Double-click a colour to change it. Renaming a label renames it on every span.")
         hint.setWordWrap(True)
+        self.locked = QCheckBox("Locked: imports, suggestions and merges add no labels "
+                                "(a model's other labels are not suggested)")
+        self.locked.setObjectName("labelsLocked")
+        self.locked.setChecked(bool(store.setting("labels_locked", False)))
+        self.error = QLabel("")
+        self.error.setObjectName("labelsError")
+        self.error.setStyleSheet("color: #c23b3b;")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # a label is never markup
+        self.error.setWordWrap(True)
+        self.table.itemChanged.connect(self._item_changed)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -53,8 +71,11 @@ class LabelsDialog(QDialog):
         lay.addWidget(self.table, 1)
         lay.addLayout(row)
         lay.addWidget(hint)
+        lay.addWidget(self.locked)
+        lay.addWidget(self.error)
         lay.addWidget(buttons)
         self.resize(640, 560)
+        self._show_name_problems()
 
     def _append(self, lab: Label, original: str | None) -> None:
         r = self.table.rowCount()
@@ -76,7 +97,7 @@ class LabelsDialog(QDialog):
         out: list[Label] = []
         renames: dict[str, str] = {}
         for r in range(self.table.rowCount()):
-            name = self.table.item(r, NAME).text().strip()
+            name = self.table.item(r, NAME).text()
             original = self.table.item(r, NAME).data(Qt.ItemDataRole.UserRole)
             if original and original != name:
                 renames[original] = name
@@ -118,11 +139,35 @@ class LabelsDialog(QDialog):
             item.setText(color.name())
             item.setBackground(color)
 
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == NAME:
+            self._show_name_problems()
+
+    def _show_name_problems(self) -> None:
+        """Mark every name that breaks the rule and say the first one's problem."""
+        first = ""
+        blocked = self.table.blockSignals(True)  # colouring an item is a change too
+        try:
+            for r in range(self.table.rowCount()):
+                item = self.table.item(r, NAME)
+                if item is None:
+                    continue
+                refusal = label_refusal(item.text())
+                item.setToolTip(refusal)
+                item.setForeground(QColor("#c23b3b") if refusal
+                                   else self.palette().text().color())
+                first = first or refusal
+        finally:
+            self.table.blockSignals(blocked)
+        self.error.setText(first)
+
     def save(self) -> None:
         labels, renames = self.labels()
         try:
             save_label_set(self.store, labels, renames)
         except GoldspanError as err:
-            QMessageBox.warning(self, "goldspan", str(err))
+            self.error.setText(err.message)  # one line; the dialog stays open, nothing saved
             return
+        if self.locked.isChecked() != bool(self.store.setting("labels_locked", False)):
+            self.store.set_setting("labels_locked", self.locked.isChecked())
         self.accept()

@@ -67,6 +67,7 @@ class SuggestWorker(QObject):
         try:
             store = self._open()
             model_id = self.suggester.model_id
+            keep = store.label_filter()  # a locked label set keeps the model's others out
             for doc_id in doc_ids:
                 if self._stopping:
                     break
@@ -76,7 +77,7 @@ class SuggestWorker(QObject):
                 if not store.has_run(doc_id, model_id):
                     text = store.document(doc_id).text
                     (found,) = list(self.suggester.suggest([text]))
-                    store.put_suggestions(doc_id, model_id, found)
+                    store.put_suggestions(doc_id, model_id, keep(found))
                     self._combined_at.pop(doc_id, None)
                     self.suggested.emit(doc_id, model_id)
                 if self.phrase_count:
@@ -104,7 +105,8 @@ class SuggestWorker(QObject):
             return
         combined_id = f"{model_id}+{PHRASES_MODEL_ID}"
         text = text if text is not None else store.document(doc_id).text
-        found = combine(store.suggestions(doc_id, model_id), self.suggester.suggest_phrases(text))
+        found = store.label_filter()(
+            combine(store.suggestions(doc_id, model_id), self.suggester.suggest_phrases(text)))
         self._combined_at[doc_id] = self._generation
         if store.has_run(doc_id, combined_id) and store.suggestions(doc_id, combined_id) == found:
             return

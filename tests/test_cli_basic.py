@@ -244,6 +244,7 @@ def command_lines(bad: Path, good: Path, tmp: Path) -> dict[str, list[object]]:
         "merge-target": ["merge", good, "--db", bad],
         "assign": ["assign", "alice", "--db", bad],
         "delete": ["delete", "--doc", 1, "--db", bad],
+        "labels": ["labels", "--db", bad, "--rename", "PER", "PERSON"],
         "stats": ["stats", "--db", bad],
         "check": ["check", "--db", bad],
         "backup": ["backup", "--db", bad, "--out", tmp / "b.db"],

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "merge",
     "assign",
     "delete",
+    "labels",
     "train",
     "stats",
     "check",

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from tqdm import tqdm
 
-from ..suggest import SpacySuggester, suggest_documents
+from ..suggest import SpacySuggester, ensure_label_set, suggest_documents
 from .common import DbOption, clean_errors, model_notice, open_store
 
 
@@ -26,10 +26,16 @@ def suggest(
     suggester = SpacySuggester(model, batch_size=batch_size, n_process=n_process)
     model_id = suggester.model_id
     total = store.document_count() if force else len(store.documents_without_run(model_id))
+    if total:
+        ensure_label_set(store, suggester.labels)
+    labels = store.label_filter()
     with tqdm(total=total, unit="doc", desc=f"suggest {model_id}", disable=None) as bar:
-        n_docs, n_sugg = suggest_documents(store, suggester, force=force, progress=bar.update)
+        n_docs, n_sugg = suggest_documents(store, suggester, force=force, progress=bar.update,
+                                           labels=labels)
+    left_out = labels.describe()
     typer.echo(f"{model_id}: {n_sugg} suggestions in {n_docs} documents"
-               + ("" if n_docs else " (nothing new to do)"))
+               + ("" if n_docs else " (nothing new to do)")
+               + (f"; {left_out}" if left_out else ""))
 
 
 def register(app: typer.Typer) -> None:

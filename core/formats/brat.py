@@ -1,20 +1,29 @@
 """brat standoff: ``name.txt`` holds the text, ``name.ann`` its annotations.
 
-Only text-bound ``T`` lines with one contiguous range become spans (``done``, as brat
-has no status). Every other line (relations ``R``, events ``E``, attributes ``A``,
-normalisations ``N``, notes ``#``, equivalences ``*``, discontinuous ``T`` ranges) is
-kept in ``meta["brat"]["other"]`` and reported by the importer, and each entity's ``T``
-id in ``meta["brat"]["ids"]``. Writing gives every entity still at its offsets its old
-id (a relabelled one too), new entities the next free numbers, and writes the other
-lines back; a line that refers to an entity no longer there (deleted, or its offsets
-changed) is left out and reported, never written pointing at the wrong entity.
+Text-bound ``T`` lines become spans (``done``, as brat has no status): those with one
+contiguous range, and those whose fragments are separated only by whitespace holding a
+line break (brat, and goldspan's writer, split an entity at line breaks because a
+``.ann`` line cannot hold one: it is read back as the one entity it was). Every other
+line (relations ``R``, events ``E``, attributes ``A``, normalisations ``N``, notes
+``#``, equivalences ``*``, genuinely discontinuous ``T`` ranges) is kept in
+``meta["brat"]["other"]`` and reported by the importer, and each entity's ``T`` id in
+``meta["brat"]["ids"]``. Writing gives every entity still at its offsets its old id (a
+relabelled one too), new entities the next free numbers, and writes the other lines
+back; a line that refers to an entity no longer there (deleted, or its offsets changed)
+is left out and reported, never written pointing at the wrong entity.
 
 brat offsets count characters of the ``.txt`` as it is on disk; a ``\\r\\n`` there
 becomes ``\\n`` and offsets after it move back by one. The text a ``T`` line quotes
-must be the text at its offsets, else the pair is refused (wrong file or encoding).
+(the rest of the line after the second tab, tabs included) must be the text at its
+offsets, else the pair is refused (wrong file or encoding).
 
 Writing puts ``<id>.txt`` and ``<id>.ann`` per document in a folder, plus an
-``annotation.conf`` listing the labels.
+``annotation.conf`` listing the labels. It is exact or refuses, naming the label or the
+entity and the document: a label must be a brat type name (``[A-Za-z0-9_-]``, not only
+hyphens: brat rewrites anything else in its configuration, and a space ends the type
+field), an entity may hold line breaks (written as fragments) but not start or end
+with one, and a text must not be only whitespace or start with U+FEFF (neither reads
+back from a ``.txt``).
 """
 
 from __future__ import annotations
@@ -31,6 +40,11 @@ from .base import Newlines, Problem, check_spans, iter_lines
 # ASCII digits only: str.isdigit() is true of "²", which int() refuses.
 _DIGITS = re.compile(r"[0-9]+")
 _ID = re.compile(r"[TERAMN#][0-9]+")
+# What brat's configuration keeps of a type name (projectconfig.normalize_to_storage_form).
+BRAT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
+# brat reads a .ann with Python's line splitting (str.splitlines): any of these ends a line.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+DISCONT_SEP = " "  # brat quotes the fragments of an entity joined by one space
 
 
 def pair(path: Path) -> tuple[Path, Path]:
@@ -67,23 +81,31 @@ def read(path: Path) -> Iterator[Record]:
         if not line.startswith("T"):
             other.append(line)
             continue
-        parts = line.split("\t")
+        parts = line.split("\t", 2)  # the quoted text is the rest of the line, tabs and all
         if len(parts) < 2:
             raise InputError("T line should be 'T<n><TAB>LABEL START END<TAB>text'",
                              path=ann, line=number)
-        head = parts[1].split(" ")
-        if ";" in parts[1]:
-            other.append(_moved(line, fix))  # discontinuous: no place for it in goldspan
-            continue
-        if len(head) != 3 or not _DIGITS.fullmatch(head[1]) or not _DIGITS.fullmatch(head[2]):
-            raise InputError(f"T line should give 'LABEL START END', not {parts[1]!r}",
-                             path=ann, line=number)
-        label, start, end = head[0], int(head[1]), int(head[2])
-        check_spans(raw, [Span(start, end, label)], ann, number)
-        if len(parts) > 2 and parts[2] != raw[start:end].replace("\n", " ") \
-                and parts[2] != raw[start:end]:
-            raise InputError(f"T line quotes {parts[2][:40]!r} but the text at {start}-{end} "
-                             f"is {raw[start:end][:40]!r}", path=ann, line=number)
+        label, _, offsets = parts[1].partition(" ")
+        if ";" in offsets:
+            hull = _line_broken(offsets, parts[2] if len(parts) > 2 else None, raw)
+            if hull is None:
+                other.append(_moved(line, fix))  # discontinuous: no place for it in goldspan
+                continue
+            start, end = hull
+            check_spans(raw, [Span(start, end, label)], ann, number)
+        else:
+            head = offsets.split(" ")
+            if not label or len(head) != 2 or not _DIGITS.fullmatch(head[0]) \
+                    or not _DIGITS.fullmatch(head[1]):
+                raise InputError(f"T line should give 'LABEL START END', not {parts[1]!r}",
+                                 path=ann, line=number)
+            start, end = int(head[0]), int(head[1])
+            check_spans(raw, [Span(start, end, label)], ann, number)
+            # an earlier goldspan wrote a line break inside an entity as a space
+            if len(parts) > 2 and parts[2] != raw[start:end] \
+                    and parts[2] != raw[start:end].replace("\n", " "):
+                raise InputError(f"T line quotes {parts[2][:40]!r} but the text at {start}-{end} "
+                                 f"is {raw[start:end][:40]!r}", path=ann, line=number)
         file_spans.append(Span(start, end, label, "import"))
         check_spans(raw, file_spans, ann, number)  # names the line of the overlapping span
         span = newlines.span(file_spans[-1], ann, number)
@@ -95,6 +117,60 @@ def read(path: Path) -> Iterator[Record]:
     meta = {"brat": brat}
     yield Record(text=text, spans=check_spans(text, spans, ann, None), status="done",
                  meta=meta, source=str(txt), line=1)
+
+
+def _line_broken(offsets: str, quoted: str | None, raw: str) -> tuple[int, int] | None:
+    """The one entity a discontinuous ``T`` line stands for when its fragments are
+    separated only by whitespace holding a line break: brat itself splits an entity at
+    line breaks (a ``.ann`` line cannot hold one) and trims the whitespace around them,
+    and goldspan's writer does the same. Returns its (start, end) in the file's text, or
+    None for a genuinely discontinuous entity (kept in meta, as before)."""
+    ranges: list[tuple[int, int]] = []
+    for part in offsets.split(";"):
+        pair = part.split(" ")
+        if len(pair) != 2 or not all(_DIGITS.fullmatch(x) for x in pair):
+            return None
+        a, b = int(pair[0]), int(pair[1])
+        if not a < b <= len(raw) or (ranges and a < ranges[-1][1]):
+            return None
+        ranges.append((a, b))
+    for (_, b), (a, _) in zip(ranges, ranges[1:]):
+        gap = raw[b:a]
+        if not gap.isspace() or not any(ch in LINE_BREAKS for ch in gap):
+            return None
+    if quoted is not None and quoted != DISCONT_SEP.join(raw[a:b] for a, b in ranges):
+        return None
+    return ranges[0][0], ranges[-1][1]
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An entity as brat writes one that holds line breaks: the runs of text between
+    them (each a fragment ``a b``), so that :func:`_line_broken` reads back exactly
+    ``start``-``end``. Only possible when the entity neither starts nor ends with a line
+    break; the caller refuses that case."""
+    out: list[tuple[int, int]] = []
+    run = start
+    for i in range(start, end):
+        if text[i] in LINE_BREAKS:
+            if run < i:
+                out.append((run, i))
+            run = i + 1
+    if run < end:
+        out.append((run, end))
+    return out
+
+
+def check_type(label: str, doc_id: int) -> None:
+    """Refuse a label brat cannot hold exactly, naming it and the document. A type is
+    one space-free field of a ``.ann`` line, and brat's configuration keeps only
+    ``[A-Za-z0-9_-]`` in a type name (it rewrites others to ``_``, and a line of
+    hyphens is a separator), so only such names go out."""
+    if not BRAT_TYPE.fullmatch(label) or not label.strip("-"):
+        raise InputError(
+            f"document {doc_id}: brat cannot hold the label {label[:40]!r}: brat type names "
+            "are ASCII letters, digits, _ and - (brat rewrites other characters, and a space "
+            "ends the type); rename it (Project -> Labels, or goldspan labels --rename OLD NEW) or "
+            "export another format")
 
 
 def _moved(line: str, fix) -> str:  # type: ignore[no-untyped-def]
@@ -122,6 +198,35 @@ def _refs(line: str) -> list[str]:
     return out
 
 
+def _check_text(text: str, doc_id: int) -> None:
+    """A ``.txt`` that would not read back as this text is refused, naming the
+    document: one of nothing but whitespace (an empty file to every reader), or one
+    starting with U+FEFF (read as a byte order mark and dropped, moving every offset)."""
+    if not text.strip():
+        raise InputError(f"document {doc_id}: its text is only whitespace, which a brat .txt "
+                         "cannot hold (it reads back as an empty file); export another format")
+    if text.startswith("\ufeff"):
+        raise InputError(f"document {doc_id}: its text starts with U+FEFF, which a .txt file "
+                         "cannot hold (readers drop it as a byte order mark, moving every "
+                         "offset); export another format")
+
+
+def _text_bound(text: str, s: Span, doc_id: int) -> str:
+    """``START END<TAB>text`` of a ``T`` line, exact: an entity holding a line break is
+    written as brat writes one, fragments between the breaks (``0 3;4 8``) quoted with
+    single spaces between them; one starting or ending with a line break is refused."""
+    quoted = text[s.start:s.end]
+    if not any(ch in LINE_BREAKS for ch in quoted):
+        return f"{s.start} {s.end}\t{quoted}"
+    if quoted[0] in LINE_BREAKS or quoted[-1] in LINE_BREAKS:
+        raise InputError(f"document {doc_id}, offset {s.start}-{s.end} ({s.label}): brat cannot "
+                         "hold an entity that starts or ends with a line break; export "
+                         "another format or fix the entity")
+    frags = _fragments(text, s.start, s.end)
+    return (";".join(f"{a} {b}" for a, b in frags) + "\t"
+            + DISCONT_SEP.join(text[a:b] for a, b in frags))
+
+
 class BratWriter:
     """A folder of ``.txt``/``.ann`` pairs and an ``annotation.conf``."""
 
@@ -131,6 +236,7 @@ class BratWriter:
         self.labels: dict[str, None] = {}
 
     def write(self, record: Record, doc_id: int) -> list[Problem]:
+        _check_text(record.text, doc_id)
         name = f"{doc_id:06d}"
         (self.folder / f"{name}.txt").write_text(record.text, encoding="utf-8", newline="\n")
         brat = record.meta.get("brat") if isinstance(record.meta, dict) else None
@@ -147,13 +253,13 @@ class BratWriter:
         lines = []
         alive = set(own)
         for s in record.spans:
+            check_type(s.label, doc_id)
             tid = by_bounds.pop((s.start, s.end), None)
             if tid is None:
                 tid = f"T{next_number}"
                 next_number += 1
             alive.add(tid)
-            quoted = record.text[s.start:s.end].replace("\n", " ")
-            lines.append(f"{tid}\t{s.label} {s.start} {s.end}\t{quoted}")
+            lines.append(f"{tid}\t{s.label} {_text_bound(record.text, s, doc_id)}")
             self.labels[s.label] = None
         problems: list[Problem] = []
         kept = list(other)

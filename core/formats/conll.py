@@ -16,6 +16,14 @@ document in the scheme it was read in). Documents that did not come from CoNLL a
 tokenised with spaCy's blank English tokenizer, sentences broken at newlines a span
 does not cross. A span that does not start and end on token boundaries, or that
 crosses a sentence boundary, cannot be written: it is left out and reported.
+
+Exact or refused: a document with a space in any column (a label such as ``CITY NAME``
+makes the tag ``B-CITY NAME``) is written with tab-separated columns, which the reader
+splits at tabs only. A label that breaks the naming rule, or one the bare IO scheme
+cannot hold (``O``, or a second character ``-``), and a token that is literally
+``-DOCSTART-`` (it would read back as a document separator) refuse the export, naming
+the document (and the offset). In the IO scheme two touching entities of one label
+cannot be told apart: the second is left out and reported.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import IO, Iterator, Sequence
 
 from ..errors import InputError
 from ..model import Record, Span
+from ..labels import label_refusal
 from .base import Problem, iter_lines
 from .tokens import make_doc
 
@@ -58,6 +67,16 @@ def _split_tag(tag: str, path: Path, line: int) -> tuple[str, str | None]:
     return prefix, typ
 
 
+def _columns(line: str) -> list[str]:
+    """A line's columns: split at tabs when it holds one (spaces then belong to the
+    columns: ``B-CITY NAME``), else at runs of spaces. Only ASCII space and tab
+    separate: a no-break space inside ``10\u00a0000`` or a U+2028 inside a tag is part of
+    the column (and the label rule then refuses such a tag), never a silent split."""
+    if "\t" in line:
+        return [c.strip(" ") for c in line.split("\t")]
+    return [c for c in line.split(" ") if c]
+
+
 def read(path: Path) -> Iterator[Record]:
     words: list[tuple[str, str, str | None, int]] = []  # token, prefix, type, line
     middle: list[list[str]] = []  # per token, the columns between token and tag
@@ -70,8 +89,7 @@ def read(path: Path) -> Iterator[Record]:
             if words and (not sent_breaks or sent_breaks[-1] != len(words)):
                 sent_breaks.append(len(words))
             continue
-        cols = line.split("\t") if "\t" in line else line.split()
-        cols = [c.strip() for c in cols]
+        cols = _columns(line)
         if cols[0] == DOCSTART:
             if words:
                 yield _document(words, middle, sent_breaks, path, first_line or number)
@@ -259,6 +277,38 @@ def _middle_columns(record: Record, n: int) -> list[list[str]] | None:
     return cols
 
 
+def _check_label(label: str, scheme: str, doc_id: int) -> None:
+    """Refuse, naming the label and the document, a label the written tags could not
+    give back exactly: one that breaks the naming rule (a tab or line break would split
+    the line), or in the bare IO scheme ``O`` or one whose second character is ``-``
+    (read back as outside, or as a B-/I- prefix)."""
+    refusal = label_refusal(label)
+    if refusal:
+        raise InputError(f"document {doc_id}: CoNLL cannot hold the label: {refusal}; rename "
+                         "it (Project -> Labels, or goldspan labels --rename OLD NEW)")
+    if scheme == "io" and (label == "O" or label[1:2] == "-"):
+        raise InputError(f"document {doc_id}: the IO tag scheme cannot hold the label "
+                         f"{label!r} (it reads as {'outside' if label == 'O' else 'a prefix'});"
+                         " export with --scheme iob2")
+
+
+def _io_separable(placed: list[tuple[int, int, str]], sent_of: list[int],
+                  tokens: Sequence[tuple[int, int]], doc_id: int, problems: list[Problem]
+                  ) -> tuple[list[tuple[int, int, str]], list[Problem]]:
+    """Bare IO tags cannot tell two touching entities of one label from one entity:
+    the second is left out and reported rather than silently merged into the first."""
+    kept: list[tuple[int, int, str]] = []
+    for first, last, label in sorted(placed):
+        if kept and kept[-1][1] == first and kept[-1][2] == label \
+                and sent_of[first] == sent_of[first - 1]:
+            problems.append(Problem(doc_id, tokens[first][0], tokens[last - 1][1], label,
+                                    "touches another entity of its label, which IO tags "
+                                    "cannot separate (use --scheme iob2)", True))
+            continue
+        kept.append((first, last, label))
+    return kept, problems
+
+
 class ConllWriter:
     """CoNLL-2003 style ``token tag`` lines, ``-DOCSTART- -X- O O`` before each document
     (the delimiter ``spacy convert --converter ner`` expects)."""
@@ -298,15 +348,29 @@ class ConllWriter:
                                         "crosses a sentence boundary", True))
             else:
                 placed.append((first, last + 1, s.label))
+        for label in dict.fromkeys(label for _, _, label in placed):
+            _check_label(label, scheme, doc_id)
+        if scheme == "io":
+            placed, problems = _io_separable(placed, sent_of, tokens, doc_id, problems)
+        for a, b in tokens:
+            if record.text[a:b] == DOCSTART:
+                raise InputError(
+                    f"document {doc_id}, offset {a}-{b}: the token {DOCSTART} would read back "
+                    "as the start of a new document in CoNLL; export this document in "
+                    "another format (prodigy, doccano, spacy...)")
         starts = {i for i in range(1, len(tokens)) if sent_of[i] != sent_of[i - 1]}
         tags = encode(placed, len(tokens), scheme, starts)
         middle = _middle_columns(record, len(tokens)) if src is not None else None
-        sep = "\t" if any(" " in record.text[a:b] for a, b in tokens) else " "
+        rows = [[record.text[a:b], *(middle[i] if middle else ()), tags[i]]
+                for i, (a, b) in enumerate(tokens)]
+        # Columns are split at whitespace unless the line holds a tab: a document with a
+        # space in any column (a token, a kept column, a tag such as "B-CITY NAME") is
+        # written with tabs, which the reader splits at exactly.
+        sep = "\t" if any(" " in col for row in rows for col in row) else " "
         out = [f"{DOCSTART} -X- O O", ""]
-        for i, (a, b) in enumerate(tokens):
+        for i, cols in enumerate(rows):
             if i and sent_of[i] != sent_of[i - 1]:
                 out.append("")
-            cols = [record.text[a:b], *(middle[i] if middle else ()), tags[i]]
             out.append(sep.join(cols))
         out.append("")
         self.fh.write("\n".join(out) + "\n")

@@ -31,18 +31,28 @@ def read(path: Path) -> Iterator[Record]:
         yield from parse(task, path, line)
 
 
-def _annotator(value: Any) -> str | None:
-    if isinstance(value, dict):
-        for key in ("email", "username", "id"):
-            if value.get(key) not in (None, ""):
-                v = value[key]
-                return str(v) if key != "id" else f"labelstudio-user-{v}"
+def _annotator(value: Any, path: Path, line: int) -> str | None:
+    """``completed_by``: an e-mail or user name (a string, or a user object's
+    ``email``/``username``), or a user id (an integer, or the object's ``id``) which
+    becomes ``labelstudio-user-<id>`` (Label Studio's JSON export gives only the id).
+    Absent or null: None (the import's default). Anything else is refused with its line
+    rather than silently replaced by the default."""
+    if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, dict):
+        for key in ("email", "username"):
+            name = value.get(key)
+            if isinstance(name, str) and name:
+                return name
+        uid = value.get("id")
+        if isinstance(uid, int) and not isinstance(uid, bool):
+            return f"labelstudio-user-{uid}"
+    elif isinstance(value, int) and not isinstance(value, bool):
         return f"labelstudio-user-{value}"
-    if isinstance(value, str) and value:
+    elif isinstance(value, str) and value:
         return value
-    return None
+    raise InputError("annotation 'completed_by' should be a user id, an e-mail or a user "
+                     f"object with one, not {json.dumps(value)[:60]}", path=path, line=line)
 
 
 def _results(results: Any, raw: str, path: Path, line: int) -> list[tuple[Span, float | None]]:
@@ -97,7 +107,7 @@ def parse(task: Any, path: Path, line: int) -> Iterator[Record]:
                          raw, path, line)
         spans = newlines.spans([s for s, _ in pairs], path, line)
         yield Record(text=text, spans=spans, meta=meta, line=line,
-                     annotator=_annotator(ann.get("completed_by")),
+                     annotator=_annotator(ann.get("completed_by"), path, line),
                      status="skipped" if ann.get("was_cancelled") else "done")
         first = False
     if first:

@@ -1,7 +1,9 @@
 """Prodigy NER JSONL (``ner_manual`` / ``ner.correct`` output, and task streams).
 
 Reading: ``answer`` accept/reject/ignore becomes status done/rejected/skipped under the
-annotator named by ``_annotator_id``, else ``_session_id`` (else the import's default).
+annotator named by ``_annotator_id``, else ``_session_id`` (else the import's default);
+a name that is not a string (``42``) is refused with its line, and every name follows
+the naming rule (:func:`goldspan.core.labels.name_problem`), checked by the importer.
 A record with no ``answer`` is a task: it creates the document, and its ``spans`` become
 suggestions under the model named by ``meta["model"]`` (else ``"import"``). The record's
 ``meta``, ``_input_hash``, ``_task_hash`` and ``_view_id`` are kept in the document's
@@ -70,12 +72,24 @@ def parse(obj: Any, path: Path, line: int) -> Record:
                          path=path, line=line)
     rec.status = ANSWER_TO_STATUS[answer]
     rec.spans = newlines.spans(spans, path, line)
+    rec.annotator = _annotator(obj, path, line)
+    return rec
+
+
+def _annotator(obj: dict[str, Any], path: Path, line: int) -> str | None:
+    """``_annotator_id``, else ``_session_id``: a name, or None when neither is there
+    (null counts as absent). Anything else is refused rather than guessed: an id of
+    ``42`` is not silently the import's default annotator, nor turned into "42"."""
     for key in ("_annotator_id", "_session_id"):
         value = obj.get(key)
-        if isinstance(value, str) and value:
-            rec.annotator = value
-            break
-    return rec
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"{key} should be a string (the annotator's name), not "
+                             f"{type(value).__name__} {json.dumps(value)[:40]}",
+                             path=path, line=line)
+        return value  # checked against the naming rule by the importer, with the line
+    return None
 
 
 class ProdigyWriter:
