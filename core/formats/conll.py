@@ -40,11 +40,10 @@ from .tokens import make_doc
 
 DOCSTART = "-DOCSTART-"
 SCHEMES = ("iob2", "iob1", "biluo", "io")
-# An entity type in a tag column: word characters and hyphens (WORK_OF_ART, geo-nam,
-# GUM's "person", Few-NERD's "person-actor"), with ".", ":" or "/" only between parts
-# (ORG.GOV, PER:ind). Quotes, brackets, braces and commas never are: a last column
-# such as '"alice"}' is JSON read as CoNLL, not a tag.
-TYPE = re.compile(r"\w[\w-]*(?:[.:/][\w-]+)*")
+# An entity type in a tag column is a label (the naming rule: "WORK_OF_ART", GUM's
+# "person", "CITY NAME" in a tab-separated file). Quotes, brackets and braces never are
+# part of one in a CoNLL file: a last column such as '"alice"}' is JSON read as CoNLL.
+JSON_MARKS = re.compile(r'["{}\[\]]')
 
 
 def _split_tag(tag: str, path: Path, line: int) -> tuple[str, str | None]:
@@ -60,10 +59,13 @@ def _split_tag(tag: str, path: Path, line: int) -> tuple[str, str | None]:
                          "followed by a type", path=path, line=line)
     else:
         prefix, typ = "", tag
-    if not TYPE.fullmatch(typ):
+    if JSON_MARKS.search(typ):
         raise InputError(f"unreadable tag {tag[:40]!r}: a tag is O, B-/I-/... and a type, or a "
-                         "bare type, of letters, digits, '_' and '-'; is the file CoNLL?",
+                         "bare type, with no quotes, brackets or braces; is the file CoNLL?",
                          path=path, line=line)
+    refusal = label_refusal(typ)
+    if refusal:
+        raise InputError(refusal, path=path, line=line)
     return prefix, typ
 
 
@@ -280,12 +282,17 @@ def _middle_columns(record: Record, n: int) -> list[list[str]] | None:
 def _check_label(label: str, scheme: str, doc_id: int) -> None:
     """Refuse, naming the label and the document, a label the written tags could not
     give back exactly: one that breaks the naming rule (a tab or line break would split
-    the line), or in the bare IO scheme ``O`` or one whose second character is ``-``
+    the line), one holding quotes, brackets or braces (the reader refuses them), or in the bare IO scheme ``O`` or one whose second character is ``-``
     (read back as outside, or as a B-/I- prefix)."""
     refusal = label_refusal(label)
     if refusal:
         raise InputError(f"document {doc_id}: CoNLL cannot hold the label: {refusal}; rename "
                          "it (Project -> Labels, or goldspan labels --rename OLD NEW)")
+    if JSON_MARKS.search(label):
+        raise InputError(f"document {doc_id}: CoNLL cannot hold the label {label!r}: its "
+                         "reader takes quotes, brackets and braces in a tag for JSON read as "
+                         "CoNLL; rename it (Project -> Labels, or goldspan labels --rename "
+                         "OLD NEW)")
     if scheme == "io" and (label == "O" or label[1:2] == "-"):
         raise InputError(f"document {doc_id}: the IO tag scheme cannot hold the label "
                          f"{label!r} (it reads as {'outside' if label == 'O' else 'a prefix'});"
