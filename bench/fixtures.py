@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from common import CACHE, ROOT, cached, write_json
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.core.store import Store, non_overlapping
 from goldspan.core.textio import first_line, read_text, text_hash
 

@@ -131,6 +131,6 @@ def exec_(*a):  # type: ignore[no-untyped-def]
 if __name__ == "__main__":  # (a spawned child process imports this module too)
     QApplication.exec = exec_  # type: ignore[method-assign]
     sys.argv = ["goldspan", *(sys.argv[3:] if sys.argv[2] == "--" else sys.argv[2:])]
-    from goldspan.core.cli.main import main
+    from goldspan.cli.main import main
 
     main()

@@ -38,7 +38,7 @@ from typing import Mapping, Sequence
 from .agreement import DocumentDisagreement, f1, overlapping_pairs
 from .edits import ChangeSet, ReplaceSpans, SetStatus, overlapping
 from .errors import EditError
-from .model import GOLD, Span
+from .types import GOLD, Span
 from .store import Annotation, Document, Store
 
 REVIEW = "review"
@@ -360,7 +360,7 @@ class ReviewSession:
     @property
     def tokens(self):  # type: ignore[no-untyped-def]
         if self._tokens is None:
-            from .tokens import TokenIndex  # local: loads spaCy's tokenizer
+            from .token_index import TokenIndex  # local: loads spaCy's tokenizer
 
             self._tokens = TokenIndex(self.text)
         return self._tokens

@@ -42,7 +42,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from .model import GOLD, Span
+from .types import GOLD, Span
 
 if TYPE_CHECKING:
     from .store import Store

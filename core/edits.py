@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .errors import EditError, StoreError
-from .model import STATUSES, Span
+from .types import STATUSES, Span
 from .store import Rows, Store
 
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"

@@ -1,6 +1,6 @@
 """Exporting the gold (or chosen versions) to a dataset file.
 
-What is exported is decided by :mod:`goldspan.core.selection`; how, by the format's
+What is exported is decided by :mod:`goldspan.core.dataset`; how, by the format's
 writer in :mod:`goldspan.core.formats`; where, by :mod:`goldspan.core.outputs`, the one
 place every output path is checked and written (never the database, a device or
 someone's folder; a temporary name renamed at the end, so an error or a cancellation,
@@ -34,9 +34,9 @@ from .errors import InputError, OutputError
 from .formats.base import Cancelled, Problem, Writer
 from .formats.detect import normalise_format
 from .labels import check_exported_names
-from .model import Record
+from .types import Record
 from .outputs import STDOUT, Outputs, database_files, is_stdout
-from .selection import Options, SelectionStats, count, select, validated
+from .dataset import Options, SelectionStats, count, select, validated
 from .store import Store
 
 EXPORT_FORMATS = ("prodigy", "doccano", "conll", "spacy", "brat", "labelstudio", "txt")

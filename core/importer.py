@@ -29,7 +29,7 @@ from .formats import reader
 from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, normalise_format
 from .labels import label_refusal
-from .model import Record
+from .types import Record
 from .store import Store, check_annotator
 
 DEFAULT_ANNOTATOR = "import"

@@ -8,7 +8,7 @@ from typing import Mapping, Sequence
 
 from .errors import InputError
 from .labels import check_label, extend_labels
-from .model import Label
+from .types import Label
 from .store import Store
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")

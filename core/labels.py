@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, TypeVar
 
-from .model import Label
+from .types import Label
 
 # Mid-tone colours that stay readable as a tint behind black text (light theme) and
 # behind white text (dark theme), and differ from their neighbours in hue.

@@ -41,7 +41,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import GoldspanError, InputError, StoreError
 from .labels import LabelFilter, annotator_refusal, extend_labels, label_refusal
-from .model import Label
+from .types import Label
 from .store import Store, parse_meta
 from .textio import text_hash
 

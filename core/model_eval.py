@@ -7,7 +7,7 @@ with the suggestions they actually saw.
 
 For each model in ``suggestions`` (every model with a run in ``suggestion_runs``, so a
 run that found nothing still counts its misses), on the documents that have both a
-run of that model and a gold (:func:`goldspan.core.selection.select` with the default
+run of that model and a gold (:func:`goldspan.core.dataset.select` with the default
 options: a document's ``gold`` version, else its only ``done`` version):
 
 - exact-match precision, recall and F1 (same start, end and label, in code points),
@@ -29,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from .model import Span
-from .selection import Options, select
+from .types import Span
+from .dataset import Options, select
 from .store import Store
 
 OUTCOMES = ("kept", "relabelled", "resized", "replaced", "deleted")

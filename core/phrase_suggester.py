@@ -6,7 +6,7 @@ has labelled "Esper" three times should not have to do it a fourth. Prodigy's
 ``ner.manual`` with patterns and INCEpTION's string-matching recommender do the same.
 
 What is learnt
-    Every span of the gold selection (:func:`goldspan.core.selection.select`, by
+    Every span of the gold selection (:func:`goldspan.core.dataset.select`, by
     default "the gold" of each document: its ``gold`` version, else its only
     ``done`` version). Each distinct string (``text[start:end]``, case-sensitive)
     counts the labels it was given; the **most frequent label wins**, ties going to
@@ -46,8 +46,8 @@ import threading
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from .model import Span, Suggestion
-from .selection import Options, select
+from .types import Span, Suggestion
+from .dataset import Options, select
 from .store import Store
 from .suggest import Suggester, split_text
 

@@ -12,9 +12,9 @@ import bisect
 
 from . import edits
 from .edits import ChangeSet, Edit
-from .model import Span, Suggestion
+from .types import Span, Suggestion
 from .store import Annotation, Document, Store, non_overlapping
-from .tokens import TokenIndex
+from .token_index import TokenIndex
 
 
 class ArticleSession:

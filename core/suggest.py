@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from .labels import LabelFilter, is_valid_label
-from .model import Span, Suggestion
+from .types import Span, Suggestion
 from .store import Store
 
 # NER needs about 1 GB of temporary memory per 100,000 characters and spaCy refuses

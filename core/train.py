@@ -6,7 +6,7 @@ out is an ordinary spaCy pipeline (config, meta, weights) that ``spacy.load``,
 training behaves exactly as ``spacy train`` does with the same config.
 
 What is trained on
-    The same versions ``export`` writes (:mod:`goldspan.core.selection`): by default
+    The same versions ``export`` writes (:mod:`goldspan.core.dataset`): by default
     "the gold" of each document, or ``--gold`` (adjudicated only) or
     ``--annotator A``. Texts are tokenised with spaCy's blank tokenizer, as the
     ``.spacy`` export does (:class:`goldspan.core.formats.docbin.DocBinWriter`);
@@ -60,9 +60,9 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
 from .errors import GoldspanError, InputError, ModelError
-from .model import Record
+from .types import Record
 from .outputs import Outputs, database_files
-from .selection import Options, SelectionStats, count, select, validated
+from .dataset import Options, SelectionStats, count, select, validated
 from .store import Store
 
 DEFAULT_MAX_STEPS = 1000

@@ -59,7 +59,7 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
     # spaCy's tokenizer (for snapping selections) is loaded before the window shows:
     # importing spaCy later, on any thread of this process, would freeze the GUI for
     # tens of milliseconds at a time. The model itself loads in a child process.
-    from ..core.tokens import warm
+    from ..core.token_index import warm
 
     warm()
     window = build_window(store, who, model=model_name(model), suggest=True, doc=doc)

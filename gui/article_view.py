@@ -14,7 +14,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
-from ..core.model import Span, Suggestion
+from ..core.types import Span, Suggestion
 from .highlighter import CHIP_PAD, QtSpan, SpanHighlighter
 from .offsets import Utf16Map, displayable
 from .theme import chip_text_color, is_dark

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..core.model import Span, Suggestion
+from ..core.types import Span, Suggestion
 
 ORIGIN_TEXT = {"model": "model", "manual": "you", "import": "import", "review": "review"}
 Index = QModelIndex | QPersistentModelIndex

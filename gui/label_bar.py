@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QToolButton, QWidget
 
-from ..core.model import Label
+from ..core.types import Label
 from .flow_layout import FlowLayout
 from .theme import chip_text_color
 

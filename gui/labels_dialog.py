@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import GoldspanError
 from ..core.label_edit import save_label_set, usage
 from ..core.labels import PALETTE, label_refusal
-from ..core.model import Label
+from ..core.types import Label
 from ..core.store import Store
 
 NAME, COLOR, KEY, DESC, USED = range(5)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from ..core.edits import ChangeSet, DeleteRows, Edit, RestoreRows
 from ..core.errors import EditError, StoreError
-from ..core.model import Span, Suggestion
+from ..core.types import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
 from ..core.store import Store

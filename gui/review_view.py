@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolTip, QWidget
 
 from ..core.adjudication import ACCEPTED, AGREE, DISAGREE, KIND_HELP, KIND_TEXT, SOME
-from ..core.model import Span
+from ..core.types import Span
 from .article_view import ArticleView
 
 # Blue, red, orange, green, as WebAnno/INCEpTION's curation colours them; chosen to stay

@@ -31,7 +31,7 @@ from ..core.adjudication import (
 from ..core.agreement import compute_agreement, document_disagreement, load_done_versions
 from ..core.edits import ChangeSet
 from ..core.errors import EditError
-from ..core.model import GOLD, Span
+from ..core.types import GOLD, Span
 from ..core.store import Store
 from .label_bar import LabelBar
 from .review_dashboard import Dashboard, cell, compact_table, fit_height

@@ -108,7 +108,7 @@ def find(text: str, ref: str, after: int = 0) -> tuple[int, int]:
 def build_demo(db: Path) -> None:
     """The demo database: five documents, three annotators' done versions of each."""
     from goldspan.core.labels import default_labels
-    from goldspan.core.model import Span
+    from goldspan.core.types import Span
     from goldspan.core.seeds import seed_texts
     from goldspan.core.store import Store
 
@@ -138,7 +138,7 @@ def render(db: Path, out: Path, width: int = 1680, height: int = 1050) -> Path:
 
 
 def _draw(tmp: Path, db: Path, width: int, height: int) -> None:
-    from goldspan.core.model import Span
+    from goldspan.core.types import Span
     from goldspan.core.store import Store
     from goldspan.gui.app import make_app
     from goldspan.gui.review_window import open_review

@@ -17,7 +17,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"
-        goldspan = [sys.executable, "-m", "goldspan.core.cli.main"]
+        goldspan = [sys.executable, "-m", "goldspan.cli.main"]
         subprocess.run([*goldspan, "import", str(ROOT / "seeds"), "--db", str(db)], check=True)
         subprocess.run([*goldspan, "suggest", "--db", str(db)], check=True)
         store = Store.open(db)

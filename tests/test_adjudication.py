@@ -12,7 +12,7 @@ from goldspan.core.adjudication import (
     create_gold, document_f1, done_versions, premerge,
 )
 from goldspan.core.errors import EditError
-from goldspan.core.model import GOLD, Span
+from goldspan.core.types import GOLD, Span
 from goldspan.core.store import Store
 
 TEXT = "Mark Esper met Nasser Bourita in Rabat on Friday with Mike Pompeo.\n"

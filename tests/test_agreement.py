@@ -26,7 +26,7 @@ from goldspan.core.agreement import (
     overlapping_pairs,
     token_labels,
 )
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 
 NLP = spacy.blank("en")
 TEXT = "Angela Merkel met Macron in Paris."

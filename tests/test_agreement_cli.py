@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from goldspan.core.agreement import compute_agreement, load_done_versions
 from goldspan.core.agreement_report import html_report, text_report
-from goldspan.core.cli import agreement as agreement_cmd
-from goldspan.core.model import Span
+from goldspan.cli import agreement as agreement_cmd
+from goldspan.core.types import Span
 from goldspan.core.store import Store
 
 TEXT = "Angela Merkel met Macron in Paris."

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from goldspan.core.assign import parse_ranges, plan
 from goldspan.core.errors import InputError
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.core.queue import Queue, QueueFilter
 from goldspan.core.store import Store
 
@@ -75,7 +75,7 @@ def test_fewer_than_n_done_versions(tmp_path: Path) -> None:
 
 
 def test_assign_command(tmp_path: Path) -> None:
-    from goldspan.core.cli import main as cli_main
+    from goldspan.cli import main as cli_main
 
     store = make(tmp_path)
     db = store.path

@@ -14,7 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from goldspan.core.model import Span, Suggestion
+from goldspan.core.types import Span, Suggestion
 import goldspan.core.store as store_mod
 from goldspan.core.store import Store
 
@@ -24,7 +24,7 @@ TEXT = "Mark Esper met Moroccan officials in Rabat on Friday."
 
 
 def app() -> typer.Typer:
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     if not main.app.registered_commands:
         main._register()

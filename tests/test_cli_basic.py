@@ -17,7 +17,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from goldspan.core.model import Span, Suggestion
+from goldspan.core.types import Span, Suggestion
 from goldspan.core.schema import SCHEMA_VERSION
 from goldspan.core.store import Store
 
@@ -27,7 +27,7 @@ TEXT = "Mark Esper met Moroccan officials in Rabat on Friday."
 
 
 def goldspan_app() -> typer.Typer:
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     if not main.app.registered_commands:
         main._register()
@@ -347,7 +347,7 @@ def test_every_command_is_in_the_readme() -> None:
     text = readme.read_text(encoding="utf-8")
     app = goldspan_app()
     names = [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]  # type: ignore[union-attr]
-    from goldspan.core.cli.main import COMMAND_MODULES
+    from goldspan.cli.main import COMMAND_MODULES
 
     assert len(names) >= len(COMMAND_MODULES)
     missing_names = [n for n in names if f"goldspan {n}" not in text]

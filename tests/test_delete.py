@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from typer.testing import CliRunner
 
 from goldspan.core import edits
-from goldspan.core.cli import delete as delete_cmd
-from goldspan.core.cli import import_cmd
+from goldspan.cli import delete as delete_cmd
+from goldspan.cli import import_cmd
 from goldspan.core.errors import EditError, StoreError
-from goldspan.core.model import Span, Suggestion
+from goldspan.core.types import Span, Suggestion
 from goldspan.core.store import Store
 from goldspan.gui.main_window import MainWindow
 

@@ -9,7 +9,7 @@ import pytest
 
 from goldspan.core.edits import ReplaceSpans
 from goldspan.core.errors import EditError
-from goldspan.core.model import Span, Suggestion
+from goldspan.core.types import Span, Suggestion
 from goldspan.core.session import ArticleSession
 from goldspan.core.store import Store
 

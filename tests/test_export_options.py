@@ -11,7 +11,7 @@ from test_formats_support import PRODIGY, read_jsonl, run
 
 from goldspan.core.exporter import export
 from goldspan.core.formats.base import Cancelled
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.core.store import Store
 
 
@@ -111,7 +111,7 @@ def test_export_memory_does_not_grow_with_the_corpus(tmp_path: Path) -> None:
 
 def test_tokenizer_is_renewed_so_its_vocabulary_cannot_grow_forever(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from goldspan.core.formats import tokens
+    from goldspan.core.formats import tokenization as tokens
 
     monkeypatch.setattr(tokens, "RESET_EVERY", 3)
     first = tokens.make_doc("one").vocab

@@ -11,8 +11,8 @@ from test_formats_support import (DOCCANO_REL, DOCCANO_SEQ, EDGE, PRODIGY, RE3D,
 
 from goldspan.core.formats.detect import detect
 from goldspan.core.importer import import_paths
-from goldspan.core.selection import select
-from goldspan.core.model import Span
+from goldspan.core.dataset import select
+from goldspan.core.types import Span
 from goldspan.core.store import Store
 
 

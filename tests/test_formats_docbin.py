@@ -14,7 +14,7 @@ from spacy.tokens import DocBin
 from test_formats_support import EDGE, PRODIGY, RE3D, run, spans_of, write_jsonl
 
 from goldspan.core.formats import docbin
-from goldspan.core.selection import select
+from goldspan.core.dataset import select
 from goldspan.core.store import Store
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import typer
 from typer.testing import CliRunner
 
-from goldspan.core.cli import export_cmd, import_cmd
+from goldspan.cli import export_cmd, import_cmd
 from goldspan.core.store import Store
 
 DATA = Path(__file__).parent / "data"

@@ -30,7 +30,7 @@ from goldspan.core.formats.detect import detect
 from goldspan.core.formats.docbin import DocBinWriter
 from goldspan.core.formats.labelstudio import LabelStudioWriter
 from goldspan.core.importer import import_paths
-from goldspan.core.model import Record, Span
+from goldspan.core.types import Record, Span
 from goldspan.core.store import Store
 
 DATA = Path(__file__).parent / "data"

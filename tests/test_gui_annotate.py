@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from goldspan.core.model import Suggestion
+from goldspan.core.types import Suggestion
 from goldspan.core.seeds import seed_texts
 from goldspan.core.store import Store
 from goldspan.core.suggest import SpacySuggester, suggest_documents

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.core.store import Store
 from goldspan.gui.main_window import MainWindow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from goldspan.core.labels import default_labels
-from goldspan.core.model import Span, Suggestion
+from goldspan.core.types import Span, Suggestion
 from goldspan.core.model_eval import model_vs_gold
 from goldspan.core.store import Store
 from goldspan.gui.main_window import MainWindow

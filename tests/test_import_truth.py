@@ -22,7 +22,7 @@ from test_formats_support import PRODIGY, db_state, run, write_jsonl
 from goldspan.core.errors import StoreError
 from goldspan.core.formats import prodigy
 from goldspan.core.importer import ImportInterrupted, import_paths
-from goldspan.core.model import Suggestion
+from goldspan.core.types import Suggestion
 from goldspan.core.store import Store
 
 TASK = {"data": {"text": "Alice met Bob."},
@@ -271,7 +271,7 @@ def test_bad_json_in_the_database_is_one_line(tmp_path: Path, db: Path, sql: str
 
 
 def stats_cmd_app() -> typer.Typer:
-    from goldspan.core.cli import stats
+    from goldspan.cli import stats
 
     app = typer.Typer()
     stats.register(app)
@@ -375,7 +375,7 @@ def test_many_earlier_files_are_named_first_and_last(tmp_path: Path) -> None:
 
 def test_merge_refuses_a_source_with_bad_json_in_one_line(tmp_path: Path, db: Path) -> None:
     """Merging is an entry too: a source file's damaged meta cell is not copied in."""
-    from goldspan.core.cli import merge
+    from goldspan.cli import merge
 
     source = tmp_path / "analyst.db"
     with Store.open(source) as s:

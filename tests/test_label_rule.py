@@ -34,7 +34,7 @@ from typer.testing import CliRunner
 from goldspan.core.errors import InputError
 from goldspan.core.importer import import_paths
 from goldspan.core.labels import annotator_refusal, label_refusal, name_problem
-from goldspan.core.model import Label, Span, Suggestion
+from goldspan.core.types import Label, Span, Suggestion
 from goldspan.core.store import Store
 
 SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
@@ -55,7 +55,7 @@ BAD_LABELS = {
 
 
 def app() -> typer.Typer:
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     main._register()  # idempotent: every command, whatever another test registered
     return main.app
@@ -183,7 +183,7 @@ def _file(fmt: str, label: str, tmp_path: Path) -> Path:
     assert fmt == "spacy"
     from spacy.tokens import DocBin
 
-    from goldspan.core.formats.tokens import make_doc
+    from goldspan.core.formats.tokenization import make_doc
 
     doc = make_doc(text)
     doc.ents = [doc.char_span(0, 5, label=label)]  # type: ignore[list-item]

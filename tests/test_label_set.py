@@ -11,7 +11,7 @@ from goldspan.core.backups import backup_prefix, daily_backup
 from goldspan.core.errors import InputError
 from goldspan.core.label_edit import save_label_set
 from goldspan.core.labels import HOTKEYS, default_labels
-from goldspan.core.model import Label, Span
+from goldspan.core.types import Label, Span
 from goldspan.core.store import Store
 
 MODEL_LABELS = ['CARDINAL', 'DATE', 'EVENT', 'FAC', 'GPE', 'LANGUAGE', 'LAW', 'LOC', 'MONEY',
@@ -32,7 +32,7 @@ def test_rename_moves_spans_and_suggestions(tmp_path: Path) -> None:
     doc, _ = store.add_document("Mark Esper went to Rabat.")
     store.set_labels(default_labels(["PERSON", "GPE"]))
     store.put_version(doc, "a", "done", [Span(0, 10, "PERSON"), Span(19, 24, "GPE")])
-    from goldspan.core.model import Suggestion
+    from goldspan.core.types import Suggestion
 
     store.put_suggestions(doc, "m@1", [Suggestion(0, 10, "PERSON")])
     labels = store.labels()
@@ -122,7 +122,7 @@ def test_labels_dialog_renames_and_window_follows(qtbot, tmp_path: Path) -> None
 
 
 def test_label_with_ampersand_shows_literally(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from goldspan.core.model import Label
+    from goldspan.core.types import Label
     from goldspan.gui.label_bar import LabelBar
 
     bar = LabelBar()

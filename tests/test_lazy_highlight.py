@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.gui.article_view import ArticleView
 from goldspan.gui.highlighter import SpanHighlighter
 

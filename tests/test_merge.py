@@ -13,10 +13,10 @@ import typer
 from typer.testing import CliRunner
 
 import goldspan.core.merge as merge_mod
-from goldspan.core.cli import merge as merge_cmd
+from goldspan.cli import merge as merge_cmd
 from goldspan.core.errors import StoreError
 from goldspan.core.merge import merge_files
-from goldspan.core.model import Label, Span, Suggestion
+from goldspan.core.types import Label, Span, Suggestion
 from goldspan.core.store import Store
 
 SHARED = "Angela Merkel met Macron in Paris."

@@ -16,7 +16,7 @@ from goldspan.core.store import Store
 
 
 def app() -> typer.Typer:
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     if not main.app.registered_commands:
         main._register()

@@ -15,7 +15,7 @@ from spacy.scorer import Scorer
 from spacy.training import Example
 from typer.testing import CliRunner
 
-from goldspan.core.model import Span, Suggestion
+from goldspan.core.types import Span, Suggestion
 from goldspan.core.model_eval import model_vs_gold, outcome
 from goldspan.core.store import Store
 
@@ -120,7 +120,7 @@ def test_same_figures_as_spacy_scorer(db: Path) -> None:
 
 
 def goldspan_app() -> typer.Typer:
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     if not main.app.registered_commands:
         main._register()

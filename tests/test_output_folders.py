@@ -20,7 +20,7 @@ from test_outputs import TEXT, TEXT2, one_line_refusal, run
 
 from goldspan.core.errors import OutputError
 from goldspan.core.exporter import export
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.core.outputs import MANIFEST, Outputs
 from goldspan.core.store import Store
 

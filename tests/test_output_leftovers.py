@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_outputs import run
 
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.core.outputs import MANIFEST, sweep, write_manifest
 from goldspan.core.store import Store
 
@@ -62,7 +62,7 @@ def test_kill_9_of_train_is_cleaned_by_the_next_run(tmp_path: Path, live_process
     db = gold_db(tmp_path / "news.db")
     out = tmp_path / "model"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "goldspan.core.cli.main", "train", "--db", str(db), "--out",
+        [sys.executable, "-m", "goldspan.cli.main", "train", "--db", str(db), "--out",
          str(out), "--blank", "en", "--max-steps", "100000"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
@@ -149,7 +149,7 @@ def test_kill_9_of_export_at_random_moments(tmp_path: Path) -> None:
     out.write_text("the previous export\n")
     seed = int(os.environ.get("GOLDSPAN_SOAK_SEED", time.time_ns() % 10**6))
     rng = random.Random(seed)
-    command = [sys.executable, "-m", "goldspan.core.cli.main", "export", "--db", str(db),
+    command = [sys.executable, "-m", "goldspan.cli.main", "export", "--db", str(db),
                "--format", "prodigy", "--out", str(out)]
     for _ in range(EXPORT_KILLS):
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -25,7 +25,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.core.store import Store
 
 TEXT = "Mark Esper met Moroccan officials in Rabat on Friday."
@@ -34,7 +34,7 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def goldspan_app() -> typer.Typer:
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     if not main.app.registered_commands:
         main._register()
@@ -179,7 +179,7 @@ def test_a_link_to_standard_output_is_refused_never_replaced(project: Path, tmp_
     stdout is a pipe it is a pipe, refused; the link stays."""
     link = tmp_path / "stdout"
     os.symlink("/proc/self/fd/1", link)
-    r = subprocess.run([sys.executable, "-m", "goldspan.core.cli.main", "export", "--db",
+    r = subprocess.run([sys.executable, "-m", "goldspan.cli.main", "export", "--db",
                         str(project), "--format", "prodigy", "--out", str(link)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stdout == ""

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, Sequence
 
 import pytest
 
-from goldspan.core.model import Span, Suggestion
+from goldspan.core.types import Span, Suggestion
 from goldspan.core.phrase_suggester import (
     PHRASES_MODEL_ID,
     CombinedSuggester,

@@ -45,7 +45,7 @@ def test_n_process_2_gives_the_single_process_suggestions() -> None:
 def test_the_phrase_suggester_in_the_child_gives_what_it_gives_here(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The GUI's phrase suggester runs in the child (building a blank pipeline held the
     GUI process's GIL for 300 ms): same learning, same matches, same scores."""
-    from goldspan.core.model import Span
+    from goldspan.core.types import Span
     from goldspan.core.phrase_suggester import PhraseSuggester
     from goldspan.core.store import Store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from goldspan.core.model import Span, Suggestion
+from goldspan.core.types import Span, Suggestion
 from goldspan.core.queue import Queue
 from goldspan.core.store import Store
 

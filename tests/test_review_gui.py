@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from goldspan.core.adjudication import ACCEPTED, AGREE, DISAGREE, SOME
 from goldspan.core.agreement import compute_agreement, load_done_versions
 from goldspan.core.labels import default_labels
-from goldspan.core.model import GOLD, Span
+from goldspan.core.types import GOLD, Span
 from goldspan.core.store import Store
 from goldspan.gui.review_view import KIND_COLOR
 from goldspan.gui.review_window import REVIEW_SHORTCUTS, ReviewWindow, open_review
@@ -176,7 +176,7 @@ def test_adjudicate_from_two_versions_by_clicks_and_keys(qtbot, window: ReviewWi
     # it is what `goldspan export --gold` writes
     from typer.testing import CliRunner
 
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     if not main.app.registered_commands:
         main._register()
@@ -306,7 +306,7 @@ def test_open_review_with_a_parent_and_the_cli_command(qtbot, db: Path) -> None:
 def review_cli():  # type: ignore[no-untyped-def]
     import typer
 
-    from goldspan.core.cli import review
+    from goldspan.cli import review
 
     app = typer.Typer()
     review.register(app)
@@ -319,7 +319,7 @@ def review_cli():  # type: ignore[no-untyped-def]
 
 
 def test_review_is_a_registered_command() -> None:
-    from goldspan.core.cli.main import COMMAND_MODULES
+    from goldspan.cli.main import COMMAND_MODULES
 
     assert "review" in COMMAND_MODULES
 

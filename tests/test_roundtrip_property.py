@@ -36,7 +36,7 @@ from goldspan.core.errors import InputError
 from goldspan.core.exporter import ExportSummary, export
 from goldspan.core.formats.brat import LINE_BREAKS
 from goldspan.core.importer import import_paths
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.core.store import Store
 
 SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
@@ -228,7 +228,7 @@ GAPS = st.sampled_from([" ", " ", " ", "\n", "\t", " \u2028 ", "\u00a0", "\n\n",
 
 @st.composite
 def conll_documents(draw: st.DrawFn) -> tuple[str, list[Span]]:
-    from goldspan.core.formats.tokens import make_doc
+    from goldspan.core.formats.tokenization import make_doc
 
     words = draw(st.lists(WORDS, min_size=1, max_size=12))
     text = words[0] + "".join(draw(GAPS) + w for w in words[1:])
@@ -244,14 +244,14 @@ def conll_documents(draw: st.DrawFn) -> tuple[str, list[Span]]:
 @pytest.fixture(scope="module")
 def tokenizer() -> None:
     """spaCy's tokenizer built before hypothesis draws (building it uses ``random``)."""
-    from goldspan.core.formats.tokens import make_doc
+    from goldspan.core.formats.tokenization import make_doc
 
     make_doc("warm up")
 
 
 def _tokens(text: str) -> list[tuple[int, int]]:
     from goldspan.core.formats.conll import _spacy_tokens
-    from goldspan.core.model import Record
+    from goldspan.core.types import Record
 
     return _spacy_tokens(Record(text))[0]
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import goldspan.core.store as store_mod
 from goldspan.core.errors import StoreError
-from goldspan.core.model import Span, Suggestion
+from goldspan.core.types import Span, Suggestion
 from goldspan.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from goldspan.core.session import ArticleSession
 from goldspan.core.store import BUSY_TIMEOUT_MS, Store

@@ -22,7 +22,7 @@ from mounts import read_only_view, tmpfs
 from typer.testing import CliRunner
 
 import goldspan.core.store as store_mod
-from goldspan.core.model import Span
+from goldspan.core.types import Span
 from goldspan.core.store import Store
 
 GOLDSPAN = Path(sys.executable).with_name("goldspan")
@@ -30,7 +30,7 @@ SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
 
 
 def app() -> typer.Typer:
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     if not main.app.registered_commands:
         main._register()

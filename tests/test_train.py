@@ -20,8 +20,8 @@ from spacy.training import Example
 from typer.testing import CliRunner
 
 from goldspan.core.importer import import_paths
-from goldspan.core.model import Span
-from goldspan.core.selection import select
+from goldspan.core.types import Span
+from goldspan.core.dataset import select
 from goldspan.core.store import Store
 from goldspan.core.train import TrainError, pipeline_name, split_indices
 from goldspan.core.train import train as train_fn
@@ -33,7 +33,7 @@ HEADLINES = ROOT / "tests/data/prodigy/annotated_news_headlines-ORG-PERSON-LOCAT
 
 
 def goldspan_app() -> typer.Typer:
-    from goldspan.core.cli import main
+    from goldspan.cli import main
 
     if not main.app.registered_commands:
         main._register()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..model import Record
+from ..types import Record
 
 ReadFn = Callable[[Path], Iterator[Record]]
 

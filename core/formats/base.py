@@ -1,7 +1,7 @@
 """What every format module shares: streaming line readers that decode and locate
 errors, span validation, and the writer protocol.
 
-Readers are generators over :class:`~goldspan.core.model.Record`; they read a file line
+Readers are generators over :class:`~goldspan.core.types.Record`; they read a file line
 by line (a 50 MB export never sits in memory whole) and refuse bad input with one
 :class:`~goldspan.core.errors.InputError` naming the file, the 1-based line and the
 reason. Writers take one record at a time and report, rather than shift, spans they
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterator, Protocol, Sequence
 
 from ..errors import GoldspanError, InputError
-from ..model import Record, Span, sorted_spans
+from ..types import Record, Span, sorted_spans
 from ..textio import BOM, decode
 
 

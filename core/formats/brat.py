@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
-from ..model import Record, Span
+from ..types import Record, Span
 from ..textio import BOM, decode
 from .base import Newlines, Problem, check_spans, iter_lines
 

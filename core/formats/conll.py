@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from ..errors import InputError
-from ..model import Record, Span
+from ..types import Record, Span
 from ..labels import label_refusal
 from .base import Problem, iter_lines
-from .tokens import make_doc
+from .tokenization import make_doc
 
 DOCSTART = "-DOCSTART-"
 SCHEMES = ("iob2", "iob1", "biluo", "io")

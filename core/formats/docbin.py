@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
-from ..model import Record, Span
+from ..types import Record, Span
 from .base import Newlines, Problem
-from .tokens import align, blank_nlp, make_doc
+from .tokenization import align, blank_nlp, make_doc
 
 ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "SENT_START"]
 SHARD_SIZE = 1000

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import InputError
-from ..model import Record, Span
+from ..types import Record, Span
 from .base import Newlines, Problem, check_shape, iter_json_lines, offset_int, require
-from .tokens import align, make_doc
+from .tokenization import align, make_doc
 
 SPAN_KEYS = ("label", "labels", "entities")
 DROPPED_KEYS = {"text", "label", "labels", "entities", "relations"}

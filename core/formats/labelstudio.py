@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import InputError
-from ..model import Record, Span, Suggestion
+from ..types import Record, Span, Suggestion
 from .base import (Newlines, Problem, check_shape, check_spans, iter_json_array, offset_int,
                    require, score_value)
 

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import InputError
-from ..model import Record, Span, Suggestion
+from ..types import Record, Span, Suggestion
 from .base import (Newlines, Problem, check_shape, check_spans, iter_json_lines, offset_int,
                    require, score_value)
-from .tokens import align, make_doc
+from .tokenization import align, make_doc
 
 ANSWER_TO_STATUS = {"accept": "done", "reject": "rejected", "ignore": "skipped"}
 STATUS_TO_ANSWER = {v: k for k, v in ANSWER_TO_STATUS.items()}

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
-from ..model import Record
+from ..types import Record
 from ..textio import first_line, read_text
 from .base import Problem
 

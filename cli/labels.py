@@ -14,8 +14,8 @@ from typing import Optional, Tuple
 
 import typer
 
-from ..label_edit import rename_label
-from ..labels import label_refusal
+from ..core.label_edit import rename_label
+from ..core.labels import label_refusal
 from .common import DbOption, clean_errors, open_store
 
 

@@ -28,7 +28,7 @@ def import_command(
     with its file, line and reason."""
     from tqdm import tqdm
 
-    from ..importer import ImportInterrupted, import_paths
+    from ..core.importer import ImportInterrupted, import_paths
 
     store = open_store(db)
     bar = tqdm(unit=" records", disable=not progress_enabled(), leave=False)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from .errors import DamagedDatabaseError
-from .model import GOLD, Span
+from .types import GOLD, Span
 from .store import Annotation, Document, Store
 
 FINISHED = ("done",)

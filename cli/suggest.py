@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from tqdm import tqdm
 
-from ..suggest import SpacySuggester, ensure_label_set, suggest_documents
+from ..core.suggest import SpacySuggester, ensure_label_set, suggest_documents
 from .common import DbOption, clean_errors, model_notice, open_store
 
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ..errors import DamagedDatabaseError
+from ..core.errors import DamagedDatabaseError
 from .common import DbOption, clean_errors, db_path, open_store
 
 

@@ -18,8 +18,8 @@ def gui(
     model: Optional[str] = typer.Option(None, help="spaCy pipeline for suggestions (package or folder; default en_core_web_sm)."),
 ) -> None:
     """Open the annotation window."""
-    from ..errors import StoreError
-    from ..store import check_annotator
+    from ..core.errors import StoreError
+    from ..core.store import check_annotator
 
     if annotator:
         check_annotator(annotator)

@@ -14,11 +14,11 @@ from typing import List, Optional
 import typer
 from tqdm import tqdm
 
-from ..agreement import AgreementCounter, done_annotators, load_done_versions
-from ..agreement_report import html_report, text_report
-from ..errors import InputError
-from ..model import GOLD
-from ..outputs import Outputs, database_files, is_stdout
+from ..core.agreement import AgreementCounter, done_annotators, load_done_versions
+from ..core.agreement_report import html_report, text_report
+from ..core.errors import InputError
+from ..core.types import GOLD
+from ..core.outputs import Outputs, database_files, is_stdout
 from .common import DbOption, clean_errors, open_store, progress_enabled
 
 

@@ -15,7 +15,7 @@ from typing import Iterable, List, Optional
 import typer
 from tqdm import tqdm
 
-from ..merge import MergeReport, SourceDoc, merge_files
+from ..core.merge import MergeReport, SourceDoc, merge_files
 from .common import DbOption, clean_errors, db_path, progress_enabled, say_waiting
 
 

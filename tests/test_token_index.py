@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goldspan.core.tokens import TokenIndex
+from goldspan.core.token_index import TokenIndex
 
 TEXT = "Don't stop U.S. e-mail at 3pm, please.\n\n  Next  line \U0001F1EB\U0001F1F7 Paris."
 
@@ -143,7 +143,7 @@ def test_snap_properties(data: st.DataObject) -> None:
 def test_windows_of_a_long_text_agree_with_the_whole(data: st.DataObject) -> None:
     """Long texts are tokenised a few lines at a time: every query must answer as the
     whole-text index does."""
-    import goldspan.core.tokens as tokens
+    import goldspan.core.token_index as tokens
 
     lines = data.draw(st.lists(st.text(st.sampled_from(list("ab .,-'\u00e9\U0001F600")), max_size=12),
                                min_size=1, max_size=8))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from goldspan.core.model import Span
-from goldspan.core.selection import Options, SelectionStats, count, select
+from goldspan.core.types import Span
+from goldspan.core.dataset import Options, SelectionStats, count, select
 from goldspan.core.store import Store
 
 

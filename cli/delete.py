@@ -24,7 +24,7 @@ def delete(
 ) -> None:
     """Delete documents, versions and unused labels, all or nothing (make a
     'goldspan backup' first if you may want them back)."""
-    from ..deletion import delete as core_delete
+    from ..core.deletion import delete as core_delete
 
     store = open_store(db, create=False)
     try:

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from .. import stats as core_stats
+from ..core import stats as core_stats
 from .common import DbOption, clean_errors, open_store
 
 

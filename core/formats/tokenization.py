@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
-from ..model import Span
+from ..types import Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language

@@ -39,8 +39,8 @@ def train(
 ) -> None:
     """Train a spaCy NER pipeline on the gold and print precision, recall and F1 before
     and after, overall and per label."""
-    from ..train import render
-    from ..train import train as run
+    from ..core.train import render
+    from ..core.train import train as run
 
     store = open_store(db, create=False, readonly=True)  # train only reads the database
     if blank is None:

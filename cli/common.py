@@ -11,9 +11,9 @@ from typing import Any, Callable, Optional, TypeVar
 
 import typer
 
-from ..errors import GoldspanError
-from ..paths import default_db
-from ..store import Store, explain
+from ..core.errors import GoldspanError
+from ..core.paths import default_db
+from ..core.store import Store, explain
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,7 +72,7 @@ def clean_errors(fn: F) -> F:
 
 def model_notice(model: Optional[str]) -> None:
     """Say on stderr, before it loads, that a model named as a folder runs code from it."""
-    from ..spacy_models import folder_notice
+    from ..core.spacy_models import folder_notice
 
     notice = folder_notice(model)
     if notice is not None:

@@ -10,8 +10,8 @@ from typing import Optional
 import typer
 from tqdm import tqdm
 
-from ..backups import backup_prefix
-from ..paths import backups_dir
+from ..core.backups import backup_prefix
+from ..core.paths import backups_dir
 from .common import DbOption, clean_errors, db_path, open_store
 
 

@@ -23,8 +23,8 @@ def review(
 ) -> None:
     """Open the review window: documents by disagreement, the agreement figures, and the
     versions side by side to adjudicate the gold."""
-    from ..agreement import done_annotators
-    from ..store import check_annotator
+    from ..core.agreement import done_annotators
+    from ..core.store import check_annotator
     from .agreement import choose_annotators, split_names
 
     if lead:
@@ -38,7 +38,7 @@ def review(
 
         why = problem()
         if why:
-            from ..errors import GoldspanError
+            from ..core.errors import GoldspanError
 
             raise GoldspanError(why)
         app = make_app()

@@ -40,8 +40,8 @@ def export_command(
     version; documents whose annotators disagree are left out and counted."""
     from tqdm import tqdm
 
-    from ..exporter import export
-    from ..outputs import is_stdout
+    from ..core.exporter import export
+    from ..core.outputs import is_stdout
 
     store = open_store(db, create=False, readonly=True)
     bar = tqdm(unit=" docs", disable=not progress_enabled(), leave=False)

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from .. import assign as core_assign
+from ..core import assign as core_assign
 from .common import DbOption, clean_errors, open_store
 
 
