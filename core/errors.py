@@ -67,3 +67,9 @@ class ModelError(GoldspanError):
     """A spaCy pipeline that cannot be found or loaded."""
 
     code = "E400"
+
+
+class ClusterError(GoldspanError):
+    """A Ray runtime or cluster that cannot run the bulk suggestions (``--ray``)."""
+
+    code = "E500"
