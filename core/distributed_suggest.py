@@ -35,10 +35,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .errors import ClusterError, GoldspanError, StoreError
@@ -48,7 +49,8 @@ from .suggest import SpacySuggester, ensure_label_set, suggest_documents
 
 INSTALL_HINT = "pip install 'goldspan[ray]'"
 LOCAL = "local"  # ``--ray`` without an address, or ``--ray local``: a runtime on this machine
-DEFAULT_SHARD_SIZE = 200  # documents per shard (``--shard-size``)
+DEFAULT_SHARD_SIZE = 200  # documents per shard (``--shard-size``), at most
+SHARDS_PER_WORKER = 4  # a small corpus gets smaller shards, so every worker has some
 MAX_RETRIES = 3  # Ray runs a task whose worker died up to this many more times
 SHARD_FOLDER_SUFFIX = ".ray-shards"
 # Test-only fault injection: a task whose shard has a file ``kill-shard-N`` in this
@@ -242,7 +244,7 @@ def _complete_shard(path: Path, model_id: str) -> bool:
     try:
         with contextlib.closing(Store.open(path, create=False, migrate=False)) as shard:
             return shard.document_count() > 0 and not shard.documents_without_run(model_id)
-    except (GoldspanError, OSError):
+    except (GoldspanError, OSError, sqlite3.Error):  # torn by a crash: deleted, not merged
         return False
 
 
@@ -299,13 +301,21 @@ def _get(ray: Any, ref: Any, what: str) -> Any:
                            "are kept, run the command again to do the rest") from None
 
 
+def default_shard_size(documents: int, workers: int) -> int:
+    """:data:`DEFAULT_SHARD_SIZE` documents, fewer when that would leave a worker idle:
+    at least :data:`SHARDS_PER_WORKER` shards per worker (a worker's first shard also
+    pays its model load, so several shards each even the load out)."""
+    per = -(-documents // (SHARDS_PER_WORKER * max(1, workers)))
+    return max(1, min(DEFAULT_SHARD_SIZE, per))
+
+
 def suggest_on_ray(
     db: str | Path,
     model: str | None = None,
     *,
     address: str | None = None,
     num_cpus: int | None = None,
-    shard_size: int = DEFAULT_SHARD_SIZE,
+    shard_size: int | None = None,
     batch_size: int = 32,
     force: bool = False,
     on_plan: Callable[[str, int], None] | None = None,
@@ -318,7 +328,7 @@ def suggest_on_ray(
     worker has loaded the model; ``progress(n)`` hears of each shard merged.
     """
     import_ray()  # without Ray: the one line that says how to install it, before anything
-    if shard_size < 1:
+    if shard_size is not None and shard_size < 1:
         raise ClusterError("--shard-size must be at least 1")
     # A model given as a folder: its absolute path (a Ray worker's working directory
     # need not be this one; on a cluster the folder must exist on every node).
@@ -350,7 +360,8 @@ def suggest_on_ray(
             ids = team.documents_without_run(run.model_id)
         if on_plan is not None:
             on_plan(run.model_id, len(ids))
-        shards = [ids[k:k + shard_size] for k in range(0, len(ids), shard_size)]
+        size = shard_size or default_shard_size(len(ids), run.workers)
+        shards = [ids[k:k + size] for k in range(0, len(ids), size)]
         window = max(2, 2 * run.workers)  # shards in flight: the texts of a few per worker
         pending: dict[Any, tuple[int, int]] = {}
         todo = iter(enumerate(shards))

@@ -133,10 +133,10 @@ def leftovers(db: Path) -> list[str]:
 
 def test_cli_ray_gives_the_one_process_suggestions(ray_runtime: Path, reference: dict,
                                                     db: Path) -> None:
-    code, out = run_cli("suggest", "--db", db, "--ray", "--shard-size", SHARD)
+    code, out = run_cli("suggest", "--db", db, "--ray")
     assert code == 0, out
     assert f"{MODEL_ID}: {len(reference['suggestions'])} suggestions in 38 documents" in out
-    assert "8 shards on 2 Ray CPUs" in out
+    assert "8 shards on 2 Ray CPUs" in out  # a small corpus: 5 per shard, 4 per worker
     assert snapshot(db) == reference
     assert leftovers(db) == []  # the shard folder is gone, nothing else was written
 
@@ -144,6 +144,13 @@ def test_cli_ray_gives_the_one_process_suggestions(ray_runtime: Path, reference:
     code, out = run_cli("suggest", "--db", db, "--ray")
     assert code == 0 and "0 suggestions in 0 documents (nothing new to do)" in out, out
     assert snapshot(db) == reference and leftovers(db) == []
+
+
+def test_default_shard_size_gives_every_worker_several_shards() -> None:
+    assert ds.default_shard_size(100_000, 16) == ds.DEFAULT_SHARD_SIZE == 200
+    assert ds.default_shard_size(600, 2) == 75
+    assert ds.default_shard_size(38, 2) == 5
+    assert ds.default_shard_size(3, 2) == ds.default_shard_size(0, 0) == 1
 
 
 def test_a_killed_worker_is_retried_and_the_result_is_the_same(

@@ -44,7 +44,8 @@ def suggest(
     ray: Optional[str] = typer.Option(None, "--ray", help=RAY_HELP),
     shard_size: Optional[int] = typer.Option(
         None, "--shard-size", min=1,
-        help="With --ray: documents per shard (the unit of work and of retry) [default: 200]."),
+        help="With --ray: documents per shard, the unit of work and of retry [default: 200, "
+             "fewer for a small corpus: four shards per worker at least]."),
 ) -> None:
     """Store the model's entities for every document it has not seen (idempotent)."""
     if ray is not None:
@@ -65,7 +66,7 @@ def suggest(
 def suggest_ray(db: Optional[Path], model: str, address: str, n_process: Optional[int],
                 batch_size: int, force: bool, shard_size: Optional[int]) -> None:
     """``--ray``: shards on Ray, merged back here; a progress bar on stderr per shard."""
-    from ..distributed_suggest import DEFAULT_SHARD_SIZE, suggest_on_ray
+    from ..distributed_suggest import suggest_on_ray
 
     bars: list[tqdm] = []  # type: ignore[type-arg]
 
@@ -75,7 +76,7 @@ def suggest_ray(db: Optional[Path], model: str, address: str, n_process: Optiona
 
     try:
         run = suggest_on_ray(db_path(db), model, address=address, num_cpus=n_process,
-                             shard_size=shard_size or DEFAULT_SHARD_SIZE, batch_size=batch_size,
+                             shard_size=shard_size, batch_size=batch_size,
                              force=force, on_plan=on_plan,
                              progress=lambda n: bars[-1].update(n) if bars else None)
     finally:
