@@ -309,6 +309,27 @@ def default_shard_size(documents: int, workers: int) -> int:
     return max(1, min(DEFAULT_SHARD_SIZE, per))
 
 
+def local_model_id(model: str | None) -> str | None:
+    """The model's ``name@version`` read from its ``meta.json`` on this machine, without
+    loading it; None when it is not installed here or its meta leaves the id to the
+    loaded pipeline. Lets a rerun with nothing left to do end without starting Ray."""
+    from types import SimpleNamespace
+
+    from .spacy_models import model_id, resolve
+
+    try:
+        import spacy.util
+
+        target = resolve(model)
+        folder = Path(target) if Path(target).exists() else spacy.util.get_package_path(target)
+        meta = spacy.util.load_meta(folder / "meta.json")
+    except Exception:  # noqa: BLE001 - not here, or unreadable: ask a worker instead
+        return None
+    if not all(isinstance(meta.get(k), str) and meta.get(k) for k in ("name", "lang", "version")):
+        return None
+    return model_id(SimpleNamespace(meta=meta))
+
+
 def suggest_on_ray(
     db: str | Path,
     model: str | None = None,
@@ -325,7 +346,8 @@ def suggest_on_ray(
     them with ``force``), computed on Ray, merged into ``db`` shard by shard.
 
     ``on_plan(model_id, documents)`` hears how many documents will be sent once a
-    worker has loaded the model; ``progress(n)`` hears of each shard merged.
+    worker has loaded the model; ``progress(n)`` hears of each shard merged. Nothing
+    starts Ray when the model (installed here too) has run on every document already.
     """
     import_ray()  # without Ray: the one line that says how to install it, before anything
     if shard_size is not None and shard_size < 1:
@@ -334,68 +356,83 @@ def suggest_on_ray(
     # need not be this one; on a cluster the folder must exist on every node).
     if model is not None and Path(model).exists():
         model = str(Path(model).resolve())
-    run = RayRun()
-    with contextlib.closing(Store.open(db, create=False)) as team, ShardFolder(Path(db)) as folder, \
-            runtime(address, num_cpus) as ray:
-        run.workers = int(ray.cluster_resources().get("CPU", 0))
-        remote = {"num_cpus": 1, "max_retries": MAX_RETRIES}
-        info_task = ray.remote(**remote)(model_info)
-        shard_task = ray.remote(**remote)(suggest_shard)
-        run.model_id, labels = _get(ray, info_task.remote(model, batch_size), "loading the model")
-        t0 = time.perf_counter()
-        leftovers = folder.leftovers()
-        ids = team.document_ids() if force else team.documents_without_run(run.model_id)
-        if ids or leftovers:
-            ensure_label_set(team, labels)
-        for path in leftovers:
-            if force or not _complete_shard(path, run.model_id):
-                path.unlink()
-                continue
-            merged, n_sugg, dropped = merge_shard(team, path, run.model_id)
+    with contextlib.closing(Store.open(db, create=False)) as team:
+        folder = ShardFolder(Path(db))
+        if not force and not folder.path.exists():
+            known = local_model_id(model)
+            if known is not None and not team.documents_without_run(known):
+                if on_plan is not None:
+                    on_plan(known, 0)
+                return RayRun(model_id=known)
+        with folder, runtime(address, num_cpus) as ray:
+            return _run(team, folder, ray, model, shard_size=shard_size, batch_size=batch_size,
+                        force=force, on_plan=on_plan, progress=progress)
+
+
+def _run(team: Store, folder: ShardFolder, ray: Any, model: str | None, *,
+         shard_size: int | None, batch_size: int, force: bool,
+         on_plan: Callable[[str, int], None] | None,
+         progress: Callable[[int], None] | None) -> RayRun:
+    """The run itself, the database open, the shard folder locked, Ray connected."""
+    run = RayRun(workers=int(ray.cluster_resources().get("CPU", 0)))
+    remote = {"num_cpus": 1, "max_retries": MAX_RETRIES}
+    info_task = ray.remote(**remote)(model_info)
+    shard_task = ray.remote(**remote)(suggest_shard)
+    run.model_id, labels = _get(ray, info_task.remote(model, batch_size), "loading the model")
+    t0 = time.perf_counter()
+    leftovers = folder.leftovers()
+    ids = team.document_ids() if force else team.documents_without_run(run.model_id)
+    if ids or leftovers:
+        ensure_label_set(team, labels)
+    for path in leftovers:
+        if force or not _complete_shard(path, run.model_id):
+            path.unlink()
+            continue
+        merged, n_sugg, dropped = merge_shard(team, path, run.model_id)
+        run.documents += merged
+        run.suggestions += n_sugg
+        run.dropped += dropped
+        run.reused_shards += 1
+    if run.reused_shards and not force:
+        ids = team.documents_without_run(run.model_id)
+    if on_plan is not None:
+        on_plan(run.model_id, len(ids))
+    size = shard_size or default_shard_size(len(ids), run.workers)
+    shards = [ids[k:k + size] for k in range(0, len(ids), size)]
+    window = max(2, 2 * run.workers)  # shards in flight: the texts of a few per worker
+    pending: dict[Any, tuple[int, int]] = {}
+    todo = iter(enumerate(shards))
+    try:
+        while True:
+            while len(pending) < window:
+                nxt = next(todo, None)
+                if nxt is None:
+                    break
+                index, shard_ids = nxt
+                texts = []
+                for doc_id in shard_ids:
+                    try:
+                        texts.append(team.document(doc_id).text)
+                    except StoreError:  # deleted since the list was read
+                        run.dropped += 1
+                ref = shard_task.remote(index, texts, model, batch_size, run.model_id)
+                pending[ref] = (index, len(shard_ids))
+            if not pending:
+                break
+            [ref], _ = ray.wait(list(pending), num_returns=1)
+            index, n_ids = pending.pop(ref)
+            data = _get(ray, ref, f"shard {index}")
+            merged, n_sugg, dropped = merge_shard(team, folder.write(index, data),
+                                                  run.model_id, force=force)
             run.documents += merged
             run.suggestions += n_sugg
             run.dropped += dropped
-            run.reused_shards += 1
-        if run.reused_shards and not force:
-            ids = team.documents_without_run(run.model_id)
-        if on_plan is not None:
-            on_plan(run.model_id, len(ids))
-        size = shard_size or default_shard_size(len(ids), run.workers)
-        shards = [ids[k:k + size] for k in range(0, len(ids), size)]
-        window = max(2, 2 * run.workers)  # shards in flight: the texts of a few per worker
-        pending: dict[Any, tuple[int, int]] = {}
-        todo = iter(enumerate(shards))
-        try:
-            while True:
-                while len(pending) < window:
-                    nxt = next(todo, None)
-                    if nxt is None:
-                        break
-                    index, shard_ids = nxt
-                    texts = []
-                    for doc_id in shard_ids:
-                        try:
-                            texts.append(team.document(doc_id).text)
-                        except StoreError:  # deleted since the list was read
-                            run.dropped += 1
-                    ref = shard_task.remote(index, texts, model, batch_size, run.model_id)
-                    pending[ref] = (index, len(shard_ids))
-                if not pending:
-                    break
-                [ref], _ = ray.wait(list(pending), num_returns=1)
-                index, n_ids = pending.pop(ref)
-                data = _get(ray, ref, f"shard {index}")
-                merged, n_sugg, dropped = merge_shard(team, folder.write(index, data),
-                                                      run.model_id, force=force)
-                run.documents += merged
-                run.suggestions += n_sugg
-                run.dropped += dropped
-                run.shards += 1
-                if progress is not None:
-                    progress(n_ids)
-        finally:
-            for ref in pending:  # stopped by an error: the cluster's time is not wasted
-                with contextlib.suppress(Exception):
-                    ray.cancel(ref)
-        run.seconds = time.perf_counter() - t0
+            run.shards += 1
+            if progress is not None:
+                progress(n_ids)
+    finally:
+        for ref in pending:  # stopped by an error: the cluster's time is not wasted
+            with contextlib.suppress(Exception):
+                ray.cancel(ref)
+    run.seconds = time.perf_counter() - t0
     return run

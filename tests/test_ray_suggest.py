@@ -146,6 +146,26 @@ def test_cli_ray_gives_the_one_process_suggestions(ray_runtime: Path, reference:
     assert snapshot(db) == reference and leftovers(db) == []
 
 
+def test_a_finished_job_reruns_without_starting_ray(reference: dict, db: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's id is read from its meta here: when it has run on every document,
+    the rerun ends at once (starting a local runtime takes about 9 s here)."""
+    with Store.open(db) as s:
+        suggest_documents(s, SpacySuggester())
+
+    def no_ray(*_a: object, **_k: object) -> None:
+        raise AssertionError("Ray was started")
+
+    monkeypatch.setattr(ds, "runtime", no_ray)
+    run = ds.suggest_on_ray(db)
+    assert (run.model_id, run.documents, run.shards) == (MODEL_ID, 0, 0)
+    assert snapshot(db) == reference and leftovers(db) == []
+    with Store.open(db) as s:  # one document left: Ray is needed again
+        s.conn.execute("DELETE FROM suggestion_runs WHERE document_id = 7")
+    with pytest.raises(AssertionError, match="Ray was started"):
+        ds.suggest_on_ray(db)
+
+
 def test_default_shard_size_gives_every_worker_several_shards() -> None:
     assert ds.default_shard_size(100_000, 16) == ds.DEFAULT_SHARD_SIZE == 200
     assert ds.default_shard_size(600, 2) == 75
