@@ -168,9 +168,10 @@ class ShardFolder:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for p in self.path.iterdir():
-            if p.name != "lock":
-                p.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):  # removed by hand meanwhile
+            for p in self.path.iterdir():
+                if p.name != "lock":
+                    p.unlink(missing_ok=True)
         self._lock.release()
         (self.path / "lock").unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # another run took the folder meanwhile
