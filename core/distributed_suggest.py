@@ -216,7 +216,8 @@ def merge_shard(team: Store, path: Path, model_id: str, *, force: bool = False
     the model's earlier run on the others is forgotten first, so the new one is
     copied. Returns (documents whose run was merged, their suggestions, left out).
     """
-    merged = n_sugg = dropped = 0
+    merged: list[int] = []
+    dropped = 0
     with contextlib.closing(Store.open(path, create=False)) as shard:
         with team.transaction():
             for sid in shard.document_ids():
@@ -229,14 +230,15 @@ def merge_shard(team: Store, path: Path, model_id: str, *, force: bool = False
                     team.drop_run(tid, model_id)
                 elif team.has_run(tid, model_id):
                     continue  # done meanwhile (another suggest): the merge keeps that one
-                merged += 1
-                n_sugg += len(shard.suggestions(sid, model_id))
+                merged.append(tid)
             report = merge_store(team, shard)
             if report.documents_added or report.versions_added or report.labels_added:
                 raise StoreError("a shard would have added documents, versions or labels; "
                                  "nothing of it was merged", path=path)
+            # what the database holds now (the merge may keep a label set's own labels only)
+            n_sugg = sum(len(team.suggestions(tid, model_id)) for tid in merged)
     path.unlink()
-    return merged, n_sugg, dropped
+    return len(merged), n_sugg, dropped
 
 
 def _complete_shard(path: Path, model_id: str) -> bool:

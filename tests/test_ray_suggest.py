@@ -105,13 +105,18 @@ def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
+def one_process(db: Path) -> None:
+    """The command ``--ray`` must agree with: ``goldspan suggest`` without it."""
+    code, out = run_cli("suggest", "--db", db)
+    assert code == 0, out
+
+
 @pytest.fixture(scope="module")
 def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """``goldspan suggest`` in one process on the same corpus."""
     db = tmp_path_factory.mktemp("single") / "single.db"
     shutil.copy(corpus, db)
-    with Store.open(db) as s:
-        suggest_documents(s, SpacySuggester())
+    one_process(db)
     snap = snapshot(db)
     assert len(snap["suggestion_runs"]) == len(corpus_texts())
     assert len(snap["suggestions"]) > 40 and snap["labels"]
@@ -334,16 +339,24 @@ def test_the_command_starts_and_stops_its_own_local_runtime(reference: dict, db:
     assert snapshot(db) == reference and leftovers(db) == []
 
 
-def test_the_project_label_set_is_kept(ray_runtime: Path, db: Path) -> None:
+@pytest.mark.parametrize("locked", [False, True])
+def test_the_project_label_set_is_kept(ray_runtime: Path, db: Path, locked: bool) -> None:
     """As ``goldspan suggest``: a project that has its label set keeps it exactly (the
-    model's labels are not appended by the merge of a shard)."""
+    model's labels are not appended by the merge of a shard), open or locked, and the
+    rows stored are one process's on the same project."""
     from goldspan.core.model import Label
 
     mine = [Label("PERSON", "#123456", "p"), Label("THING", "#654321", "t")]
     with Store.open(db) as s:
         s.set_labels(mine)
-    run = ds.suggest_on_ray(db, shard_size=SHARD)
-    assert run.documents == 38
+        s.set_setting("labels_locked", locked)
+    single = db.with_name("single.db")
+    shutil.copy(db, single)
+    one_process(single)
+    planned: list[int] = []
+    run = ds.suggest_on_ray(db, shard_size=SHARD, on_plan=lambda _m, n: planned.append(n))
+    assert planned == [38] and run.documents == 38
     with Store.open(db) as s:
         assert s.labels() == mine
-        assert s.suggestions(1, MODEL_ID) != []
+    assert snapshot(db) == snapshot(single)
+    assert run.suggestions == len(snapshot(db)["suggestions"])  # counted as stored
