@@ -98,3 +98,9 @@ class OutputError(GoldspanError):
     someone's folder, a full disk): refused before anything is replaced."""
 
     code = "E600"
+
+
+class ClusterError(GoldspanError):
+    """A Ray runtime or cluster that cannot run the bulk suggestions (``--ray``)."""
+
+    code = "E700"

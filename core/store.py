@@ -580,6 +580,11 @@ class Store:
             c.execute("UPDATE documents SET meta = ? WHERE id = ?",
                       (dumps(meta) if meta else None, doc_id))
 
+    def document_id_by_hash(self, h: str) -> int | None:
+        """The document whose text has hash ``h`` (files are matched by it, never by id)."""
+        row = self.conn.execute("SELECT id FROM documents WHERE text_hash = ?", (h,)).fetchone()
+        return None if row is None else int(row[0])
+
     def has_document(self, doc_id: int) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE id = ?",
                                  (doc_id,)).fetchone() is not None
@@ -754,6 +759,14 @@ class Store:
                 (doc_id, model),
             )
         return len(unique)
+
+    def drop_run(self, doc_id: int, model: str) -> None:
+        """Forget a model's run on a document (its suggestions and its run row), so the
+        shard merged next brings the new one in: ``goldspan suggest --ray --force``."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM suggestions WHERE document_id = ? AND model = ?", (doc_id, model))
+            c.execute("DELETE FROM suggestion_runs WHERE document_id = ? AND model = ?",
+                      (doc_id, model))
 
     def suggestions(self, doc_id: int, model: str) -> list[Suggestion]:
         rows = self.conn.execute(
