@@ -344,7 +344,7 @@ def test_the_project_label_set_is_kept(ray_runtime: Path, db: Path, locked: bool
     """As ``goldspan suggest``: a project that has its label set keeps it exactly (the
     model's labels are not appended by the merge of a shard), open or locked, and the
     rows stored are one process's on the same project."""
-    from goldspan.core.model import Label
+    from goldspan.core.types import Label
 
     mine = [Label("PERSON", "#123456", "p"), Label("THING", "#654321", "t")]
     with Store.open(db) as s:
