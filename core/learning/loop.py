@@ -1,0 +1,298 @@
+"""The learning loop: one object that owns everything between a model's output and
+what the analyst sees, and learns from every accepted document.
+
+The window (in its suggester child process) and ``goldspan replay`` drive the same
+:class:`LearningLoop`, with the same calls::
+
+    shown = loop.suggest(doc_id, text)       # what the window shows for a new version
+    loop.accept(doc_id, text, gold_spans)    # Enter: teaches every part at once
+    loop.unaccept(doc_id)                    # Ctrl+Z of an accept: unlearns it
+    request = loop.training_request(workdir) # None, or a picklable TrainRequest
+    trained = run_training(request)          # anywhere: a worker process, a thread
+    loop.install(trained)                    # the new generation suggests from now on
+
+What ``suggest`` does, in order (each step can be switched off in :class:`LoopConfig`,
+which is how ``goldspan replay --config`` measures what each one is worth):
+
+1. the statistical model's entities (the base, or the latest trained generation);
+2. the project's labels rule (:mod:`.label_map`): mapped many-to-one or dropped;
+3. the gate (:mod:`.gate`): labels whose suggestions were more often spurious than
+   right in the accepted gold are held back;
+4. the phrase index (:mod:`.phrases`): strings the analysts labelled, where their
+   precision in the accepted gold is high enough, replacing the model spans they
+   overlap (:func:`.phrases.combine`).
+
+Training policy (:meth:`LearningLoop.training_request`): the first training starts
+once ``first_training`` documents are accepted, the next ones whenever the accepted
+documents have grown by ``growth`` (a quarter) since the last one started, and never
+while one is running. A generation replaces the suggester only when it is complete
+(:meth:`install`); documents already suggested keep what they were shown.
+
+Everything learnt is derived from the accepted documents the loop holds, with counts
+that an undone accept subtracts exactly (or, for the NER, that the next training
+leaves out).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ..model import Span, Suggestion
+from .gate import Gate
+from .label_map import LabelMap
+from .phrases import DEFAULT_PRIOR, DEFAULT_THRESHOLD, PhraseIndex, combine
+from .trainer import TrainedModel, TrainRequest
+
+MODEL = "model"
+PHRASES = "phrases"
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    """What the loop does; the defaults are the measured best (README)."""
+
+    model: str | None = "en_core_web_sm"  # what suggests before any training
+    map_labels: bool = True  # the project's labels rule (else raw model labels)
+    learn_map: bool = True  # learn the rule from corrections where not set
+    gate: bool = True
+    gate_prior: float = 0.0
+    phrases: str = "gated"  # "gated", "legacy" (the pre-issue-13 rule) or "none"
+    phrase_threshold: float = DEFAULT_THRESHOLD
+    phrase_prior: float = DEFAULT_PRIOR
+    phrases_win: bool = True
+    train: str = "full"  # "full", "incremental" or "none"
+    base: str | None = "en_core_web_sm"  # what training starts from (None: blank)
+    first_training: int = 3
+    growth: float = 0.25
+    epochs: int | None = None
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# Named configurations, for ``goldspan replay --config`` and the ablation table.
+PRESETS: dict[str, LoopConfig] = {
+    "today": LoopConfig(map_labels=False, gate=False, phrases="legacy", phrases_win=False,
+                        train="none"),
+    "model": LoopConfig(map_labels=False, gate=False, phrases="none", train="none"),
+    "map": LoopConfig(gate=False, phrases="none", train="none"),
+    "map+gate": LoopConfig(phrases="none", train="none"),
+    "map+gate+phrases": LoopConfig(train="none"),
+    "train": LoopConfig(gate=False, phrases="none"),
+    "train+gate": LoopConfig(phrases="none"),
+    "loop": LoopConfig(),
+    "loop-incremental": LoopConfig(train="incremental"),
+    "loop-blank": LoopConfig(base=None),
+}
+
+
+@dataclass
+class _Seen:
+    """What the loop showed for one document, kept to learn from its accept."""
+
+    raw: list[Suggestion]  # the statistical model's own output
+    mapped: list[Suggestion]  # after the labels rule, before the gate
+    phrases: list[Suggestion]  # phrase matches that passed their own precision test
+    generation: int
+
+
+@dataclass
+class _Accepted:
+    text: str
+    gold: list[Span]
+    seen: _Seen
+
+
+@dataclass
+class GenerationFigures:
+    """How a generation did on the documents accepted while it suggested (each one
+    was unseen by it: an honest held-out figure that costs no extra split)."""
+
+    generation: int
+    documents: int = 0
+    right: int = 0
+    shown: int = 0
+    gold: int = 0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.right / (self.shown + self.gold) if self.shown + self.gold else 0.0
+
+
+@dataclass
+class LoopStatus:
+    generation: int
+    model: str
+    accepted: int
+    phrases: int
+    training: bool
+    figures: list[GenerationFigures] = field(default_factory=list)
+
+
+class LearningLoop:
+    """See the module docstring. Not thread-safe: one owner calls it (the window's
+    suggester child, or replay)."""
+
+    def __init__(self, labels: Sequence[str], config: LoopConfig = LoopConfig(), *,
+                 label_map: dict[str, str | None] | None = None,
+                 statistical: Any = None, lang: str = "en") -> None:
+        self.config = config
+        self.labels = tuple(labels)
+        self.label_map = LabelMap(self.labels, label_map, learn=config.learn_map)
+        self.gate = Gate(prior=config.gate_prior, enabled=config.gate)
+        self.phrases: Any = None
+        if config.phrases == "gated":
+            self.phrases = PhraseIndex(lang, threshold=config.phrase_threshold,
+                                       prior=config.phrase_prior)
+        elif config.phrases == "legacy":
+            from ..phrase_suggester import PhraseSuggester
+
+            self.phrases = PhraseSuggester(lang)
+        self._statistical = statistical
+        self.generation = 0
+        self.model_name = config.model or ""
+        self._seen: dict[Any, _Seen] = {}
+        self._accepted: dict[Any, _Accepted] = {}
+        self._training = False
+        self._last_start = 0
+        self.figures: dict[int, GenerationFigures] = {0: GenerationFigures(0)}
+        self.trainings: list[TrainedModel] = []
+
+    # ------------------------------------------------------------- suggesting
+    @property
+    def statistical(self) -> Any:
+        if self._statistical is None and self.config.model:
+            from ..suggest import SpacySuggester
+
+            self._statistical = SpacySuggester(self.config.model)
+        return self._statistical
+
+    def raw(self, texts: Sequence[str]) -> list[list[Suggestion]]:
+        """The statistical model's own output, in a batch (replay precomputes the
+        base's output of a whole corpus with it)."""
+        if self.statistical is None:
+            return [[] for _ in texts]
+        return list(self.statistical.suggest(texts))
+
+    def suggest(self, key: Any, text: str, raw: Sequence[Suggestion] | None = None
+                ) -> list[Suggestion]:
+        """What the window shows for a document nobody has started: the steps of the
+        module docstring. ``raw`` is the statistical output if the caller has it."""
+        raw_list = list(raw) if raw is not None else self.raw([text])[0]
+        mapped = self.label_map.apply(raw_list) if self.config.map_labels else raw_list
+        stat = self.gate.filter(MODEL, mapped)
+        phrases: list[Suggestion] = []
+        if self.config.phrases == "gated":
+            phrases = self.phrases.suggest_one(text)
+            phrases = [p for p in phrases if p.label in self.labels]
+            shown = combine(stat, self.gate.filter(PHRASES, phrases),
+                            phrases_win=self.config.phrases_win)
+        elif self.config.phrases == "legacy":
+            from ..phrase_suggester import combine as legacy_combine
+
+            phrases = self.phrases.suggest_one(text)
+            shown = legacy_combine(stat, phrases)
+        else:
+            shown = sorted(stat, key=lambda s: (s.start, s.end))
+        self._seen[key] = _Seen(raw_list, mapped, phrases, self.generation)
+        return shown
+
+    # --------------------------------------------------------------- learning
+    def accept(self, key: Any, text: str, gold: Iterable[Span]) -> None:
+        """An accepted document teaches every part. Accepting again (after an edit
+        of a done document) replaces what it taught."""
+        gold = list(gold)
+        if key in self._accepted:
+            self.unaccept(key)
+        seen = self._seen.pop(key, None)
+        if seen is None:  # accepted without being suggested here (e.g. at start-up)
+            self.suggest(key, text)
+            seen = self._seen.pop(key)
+        self._teach(key, text, gold, seen, +1)
+        self._accepted[key] = _Accepted(text, gold, seen)
+
+    def unaccept(self, key: Any) -> None:
+        """Undo an accept: everything it taught is taken back out."""
+        done = self._accepted.pop(key, None)
+        if done is None:
+            return
+        self._teach(key, done.text, done.gold, done.seen, -1)
+        self._seen[key] = done.seen
+
+    def _teach(self, key: Any, text: str, gold: list[Span], seen: _Seen, sign: int) -> None:
+        if self.config.learn_map:
+            self.label_map.observe(seen.raw, gold, sign)
+        self.gate.observe(MODEL, seen.mapped, gold, sign)
+        self.gate.observe(PHRASES, seen.phrases, gold, sign)
+        if self.config.phrases == "gated":
+            if sign > 0:
+                self.phrases.learn(key, text, gold)
+            else:
+                self.phrases.forget(key)
+        elif self.config.phrases == "legacy" and sign > 0:
+            self.phrases.learn(text, gold)  # the old suggester cannot unlearn (issue 13)
+        fig = self.figures.setdefault(seen.generation, GenerationFigures(seen.generation))
+        mapped = {(s.start, s.end, s.label) for s in seen.mapped}
+        fig.documents += sign
+        fig.shown += sign * len(mapped)
+        fig.gold += sign * len(gold)
+        fig.right += sign * sum(1 for g in gold if (g.start, g.end, g.label) in mapped)
+
+    @property
+    def accepted(self) -> int:
+        return len(self._accepted)
+
+    # --------------------------------------------------------------- training
+    def training_due(self) -> bool:
+        c = self.config
+        n = len(self._accepted)
+        if c.train == "none" or self._training or n < c.first_training:
+            return False
+        return n - self._last_start >= max(1, math.ceil(self._last_start * c.growth)) \
+            or self._last_start == 0
+
+    def training_request(self, workdir: str | Path) -> TrainRequest | None:
+        """A training to run now, by the policy of the module docstring, or None.
+        The loop counts it as running until :meth:`install` or :meth:`training_failed`."""
+        if not self.training_due():
+            return None
+        n = len(self._accepted)
+        new = n - self._last_start
+        examples = tuple(
+            (a.text, tuple((s.start, s.end, s.label) for s in a.gold if s.label in self.labels))
+            for a in self._accepted.values())
+        previous = self.trainings[-1].path if self.trainings else None
+        request = TrainRequest(
+            examples=examples, labels=self.labels,
+            out=str(Path(workdir) / f"generation-{self.generation + 1}"),
+            generation=self.generation + 1, base=self.config.base, mode=self.config.train,
+            previous=previous, new=new, epochs=self.config.epochs, seed=self.config.seed)
+        self._training = True
+        self._last_start = n
+        return request
+
+    def training_failed(self) -> None:
+        self._training = False
+
+    def install(self, trained: TrainedModel) -> None:
+        """The new generation suggests from now on (documents already shown keep
+        theirs)."""
+        from ..suggest import SpacySuggester
+
+        self._training = False
+        self._statistical = SpacySuggester(trained.path)
+        self.generation = trained.generation
+        self.model_name = trained.path
+        self.trainings.append(trained)
+        self.figures.setdefault(trained.generation, GenerationFigures(trained.generation))
+
+    def status(self) -> LoopStatus:
+        """For the status bar: generation, model, accepted documents, strings known,
+        whether a training runs, and each generation's figures so far."""
+        return LoopStatus(self.generation, self.model_name, len(self._accepted),
+                          len(self.phrases) if self.phrases is not None else 0,
+                          self._training, [replace(f) for f in self.figures.values()])
