@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "merge",
     "assign",
     "train",
+    "replay",
     "stats",
     "check",
     "backup",

@@ -94,6 +94,7 @@ class ReplayResult:
 def replay(paths: Sequence[str | Path], *, labels: Sequence[str] | None = None,
            config: LoopConfig = LoopConfig(), db: str | Path | None = None,
            fmt: str | None = None, limit: int | None = None,
+           label_map: dict[str, str | None] | None = None,
            progress: Callable[[int, int], None] | None = None) -> ReplayResult:
     """Replay the corpus at ``paths`` (see the module docstring)."""
     started = time.monotonic()
@@ -101,6 +102,19 @@ def replay(paths: Sequence[str | Path], *, labels: Sequence[str] | None = None,
         raise InputError("exists: replay imports into a new scratch database and never "
                          "writes to an existing one; name a new file or leave --db out",
                          path=Path(db))
+    try:
+        return _replay(paths, labels, config, db, fmt, limit, label_map, progress, started)
+    except BaseException:
+        if db is not None:  # created by this call (an existing one was refused above)
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(db) + suffix).unlink(missing_ok=True)
+        raise
+
+
+def _replay(paths: Sequence[str | Path], labels: Sequence[str] | None, config: LoopConfig,
+            db: str | Path | None, fmt: str | None, limit: int | None,
+            label_map: dict[str, str | None] | None,
+            progress: Callable[[int, int], None] | None, started: float) -> ReplayResult:
     with tempfile.TemporaryDirectory(prefix="goldspan-replay-") as work:
         db_path = Path(db) if db is not None else Path(work) / "replay.db"
         with Store.open(db_path) as store:
@@ -120,7 +134,11 @@ def replay(paths: Sequence[str | Path], *, labels: Sequence[str] | None = None,
                 # The corpus's other labels are not the project's: the oracle's gold
                 # is what the project would keep.
                 items = [(i, t, [s for s in spans if s.label in project]) for i, t, spans in items]
-        loop = LearningLoop(project, config)
+        for source, target in (label_map or {}).items():
+            if target is not None and target not in project:
+                raise InputError(f"--map {source}={target}: {target!r} is not one of the "
+                                 f"labels replayed ({', '.join(project)})")
+        loop = LearningLoop(project, config, label_map=label_map)
         raw0 = loop.raw([t for _, t, _ in items])
         out: list[DocumentCost] = []
         pending: list[tuple[int, Any]] = []

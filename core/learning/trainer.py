@@ -103,6 +103,7 @@ def run_training(req: TrainRequest) -> TrainedModel:
             nlp.update(chunk, sgd=optimizer, drop=DROPOUT)
             words += sum(len(e.reference) for e in chunk)
     out = Path(req.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     nlp.meta["name"] = "goldspan_loop"
