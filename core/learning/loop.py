@@ -46,7 +46,8 @@ from .label_map import LabelMap
 from .phrases import DEFAULT_PRIOR, DEFAULT_THRESHOLD, PhraseIndex, combine
 from .trainer import TrainedModel, TrainRequest
 
-MODEL = "model"
+BASE = "base"  # the model suggesting before any training, through the labels rule
+MODEL = "model"  # the latest trained generation
 PHRASES = "phrases"
 
 
@@ -63,6 +64,7 @@ class LoopConfig:
     phrase_threshold: float = DEFAULT_THRESHOLD
     phrase_prior: float = DEFAULT_PRIOR
     phrases_win: bool = True
+    ensemble: bool = True  # the base's mapped entities fill in where the trained model is silent
     train: str = "full"  # "full", "incremental" or "none"
     base: str | None = "en_core_web_sm"  # what training starts from (None: blank)
     first_training: int = 3
@@ -85,6 +87,7 @@ PRESETS: dict[str, LoopConfig] = {
     "train": LoopConfig(gate=False, phrases="none"),
     "train+gate": LoopConfig(phrases="none"),
     "loop": LoopConfig(),
+    "loop-no-ensemble": LoopConfig(ensemble=False),
     "loop-incremental": LoopConfig(train="incremental"),
     "loop-blank": LoopConfig(base=None),
 }
@@ -94,8 +97,9 @@ PRESETS: dict[str, LoopConfig] = {
 class _Seen:
     """What the loop showed for one document, kept to learn from its accept."""
 
-    raw: list[Suggestion]  # the statistical model's own output
-    mapped: list[Suggestion]  # after the labels rule, before the gate
+    raw: list[Suggestion]  # the base model's own output
+    mapped: list[Suggestion]  # the base's after the labels rule, before the gate
+    trained: list[Suggestion]  # the trained generation's (project labels), before the gate
     phrases: list[Suggestion]  # phrase matches that passed their own precision test
     generation: int
 
@@ -153,6 +157,7 @@ class LearningLoop:
 
             self.phrases = PhraseSuggester(lang)
         self._statistical = statistical
+        self._trained: Any = None
         self.generation = 0
         self.model_name = config.model or ""
         self._seen: dict[Any, _Seen] = {}
@@ -172,8 +177,8 @@ class LearningLoop:
         return self._statistical
 
     def raw(self, texts: Sequence[str]) -> list[list[Suggestion]]:
-        """The statistical model's own output, in a batch (replay precomputes the
-        base's output of a whole corpus with it)."""
+        """The base model's own output, in a batch (replay precomputes the base's
+        output of a whole corpus with it)."""
         if self.statistical is None:
             return [[] for _ in texts]
         return list(self.statistical.suggest(texts))
@@ -181,10 +186,19 @@ class LearningLoop:
     def suggest(self, key: Any, text: str, raw: Sequence[Suggestion] | None = None
                 ) -> list[Suggestion]:
         """What the window shows for a document nobody has started: the steps of the
-        module docstring. ``raw`` is the statistical output if the caller has it."""
+        module docstring. ``raw`` is the base model's output if the caller has it."""
         raw_list = list(raw) if raw is not None else self.raw([text])[0]
         mapped = self.label_map.apply(raw_list) if self.config.map_labels else raw_list
-        stat = self.gate.filter(MODEL, mapped)
+        trained: list[Suggestion] = []
+        if self._trained is not None:
+            trained = [s for s in next(iter(self._trained.suggest([text])))
+                       if s.label in self.labels]
+            stat = self.gate.filter(MODEL, trained)
+            if self.config.ensemble:
+                stat += [b for b in self.gate.filter(BASE, mapped)
+                         if all(b.end <= t.start or b.start >= t.end for t in stat)]
+        else:
+            stat = self.gate.filter(BASE, mapped)
         phrases: list[Suggestion] = []
         if self.config.phrases == "gated":
             phrases = self.phrases.suggest_one(text)
@@ -198,7 +212,7 @@ class LearningLoop:
             shown = legacy_combine(stat, phrases)
         else:
             shown = sorted(stat, key=lambda s: (s.start, s.end))
-        self._seen[key] = _Seen(raw_list, mapped, phrases, self.generation)
+        self._seen[key] = _Seen(raw_list, mapped, trained, phrases, self.generation)
         return shown
 
     # --------------------------------------------------------------- learning
@@ -226,7 +240,8 @@ class LearningLoop:
     def _teach(self, key: Any, text: str, gold: list[Span], seen: _Seen, sign: int) -> None:
         if self.config.learn_map:
             self.label_map.observe(seen.raw, gold, sign)
-        self.gate.observe(MODEL, seen.mapped, gold, sign)
+        self.gate.observe(BASE, seen.mapped, gold, sign)
+        self.gate.observe(MODEL, seen.trained, gold, sign)
         self.gate.observe(PHRASES, seen.phrases, gold, sign)
         if self.config.phrases == "gated":
             if sign > 0:
@@ -236,7 +251,8 @@ class LearningLoop:
         elif self.config.phrases == "legacy" and sign > 0:
             self.phrases.learn(text, gold)  # the old suggester cannot unlearn (issue 13)
         fig = self.figures.setdefault(seen.generation, GenerationFigures(seen.generation))
-        mapped = {(s.start, s.end, s.label) for s in seen.mapped}
+        mapped = {(s.start, s.end, s.label) for s in (seen.trained if seen.generation
+                                                        else seen.mapped)}
         fig.documents += sign
         fig.shown += sign * len(mapped)
         fig.gold += sign * len(gold)
@@ -284,7 +300,7 @@ class LearningLoop:
         from ..suggest import SpacySuggester
 
         self._training = False
-        self._statistical = SpacySuggester(trained.path)
+        self._trained = SpacySuggester(trained.path)
         self.generation = trained.generation
         self.model_name = trained.path
         self.trainings.append(trained)

@@ -58,6 +58,7 @@ class ReplayResult:
     trainings: list[dict[str, Any]] = field(default_factory=list)
     label_map: dict[str, str | None] = field(default_factory=dict)
     seconds: float = 0.0
+    generations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def total(self) -> Cost:
@@ -86,7 +87,7 @@ class ReplayResult:
             "kept": t.kept, "relabel": t.relabel, "add": t.add, "delete": t.delete,
             "gold": t.gold, "labels": list(self.labels), "label_map": self.label_map,
             "config": self.config.to_dict(), "trainings": self.trainings,
-            "seconds": round(self.seconds, 1),
+            "seconds": round(self.seconds, 1), "generations": self.generations,
             "documents": [d.to_dict() for d in self.documents],
         }
 
@@ -162,8 +163,10 @@ def _replay(paths: Sequence[str | Path], labels: Sequence[str] | None, config: L
                      for t in loop.trainings]
         model_labels = sorted({s.label for doc in raw0 for s in doc})
         label_map = loop.label_map.table(model_labels) if config.map_labels else {}
+        generations = [{"generation": f.generation, "documents": f.documents,
+                        "f1": round(f.f1, 4)} for f in loop.figures.values() if f.documents]
     return ReplayResult(out, project, config, trainings, label_map,
-                        time.monotonic() - started)
+                        time.monotonic() - started, generations)
 
 
 def render(result: ReplayResult, *, per_document: bool = True) -> str:
