@@ -237,3 +237,31 @@ def test_training_for_a_custom_label_set_emits_only_project_labels(tmp_path: Pat
     assert set(nlp.get_pipe("ner").labels) == {"Person", "Weapon"}  # no PERSON, GPE, ...
     docs = list(nlp.pipe(["President Obama visited Germany on Monday with 3,000 troops."] * 3))
     assert {e.label_ for d in docs for e in d.ents} <= {"Person", "Weapon"}
+
+
+@pytest.mark.slow
+def test_background_training_in_a_child_process_swaps_the_suggester(tmp_path: Path) -> None:
+    """The loop trains in a spawned process and the new generation suggests only once
+    it is complete; what it suggests is the project's labels."""
+    from goldspan.core.learning.loop import BackgroundTrainer
+
+    loop = LearningLoop(["Person", "Location"],
+                        LoopConfig(model=None, base=None, first_training=2, epochs=20,
+                                   phrases="none"))
+    docs = [("Ann Lee flew to Oslo.", [Span(0, 7, "Person"), Span(16, 20, "Location")]),
+            ("Bob Ray drove to Rome.", [Span(0, 7, "Person"), Span(17, 21, "Location")])]
+    trainer = BackgroundTrainer(loop, tmp_path / "models")
+    try:
+        for key, (text, gold) in enumerate(docs):
+            loop.suggest(key, text)
+            loop.accept(key, text, gold)
+            trainer.maybe_start()
+        assert loop.generation == 0  # nothing installed until polled
+        trained = trainer.poll(wait=None)
+        assert trained is not None and trainer.error is None, trainer.error
+        assert loop.generation == 1 and loop.status().generation == 1
+        shown = loop.suggest(9, "Ann Lee flew to Rome.")
+        assert {s.label for s in shown} <= {"Person", "Location"}
+        assert shown, "a generation trained 20 epochs on two articles finds something"
+    finally:
+        trainer.close()

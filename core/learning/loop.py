@@ -312,3 +312,65 @@ class LearningLoop:
         return LoopStatus(self.generation, self.model_name, len(self._accepted),
                           len(self.phrases) if self.phrases is not None else 0,
                           self._training, [replace(f) for f in self.figures.values()])
+
+
+class BackgroundTrainer:
+    """Runs the loop's trainings in a spawned worker process, so whoever owns the
+    loop (the window's suggester child) keeps answering while the NER trains.
+
+    Call :meth:`maybe_start` after each accept and :meth:`poll` before each
+    suggestion: a finished generation is installed then, never half-way."""
+
+    def __init__(self, loop: LearningLoop, workdir: str | Path) -> None:
+        self.loop = loop
+        self.workdir = Path(workdir)
+        self._executor: Any = None
+        self._future: Any = None
+        self.error: str | None = None
+
+    def maybe_start(self) -> bool:
+        """Start a training if the policy says one is due; returns whether it did."""
+        if self._future is not None:
+            return False
+        request = self.loop.training_request(self.workdir)
+        if request is None:
+            return False
+        if self._executor is None:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            from .trainer import run_training
+
+            self._run = run_training
+            self._executor = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"))
+        self._future = self._executor.submit(self._run, request)
+        return True
+
+    @property
+    def running(self) -> bool:
+        return self._future is not None and not self._future.done()
+
+    def poll(self, wait: float | None = 0) -> TrainedModel | None:
+        """Install a finished generation (waiting up to ``wait`` seconds; None waits
+        until it is done) and return it; None while training or idle."""
+        if self._future is None:
+            return None
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        try:
+            trained = self._future.result(timeout=wait)
+        except FutureTimeout:
+            return None
+        except Exception as err:  # noqa: BLE001 - reported, and the loop goes on
+            self._future = None
+            self.error = f"training failed: {err}"
+            self.loop.training_failed()
+            return None
+        self._future = None
+        self.loop.install(trained)
+        return trained
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None

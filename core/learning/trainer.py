@@ -74,8 +74,11 @@ def run_training(req: TrainRequest) -> TrainedModel:
     import spacy
     from spacy.training import Example
 
+    from spacy.util import fix_random_seed
+
     started = time.monotonic()
     rng = random.Random(req.seed + req.generation)
+    fix_random_seed(req.seed + req.generation)  # the same request trains the same model
     incremental = req.mode == "incremental" and req.previous is not None
     if incremental:
         nlp = spacy.load(req.previous)
