@@ -18,30 +18,50 @@ from .costs import outcome
 
 
 class Gate:
-    def __init__(self, *, prior: float = 0.0, enabled: bool = True) -> None:
+    """Right against spurious per (source, label), and per string (lower-cased,
+    whatever the source): a string the analysts deleted more often than they kept
+    ("Secretary" as a Person) is not suggested again, until the gold says otherwise."""
+
+    def __init__(self, *, prior: float = 0.0, enabled: bool = True,
+                 strings: bool = True) -> None:
         self.prior = prior
         self.enabled = enabled
+        self.strings = strings
         self.right: Counter[tuple[str, str]] = Counter()
         self.spurious: Counter[tuple[str, str]] = Counter()
+        self.string_right: Counter[str] = Counter()
+        self.string_spurious: Counter[str] = Counter()
 
     def observe(self, source: str, shown: Iterable[Any], gold: Sequence[Any],
-                sign: int = 1) -> None:
+                sign: int = 1, text: str | None = None) -> None:
         by_bounds = {(g.start, g.end): g.label for g in gold}
         for s in shown:
             what = outcome(s, by_bounds, gold)
+            string = text[s.start:s.end].lower() if text is not None else None
             if what == "right":
                 self.right[(source, s.label)] += sign
+                if string is not None:
+                    self.string_right[string] += sign
             elif what == "spurious":
                 self.spurious[(source, s.label)] += sign
+                if string is not None:
+                    self.string_spurious[string] += sign
 
-    def shows(self, source: str, label: str) -> bool:
+    def shows(self, source: str, label: str, string: str | None = None) -> bool:
         if not self.enabled:
             return True
         key = (source, label)
-        return self.right[key] + self.prior >= self.spurious[key]
+        if self.right[key] + self.prior < self.spurious[key]:
+            return False
+        if self.strings and string is not None:
+            return self.string_right[string] >= self.string_spurious[string]
+        return True
 
-    def filter(self, source: str, suggestions: Iterable[Any]) -> list[Any]:
-        return [s for s in suggestions if self.shows(source, s.label)]
+    def filter(self, source: str, suggestions: Iterable[Any],
+               text: str | None = None) -> list[Any]:
+        return [s for s in suggestions
+                if self.shows(source, s.label,
+                              text[s.start:s.end].lower() if text is not None else None)]
 
     def table(self) -> dict[str, dict[str, int | bool]]:
         keys = sorted(set(self.right) | set(self.spurious))

@@ -24,7 +24,7 @@ which is how ``goldspan replay --config`` measures what each one is worth):
 
 Training policy (:meth:`LearningLoop.training_request`): the first training starts
 once ``first_training`` documents are accepted, the next ones whenever the accepted
-documents have grown by ``growth`` (a quarter) since the last one started, and never
+documents have grown by ``growth`` (a half) since the last one started, and never
 while one is running. A generation replaces the suggester only when it is complete
 (:meth:`install`); documents already suggested keep what they were shown.
 
@@ -60,6 +60,7 @@ class LoopConfig:
     learn_map: bool = True  # learn the rule from corrections where not set
     gate: bool = True
     gate_prior: float = 0.0
+    gate_strings: bool = True  # strings deleted more often than kept are held back
     phrases: str = "gated"  # "gated", "legacy" (the pre-issue-13 rule) or "none"
     phrase_threshold: float = DEFAULT_THRESHOLD
     phrase_prior: float = DEFAULT_PRIOR
@@ -68,7 +69,7 @@ class LoopConfig:
     train: str = "full"  # "full", "incremental" or "none"
     base: str | None = "en_core_web_sm"  # what training starts from (None: blank)
     first_training: int = 3
-    growth: float = 0.25
+    growth: float = 0.5
     epochs: int | None = None
     seed: int = 0
 
@@ -147,7 +148,8 @@ class LearningLoop:
         self.config = config
         self.labels = tuple(labels)
         self.label_map = LabelMap(self.labels, label_map, learn=config.learn_map)
-        self.gate = Gate(prior=config.gate_prior, enabled=config.gate)
+        self.gate = Gate(prior=config.gate_prior, enabled=config.gate,
+                         strings=config.gate_strings)
         self.phrases: Any = None
         if config.phrases == "gated":
             self.phrases = PhraseIndex(lang, threshold=config.phrase_threshold,
@@ -193,17 +195,17 @@ class LearningLoop:
         if self._trained is not None:
             trained = [s for s in next(iter(self._trained.suggest([text])))
                        if s.label in self.labels]
-            stat = self.gate.filter(MODEL, trained)
+            stat = self.gate.filter(MODEL, trained, text)
             if self.config.ensemble:
-                stat += [b for b in self.gate.filter(BASE, mapped)
+                stat += [b for b in self.gate.filter(BASE, mapped, text)
                          if all(b.end <= t.start or b.start >= t.end for t in stat)]
         else:
-            stat = self.gate.filter(BASE, mapped)
+            stat = self.gate.filter(BASE, mapped, text)
         phrases: list[Suggestion] = []
         if self.config.phrases == "gated":
             phrases = self.phrases.suggest_one(text)
             phrases = [p for p in phrases if p.label in self.labels]
-            shown = combine(stat, self.gate.filter(PHRASES, phrases),
+            shown = combine(stat, self.gate.filter(PHRASES, phrases, text),
                             phrases_win=self.config.phrases_win)
         elif self.config.phrases == "legacy":
             from ..phrase_suggester import combine as legacy_combine
@@ -240,9 +242,9 @@ class LearningLoop:
     def _teach(self, key: Any, text: str, gold: list[Span], seen: _Seen, sign: int) -> None:
         if self.config.learn_map:
             self.label_map.observe(seen.raw, gold, sign)
-        self.gate.observe(BASE, seen.mapped, gold, sign)
-        self.gate.observe(MODEL, seen.trained, gold, sign)
-        self.gate.observe(PHRASES, seen.phrases, gold, sign)
+        self.gate.observe(BASE, seen.mapped, gold, sign, text)
+        self.gate.observe(MODEL, seen.trained, gold, sign, text)
+        self.gate.observe(PHRASES, seen.phrases, gold, sign, text)
         if self.config.phrases == "gated":
             if sign > 0:
                 self.phrases.learn(key, text, gold)

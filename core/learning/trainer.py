@@ -30,12 +30,15 @@ Example_ = tuple[str, tuple[tuple[int, int, str], ...]]
 # A full training makes as many passes as fit in about WORD_BUDGET token updates
 # (about 30 s here), between MIN_EPOCHS and MAX_EPOCHS: a few articles get many
 # passes, a large corpus few, and the time stays near "one article of the analyst's".
-WORD_BUDGET = 150_000
+WORD_BUDGET = 120_000
 MIN_EPOCHS = 4
 MAX_EPOCHS = 30
 DEFAULT_INCREMENTAL_EPOCHS = 4
 BATCH = 4
 DROPOUT = 0.2
+# The fresh output layer learns faster with a higher rate than spaCy's default 0.001
+# (held-out F on re3d after 22 articles: 0.42 at 0.001, 0.46 at 0.003, 0.49 at 0.005).
+HEAD_LEARN_RATE = 0.005
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,9 @@ def _init_head(nlp: Any, examples: list[Any], req: TrainRequest) -> Any:
     # packaged pipeline does not need at run time.
     ner.initialize(lambda: examples, nlp=nlp)
     ner.model.get_ref("tok2vec").from_bytes(tok2vec_bytes)
-    return nlp.create_optimizer()
+    optimizer = nlp.create_optimizer()
+    optimizer.learn_rate = HEAD_LEARN_RATE
+    return optimizer
 
 
 def read_meta(path: str | Path) -> dict[str, Any]:
