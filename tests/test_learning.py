@@ -265,3 +265,18 @@ def test_background_training_in_a_child_process_swaps_the_suggester(tmp_path: Pa
         assert shown, "a generation trained 20 epochs on two articles finds something"
     finally:
         trainer.close()
+
+
+@pytest.mark.slow
+def test_on_the_seed_article_with_the_models_labels_the_loop_costs_no_more_than_today() -> None:
+    """Issue 13: with the model's own labels the suggestions are as good as today."""
+    seed = Path(__file__).parent / "data" / "seed_gold" / "seed_article_ontonotes.jsonl"
+    from goldspan.core.spacy_models import ner_labels
+
+    labels = ",".join(ner_labels("en_core_web_sm"))
+    ratios = {}
+    for config in ("today", "loop"):
+        r = run("replay", seed, "--json", "--config", config, "--labels", labels)
+        assert r.exit_code == 0, r.output
+        ratios[config] = json.loads(r.stdout)["ratio"]
+    assert ratios["loop"] <= ratios["today"] < 0.5
