@@ -36,18 +36,23 @@ leaves out).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..model import Span, Suggestion
+from .costs import outcome
 from .gate import Gate
 from .label_map import LabelMap
 from .phrases import DEFAULT_PRIOR, DEFAULT_THRESHOLD, PhraseIndex, combine
-from .trainer import TrainedModel, TrainRequest
+from .trainer import WORD_BUDGET, TrainedModel, TrainRequest
 
 BASE = "base"  # the model suggesting before any training, through the labels rule
-MODEL = "model"  # the latest trained generation
+MODEL = "model"  # the latest trained generation, where the base does not say the same
+AGREE = "model=base"  # the trained generation and the base say the same entity
+BASE_FILL = "base-fill"  # the base's entities where the trained generation is silent
+MODEL_FILL = "model-fill"  # the trained generation's where the base leads and is silent
 PHRASES = "phrases"
 
 
@@ -66,11 +71,14 @@ class LoopConfig:
     phrase_prior: float = DEFAULT_PRIOR
     phrases_win: bool = True
     ensemble: bool = True  # the base's mapped entities fill in where the trained model is silent
+    agreement: bool = False  # gate the trained model's entities apart where the base agrees
+    arbitrate: bool = True  # per label, the source that saved more so far leads
     train: str = "full"  # "full", "incremental" or "none"
     base: str | None = "en_core_web_sm"  # what training starts from (None: blank)
     first_training: int = 3
     growth: float = 0.5
     epochs: int | None = None
+    word_budget: int = WORD_BUDGET
     seed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,8 +97,10 @@ PRESETS: dict[str, LoopConfig] = {
     "train+gate": LoopConfig(phrases="none"),
     "loop": LoopConfig(),
     "loop-no-ensemble": LoopConfig(ensemble=False),
+    "loop-no-arbitration": LoopConfig(arbitrate=False),
     "loop-incremental": LoopConfig(train="incremental"),
     "loop-blank": LoopConfig(base=None),
+    "loop-long": LoopConfig(word_budget=2 * WORD_BUDGET),
 }
 
 
@@ -101,6 +111,7 @@ class _Seen:
     raw: list[Suggestion]  # the base model's own output
     mapped: list[Suggestion]  # the base's after the labels rule, before the gate
     trained: list[Suggestion]  # the trained generation's (project labels), before the gate
+    keyed: dict[str, list[Suggestion]]  # the statistical candidates by gate source
     phrases: list[Suggestion]  # phrase matches that passed their own precision test
     generation: int
 
@@ -160,6 +171,7 @@ class LearningLoop:
             self.phrases = PhraseSuggester(lang)
         self._statistical = statistical
         self._trained: Any = None
+        self._arb: Counter[tuple[str, str]] = Counter()
         self.generation = 0
         self.model_name = config.model or ""
         self._seen: dict[Any, _Seen] = {}
@@ -192,15 +204,25 @@ class LearningLoop:
         raw_list = list(raw) if raw is not None else self.raw([text])[0]
         mapped = self.label_map.apply(raw_list) if self.config.map_labels else raw_list
         trained: list[Suggestion] = []
+        keyed: dict[str, list[Suggestion]] = {}
         if self._trained is not None:
             trained = [s for s in next(iter(self._trained.suggest([text])))
                        if s.label in self.labels]
-            stat = self.gate.filter(MODEL, trained, text)
+        if self._trained is not None and self.config.arbitrate:
+            keyed = self._arbitrate(trained, mapped)
+        elif self._trained is not None:
+            if self.config.agreement:
+                said = {(b.start, b.end, b.label) for b in mapped}
+                keyed[AGREE] = [t for t in trained if (t.start, t.end, t.label) in said]
+                keyed[MODEL] = [t for t in trained if (t.start, t.end, t.label) not in said]
+            else:
+                keyed[MODEL] = trained
             if self.config.ensemble:
-                stat += [b for b in self.gate.filter(BASE, mapped, text)
-                         if all(b.end <= t.start or b.start >= t.end for t in stat)]
+                keyed[BASE_FILL] = [b for b in mapped if all(b.end <= t.start or b.start >= t.end
+                                                             for t in trained)]
         else:
-            stat = self.gate.filter(BASE, mapped, text)
+            keyed[BASE] = mapped
+        stat = [s for source, found in keyed.items() for s in self.gate.filter(source, found, text)]
         phrases: list[Suggestion] = []
         if self.config.phrases == "gated":
             phrases = self.phrases.suggest_one(text)
@@ -214,8 +236,31 @@ class LearningLoop:
             shown = legacy_combine(stat, phrases)
         else:
             shown = sorted(stat, key=lambda s: (s.start, s.end))
-        self._seen[key] = _Seen(raw_list, mapped, trained, phrases, self.generation)
+        self._seen[key] = _Seen(raw_list, mapped, trained, keyed, phrases, self.generation)
         return shown
+
+    def lead(self, label: str) -> str:
+        """Which statistical source leads for a label: the trained generation once it
+        has saved more than the base on the same articles (right minus spurious, since
+        the first generation suggested), else the base."""
+        return MODEL if self._arb[(MODEL, label)] > self._arb[(BASE, label)] else BASE
+
+    def _arbitrate(self, trained: list[Suggestion], mapped: list[Suggestion]
+                   ) -> dict[str, list[Suggestion]]:
+        """Per label, the leading source's entities first, the other's only where
+        nothing is said (each gated under its own name)."""
+        def free(s: Suggestion, taken: list[Suggestion]) -> bool:
+            return all(s.end <= t.start or s.start >= t.end for t in taken)
+
+        lead = {label: self.lead(label) for label in self.labels}
+        model_lead = [t for t in trained if lead[t.label] == MODEL]
+        base_lead = [b for b in mapped if lead.get(b.label) == BASE and free(b, model_lead)]
+        taken = model_lead + base_lead
+        model_fill = [t for t in trained if lead[t.label] != MODEL and free(t, taken)]
+        base_fill = [b for b in mapped if lead.get(b.label) != BASE and free(b, taken)
+                     and free(b, trained)]
+        return {MODEL: model_lead, BASE: base_lead, MODEL_FILL: model_fill,
+                BASE_FILL: base_fill}
 
     # --------------------------------------------------------------- learning
     def accept(self, key: Any, text: str, gold: Iterable[Span]) -> None:
@@ -242,8 +287,15 @@ class LearningLoop:
     def _teach(self, key: Any, text: str, gold: list[Span], seen: _Seen, sign: int) -> None:
         if self.config.learn_map:
             self.label_map.observe(seen.raw, gold, sign)
-        self.gate.observe(BASE, seen.mapped, gold, sign, text)
-        self.gate.observe(MODEL, seen.trained, gold, sign, text)
+        for source, found in seen.keyed.items():
+            self.gate.observe(source, found, gold, sign, text)
+        if seen.generation:  # both sources spoke on this article: compare them
+            for source, found in ((MODEL, seen.trained), (BASE, seen.mapped)):
+                by_bounds = {(g.start, g.end): g.label for g in gold}
+                for s in found:
+                    what = outcome(s, by_bounds, gold)
+                    self._arb[(source, s.label)] += sign * (
+                        1 if what == "right" else -1 if what == "spurious" else 0)
         self.gate.observe(PHRASES, seen.phrases, gold, sign, text)
         if self.config.phrases == "gated":
             if sign > 0:
@@ -288,7 +340,8 @@ class LearningLoop:
             examples=examples, labels=self.labels,
             out=str(Path(workdir) / f"generation-{self.generation + 1}"),
             generation=self.generation + 1, base=self.config.base, mode=self.config.train,
-            previous=previous, new=new, epochs=self.config.epochs, seed=self.config.seed)
+            previous=previous, new=new, epochs=self.config.epochs, seed=self.config.seed,
+            word_budget=self.config.word_budget)
         self._training = True
         self._last_start = n
         return request

@@ -56,6 +56,7 @@ class TrainRequest:
     new: int = 0  # how many of ``examples`` (the last ones) are new since ``previous``
     epochs: int | None = None
     seed: int = 0
+    word_budget: int = WORD_BUDGET
 
 
 @dataclass
@@ -98,7 +99,7 @@ def run_training(req: TrainRequest) -> TrainedModel:
     else:
         new, old = examples, []
         n_words = sum(len(e.reference) for e in examples) or 1
-        epochs = req.epochs or max(MIN_EPOCHS, min(MAX_EPOCHS, round(WORD_BUDGET / n_words)))
+        epochs = req.epochs or max(MIN_EPOCHS, min(MAX_EPOCHS, round(req.word_budget / n_words)))
         optimizer = nlp.initialize(lambda: examples) if req.base is None else _init_head(nlp, examples, req)
     words = 0
     for _ in range(epochs):
