@@ -280,3 +280,36 @@ def test_on_the_seed_article_with_the_models_labels_the_loop_costs_no_more_than_
         assert r.exit_code == 0, r.output
         ratios[config] = json.loads(r.stdout)["ratio"]
     assert ratios["loop"] <= ratios["today"] < 0.5
+
+
+@pytest.mark.slow
+def test_the_loop_runs_in_the_windows_suggester_child(tmp_path: Path) -> None:
+    """The window's model child (ProcessSuggester, spawned) holds the loop: the base's
+    output goes through the labels rule, accepts teach it, a training runs in a
+    further process and its generation suggests once complete."""
+    import time
+
+    from goldspan.core.suggest import ProcessSuggester
+
+    child = ProcessSuggester("en_core_web_sm")
+    try:
+        child.loop_start(["Person", "Location"],
+                         LoopConfig(base=None, first_training=2, epochs=15),
+                         {"GPE": "Location"}, tmp_path / "models")
+        text = "Angela Merkel flew to Paris on Monday."
+        shown = child.loop_suggest(1, text)
+        assert {(text[s.start:s.end], s.label) for s in shown} == {
+            ("Angela Merkel", "Person"), ("Paris", "Location")}  # DATE dropped, GPE mapped
+        gold = [Span(0, 13, "Person"), Span(22, 27, "Location")]
+        child.loop_accept(1, text, gold)
+        child.loop_accept(2, "Ann Lee went to Oslo.", [Span(0, 7, "Person"), Span(16, 20, "Location")])
+        deadline = time.monotonic() + 120
+        while child.loop_status()["generation"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        status = child.loop_status()
+        assert status["generation"] == 1 and status["error"] is None and status["accepted"] == 2
+        assert all(s.label in {"Person", "Location"} for s in child.loop_suggest(3, text))
+        child.loop_unaccept(2)
+        assert child.loop_status()["accepted"] == 1
+    finally:
+        child.close()

@@ -14,7 +14,9 @@ The window (in its suggester child process) and ``goldspan replay`` drive the sa
 What ``suggest`` does, in order (each step can be switched off in :class:`LoopConfig`,
 which is how ``goldspan replay --config`` measures what each one is worth):
 
-1. the statistical model's entities (the base, or the latest trained generation);
+1. the statistical model's entities: the base's, and once a generation is trained
+   its entities too; per label the source that saved more on the same articles
+   leads and the other only fills in (:meth:`LearningLoop.lead`);
 2. the project's labels rule (:mod:`.label_map`): mapped many-to-one or dropped;
 3. the gate (:mod:`.gate`): labels whose suggestions were more often spurious than
    right in the accepted gold are held back;
@@ -370,8 +372,9 @@ class LearningLoop:
 
 
 class BackgroundTrainer:
-    """Runs the loop's trainings in a spawned worker process, so whoever owns the
-    loop (the window's suggester child) keeps answering while the NER trains.
+    """Runs the loop's trainings in a spawned worker process (on a thread inside a
+    daemon process such as the window's model child, which may not start processes),
+    so whoever owns the loop keeps answering while the NER trains.
 
     Call :meth:`maybe_start` after each accept and :meth:`poll` before each
     suggestion: a finished generation is installed then, never half-way."""
@@ -392,12 +395,19 @@ class BackgroundTrainer:
             return False
         if self._executor is None:
             import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
             from .trainer import run_training
 
             self._run = run_training
-            self._executor = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"))
+            if mp.current_process().daemon:
+                # The window's model child is a daemon, which may not start processes:
+                # there the training runs on a thread of the child (the window's own
+                # process is never involved; suggestions in the child slow down while
+                # it trains).
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="goldspan-train")
+            else:
+                self._executor = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"))
         self._future = self._executor.submit(self._run, request)
         return True
 
