@@ -24,8 +24,8 @@ CORPORA = {
     "wikigold": ROOT / "tests" / "data" / "wikigold" / "wikigold.conll.txt",
     "gum": ROOT / "tests" / "data" / "gum_news",
 }
-CONFIGS = ["today", "model", "map", "map+gate", "map+gate+phrases", "train", "train+gate",
-           "loop-no-arbitration", "loop", "loop-incremental", "loop-blank"]
+CONFIGS = ["today", "model", "map", "map+gate", "map+gate+phrases", "train-full",
+           "loop-full-no-arbitration", "loop-full", "loop-full-blank", "loop"]
 
 
 def main() -> int:

@@ -27,7 +27,10 @@ which is how ``goldspan replay --config`` measures what each one is worth):
 Training policy (:meth:`LearningLoop.training_request`): the first training starts
 once ``first_training`` documents are accepted, the next ones whenever the accepted
 documents have grown by ``growth`` (a half) since the last one started, and never
-while one is running. A generation replaces the suggester only when it is complete
+while one is running. The first generation is trained from the base; each next one
+goes on from the previous generation on the new documents with as many earlier ones
+(rehearsal): measured with ``goldspan replay`` against a full retrain each time, it
+saved more on wikigold and GUM, about as much on re3d, in a fraction of the time. A generation replaces the suggester only when it is complete
 (:meth:`install`); documents already suggested keep what they were shown.
 
 Everything learnt is derived from the accepted documents the loop holds, with counts
@@ -75,7 +78,7 @@ class LoopConfig:
     ensemble: bool = True  # the base's mapped entities fill in where the trained model is silent
     agreement: bool = False  # gate the trained model's entities apart where the base agrees
     arbitrate: bool = True  # per label, the source that saved more so far leads
-    train: str = "full"  # "full", "incremental" or "none"
+    train: str = "incremental"  # "incremental", "full" or "none"
     base: str | None = "en_core_web_sm"  # what training starts from (None: blank)
     first_training: int = 3
     growth: float = 0.5
@@ -96,11 +99,11 @@ PRESETS: dict[str, LoopConfig] = {
     "map+gate": LoopConfig(phrases="none", train="none"),
     "map+gate+phrases": LoopConfig(train="none"),
     "train": LoopConfig(gate=False, phrases="none"),
-    "train+gate": LoopConfig(phrases="none"),
+    "train-full": LoopConfig(gate=False, phrases="none", train="full"),
     "loop": LoopConfig(),
-    "loop-no-ensemble": LoopConfig(ensemble=False),
-    "loop-no-arbitration": LoopConfig(arbitrate=False),
-    "loop-incremental": LoopConfig(train="incremental"),
+    "loop-full": LoopConfig(train="full"),
+    "loop-full-no-arbitration": LoopConfig(train="full", arbitrate=False),
+    "loop-full-blank": LoopConfig(train="full", base=None),
     "loop-blank": LoopConfig(base=None),
     "loop-long": LoopConfig(word_budget=2 * WORD_BUDGET),
 }

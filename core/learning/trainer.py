@@ -33,7 +33,9 @@ Example_ = tuple[str, tuple[tuple[int, int, str], ...]]
 WORD_BUDGET = 120_000
 MIN_EPOCHS = 4
 MAX_EPOCHS = 30
-DEFAULT_INCREMENTAL_EPOCHS = 4
+# An incremental update spends about half the full budget, on the new documents and
+# as many earlier ones drawn afresh each epoch (rehearsal).
+INCREMENTAL_SHARE = 0.5
 BATCH = 4
 DROPOUT = 0.2
 # The fresh output layer learns faster with a higher rate than spaCy's default 0.001
@@ -94,7 +96,9 @@ def run_training(req: TrainRequest) -> TrainedModel:
     if incremental:
         new = examples[len(examples) - req.new:] if req.new else examples[-1:]
         old = examples[:len(examples) - len(new)]
-        epochs = req.epochs or DEFAULT_INCREMENTAL_EPOCHS
+        per_epoch = 2 * sum(len(e.reference) for e in new) or 1  # new + as many earlier
+        epochs = req.epochs or max(MIN_EPOCHS, min(MAX_EPOCHS, round(
+            req.word_budget * INCREMENTAL_SHARE / per_epoch)))
         optimizer = nlp.resume_training()
     else:
         new, old = examples, []
