@@ -73,9 +73,10 @@ class ReplayResult:
         return total(d.cost for d in self.documents[:len(self.documents) // 2])
 
     @property
-    def worst_after_fifth(self) -> float:
+    def worst_after_fifth(self) -> float | None:
+        """The highest ratio of a document after the fifth (None with five or fewer)."""
         rest = [d.cost.ratio for d in self.documents[5:]]
-        return max(rest) if rest else 0.0
+        return max(rest) if rest else None
 
     def to_json(self) -> dict[str, Any]:
         t = self.total
@@ -83,7 +84,8 @@ class ReplayResult:
             "actions": t.actions, "scratch": t.scratch, "ratio": round(t.ratio, 4),
             "ratio_first_half": round(self.first_half.ratio, 4),
             "ratio_second_half": round(self.second_half.ratio, 4),
-            "worst_after_fifth": round(self.worst_after_fifth, 4),
+            "worst_after_fifth": (None if self.worst_after_fifth is None
+                                  else round(self.worst_after_fifth, 4)),
             "kept": t.kept, "relabel": t.relabel, "add": t.add, "delete": t.delete,
             "gold": t.gold, "labels": list(self.labels), "label_map": self.label_map,
             "config": self.config.to_dict(), "trainings": self.trainings,
@@ -181,10 +183,11 @@ def render(result: ReplayResult, *, per_document: bool = True) -> str:
                          f"{c.kept:>5} {c.relabel:>6} {c.add:>5} {c.delete:>5} {c.actions:>8} "
                          f"{c.scratch:>8} {c.ratio:>5.2f}x")
     t, h1, h2 = result.total, result.first_half, result.second_half
+    worst = result.worst_after_fifth
     lines.append(f"all {len(result.documents)} documents: {t.actions} actions against "
                  f"{t.scratch} from scratch = {t.ratio:.2f}x (first half {h1.ratio:.2f}x, "
-                 f"second half {h2.ratio:.2f}x; worst after the fifth "
-                 f"{result.worst_after_fifth:.2f}x)")
+                 f"second half {h2.ratio:.2f}x"
+                 + (f"; worst after the fifth {worst:.2f}x)" if worst is not None else ")"))
     lines.append(f"entities: {t.gold} gold, {t.kept} kept, {t.relabel} relabelled, "
                  f"{t.add} added, {t.delete} deleted")
     if result.trainings:
