@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "delete",
     "labels",
     "train",
+    "replay",
     "stats",
     "check",
     "backup",

@@ -1028,6 +1028,43 @@ class Store:
             out.append((name, _COLUMNS[name], data))
         return Rows(table, row_id, tuple(out))
 
+    # ---------------------------------------------------------------- label map
+    LABEL_MAP_KEY = "label_map"
+
+    def label_map(self) -> dict[str, str | None]:
+        """The project's labels rule as the user set it: model label -> project label,
+        or None (dropped). Kept in ``settings`` under ``label_map``; what the loop
+        learns from corrections is derived, never stored here (issue 13)."""
+        value = self.setting(self.LABEL_MAP_KEY, {})
+        return {str(k): (None if v is None else str(v)) for k, v in dict(value).items()}
+
+    def set_label_map(self, mapping: dict[str, str | None]) -> None:
+        """Set the rule for some model labels (None drops one); a target must be one
+        of the project's labels, so no label outside the set reaches anyone."""
+        from .errors import InputError
+        from .labels import check_label
+
+        project = {lab.name for lab in self.labels()}
+        clean: dict[str, str | None] = {}
+        for source, target in mapping.items():
+            check_label(source)
+            if target is not None and target not in project:
+                raise InputError(f"label map {source} -> {target}: {target!r} is not one of "
+                                 "the project's labels; add it first or map to one of "
+                                 f"{', '.join(sorted(project)) or '(none yet)'}")
+            clean[source] = target
+        current = self.label_map()
+        current.update(clean)
+        self.set_setting(self.LABEL_MAP_KEY, current)
+
+    def clear_label_map(self, sources: Iterable[str] | None = None) -> None:
+        """Forget the user's rule for these model labels (all when None): the loop
+        learns them again from the corrections."""
+        current = self.label_map()
+        for source in list(current) if sources is None else sources:
+            current.pop(source, None)
+        self.set_setting(self.LABEL_MAP_KEY, current)
+
     # -------------------------------------------------------------- maintenance
     def backup_to(self, target: str | Path, progress=None) -> Path:  # type: ignore[no-untyped-def]
         """Copy the database with SQLite's online backup API (safe while others write).

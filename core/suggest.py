@@ -334,6 +334,39 @@ class ProcessSuggester:
         (found,) = self._call("phrases", text)
         return [Suggestion(a, b, label, score) for a, b, label, score in found]
 
+    # The learning loop (core/learning/loop.py) lives in the child too, on the model
+    # loaded there; its trainings run on a thread of the child (a daemon process may
+    # not start processes), never in the window's process. What crosses the pipe is
+    # plain data.
+    def loop_start(self, labels: Sequence[str], config: object = None,
+                   label_map: dict[str, str | None] | None = None,
+                   workdir: str | Path | None = None) -> None:
+        """(Re)start the loop with the project's labels, a ``LoopConfig`` and the
+        labels rule the user set; trained generations go to ``workdir`` (default: a
+        temporary folder of the child)."""
+        self._call("loop_start", list(labels), config, dict(label_map or {}),
+                   None if workdir is None else str(workdir))
+
+    def loop_suggest(self, key: object, text: str) -> list[Suggestion]:
+        """What the window shows for a new version (installs a finished generation
+        first)."""
+        (found,) = self._call("loop_suggest", key, text)
+        return [Suggestion(a, b, label, score) for a, b, label, score in found]
+
+    def loop_accept(self, key: object, text: str, spans: Iterable[Span]) -> None:
+        """Enter: teach the loop (and start a training if one is due)."""
+        self._call("loop_accept", key, text, [(s.start, s.end, s.label) for s in spans])
+
+    def loop_unaccept(self, key: object) -> None:
+        """Ctrl+Z of an accept: unlearn it."""
+        self._call("loop_unaccept", key)
+
+    def loop_status(self) -> dict[str, object]:
+        """Generation, model, accepted articles, strings known, training or not, each
+        generation's F1 on the articles it suggested for (installs a finished one)."""
+        (status,) = self._call("loop_status")
+        return dict(status)
+
     def close(self) -> None:
         conn, proc = self._conn, self._proc
         self._conn = self._proc = None
@@ -358,6 +391,7 @@ def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no
         conn.send(("error", str(err)))
         return
     phrases = None
+    loop = trainer = None
     while True:
         try:
             message = conn.recv()
@@ -371,6 +405,10 @@ def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no
                 found = [[(x.start, x.end, x.label) for x in doc]
                          for doc in suggester.suggest(message[1])]
                 conn.send(("ok", found))
+                continue
+            if kind.startswith("loop_"):
+                loop, trainer, reply = _loop_request(message, suggester, loop, trainer)
+                conn.send(("ok", reply))
                 continue
             from .phrase_suggester import PhraseSuggester
 
@@ -392,3 +430,43 @@ def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no
                 conn.send(("error", f"unknown request {kind!r}"))
         except Exception as err:  # noqa: BLE001
             conn.send(("error", f"suggestions failed: {err}"))
+
+
+def _loop_request(message: tuple, suggester: SpacySuggester, loop, trainer):  # type: ignore[no-untyped-def, type-arg]
+    """One learning-loop request in the child of :class:`ProcessSuggester`."""
+    from dataclasses import asdict
+
+    from .learning.loop import BackgroundTrainer, LearningLoop, LoopConfig
+
+    kind = message[0]
+    if kind == "loop_start":
+        import tempfile
+
+        _, labels, config, label_map, workdir = message
+        if trainer is not None:
+            trainer.close()
+        loop = LearningLoop(labels, config or LoopConfig(), label_map=label_map,
+                            statistical=suggester)
+        trainer = BackgroundTrainer(loop, workdir or tempfile.mkdtemp(prefix="goldspan-loop-"))
+        return loop, trainer, None
+    if loop is None or trainer is None:
+        raise RuntimeError("the learning loop was not started (loop_start)")
+    if kind == "loop_suggest":
+        trainer.poll(0)
+        found = loop.suggest(message[1], message[2])
+        return loop, trainer, [(x.start, x.end, x.label, x.score) for x in found]
+    if kind == "loop_accept":
+        loop.accept(message[1], message[2], [Span(a, b, label) for a, b, label in message[3]])
+        trainer.maybe_start()
+        return loop, trainer, None
+    if kind == "loop_unaccept":
+        loop.unaccept(message[1])
+        return loop, trainer, None
+    if kind == "loop_status":
+        trainer.poll(0)
+        status = asdict(loop.status())
+        status["error"] = trainer.error
+        status["figures"] = [dict(f, f1=round(g.f1, 4)) for f, g in
+                             zip(status["figures"], loop.status().figures)]
+        return loop, trainer, status
+    raise RuntimeError(f"unknown request {kind!r}")

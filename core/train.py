@@ -121,6 +121,9 @@ class TrainResult:
     misaligned: int = 0
     steps: int = 0
     seconds: float = 0.0
+    labels: tuple[str, ...] = ()
+    eval_entities: int = 0
+    warning: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The shape ``goldspan train --json`` prints (issue 5) plus a few extras."""
@@ -136,6 +139,9 @@ class TrainResult:
             "conflicts": self.conflicts,
             "misaligned": self.misaligned,
             "seconds": round(self.seconds, 2),
+            "labels": list(self.labels),
+            "eval_entities": self.eval_entities,
+            "warning": self.warning,
         }
 
 
@@ -226,7 +232,7 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
     corpus.mkdir()
     train_path, dev_path = corpus / "train.spacy", corpus / "dev.spacy"
     stats = SelectionStats()
-    n_train, n_eval, misaligned, n_ents = _write_corpus(
+    n_train, n_eval, misaligned, n_ents, labels, eval_ents = _write_corpus(
         validated(select(store, options, stats), store.path), held_out, train_path,
         dev_path, total, written)
     if n_ents == 0:
@@ -236,7 +242,9 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
     eval_path = dev_path if n_eval else train_path
 
     steps = max_steps if max_steps is not None else DEFAULT_MAX_STEPS
-    config = _config(lang, base_target, train_path, eval_path, steps, seed, progress_bar)
+    custom = base_target is not None and not set(labels) <= set(_base_labels(base_target))
+    config = _config(lang, base_target, train_path, eval_path, steps, seed, progress_bar,
+                     labels=labels if custom else None)
     output = work / "output"
     output.mkdir()
     _run_training(config, output, _HideTempPaths(log, str(work)))
@@ -249,7 +257,8 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
     _rewrite_meta(best, name=name, version=version, base=base_target, blank=blank,
                   train_docs=n_train, eval_docs=n_eval, store=store, seed=seed)
 
-    before = evaluate_base(base_target, lang, eval_path)
+    before = evaluate_base(base_target, lang, eval_path, train_path=train_path,
+                           labels=labels, label_map=store.label_map())
     after = evaluate_pipeline(best, eval_path)
     from .spacy_models import model_id as _model_id
 
@@ -260,8 +269,30 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
         eval_docs=n_eval, evaluated_on=evaluated_on,
         base=base_target if base_target is not None else f"blank:{lang}",
         conflicts=stats.conflicts, misaligned=misaligned, steps=steps,
-        seconds=time.monotonic() - started,
+        seconds=time.monotonic() - started, labels=tuple(labels),
+        eval_entities=eval_ents if n_eval else n_ents,
+        warning=few_warning(n_eval if n_eval else n_train, eval_ents if n_eval else n_ents,
+                            evaluated_on),
     )
+
+
+# Below these the figures mostly measure which documents were drawn (one article of
+# re3d moves F by 0.1 or more): said with the figures, never silently.
+FEW_DOCUMENTS = 10
+FEW_ENTITIES = 100
+
+
+def few_warning(docs: int, entities: int, evaluated_on: str) -> str | None:
+    """The warning that goes with figures measured on too little to mean much."""
+    if evaluated_on == "train":
+        return (f"measured on the {docs} training documents themselves: the figures say "
+                "how well it learnt them, not how it will do on new articles")
+    if docs < FEW_DOCUMENTS or entities < FEW_ENTITIES:
+        return (f"measured on only {docs} held-out document{'s' if docs != 1 else ''} "
+                f"({entities} entities): too few to mean much (a single article moves them "
+                f"a lot); annotate more or raise --eval-split, to at least {FEW_DOCUMENTS} "
+                f"documents and {FEW_ENTITIES} entities")
+    return None
 
 
 class _HideTempPaths(io.TextIOBase):
@@ -324,19 +355,23 @@ def _base_meta(target: str) -> dict[str, Any]:
 def _write_corpus(
     items: Iterable[Any], held_out: set[int], train_path: Path, dev_path: Path,
     total: int, written: Callable[[int, int], None] | None,
-) -> tuple[int, int, int, int]:
+) -> tuple[int, int, int, int, list[str], int]:
     """Stream the selection into train/dev ``.spacy`` files (the export's writer)."""
     from .formats.docbin import DocBinWriter
 
     train_w, dev_w = DocBinWriter(train_path), DocBinWriter(dev_path)
-    n_train = n_eval = misaligned = n_ents = 0
+    n_train = n_eval = misaligned = n_ents = eval_ents = 0
+    labels: dict[str, None] = {}
     for i, item in enumerate(items):
         record = Record(text=item.document.text, spans=item.spans)
         writer = dev_w if i in held_out else train_w
         problems = writer.write(record, item.document.id)
         misaligned += len(problems)
+        for sp in item.spans:
+            labels.setdefault(sp.label, None)
         if i in held_out:
             n_eval += 1
+            eval_ents += len(item.spans) - len(problems)
         else:
             n_train += 1
             n_ents += len(item.spans) - len(problems)
@@ -344,13 +379,20 @@ def _write_corpus(
             written(i + 1, total)
     train_w.close()
     dev_w.close()
-    return n_train, n_eval, misaligned, n_ents
+    return n_train, n_eval, misaligned, n_ents, sorted(labels), eval_ents
 
 
 def _config(lang: str, base: str | None, train_path: Path, dev_path: Path, max_steps: int,
-            seed: int, progress_bar: bool):  # type: ignore[no-untyped-def]
+            seed: int, progress_bar: bool, *,
+            labels: list[str] | None = None):  # type: ignore[no-untyped-def]
     """spaCy's generated NER config, adapted: corpus paths, steps, seed, and for a
-    base pipeline its ``ner`` (plus the embedding layer it listens to) sourced."""
+    base pipeline its ``ner`` (plus the embedding layer it listens to) sourced.
+
+    With ``labels`` (a custom label set: the gold has labels the base does not
+    know) the ``ner`` is not sourced but made afresh with the base's architecture and
+    only those labels, and the base's token-to-vector weights are copied into it after
+    initialisation (:func:`_copy_tok2vec`): it keeps what the base knows of English
+    and predicts only the project's labels (issue 13: no PERSON in a Person project)."""
     from spacy.cli.init_config import init_config
 
     config = init_config(lang=lang, pipeline=["ner"], optimize="efficiency", gpu=False)
@@ -378,6 +420,15 @@ def _config(lang: str, base: str | None, train_path: Path, dev_path: Path, max_s
         return config
     sourced = ["ner", *_listened_to(base)]
     config["components"] = {name: {"source": base} for name in sourced}
+    if labels is not None and sourced == ["ner"]:
+        import spacy
+
+        _register_callbacks()
+        ner = dict(spacy.load(base).config["components"]["ner"])
+        config["components"]["ner"] = ner
+        config["initialize"]["components"] = {"ner": {"labels": None}}
+        config["initialize"]["after_init"] = {"@callbacks": "goldspan.copy_ner_tok2vec.v1",
+                                              "base": base}
     base_order = _base_meta(base).get("pipeline", sourced)
     config["nlp"]["pipeline"] = [p for p in base_order if p in sourced] or sourced
     config["initialize"]["before_init"] = {
@@ -385,6 +436,34 @@ def _config(lang: str, base: str | None, train_path: Path, dev_path: Path, max_s
     if _base_meta(base).get("vectors", {}).get("width"):
         config["initialize"]["vectors"] = base
     return config
+
+
+def _base_labels(base: str) -> list[str]:
+    meta = _base_meta(base)
+    return list(meta.get("labels", {}).get("ner", []))
+
+
+def _register_callbacks() -> None:
+    """``goldspan.copy_ner_tok2vec.v1``: after spaCy initialises the fresh ``ner``,
+    put the base ``ner``'s token-to-vector weights into it (same architecture)."""
+    from spacy.util import registry
+
+    if "goldspan.copy_ner_tok2vec.v1" in registry.callbacks.get_all():
+        return
+
+    @registry.callbacks("goldspan.copy_ner_tok2vec.v1")
+    def _make(base: str):  # type: ignore[no-untyped-def]
+        def copy(nlp):  # type: ignore[no-untyped-def]
+            _copy_tok2vec(base, nlp)
+            return nlp
+        return copy
+
+
+def _copy_tok2vec(base: str, nlp: Any) -> None:
+    from .spacy_models import load_for_ner
+
+    source = load_for_ner(base).get_pipe("ner").model.get_ref("tok2vec")
+    nlp.get_pipe("ner").model.get_ref("tok2vec").from_bytes(source.to_bytes())
 
 
 def _listened_to(base: str) -> list[str]:
@@ -452,9 +531,19 @@ def evaluate_pipeline(target: str | Path, path: Path) -> Scores:
     return Scores.from_spacy(nlp.evaluate(eval_examples(nlp, path)))
 
 
-def evaluate_base(base: str | None, lang: str, path: Path) -> Scores:
+def evaluate_base(base: str | None, lang: str, path: Path, *,
+                  train_path: Path | None = None, labels: list[str] | None = None,
+                  label_map: dict[str, str | None] | None = None) -> Scores:
     """The figures before training: the base's NER, or for a blank start a pipeline
-    that predicts no entity (spaCy's NER scorer on untouched docs: zeros)."""
+    that predicts no entity (spaCy's NER scorer on untouched docs: zeros).
+
+    With ``labels`` the base's output first goes through the project's labels rule
+    (:mod:`goldspan.core.learning.label_map`), as the window shows it: the rule the
+    user set (``label_map``), the rest learnt from the training split (so GPE counts
+    as Location where the analysts made it so, and "before" is not 0.0 just because
+    the names differ)."""
+    if base is not None and labels is not None:
+        return _evaluate_mapped(base, path, train_path, labels, label_map or {})
     if base is not None:
         return evaluate_pipeline(base, path)
     import spacy
@@ -464,14 +553,49 @@ def evaluate_base(base: str | None, lang: str, path: Path) -> Scores:
     return Scores.from_spacy(get_ner_prf(eval_examples(nlp, path)))
 
 
+def _evaluate_mapped(base: str, path: Path, train_path: Path | None, labels: list[str],
+                     label_map: dict[str, str | None]) -> Scores:
+    from spacy.scorer import Scorer
+    from spacy.training import Example
+
+    from .learning.label_map import LabelMap
+    from .types import Span, Suggestion
+    from .spacy_models import load_for_ner
+
+    nlp = load_for_ner(base)
+    rule = LabelMap(labels, label_map)
+
+    def predicted(examples: list[Any]) -> list[list[Suggestion]]:
+        docs = nlp.pipe([eg.reference.text for eg in examples], batch_size=32)
+        return [[Suggestion(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                for doc in docs]
+
+    if train_path is not None and train_path != path:
+        train_examples = eval_examples(nlp, train_path)[:500]
+        for eg, raw in zip(train_examples, predicted(train_examples)):
+            rule.observe(raw, [Span(e.start_char, e.end_char, e.label_)
+                               for e in eg.reference.ents])
+    examples = eval_examples(nlp, path)
+    scored = []
+    for eg, raw in zip(examples, predicted(examples)):
+        doc = nlp.make_doc(eg.reference.text)
+        spans = [doc.char_span(s.start, s.end, s.label) for s in rule.apply(raw)]
+        doc.ents = [sp for sp in spans if sp is not None]
+        scored.append(Example(doc, eg.reference))
+    return Scores.from_spacy(Scorer.score_spans(scored, "ents"))
+
+
 def render(result: TrainResult) -> str:
     """The readable before/after table ``goldspan train`` prints."""
     lines = [
         f"trained {result.model_id} from {result.base} on {result.train_docs} documents "
         f"({result.steps} steps max, {result.seconds:.1f} s); saved to {result.model}",
-        f"evaluated on {result.eval_docs} held-out documents" if result.evaluated_on == "held-out"
+        f"evaluated on {result.eval_docs} held-out documents ({result.eval_entities} entities)"
+        if result.evaluated_on == "held-out"
         else f"no held-out split: evaluated on the {result.train_docs} training documents",
     ]
+    if result.warning:
+        lines.append(f"warning: {result.warning}")
     if result.conflicts:
         lines.append(f"{result.conflicts} documents left out: annotators disagree and no gold")
     if result.misaligned:

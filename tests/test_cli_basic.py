@@ -240,6 +240,7 @@ def command_lines(bad: Path, good: Path, tmp: Path) -> dict[str, list[object]]:
         "agreement": ["agreement", "--db", bad],
         "review": ["review", "--db", bad],
         "train": ["train", "--out", tmp / "model", "--db", bad],
+        "replay": ["replay", article, "--db", bad, "--model", "none"],
         "merge-source": ["merge", bad, "--db", good],
         "merge-target": ["merge", good, "--db", bad],
         "assign": ["assign", "alice", "--db", bad],
@@ -254,7 +255,7 @@ def command_lines(bad: Path, good: Path, tmp: Path) -> dict[str, list[object]]:
 
 KINDS = {"not-sqlite": not_sqlite, "foreign-sqlite": foreign_sqlite,
          "future-schema": future_goldspan, "missing": missing}
-CREATES = {"import", "merge-target"}  # writing to a new file is what these are for
+CREATES = {"import", "merge-target", "replay"}  # writing to a new file is what these are for
 
 
 COMMANDS = list(command_lines(Path("x"), Path("y"), Path("z")))

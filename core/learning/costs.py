@@ -1,0 +1,97 @@
+"""The oracle analyst's cost model (issue 13): how many actions turn what the window
+shows into the gold.
+
+Per gold entity: shown with its bounds and label, 0 (kept); shown with its bounds and
+another label, 2 (click, key: relabel); not shown with its bounds, 2 (select, key:
+what it overlaps is replaced: add). Per shown entity that overlaps no gold entity, 2
+(click, Delete). A shown entity that overlaps a gold entity with other bounds costs
+nothing of its own: adding that gold entity replaces it. Enter, 1. From scratch: 2 per
+gold entity + 1.
+
+Hence the arithmetic the loop's gates follow: against showing nothing, a shown
+entity saves 2 when exactly right, costs 2 when it overlaps no gold entity, and
+changes nothing otherwise. A suggestion pays only where it is more often exactly
+right than spurious.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Sequence
+
+ACTION = 2  # select/click + key
+ENTER = 1
+
+
+@dataclass
+class Cost:
+    """The oracle's actions on one document (or a sum of them)."""
+
+    kept: int = 0
+    relabel: int = 0
+    add: int = 0
+    delete: int = 0
+    gold: int = 0
+    documents: int = 0
+
+    @property
+    def actions(self) -> int:
+        return ACTION * (self.relabel + self.add + self.delete) + ENTER * self.documents
+
+    @property
+    def scratch(self) -> int:
+        return ACTION * self.gold + ENTER * self.documents
+
+    @property
+    def ratio(self) -> float:
+        return self.actions / self.scratch if self.scratch else 0.0
+
+    def __add__(self, other: "Cost") -> "Cost":
+        return Cost(*(a + b for a, b in zip(_fields(self), _fields(other))))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.update(actions=self.actions, scratch=self.scratch, ratio=round(self.ratio, 4))
+        return d
+
+
+def _fields(c: Cost) -> tuple[int, ...]:
+    return (c.kept, c.relabel, c.add, c.delete, c.gold, c.documents)
+
+
+def total(costs: Iterable[Cost]) -> Cost:
+    out = Cost()
+    for c in costs:
+        out = out + c
+    return out
+
+
+def cost(shown: Sequence[Any], gold: Sequence[Any]) -> Cost:
+    """Actions to turn ``shown`` into ``gold`` (both sequences of objects with
+    ``start``, ``end``, ``label``; ``shown`` never overlaps itself, as in the window)."""
+    by_bounds = {(s.start, s.end): s.label for s in shown}
+    c = Cost(gold=len(gold), documents=1)
+    for g in gold:
+        label = by_bounds.get((g.start, g.end))
+        if label == g.label:
+            c.kept += 1
+        elif label is not None:
+            c.relabel += 1
+        else:
+            c.add += 1
+    c.delete = sum(1 for s in shown if not overlaps_any(s, gold))
+    return c
+
+
+def overlaps_any(s: Any, spans: Sequence[Any]) -> bool:
+    return any(s.start < g.end and g.start < s.end for g in spans)
+
+
+def outcome(s: Any, gold_by_bounds: dict[tuple[int, int], str], gold: Sequence[Any]) -> str:
+    """What the gold made of one suggestion: ``"right"`` (bounds and label), the gold
+    label when only the bounds are right (``"=LABEL"``), ``"spurious"`` (overlaps no
+    gold entity) or ``"other"`` (overlaps one with other bounds: costs nothing)."""
+    label = gold_by_bounds.get((s.start, s.end))
+    if label is not None:
+        return "right" if label == s.label else "=" + label
+    return "other" if overlaps_any(s, gold) else "spurious"

@@ -1,0 +1,240 @@
+"""Strings learnt from the accepted gold, suggested only where the gold says they pay.
+
+For every string the analysts labelled (up to :data:`MAX_TOKENS` tokens, on spaCy
+token boundaries) the index counts **the evidence for it** (how often it was given
+each label) **and against it** (how often it occurs in accepted documents at all,
+labelled or not). A string is suggested with its winning label where
+
+    ``precision = labelled with that label / (occurrences + prior)``
+
+is at least ``threshold``. Under the oracle's cost model (:mod:`.costs`) a suggestion
+pays when it is right more often than it is spurious, so the threshold sits near 0.5;
+``prior`` keeps a string seen once from counting as certain. Both were measured with
+``goldspan replay`` (README, "The learning loop").
+
+Case: matching is case-insensitive when the string's lower-cased form has enough
+precision in the gold ("Airmen" and "airmen"), else exact-case only ("US" the country,
+never "us").
+
+Reversible: every accepted document's contribution is kept, so :meth:`forget` takes it
+back out exactly (an undone accept unlearns), and learning does not depend on the order
+documents were accepted in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from ..types import Suggestion
+from ..suggest import split_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+
+MAX_TOKENS = 8
+MIN_CHARS = 2
+DEFAULT_THRESHOLD = 0.4
+DEFAULT_PRIOR = 1.0
+
+
+def learnable(string: str) -> bool:
+    """A lone "A" or "-" would match everywhere: not learnt."""
+    return len(string.strip()) >= MIN_CHARS and any(ch.isalnum() for ch in string)
+
+
+@dataclass
+class _Doc:
+    words: list[str]
+    lowers: list[str]
+    labelled: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+
+    def ngrams(self) -> Iterable[tuple[tuple[str, ...], tuple[str, ...], int]]:
+        n = len(self.words)
+        for i in range(n):
+            for j in range(i + 1, min(n, i + MAX_TOKENS) + 1):
+                yield tuple(self.words[i:j]), tuple(self.lowers[i:j]), i
+
+
+class PhraseIndex:
+    """The evidence for and against every labelled string, and the matcher.
+
+    Occurrences are counted only for strings some document labelled (an index of
+    where each lower-cased token occurs finds them in the earlier documents when a
+    string is first labelled), so memory grows with the vocabulary of labelled
+    strings, not with every n-gram of the corpus."""
+
+    def __init__(self, lang: str = "en", *, threshold: float = DEFAULT_THRESHOLD,
+                 prior: float = DEFAULT_PRIOR, ignore_case: bool = True) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self.threshold = threshold
+        self.prior = prior
+        self.ignore_case = ignore_case
+        self._nlp: Language = spacy.blank(lang)
+        self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        self._docs: dict[object, _Doc] = {}
+        self._where: dict[str, set[tuple[object, int]]] = {}  # lower token -> (doc, i)
+        self._occ_exact: Counter[tuple[str, ...]] = Counter()
+        self._occ_lower: Counter[tuple[str, ...]] = Counter()
+        self._lab_exact: dict[tuple[str, ...], Counter[str]] = {}
+        self._lab_lower: dict[tuple[str, ...], Counter[str]] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._lab_exact)
+
+    @property
+    def documents(self) -> int:
+        return len(self._docs)
+
+    # ------------------------------------------------------------------ learning
+    def learn(self, key: object, text: str, spans: Iterable[object]) -> None:
+        """Count one accepted document (``key`` names it for :meth:`forget`); learning
+        the same key again replaces its earlier contribution."""
+        tokens = self._nlp.make_doc(text)
+        words = [t.text for t in tokens]
+        doc = _Doc(words, [w.lower() for w in words])
+        for s in spans:
+            span = tokens.char_span(s.start, s.end)  # type: ignore[attr-defined]
+            if span is None or len(span) > MAX_TOKENS or not learnable(span.text):
+                continue
+            doc.labelled.append((tuple(t.text for t in span), s.label))  # type: ignore[attr-defined]
+        with self._lock:
+            self._forget(key)
+            self._docs[key] = doc
+            for i, low in enumerate(doc.lowers):
+                self._where.setdefault(low, set()).add((key, i))
+            for exact, low, _ in doc.ngrams():
+                if exact in self._lab_exact:
+                    self._occ_exact[exact] += 1
+                if low in self._lab_lower:
+                    self._occ_lower[low] += 1
+            for exact, label in doc.labelled:
+                low = tuple(w.lower() for w in exact)
+                if exact not in self._lab_exact:
+                    self._lab_exact[exact] = Counter()
+                    self._occ_exact[exact] = self._count(exact, low, case=True)
+                if low not in self._lab_lower:
+                    self._lab_lower[low] = Counter()
+                    self._occ_lower[low] = self._count(exact, low, case=False)
+                    self._matcher.add(" ".join(low), [self._nlp.make_doc(" ".join(exact))])
+                self._lab_exact[exact][label] += 1
+                self._lab_lower[low][label] += 1
+
+    def _count(self, exact: tuple[str, ...], low: tuple[str, ...], *, case: bool) -> int:
+        """Occurrences of a string in every document learnt so far."""
+        n = 0
+        m = len(low)
+        for key, i in self._where.get(low[0], ()):
+            doc = self._docs[key]
+            if case:
+                n += tuple(doc.words[i:i + m]) == exact
+            else:
+                n += tuple(doc.lowers[i:i + m]) == low
+        return n
+
+    def forget(self, key: object) -> None:
+        """Take an accepted document back out (its accept was undone)."""
+        with self._lock:
+            self._forget(key)
+
+    def _forget(self, key: object) -> None:
+        doc = self._docs.pop(key, None)
+        if doc is None:
+            return
+        for i, low in enumerate(doc.lowers):
+            self._where[low].discard((key, i))
+            if not self._where[low]:
+                del self._where[low]
+        for exact, low, _ in doc.ngrams():
+            if exact in self._lab_exact:
+                self._occ_exact[exact] -= 1
+            if low in self._lab_lower:
+                self._occ_lower[low] -= 1
+        for exact, label in doc.labelled:
+            low = tuple(w.lower() for w in exact)
+            for table, occ, k in ((self._lab_exact, self._occ_exact, exact),
+                                  (self._lab_lower, self._occ_lower, low)):
+                c = table[k]
+                c[label] -= 1
+                if c[label] <= 0:
+                    del c[label]
+                if not c:
+                    del table[k]
+                    occ.pop(k, None)
+                    if table is self._lab_lower:
+                        self._matcher.remove(" ".join(low))
+
+    # ------------------------------------------------------------------ reading
+    def decide(self, words: tuple[str, ...]) -> tuple[str, float] | None:
+        """The label a string is suggested with and its precision, or None."""
+        low = tuple(w.lower() for w in words)
+        if self.ignore_case and low in self._lab_lower:
+            found = self._best(self._lab_lower[low], self._occ_lower[low])
+            if found is not None:
+                return found
+        if words in self._lab_exact:
+            return self._best(self._lab_exact[words], self._occ_exact[words])
+        return None
+
+    def _best(self, labels: Counter[str], occurrences: int) -> tuple[str, float] | None:
+        label, n = min(labels.items(), key=lambda kv: (-kv[1], kv[0]))
+        precision = n / (max(occurrences, n) + self.prior)
+        return (label, precision) if precision >= self.threshold else None
+
+    def evidence(self, string: str) -> dict[str, object]:
+        """For and against one string (for tests and a future dialog)."""
+        words = tuple(t.text for t in self._nlp.make_doc(string))
+        low = tuple(w.lower() for w in words)
+        with self._lock:
+            return {"labels": dict(self._lab_exact.get(words, {})),
+                    "occurrences": self._occ_exact[words],
+                    "labels_any_case": dict(self._lab_lower.get(low, {})),
+                    "occurrences_any_case": self._occ_lower[low],
+                    "suggested": self.decide(words)}
+
+    def suggest_one(self, text: str) -> list[Suggestion]:
+        """Non-overlapping suggestions (longest first, as spaCy's ``filter_spans``)."""
+        from spacy.util import filter_spans
+
+        out: list[Suggestion] = []
+        for offset, piece in split_text(text):
+            doc = self._nlp.make_doc(piece)
+            with self._lock:
+                if not self._lab_lower:
+                    return []
+                found = []
+                for span in self._matcher(doc, as_spans=True):
+                    decided = self.decide(tuple(t.text for t in span))
+                    if decided is not None:
+                        found.append((span, decided))
+            kept = {(sp.start, sp.end) for sp in filter_spans([sp for sp, _ in found])}
+            for sp, (label, precision) in found:
+                if (sp.start, sp.end) in kept:
+                    out.append(Suggestion(offset + sp.start_char, offset + sp.end_char, label,
+                                          round(precision, 4)))
+        return sorted(out, key=lambda s: (s.start, s.end))
+
+
+def combine(statistical: Sequence[Suggestion], phrases: Sequence[Suggestion],
+            *, phrases_win: bool = True) -> list[Suggestion]:
+    """One document's suggestions from both sources, never overlapping.
+
+    With ``phrases_win`` a phrase match (which passed its precision gate) replaces the
+    model spans it overlaps: the analysts' own convention ("SDF", not the model's "the
+    SDF") beats the model's guess. Otherwise the model's spans win and only phrase
+    matches over no model span are added (the rule before issue 13)."""
+    if phrases_win:
+        out = list(phrases)
+        out += [s for s in statistical
+                if all(s.end <= p.start or s.start >= p.end for p in phrases)]
+    else:
+        by_bounds = {(p.start, p.end): p for p in phrases}
+        out = [by_bounds.get((s.start, s.end), s) for s in statistical]
+        out += [p for p in phrases
+                if all(p.end <= s.start or p.start >= s.end for s in statistical)]
+    return sorted(out, key=lambda x: (x.start, x.end, x.label))
