@@ -24,7 +24,10 @@ Python one document at a time, so memory does not grow with the database.
 from __future__ import annotations
 
 import itertools
+import math
+import random
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Iterable, Iterator
 
 from .errors import DamagedDatabaseError
@@ -189,3 +192,20 @@ def _select_light(store: Store, options: Options) -> Iterator[int]:
         return
     for item in select(store, options):
         yield item.document.id
+
+
+def split(total: int, dev_share: float | Fraction, seed: int) -> set[int]:
+    """Which item numbers (0-based, in selection order) are held out: the one train/dev
+    split that ``export --split`` and ``train --eval-split`` both use, so the same seed
+    and share hold out the same documents.
+
+    The count is ``dev_share * total`` rounded half up, computed exactly on the share as
+    written (``1 - 0.9`` is exactly 0.1 here, where floats give 0.0999... and round 15
+    documents to 1 instead of 2), and at least one item is held out and one kept when
+    the share is not zero and there are two items or more. Which items: a sample drawn
+    with ``random.Random(seed)``, the same for the same seed, count and share."""
+    share = Fraction(str(dev_share)) if isinstance(dev_share, float) else Fraction(dev_share)
+    if total < 2 or share <= 0:
+        return set()
+    n_dev = min(total - 1, max(1, math.floor(total * share + Fraction(1, 2))))
+    return set(random.Random(seed).sample(range(total), n_dev))

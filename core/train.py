@@ -14,9 +14,11 @@ What is trained on
     shifted.
 
 Split
-    Deterministic: the selection is counted, then ``random.Random(seed).sample``
-    chooses which item numbers are held out (``round(n * eval_split)``, at least one
-    when the split is not zero and there are two items or more). With an empty
+    Deterministic: the selection is counted, then :func:`goldspan.core.dataset.split`
+    (the one split ``export --split`` uses too: the same seed and share hold out the
+    same documents) chooses which item numbers are held out (``n * eval_split``
+    rounded half up, at least one held out and one kept when the split is not zero and
+    there are two items or more). With an empty
     held-out split the figures are measured on the training data, and say so
     (``evaluated_on``).
 
@@ -52,7 +54,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import random
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -62,7 +63,7 @@ from typing import IO, Any, Callable, Iterable
 from .errors import GoldspanError, InputError, ModelError
 from .types import Record
 from .outputs import Outputs, database_files
-from .dataset import Options, SelectionStats, count, select, validated
+from .dataset import Options, SelectionStats, count, select, split, validated
 from .store import Store
 
 DEFAULT_MAX_STEPS = 1000
@@ -139,17 +140,6 @@ class TrainResult:
         }
 
 
-def split_indices(total: int, eval_split: float, seed: int) -> set[int]:
-    """Which item numbers (0-based, in selection order) are held out.
-
-    Deterministic for a seed; at least one item is held out when the split is not
-    zero and at least one is kept for training."""
-    if total < 2 or eval_split <= 0:
-        return set()
-    n_eval = min(total - 1, max(1, round(total * eval_split)))
-    return set(random.Random(seed).sample(range(total), n_eval))
-
-
 def pipeline_name(db_path: Path | None) -> str:
     """``goldspan_<db stem>``, lower case, only ``[a-z0-9_]`` (spaCy package names)."""
     stem = db_path.stem if db_path is not None else "memory"
@@ -219,7 +209,7 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
                 else "no gold documents (accepted, status done, and not in conflict)")
         raise TrainError(f"nothing to train on: {what}; accept some documents first, "
                          "or check with 'goldspan stats'")
-    held_out = split_indices(total, eval_split, seed)
+    held_out = split(total, eval_split, seed)
 
     work = outputs.scratch(out)
     corpus = work / "corpus"

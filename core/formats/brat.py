@@ -37,8 +37,9 @@ from ..types import Record, Span
 from ..textio import BOM, decode
 from .base import Newlines, Problem, check_spans, iter_lines
 
-# ASCII digits only: str.isdigit() is true of "²", which int() refuses.
-_DIGITS = re.compile(r"[0-9]+")
+# ASCII digits only: str.isdigit() is true of "²", which int() refuses; at most 18 of
+# them: a longer offset is past the end of any text, and int() refuses 4,300 digits.
+_DIGITS = re.compile(r"[0-9]{1,18}")
 _ID = re.compile(r"[TERAMN#][0-9]+")
 # What brat's configuration keeps of a type name (projectconfig.normalize_to_storage_form).
 BRAT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
@@ -97,8 +98,8 @@ def read(path: Path) -> Iterator[Record]:
             head = offsets.split(" ")
             if not label or len(head) != 2 or not _DIGITS.fullmatch(head[0]) \
                     or not _DIGITS.fullmatch(head[1]):
-                raise InputError(f"T line should give 'LABEL START END', not {parts[1]!r}",
-                                 path=ann, line=number)
+                raise InputError("T line should give 'LABEL START END' (offsets of at most 18 "
+                                 f"digits), not {parts[1][:60]!r}", path=ann, line=number)
             start, end = int(head[0]), int(head[1])
             check_spans(raw, [Span(start, end, label)], ann, number)
             # an earlier goldspan wrote a line break inside an entity as a space

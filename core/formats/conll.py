@@ -35,7 +35,7 @@ from typing import IO, Iterator, Sequence
 from ..errors import InputError
 from ..types import Record, Span
 from ..labels import label_refusal
-from .base import Problem, iter_lines
+from .base import Problem, head_lines, iter_lines, off_tokens
 from .tokenization import make_doc
 
 DOCSTART = "-DOCSTART-"
@@ -67,6 +67,26 @@ def _split_tag(tag: str, path: Path, line: int) -> tuple[str, str | None]:
     if refusal:
         raise InputError(refusal, path=path, line=line)
     return prefix, typ
+
+
+TAG = re.compile(r"^(O|[BIELSU]-\S+)$")
+
+
+def looks_like(path: Path) -> bool:
+    """``--format auto`` for a ``.txt`` or ``.tsv``: every one of the first lines holds
+    two columns or more; in a ``.txt`` the last must also be a tag (``O``, ``B-X``...),
+    so an article of two-word lines stays text."""
+    strict = path.suffix.lower() != ".tsv"
+    lines = [ln for ln in head_lines(path) if not ln.startswith(DOCSTART)]
+    if not lines:
+        return False
+    for ln in lines:
+        cols = ln.split("\t") if "\t" in ln else ln.split()
+        if len(cols) < 2:
+            return False
+        if strict and not TAG.match(cols[-1].strip()):
+            return False
+    return True
 
 
 def _columns(line: str) -> list[str]:
@@ -348,8 +368,8 @@ class ConllWriter:
         for s in record.spans:
             first, last = by_start.get(s.start), by_end.get(s.end)
             if first is None or last is None:
-                problems.append(Problem(doc_id, s.start, s.end, s.label,
-                                        "not on token boundaries", True))
+                problems += off_tokens(doc_id, [s], dropped=True,
+                                       tokens="spaCy token" if src is None else "CoNLL token")
             elif sent_of[first] != sent_of[last]:
                 problems.append(Problem(doc_id, s.start, s.end, s.label,
                                         "crosses a sentence boundary", True))

@@ -23,7 +23,7 @@ from typing import Iterator
 
 from ..errors import InputError
 from ..types import Record, Span
-from .base import Newlines, Problem
+from .base import Newlines, Problem, off_tokens
 from .tokenization import align, blank_nlp, make_doc
 
 ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "SENT_START"]
@@ -95,8 +95,7 @@ class DocBinWriter:
         self.docbin.add(doc)
         if self.sharded and len(self.docbin) >= SHARD_SIZE:
             self._flush()
-        return [Problem(doc_id, s.start, s.end, s.label, "not on spaCy token boundaries", True)
-                for s in misaligned]
+        return off_tokens(doc_id, misaligned, dropped=True)
 
     def _flush(self) -> None:
         if self.sharded:

@@ -26,8 +26,8 @@ from typing import IO, Any, Iterator
 
 from ..errors import InputError
 from ..types import Record, Span, Suggestion
-from .base import (Newlines, Problem, check_shape, check_spans, iter_json_lines, offset_int,
-                   require, score_value)
+from .base import (Newlines, Problem, check_shape, check_spans, iter_json_lines, off_tokens,
+                   offset_int, require, score_value)
 from .tokenization import align, make_doc
 
 ANSWER_TO_STATUS = {"accept": "done", "reject": "rejected", "ignore": "skipped"}
@@ -129,8 +129,7 @@ class ProdigyWriter:
         if record.status is not None:
             obj["answer"] = STATUS_TO_ANSWER.get(record.status, "accept")
         self.fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        return [Problem(doc_id, s.start, s.end, s.label, "not on spaCy token boundaries", False)
-                for s in misaligned]
+        return off_tokens(doc_id, misaligned, dropped=False)
 
     def close(self) -> None:
         pass
