@@ -31,11 +31,10 @@ from fractions import Fraction
 from typing import Iterable, Iterator
 
 from .errors import DamagedDatabaseError
+from .status import ANSWERED, EXPORTED, Status
 from .types import GOLD, Span
 from .store import Annotation, Document, Store
 
-FINISHED = ("done",)
-WITH_ANSWERS = ("done", "skipped", "rejected")
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,8 @@ class Options:
     all_statuses: bool = False
 
     @property
-    def statuses(self) -> tuple[str, ...]:
-        return WITH_ANSWERS if self.all_statuses else FINISHED
+    def statuses(self) -> tuple[Status, ...]:
+        return ANSWERED if self.all_statuses else EXPORTED
 
 
 @dataclass

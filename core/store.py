@@ -41,7 +41,8 @@ from .errors import (
 )
 from .lock_holder import write_lock_holder
 from .labels import LabelFilter, annotator_refusal, label_refusal, project_labels_filter
-from .types import GOLD, STATUSES, Label, Span, Suggestion
+from .status import STATUSES
+from .types import GOLD, Label, Span, Suggestion
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
 from .textio import first_line, text_hash
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
 
-STATUSES = ("todo", "in_progress", "done", "skipped", "rejected")
 ORIGINS = ("model", "manual", "import", "review")
 GOLD = "gold"  # reserved annotator name: only adjudication writes it
 

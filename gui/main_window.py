@@ -19,6 +19,7 @@ from ..core.errors import EditError, StoreError
 from ..core.types import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
+from ..core.status import Status, display
 from ..core.store import Store
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions
@@ -26,7 +27,7 @@ from .delete_actions import add_delete_actions, apply_rows_edit
 from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
-from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
+from .queue_model import QueueModel
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_dark_palette, is_dark
 from .undo import EditCommand
@@ -35,14 +36,10 @@ from .widgets import (
 )
 
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
-STATUS_FILTERS = (
+STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
     ("All statuses", ()),
-    ("Not finished", ("todo", "in_progress")),
-    ("To do", ("todo",)),
-    ("In progress", ("in_progress",)),
-    ("Done", ("done",)),
-    ("Skipped", ("skipped",)),
-    ("Rejected", ("rejected",)),
+    ("Not finished", (Status.TODO, Status.IN_PROGRESS)),
+    *((display(s).text.capitalize(), (s,)) for s in Status),
 )
 
 
@@ -213,9 +210,9 @@ class MainWindow(QMainWindow):
     # ================================================================ actions
     def _build_actions(self) -> None:
         handlers = {
-            "accept": lambda: self.finish("done"),
-            "skip": lambda: self.finish("skipped"),
-            "reject": lambda: self.finish("rejected"),
+            "accept": lambda: self.finish(Status.DONE),
+            "skip": lambda: self.finish(Status.SKIPPED),
+            "reject": lambda: self.finish(Status.REJECTED),
             "next_doc": lambda: self._step_document(1),
             "prev_doc": lambda: self._step_document(-1),
             "next_span": lambda: self._step_span(1),
@@ -417,8 +414,9 @@ class MainWindow(QMainWindow):
         self.title_label.setText(f"{s.document.title or '(untitled)'}")
         self.title_label.setToolTip(f"Article {s.doc_id} of {self.queue_model.total_documents}")
         status = s.status
-        self.status_badge.setText(f"  #{s.doc_id} · {STATUS_TEXT.get(status, status)}  ")
-        color = STATUS_COLOR.get(status, "#5f6b7a")
+        shown = display(status)
+        self.status_badge.setText(f"  #{s.doc_id} · {shown.text}  ")
+        color = shown.color
         if self.status_badge.property("color") != color:  # (a restyle at every edit cost)
             self.status_badge.setProperty("color", color)
             self.status_badge.setStyleSheet(
@@ -447,14 +445,14 @@ class MainWindow(QMainWindow):
         if nxt is not None:
             self.open_document(nxt)
 
-    def finish(self, status: str) -> None:
+    def finish(self, status: Status) -> None:
         """Accept, skip or reject the article, then open the next one not finished."""
         s = self.session
         if s is None:
             return
         doc_id = s.doc_id
         self.apply_edit(s.set_status(status))
-        if status == "done" and self.suggester is not None:
+        if status == Status.DONE and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
         nxt = self.queue.next_unfinished(after=doc_id)
         if nxt is None:
@@ -640,10 +638,9 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximum(max(1, p.total))
         self.progress_bar.setValue(p.finished)
         extra = []
-        if p.counts.get("skipped"):
-            extra.append(f"{p.counts['skipped']} skipped")
-        if p.counts.get("rejected"):
-            extra.append(f"{p.counts['rejected']} rejected")
+        for status in (Status.SKIPPED, Status.REJECTED):
+            if p.counts.get(status):
+                extra.append(f"{p.counts[status]} {display(status).text}")
         self.progress_label.setText(
             f"Done {p.done} of {p.total}" + (f"  ({', '.join(extra)})" if extra else "")
         )

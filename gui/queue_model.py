@@ -7,15 +7,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from ..core.queue import Queue, QueueFilter, QueueRow
+from ..core.status import Status, display
 
 PAGE = 200
-STATUS_TEXT = {
-    "todo": "to do", "in_progress": "in progress", "done": "done",
-    "skipped": "skipped", "rejected": "rejected",
-}
-STATUS_COLOR = {
-    "done": "#3c8d3c", "in_progress": "#c08a00", "skipped": "#8c8c8c", "rejected": "#c23b3b",
-}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -126,14 +120,13 @@ class QueueModel(QAbstractTableModel):
             if col == 1:
                 return r.title
             if col == 2:
-                return STATUS_TEXT.get(r.status, r.status)
+                return display(r.status).text
             if col == 3:
                 return "" if r.entities is None else str(r.entities)
-        elif role == _FOREGROUND:
-            c = STATUS_COLOR.get(r.status)
-            return QColor(c) if c else None
+        elif role == _FOREGROUND:  # a queue of mostly "to do" keeps the theme's text colour
+            return None if r.status == Status.TODO else QColor(display(r.status).color)
         elif role == _FONT:
-            if r.status != "done":
+            if r.status != Status.DONE:
                 return None
             if self._bold is None:
                 self._bold = QFont()

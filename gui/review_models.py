@@ -9,12 +9,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from ..core.agreement import DocumentDisagreement
+from ..core.status import display
 
 Index = QModelIndex | QPersistentModelIndex
-
-GOLD_TEXT = {None: "—", "todo": "to do", "in_progress": "in progress", "done": "done",
-             "skipped": "skipped", "rejected": "rejected"}
-GOLD_COLOR = {"in_progress": "#d08c00", "done": "#2b9348"}
+NO_GOLD = "—"
 
 
 def score_color(value: float | None) -> QColor | None:
@@ -90,7 +88,8 @@ class DocumentListModel(QAbstractTableModel):
         col = index.column()
         d = r.disagreement
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(r.doc_id), r.title, fmt(d.min_f1), GOLD_TEXT.get(r.gold, r.gold))[col]
+            gold = NO_GOLD if r.gold is None else display(r.gold).text
+            return (str(r.doc_id), r.title, fmt(d.min_f1), gold)[col]
         if role == Qt.ItemDataRole.UserRole:
             return r.doc_id
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -102,8 +101,8 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == 2 and d.min_f1 is not None:
                 return QBrush(QColor("#111111"))
-            if col == 3 and r.gold in GOLD_COLOR:
-                return QBrush(QColor(GOLD_COLOR[r.gold]))
+            if col == 3 and r.gold is not None:
+                return QBrush(QColor(display(r.gold).color))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

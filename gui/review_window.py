@@ -31,11 +31,12 @@ from ..core.adjudication import (
 from ..core.agreement import compute_agreement, document_disagreement, load_done_versions
 from ..core.edits import ChangeSet
 from ..core.errors import EditError
+from ..core.status import Status, display
 from ..core.types import GOLD, Span
 from ..core.store import Store
 from .label_bar import LabelBar
 from .review_dashboard import Dashboard, cell, compact_table, fit_height
-from .review_models import GOLD_TEXT, DocumentListModel, DocumentRow, fmt, score_color
+from .review_models import DocumentListModel, DocumentRow, fmt, score_color
 from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
 from .theme import app_style
@@ -363,7 +364,7 @@ class ReviewWindow(QMainWindow):
 
     def _update_progress(self) -> None:
         total = len(self.doc_model.rows)
-        done = sum(1 for r in self.doc_model.rows if r.gold == "done")
+        done = sum(1 for r in self.doc_model.rows if r.gold == Status.DONE)
         self.progress_label.setText(f"Adjudicated {done} of {total}")
 
     # ============================================================= documents
@@ -475,9 +476,10 @@ class ReviewWindow(QMainWindow):
         self.title_label.setToolTip(f"Document {s.doc_id}"
                                     + (f", {row + 1} of {total} by disagreement" if row is not None else ""))
         status = s.status
-        text = {None: "gold not started", "in_progress": "gold in progress",
-                "done": "gold accepted"}.get(status, f"gold {status}")
-        color = {None: "#5f6b7a", "in_progress": "#d08c00", "done": "#2b9348"}.get(status, "#5f6b7a")
+        shown = display(status if status is not None else Status.TODO)
+        text = ("gold not started" if status is None else "gold accepted"
+                if status == Status.DONE else f"gold {shown.text}")
+        color = shown.color
         self.status_badge.setText(f"  #{s.doc_id} · {text}  ")
         self.status_badge.setStyleSheet(
             f"QLabel#statusBadge {{ background: {color}; color: white; border-radius: 9px;"
@@ -488,7 +490,7 @@ class ReviewWindow(QMainWindow):
         s = self.session
         assert s is not None
         n = len(s.gold)
-        saved = "pre-merged, not saved yet" if s.status is None else GOLD_TEXT.get(s.status, s.status)
+        saved = "pre-merged, not saved yet" if s.status is None else display(s.status).text
         self.headers[GOLD].setText(
             f"GOLD ({self.lead}) · {n} entit{'y' if n == 1 else 'ies'} · {saved} — select text "
             "and press a label key; click an entity, then Delete or a label key")
@@ -551,7 +553,7 @@ class ReviewWindow(QMainWindow):
         n = len(rows)
         for k in range(1, n + 1):
             r = rows[(after_row + k) % n]
-            if r.gold != "done":
+            if r.gold != Status.DONE:
                 return r.doc_id
         return None
 

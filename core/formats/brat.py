@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span
 from ..textio import BOM, decode
 from .base import Newlines, Problem, check_spans, iter_lines
@@ -116,7 +117,7 @@ def read(path: Path) -> Iterator[Record]:
     if other:
         brat["other"] = other
     meta = {"brat": brat}
-    yield Record(text=text, spans=check_spans(text, spans, ann, None), status="done",
+    yield Record(text=text, spans=check_spans(text, spans, ann, None), status=Status.DONE,
                  meta=meta, source=str(txt), line=1)
 
 

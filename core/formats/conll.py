@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span
 from ..labels import label_refusal
 from .base import Problem, head_lines, iter_lines, off_tokens
@@ -160,7 +161,7 @@ def _document(words: list[tuple[str, str, str | None, int]], middle: list[list[s
     meta: dict[str, object] = {"conll_scheme": scheme}
     if any(middle):
         meta["conll_columns"] = middle
-    return Record(text="".join(parts), spans=spans, status="done", tokens=tokens,
+    return Record(text="".join(parts), spans=spans, status=Status.DONE, tokens=tokens,
                   sentences=sentences, meta=meta, line=line, source=str(path))
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span
 from .base import Newlines, Problem, off_tokens
 from .tokenization import align, blank_nlp, make_doc
@@ -49,7 +50,7 @@ def read(path: Path) -> Iterator[Record]:
         newlines = Newlines(doc.text)
         spans = [Span(e.start_char, e.end_char, e.label_, "import") for e in doc.ents]
         yield Record(text=newlines.text, spans=newlines.spans(spans, path, number),
-                     status="done", line=number)
+                     status=Status.DONE, line=number)
 
 
 def _check_one_blob(data: bytes, path: Path) -> None:

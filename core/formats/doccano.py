@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span
 from .base import Newlines, Problem, check_shape, iter_json_lines, offset_int, require
 
@@ -69,7 +70,7 @@ def parse(obj: Any, path: Path, line: int) -> Record:
         return rec
     triples = _triples(obj[key], key, path, line)
     rec.spans = newlines.spans([Span(s, e, lab, "import") for s, e, lab in triples], path, line)
-    rec.status = "done"
+    rec.status = Status.DONE
     return rec
 
 

@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span, Suggestion
 from .base import (Newlines, Problem, check_shape, check_spans, iter_json_lines, off_tokens,
                    offset_int, require, score_value)
 from .tokenization import align, make_doc
 
-ANSWER_TO_STATUS = {"accept": "done", "reject": "rejected", "ignore": "skipped"}
+ANSWER_TO_STATUS = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 STATUS_TO_ANSWER = {v: k for k, v in ANSWER_TO_STATUS.items()}
 KEPT_KEYS = ("meta", "_input_hash", "_task_hash", "_view_id")
 
