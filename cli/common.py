@@ -7,7 +7,7 @@ import functools
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, TypeVar, cast
 
 import click
 import typer
@@ -69,7 +69,7 @@ def clean_errors(fn: F) -> F:
             fail(str(explained) if explained is not None
                  else f"{path}: database error: {err}; run 'goldspan check'")
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 def model_notice(model: Optional[str]) -> None:

@@ -28,6 +28,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import DamagedDatabaseError
@@ -107,7 +108,8 @@ def select(store: Store, options: Options = Options(),
             yield Selected(document, ann, spans)
 
 
-def validated(items: Iterable[Selected], path: object = None) -> Iterator[Selected]:
+def validated(items: Iterable[Selected], path: str | Path | None = None
+              ) -> Iterator[Selected]:
     """The items, each checked against the data contract before anything is written
     from it: offsets within the text, start before end, a label, no overlap. A span
     that breaks it (a tool wrote the file by hand, the triggers were dropped) stops

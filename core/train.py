@@ -58,7 +58,7 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, cast
 
 from .errors import GoldspanError, InputError, ModelError
 from .types import Record
@@ -70,6 +70,11 @@ DEFAULT_MAX_STEPS = 1000
 DEFAULT_EVAL_FREQUENCY = 100
 DEFAULT_PATIENCE = 400
 NAME_PREFIX = "goldspan_"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.training import Example
+    from thinc.api import Config
 
 
 class TrainError(GoldspanError):
@@ -229,7 +234,8 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
     config = _config(lang, base_target, train_path, eval_path, steps, seed, progress_bar)
     output = work / "output"
     output.mkdir()
-    _run_training(config, output, _HideTempPaths(log, str(work)))
+    # a text file object to spaCy (typeshed's TextIOBase is not an IO[str])
+    _run_training(config, output, cast(IO[str], _HideTempPaths(log, str(work))))
     best = output / "model-best"
     if not (best / "meta.json").exists():  # no checkpoint was evaluated: keep last
         best = output / "model-last"
@@ -263,7 +269,7 @@ class _HideTempPaths(io.TextIOBase):
         self.target = target
         self.hidden = hidden
 
-    def write(self, s: str) -> int:  # type: ignore[override]
+    def write(self, s: str) -> int:
         if self.hidden not in s:
             self.target.write(s)
         return len(s)
@@ -338,7 +344,7 @@ def _write_corpus(
 
 
 def _config(lang: str, base: str | None, train_path: Path, dev_path: Path, max_steps: int,
-            seed: int, progress_bar: bool):  # type: ignore[no-untyped-def]
+            seed: int, progress_bar: bool) -> Config:
     """spaCy's generated NER config, adapted: corpus paths, steps, seed, and for a
     base pipeline its ``ner`` (plus the embedding layer it listens to) sourced."""
     from spacy.cli.init_config import init_config
@@ -392,7 +398,7 @@ def _listened_to(base: str) -> list[str]:
             if name != "ner" and "ner" in getattr(pipe, "listening_components", [])]
 
 
-def _run_training(config, output: Path, log: IO[str]):  # type: ignore[no-untyped-def]
+def _run_training(config: Config, output: Path, log: IO[str]) -> Language:
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import train as train_nlp
 
@@ -426,7 +432,7 @@ def _rewrite_meta(folder: Path, *, name: str, version: str, base: str | None,
     tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, meta_path)
 
-def eval_examples(nlp, path: Path) -> list:  # type: ignore[no-untyped-def]
+def eval_examples(nlp: Language, path: Path) -> list[Example]:
     """The gold of a ``.spacy`` file as Examples tokenised by ``nlp`` (spaCy's
     ``Corpus`` reader, as training reads it)."""
     from spacy.training import Corpus

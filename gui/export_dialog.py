@@ -11,7 +11,7 @@ one format (the CoNLL tag scheme, the spaCy training config) are enabled only wi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -47,7 +47,7 @@ MAX_PROBLEM_LINES = 20
 
 
 def export_task(
-    out: Path, **options: object
+    out: Path, **options: Any
 ) -> Callable[[Store, Report, Callable[[], bool]], ExportSummary]:
     """The work the dialog runs: :func:`export` with its progress and cancel hooks."""
 
@@ -58,7 +58,7 @@ def export_task(
             report(done, total, f"Exporting {done:,} of {total:,} documents…")
 
         return export(store, out, progress=progress, cancelled=cancelled,
-                      **options)  # type: ignore[arg-type]
+                      **options)
 
     return run
 
@@ -366,6 +366,7 @@ class ExportDialog(TaskDialog):
         return self._run("Export", task, create=False, busy_text="Exporting…")
 
     def _set_busy(self, busy: bool) -> None:
+        w: QWidget
         for w in (self.format_combo, self.out_path, self.default_radio, self.gold_radio,
                   self.annotator_radio, self.all_versions_check, self.all_statuses_check,
                   self.split_check):

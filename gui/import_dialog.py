@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPainter, QPalette
+from PySide6.QtGui import (
+    QDragEnterEvent, QDragMoveEvent, QDropEvent, QPaintEvent, QPainter, QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialogButtonBox, QFileDialog,
     QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QVBoxLayout,
@@ -120,7 +122,7 @@ class PathList(QListWidget):
         self.clear()
         self.changed.emit()
 
-    def paintEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(e)
         if self.count() == 0:
             p = QPainter(self.viewport())
@@ -135,7 +137,7 @@ class PathList(QListWidget):
         else:
             super().dragEnterEvent(e)
 
-    def dragMoveEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def dragMoveEvent(self, e: QDragMoveEvent) -> None:  # noqa: N802
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
         else:

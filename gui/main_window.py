@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel,
     QLineEdit, QMainWindow, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
@@ -34,6 +35,9 @@ from .undo import EditCommand
 from .widgets import (
     Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, select_row, shortcut_actions,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .suggest_worker import SuggestThread
 
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
 STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
@@ -63,7 +67,7 @@ class MainWindow(QMainWindow):
         self.model_status = "model: not loaded" if suggest else "model: off"
         self.undo_stack = QUndoStack(self)
         self.queue = Queue(store, annotator)
-        self.suggester = None
+        self.suggester: SuggestThread | None = None
         if suggest and store.path is not None and model:
             self._start_suggester(model)
         self.setWindowTitle(f"goldspan — {annotator} — {Path(str(store.path)).name if store.path else 'memory'}")
@@ -77,7 +81,7 @@ class MainWindow(QMainWindow):
     def _restore_view_settings(self) -> None:
         from .settings import settings
 
-        steps = int(settings().value("zoom", 0) or 0)
+        steps = int(str(settings().value("zoom", 0) or 0))
         if steps:
             self.view.zoom(steps)
 
@@ -651,11 +655,11 @@ class MainWindow(QMainWindow):
 
         assert self.store.path is not None
         self.model_name = model
-        self.suggester = SuggestThread(self.store.path, model)
-        self.suggester.worker.modelLoaded.connect(self._model_loaded)
-        self.suggester.worker.suggested.connect(self._suggested)
-        self.suggester.worker.failed.connect(self._suggest_failed)
-        self.suggester.worker.busy.connect(self._suggest_busy)
+        suggester = self.suggester = SuggestThread(self.store.path, model)
+        suggester.worker.modelLoaded.connect(self._model_loaded)
+        suggester.worker.suggested.connect(self._suggested)
+        suggester.worker.failed.connect(self._suggest_failed)
+        suggester.worker.busy.connect(self._suggest_busy)
         self.model_status = f"model: {model} (not loaded)"
 
     def switch_model(self, model: str) -> None:
@@ -703,15 +707,16 @@ class MainWindow(QMainWindow):
         if self.suggester is None:
             return
         ids = [doc_id]
-        nxt = doc_id
+        nxt: int | None = doc_id
         for _ in range(PREFETCH):
+            assert nxt is not None
             nxt = self.queue.next_unfinished(after=nxt)
             if nxt is None or nxt in ids:
                 break
             ids.append(nxt)
         self.suggester.request(ids)
 
-    def _model_loaded(self, model_id: str, labels: list) -> None:  # type: ignore[type-arg]
+    def _model_loaded(self, model_id: str, labels: list[str]) -> None:
         if self._closed:
             return
         self.model_status = f"model: {model_id}"
@@ -756,9 +761,10 @@ class MainWindow(QMainWindow):
 
     def toggle_dark(self) -> None:
         app = QApplication.instance()
+        assert isinstance(app, QApplication)  # the window exists, so the application does
         if is_dark():
-            app.setStyle("Fusion")  # type: ignore[union-attr]
-            app.setPalette(app.style().standardPalette())  # type: ignore[union-attr]
+            app.setStyle("Fusion")
+            app.setPalette(app.style().standardPalette())
         else:
             apply_dark_palette(app)
         from .settings import settings
@@ -771,7 +777,7 @@ class MainWindow(QMainWindow):
 
     _closed = False
 
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
         self._closed = True
         self.hide()  # gone at once: stopping the model's process takes a few hundred ms
         if self.suggester is not None:

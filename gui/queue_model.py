@@ -3,6 +3,8 @@ the row count from ``count(*)``; no text is ever loaded for the table."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
@@ -98,7 +100,7 @@ class QueueModel(QAbstractTableModel):
         i = row - page * PAGE
         return rows[i] if i < len(rows) else None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Views ask for every role of every cell they measure (a ResizeToContents
         # column asks 1,000 rows at a time): roles this model never answers return at
         # once, before any row is looked up.
@@ -138,7 +140,8 @@ class QueueModel(QAbstractTableModel):
             return r.document_id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None

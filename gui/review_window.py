@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow,
     QPushButton, QScrollArea, QSplitter, QTableView, QTableWidget, QVBoxLayout, QWidget,
@@ -28,7 +28,9 @@ from ..core.adjudication import (
     ACCEPTED, KIND_HELP, KIND_TEXT, Classified, ReviewEdit, ReviewSession, done_versions_stamp,
     gold_statuses,
 )
-from ..core.agreement import compute_agreement, document_disagreement, load_done_versions
+from ..core.agreement import (
+    AgreementResult, compute_agreement, document_disagreement, load_done_versions,
+)
 from ..core.edits import ChangeSet
 from ..core.errors import EditError
 from ..core.status import Status, display
@@ -295,7 +297,7 @@ class ReviewWindow(QMainWindow):
             v.set_colors(self.colors)
             v.set_shortcut_keys(self._shortcut_sequences())
 
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
         self._closing = True
         for thread in list(self._agreement_threads):
             thread.wait(30_000)  # its own connection: let it finish before the store goes
@@ -360,7 +362,8 @@ class ReviewWindow(QMainWindow):
         if thread in self._agreement_threads:
             self._agreement_threads.remove(thread)
         if not self._agreement_threads and not self._closing:  # only the latest counts
-            self.dashboard.set_result(result)  # type: ignore[arg-type]
+            assert isinstance(result, AgreementResult)
+            self.dashboard.set_result(result)
 
     def _update_progress(self) -> None:
         total = len(self.doc_model.rows)
@@ -393,6 +396,7 @@ class ReviewWindow(QMainWindow):
         if list(self.views) != wanted:
             for v in self.views.values():
                 pane = v.parentWidget()
+                assert pane is not None  # every view sits in its pane
                 pane.hide()
                 pane.setParent(None)
                 pane.deleteLater()
@@ -563,11 +567,11 @@ class ReviewWindow(QMainWindow):
         if not edits:
             return
         if len(edits) == 1:
-            self.undo_stack.push(EditCommand(edits[0], self._apply))  # type: ignore[arg-type]
+            self.undo_stack.push(EditCommand(edits[0], self._apply))
             return
         self.undo_stack.beginMacro(edits[-1].text)
         for e in edits:
-            self.undo_stack.push(EditCommand(e, self._apply))  # type: ignore[arg-type]
+            self.undo_stack.push(EditCommand(e, self._apply))
         self.undo_stack.endMacro()
 
     def _apply(self, edit: ReviewEdit) -> ChangeSet | None:

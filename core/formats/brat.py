@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from ..errors import InputError
 from ..status import Status
@@ -175,7 +175,7 @@ def check_type(label: str, doc_id: int) -> None:
             "export another format")
 
 
-def _moved(line: str, fix) -> str:  # type: ignore[no-untyped-def]
+def _moved(line: str, fix: Callable[[int], int]) -> str:
     """A discontinuous ``T`` line with its offsets in the text as goldspan keeps it
     (``\\r\\n`` read as ``\\n``)."""
     parts = line.split("\t")
@@ -243,12 +243,13 @@ class BratWriter:
         (self.folder / f"{name}.txt").write_text(record.text, encoding="utf-8", newline="\n")
         brat = record.meta.get("brat") if isinstance(record.meta, dict) else None
         brat = brat if isinstance(brat, dict) else {}
-        old_ids = brat.get("ids") if isinstance(brat.get("ids"), dict) else {}
+        ids = brat.get("ids")
+        old_ids: dict[str, Any] = ids if isinstance(ids, dict) else {}
         other = [x for x in brat.get("other") or [] if isinstance(x, str)]
         by_bounds: dict[tuple[int, int], str] = {}
-        for tid, bounds in old_ids.items():
+        for old_tid, bounds in old_ids.items():
             if isinstance(bounds, list) and len(bounds) == 2:
-                by_bounds.setdefault((bounds[0], bounds[1]), tid)
+                by_bounds.setdefault((bounds[0], bounds[1]), old_tid)
         own = {line.split("\t", 1)[0] for line in other}
         numbers = [int(t[1:]) for t in [*old_ids, *own] if re.fullmatch(r"T[0-9]+", t)]
         next_number = max(numbers, default=0) + 1

@@ -189,11 +189,12 @@ def _decode(tags: Sequence[tuple[str, str | None]], tokens: Sequence[tuple[int, 
             close(i)
             closed = True
             continue
+        assert typ is not None  # only "O" has no type
         if prefix == "":
             evidence.add("io")
             if not continues:
                 close(i)
-                cur = (i, typ)  # type: ignore[assignment]
+                cur = (i, typ)
             closed = False
             continue
         if prefix in "LU":
@@ -202,7 +203,7 @@ def _decode(tags: Sequence[tuple[str, str | None]], tokens: Sequence[tuple[int, 
             if prefix == "I" and not continues:
                 evidence.add("iob1")
             close(i)
-            cur = (i, typ)  # type: ignore[assignment]
+            cur = (i, typ)
         closed = prefix in "LU"
         if closed:
             close(i + 1)

@@ -92,7 +92,7 @@ class DocBinWriter:
     def write(self, record: Record, doc_id: int) -> list[Problem]:
         doc = make_doc(record.text)
         aligned, misaligned = align(doc, record.spans)
-        doc.ents = [sp for _, sp in aligned]  # type: ignore[misc]
+        doc.ents = [sp for _, sp in aligned]
         self.docbin.add(doc)
         if self.sharded and len(self.docbin) >= SHARD_SIZE:
             self._flush()

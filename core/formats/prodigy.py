@@ -32,7 +32,7 @@ from .base import (Newlines, Problem, check_shape, check_spans, iter_json_lines,
 from .tokenization import align, make_doc
 
 ANSWER_TO_STATUS = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
-STATUS_TO_ANSWER = {v: k for k, v in ANSWER_TO_STATUS.items()}
+STATUS_TO_ANSWER: dict[str, str] = {v: k for k, v in ANSWER_TO_STATUS.items()}
 KEPT_KEYS = ("meta", "_input_hash", "_task_hash", "_view_id")
 
 
@@ -108,8 +108,8 @@ class ProdigyWriter:
             out: dict[str, Any] = {"start": s.start, "end": s.end}
             sp = by_key.get(s.key())
             if sp is not None:
-                out["token_start"] = sp.start  # type: ignore[attr-defined]
-                out["token_end"] = sp.end - 1  # type: ignore[attr-defined]
+                out["token_start"] = sp.start
+                out["token_end"] = sp.end - 1
             out["label"] = s.label
             spans_out.append(out)
         kept = record.meta.get("prodigy", {}) if isinstance(record.meta, dict) else {}
