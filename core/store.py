@@ -521,7 +521,7 @@ class Store:
         try:
             self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         except sqlite3.Error as err:
-            raise explain(err, self.path) or err
+            raise explain(err, self.path) or err  # noqa: B904 - err itself, or its explanation
         self._depth = 1
         try:
             yield self.conn
@@ -538,7 +538,7 @@ class Store:
             self._retry(lambda: self.conn.execute("COMMIT"))
         except sqlite3.Error as err:
             self._rollback()
-            raise self._failed(err) or err
+            raise self._failed(err) or err  # noqa: B904 - err itself, or its explanation
         except BaseException:
             self._rollback()
             raise

@@ -125,7 +125,7 @@ class SpacySuggester:
             )
         current: list[Suggestion] = []
         seen = 0
-        for ents, (i, offset, n_pieces) in found:
+        for ents, (_i, offset, n_pieces) in found:
             current.extend(Suggestion(offset + a, offset + b, label) for a, b, label in ents)
             seen += 1
             if seen == n_pieces:
@@ -160,9 +160,9 @@ class SpacySuggester:
                                 [m for _, m in batch]))
                 while len(pending) >= window:
                     result, metas = pending.pop(0)
-                    yield from zip(result.get(), metas)
+                    yield from zip(result.get(), metas, strict=True)
             for result, metas in pending:
-                yield from zip(result.get(), metas)
+                yield from zip(result.get(), metas, strict=True)
 
 
 _worker_nlp: Language | None = None
@@ -217,7 +217,7 @@ def suggest_documents(
     texts = (store.document(d).text for d in ids)
     n_docs = n_sugg = 0
     results = suggester.suggest(texts)
-    for batch in _batched_by_time(zip(ids, results), commit_seconds):
+    for batch in _batched_by_time(zip(ids, results, strict=True), commit_seconds):
         with store.transaction():
             for doc_id, sugg in batch:
                 kept = keep(sugg)

@@ -353,13 +353,13 @@ def _config(lang: str, base: str | None, train_path: Path, dev_path: Path, max_s
     config["paths"]["train"] = str(train_path)
     config["paths"]["dev"] = str(dev_path)
     config["system"]["seed"] = seed
-    T = config["training"]
-    T["max_steps"] = max_steps
+    training = config["training"]
+    training["max_steps"] = max_steps
     # The last step is always an evaluated checkpoint, so model-best is never the
     # untrained step 0 when max_steps is small.
-    T["eval_frequency"] = max(1, min(DEFAULT_EVAL_FREQUENCY, max_steps))
-    T["patience"] = DEFAULT_PATIENCE
-    T["logger"] = {"@loggers": "spacy.ConsoleLogger.v3",
+    training["eval_frequency"] = max(1, min(DEFAULT_EVAL_FREQUENCY, max_steps))
+    training["patience"] = DEFAULT_PATIENCE
+    training["logger"] = {"@loggers": "spacy.ConsoleLogger.v3",
                    "progress_bar": "train" if progress_bar else None,
                    "console_output": True, "output_file": None}
     if base is None:
@@ -407,7 +407,7 @@ def _run_training(config: Config, output: Path, log: IO[str]) -> Language:
         nlp, _ = train_nlp(nlp, output, stdout=log, stderr=log)
     except GoldspanError:
         raise
-    except Exception as err:  # noqa: BLE001 - spaCy/thinc raise many kinds
+    except Exception as err:  # spaCy/thinc raise many kinds: one line, the cause chained
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise TrainError(f"spaCy training failed: {first}") from err
     return nlp

@@ -177,7 +177,7 @@ class ArticleView(QPlainTextEdit):
         r = self.cursorRect(cur)
         return QPoint(r.left() + 3, r.center().y())
 
-    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
         super().mouseReleaseEvent(e)
         if e.button() != Qt.MouseButton.LeftButton:
             return
@@ -188,7 +188,7 @@ class ArticleView(QPlainTextEdit):
         else:
             self.clicked.emit(self.position_at(e.position().toPoint()))
 
-    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:
         super().mouseDoubleClickEvent(e)
         sel = self.selection()
         if sel is not None:
@@ -214,7 +214,7 @@ class ArticleView(QPlainTextEdit):
             return True
         return super().event(e)
 
-    def focusInEvent(self, e: QFocusEvent) -> None:  # noqa: N802
+    def focusInEvent(self, e: QFocusEvent) -> None:
         super().focusInEvent(e)
         self.focusReturned.emit()
 
@@ -226,7 +226,7 @@ class ArticleView(QPlainTextEdit):
                 return s
         return None
 
-    def viewportEvent(self, e: QEvent) -> bool:  # noqa: N802
+    def viewportEvent(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
             s = self.span_under(e.pos())
             if s is not None:
@@ -243,13 +243,13 @@ class ArticleView(QPlainTextEdit):
         return super().viewportEvent(e)
 
     # ---------------------------------------------------------------- painting
-    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, e: QResizeEvent) -> None:
         super().resizeEvent(e)
         side = max(0, (self.width() - MAX_TEXT_WIDTH) // 2)
         self.setViewportMargins(side, 0, side, 0)
         self.highlight_visible()
 
-    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, e: QPaintEvent) -> None:
         super().paintEvent(e)
         block = self.firstVisibleBlock()
         if not block.isValid():

@@ -98,7 +98,7 @@ class PathEdit(QWidget):
     def text(self) -> str:
         return self.edit.text().strip()
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming, like QLineEdit
+    def setText(self, text: str) -> None:
         self.edit.setText(text)
 
 

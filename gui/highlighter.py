@@ -230,7 +230,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         fmt.setUnderlineColor(QColor(self._colors.get(label, "#8c8c8c")))
         return fmt
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt API
+    def highlightBlock(self, text: str) -> None:
         # Called for every block when a document opens (15,000 blocks for a 1 MB
         # article): the span loop is inlined and formats come from a per-label cache.
         spans = self._spans

@@ -122,7 +122,7 @@ class PathList(QListWidget):
         self.clear()
         self.changed.emit()
 
-    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, e: QPaintEvent) -> None:
         super().paintEvent(e)
         if self.count() == 0:
             p = QPainter(self.viewport())
@@ -131,19 +131,19 @@ class PathList(QListWidget):
                        "Drop files or folders here,\nor use Add files… / Add folder…")
             p.end()
 
-    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
         else:
             super().dragEnterEvent(e)
 
-    def dragMoveEvent(self, e: QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, e: QDragMoveEvent) -> None:
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
         else:
             super().dragMoveEvent(e)
 
-    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, e: QDropEvent) -> None:
         local = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
         if local:
             self.add_paths(local)

@@ -777,7 +777,7 @@ class MainWindow(QMainWindow):
 
     _closed = False
 
-    def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:
         self._closed = True
         self.hide()  # gone at once: stopping the model's process takes a few hundred ms
         if self.suggester is not None:

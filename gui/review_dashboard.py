@@ -101,7 +101,7 @@ class Dashboard(QWidget):
         lay.addWidget(note)
         lay.addStretch(1)
 
-    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, e: QResizeEvent) -> None:
         super().resizeEvent(e)
         self._fit_scrollbars()
 

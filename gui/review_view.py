@@ -106,7 +106,7 @@ class ReviewArticleView(ArticleView):
             block = block.next()
         return rects
 
-    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, e: QPaintEvent) -> None:
         super().paintEvent(e)
         if not self._marks and self._focus is None:
             return
@@ -131,7 +131,7 @@ class ReviewArticleView(ArticleView):
                 painter.drawRoundedRect(r.adjusted(-2, 0, 2, 0), 4, 4)
         painter.end()
 
-    def viewportEvent(self, e: QEvent) -> bool:  # noqa: N802
+    def viewportEvent(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent) \
                 and self.tooltip_for is not None:
             text = self.tooltip_for(self.position_at(e.pos()))

@@ -95,7 +95,7 @@ class AgreementThread(QThread):
         self.path = path
         self.names = names
 
-    def run(self) -> None:  # noqa: D401 - Qt API
+    def run(self) -> None:
         with Store.open(self.path, create=False) as store:
             self.computed.emit(compute_agreement(load_done_versions(store, self.names), self.names))
 
@@ -297,7 +297,7 @@ class ReviewWindow(QMainWindow):
             v.set_colors(self.colors)
             v.set_shortcut_keys(self._shortcut_sequences())
 
-    def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:
         self._closing = True
         for thread in list(self._agreement_threads):
             thread.wait(30_000)  # its own connection: let it finish before the store goes

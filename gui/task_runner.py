@@ -105,7 +105,7 @@ class _Worker(QObject):
             result = self.task(store, self._report, self.flag.is_set)
         except Cancelled as err:
             self.cancelled.emit(one_line(err.message))
-        except Exception as err:  # noqa: BLE001 - every error is one line for the user
+        except Exception as err:  # every error is one line for the user (logged if a bug)
             if not isinstance(err, (GoldspanError, OSError, sqlite3.Error)):
                 log.exception("task failed")
             self.failed.emit(describe_error(err))
@@ -322,7 +322,7 @@ class TaskDialog(QDialog):
             return
         super().reject()
 
-    def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:
         if self.runner is not None and self.runner.running:
             self.runner.cancel()
             e.ignore()

@@ -16,6 +16,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Protocol, Sequence
 
@@ -586,7 +587,7 @@ def check_spans(text: str, spans: Sequence[Span], path: Path, line: int | None, 
     ordered = sorted_spans(spans)
     if overlaps:
         return ordered
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         if b.start < a.end:
             raise InputError(
                 f"overlapping spans {a.start}-{a.end} ({a.label}) and {b.start}-{b.end} "

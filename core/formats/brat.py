@@ -29,6 +29,7 @@ back from a ``.txt``).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -136,7 +137,7 @@ def _line_broken(offsets: str, quoted: str | None, raw: str) -> tuple[int, int] 
         if not a < b <= len(raw) or (ranges and a < ranges[-1][1]):
             return None
         ranges.append((a, b))
-    for (_, b), (a, _) in zip(ranges, ranges[1:]):
+    for (_, b), (a, _) in pairwise(ranges):
         gap = raw[b:a]
         if not gap.isspace() or not any(ch in LINE_BREAKS for ch in gap):
             return None

@@ -43,7 +43,7 @@ def read(path: Path) -> Iterator[Record]:
     _check_one_blob(data, path)
     try:
         docs = list(DocBin().from_bytes(data).get_docs(blank_nlp().vocab))
-    except Exception as err:  # spaCy raises ValueError/zlib.error/msgpack errors
+    except Exception as err:  # noqa: BLE001 - spaCy raises ValueError/zlib.error/msgpack errors
         raise InputError(f"not a spaCy DocBin (.spacy) file ({type(err).__name__})",
                          path=path) from None
     for number, doc in enumerate(docs, 1):

@@ -64,7 +64,7 @@ def parse(obj: Any, path: Path, line: int) -> Record:
     answer = obj.get("answer")
     if answer is None:
         rec.suggestions = [Suggestion(*newlines.span(s, path, line)[:3], sc)
-                           for s, sc in zip(spans, scores)]
+                           for s, sc in zip(spans, scores, strict=True)]
         model = meta.get("model")
         rec.model = model if isinstance(model, str) and model else "import"
         return rec
