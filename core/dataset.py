@@ -1,6 +1,6 @@
 """Which version of each document an export (or ``stats``, or ``train``) reads.
 
-The default is "the gold" as DESIGN.md defines it: a document's ``gold`` version if
+The default is "the gold" as docs/DESIGN.md defines it: a document's ``gold`` version if
 there is one, else its only ``done`` version. Several ``done`` versions that agree
 (same spans) count as one; several that differ, with no ``gold`` to settle them, give
 the document no gold: it is left out and counted in :class:`SelectionStats`.

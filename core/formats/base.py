@@ -412,7 +412,7 @@ def iter_json_array(path: Path, chunk_size: int = 1 << 16,
 
 class Newlines:
     """A text as a file gives it, and as goldspan stores it: ``\\r\\n`` and lone ``\\r``
-    become ``\\n`` (DESIGN: text is stored after newline normalisation), and every
+    become ``\\n`` (docs/DESIGN.md: text is stored after newline normalisation), and every
     offset after a removed ``\\r`` moves back by one.
 
     Spans are checked in the file's own offsets (so a refusal quotes the numbers the
