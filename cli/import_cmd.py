@@ -8,16 +8,15 @@ from typing import List, Optional
 
 import typer
 
-from .common import DbOption, clean_errors, open_store, progress_enabled
-
-FORMAT_HELP = "auto (by extension and content), txt, prodigy, doccano, conll, spacy, brat, labelstudio."
+from .common import (DbOption, clean_errors, import_formats, open_store, progress_enabled,
+                     registry_help)
 
 
 @clean_errors
 def import_command(
     paths: List[Path] = typer.Argument(..., help="Files or folders (a folder's files in name order)."),
     db: Optional[Path] = DbOption,
-    format: str = typer.Option("auto", "--format", "-f", help=FORMAT_HELP),
+    format: str = typer.Option("auto", "--format", "-f"),  # help: the format registry
     annotator: Optional[str] = typer.Option(
         None, "--annotator", "-a",
         help="Annotator for records whose file names none (default: 'import')."),
@@ -57,4 +56,4 @@ def import_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import")(import_command)
+    app.command("import", cls=registry_help(format=import_formats))(import_command)

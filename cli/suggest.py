@@ -76,7 +76,7 @@ def suggest_ray(db: Optional[Path], model: str, address: str, n_process: Optiona
     """``--ray``: shards on Ray, merged back here; a progress bar on stderr per shard."""
     from ..core.distributed_suggest import suggest_on_ray
 
-    bars: list[tqdm] = []  # type: ignore[type-arg]
+    bars: list[tqdm] = []
 
     def on_plan(model_id: str, total: int) -> None:
         bars.append(tqdm(total=total, unit="doc", desc=f"suggest {model_id} on Ray",

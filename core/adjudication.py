@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from .agreement import DocumentDisagreement, f1, overlapping_pairs
 from .edits import ChangeSet, ReplaceSpans, SetStatus, overlapping
@@ -61,6 +61,9 @@ KIND_HELP = {
     ACCEPTED: "This exact entity is in the gold",
 }
 OPEN_KINDS = (DISAGREE, SOME)  # what "next difference" walks (where the gold has nothing)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .token_index import TokenIndex
 
 
 # --------------------------------------------------------------- classification
@@ -285,7 +288,7 @@ class ReviewSession:
         self.store = store
         self.annotators = list(annotators) if annotators is not None else None
         self.document: Document = store.document(doc_id)
-        self._tokens = None
+        self._tokens: TokenIndex | None = None
         self.reload()
 
     # ----------------------------------------------------------------- state
@@ -358,7 +361,7 @@ class ReviewSession:
         return [n for n in self.names if any(s.key() == span.key() for s in self.versions[n])]
 
     @property
-    def tokens(self):  # type: ignore[no-untyped-def]
+    def tokens(self) -> TokenIndex:
         if self._tokens is None:
             from .token_index import TokenIndex  # local: loads spaCy's tokenizer
 

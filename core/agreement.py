@@ -366,14 +366,14 @@ class AgreementCounter:
         if self.tokens:
             toks = self.tokenizer(doc.text)
             labelled = {n: token_labels(toks, versions[n]) for n in names}
-            for values, count in Counter(zip(*(labelled[n] for n in names))).items():
+            for values, count in Counter(zip(*(labelled[n] for n in names), strict=True)).items():
                 self.units[tuple(sorted(values))] += count
         for x, y in itertools.combinations(names, 2):
             counts = self.pairs.setdefault((x, y), PairCounts())
             exact = counts.add_spans(versions[x], versions[y])
             per_doc[(x, y)] = f1(exact, len(versions[x]), len(versions[y]))
             if self.tokens:
-                counts.tokens.update(zip(labelled[x], labelled[y]))
+                counts.tokens.update(zip(labelled[x], labelled[y], strict=True))
         return DocumentDisagreement(doc.doc_id, names, per_doc)
 
     def result(self) -> AgreementResult:

@@ -1,6 +1,6 @@
 """Which version of each document an export (or ``stats``, or ``train``) reads.
 
-The default is "the gold" as DESIGN.md defines it: a document's ``gold`` version if
+The default is "the gold" as docs/DESIGN.md defines it: a document's ``gold`` version if
 there is one, else its only ``done`` version. Several ``done`` versions that agree
 (same spans) count as one; several that differ, with no ``gold`` to settle them, give
 the document no gold: it is left out and counted in :class:`SelectionStats`.
@@ -24,15 +24,18 @@ Python one document at a time, so memory does not grow with the database.
 from __future__ import annotations
 
 import itertools
+import math
+import random
 from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import DamagedDatabaseError
+from .status import ANSWERED, EXPORTED, Status
 from .types import GOLD, Span
 from .store import Annotation, Document, Store
 
-FINISHED = ("done",)
-WITH_ANSWERS = ("done", "skipped", "rejected")
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ class Options:
     all_statuses: bool = False
 
     @property
-    def statuses(self) -> tuple[str, ...]:
-        return WITH_ANSWERS if self.all_statuses else FINISHED
+    def statuses(self) -> tuple[Status, ...]:
+        return ANSWERED if self.all_statuses else EXPORTED
 
 
 @dataclass
@@ -105,7 +108,8 @@ def select(store: Store, options: Options = Options(),
             yield Selected(document, ann, spans)
 
 
-def validated(items: Iterable[Selected], path: object = None) -> Iterator[Selected]:
+def validated(items: Iterable[Selected], path: str | Path | None = None
+              ) -> Iterator[Selected]:
     """The items, each checked against the data contract before anything is written
     from it: offsets within the text, start before end, a label, no overlap. A span
     that breaks it (a tool wrote the file by hand, the triggers were dropped) stops
@@ -189,3 +193,20 @@ def _select_light(store: Store, options: Options) -> Iterator[int]:
         return
     for item in select(store, options):
         yield item.document.id
+
+
+def split(total: int, dev_share: float | Fraction, seed: int) -> set[int]:
+    """Which item numbers (0-based, in selection order) are held out: the one train/dev
+    split that ``export --split`` and ``train --eval-split`` both use, so the same seed
+    and share hold out the same documents.
+
+    The count is ``dev_share * total`` rounded half up, computed exactly on the share as
+    written (``1 - 0.9`` is exactly 0.1 here, where floats give 0.0999... and round 15
+    documents to 1 instead of 2), and at least one item is held out and one kept when
+    the share is not zero and there are two items or more. Which items: a sample drawn
+    with ``random.Random(seed)``, the same for the same seed, count and share."""
+    share = Fraction(str(dev_share)) if isinstance(dev_share, float) else Fraction(dev_share)
+    if total < 2 or share <= 0:
+        return set()
+    n_dev = min(total - 1, max(1, math.floor(total * share + Fraction(1, 2))))
+    return set(random.Random(seed).sample(range(total), n_dev))

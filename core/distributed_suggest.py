@@ -72,7 +72,7 @@ class RayRun:
     seconds: float = 0.0  # from the model loaded on a worker to the last merge
 
 
-def import_ray():  # type: ignore[no-untyped-def]
+def import_ray() -> Any:  # the ray module
     """Ray, or one line saying how to install it."""
     try:
         import ray

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .errors import EditError, StoreError
-from .types import STATUSES, Span
+from .status import STATUSES
+from .types import Span
 from .store import Rows, Store
 
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"

@@ -1,6 +1,6 @@
 """Importing dataset files into a goldspan database.
 
-Conventions (DESIGN.md): documents dedupe by text (``text_hash``); ids follow import
+Conventions (docs/DESIGN.md): documents dedupe by text (``text_hash``); ids follow import
 order, a folder's files in sorted name order, a file's records in file order. A record
 with a status becomes that annotator's version of the document, replacing the
 annotator's earlier version rather than duplicating it. A record without one is a task:

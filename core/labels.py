@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence, TypeVar
+from typing import Iterable, Protocol, Sequence, TypeVar
 
 from .types import Label
 
@@ -206,7 +206,12 @@ def check_exported_names(labels: Iterable[str], annotator: str | None, doc_id: i
 
 
 # ------------------------------------------------ which of a model's labels are kept
-T = TypeVar("T")
+class _Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Labelled)
 
 
 @dataclass
@@ -232,7 +237,7 @@ class LabelFilter:
         """The items (anything with a ``label``) this project takes; counts the rest."""
         kept: list[T] = []
         for item in items:
-            label = item.label  # type: ignore[attr-defined]
+            label = item.label
             if self.keeps(label):
                 kept.append(item)
             elif self.allowed is not None and is_valid_label(label):

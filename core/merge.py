@@ -204,13 +204,13 @@ def _target_doc(target: Store, doc: SourceDoc, report: MergeReport) -> int:
 _VERSION_COLS = "status, edited, seeded_from, created_at, updated_at"
 
 
-def _copy_spans(target: Store, ann_id: int, spans: list[tuple]) -> None:  # type: ignore[type-arg]
+def _copy_spans(target: Store, ann_id: int, spans: list[tuple[int, int, str, str]]) -> None:
     target.conn.executemany(
         'INSERT INTO spans (annotation_id, start, "end", label, origin) VALUES (?, ?, ?, ?, ?)',
         [(ann_id, *s) for s in spans])
 
 
-def _spans(store: Store, ann_id: int) -> list[tuple]:  # type: ignore[type-arg]
+def _spans(store: Store, ann_id: int) -> list[tuple[int, int, str, str]]:
     return store.conn.execute(
         'SELECT start, "end", label, origin FROM spans WHERE annotation_id = ? '
         'ORDER BY start, "end", label', (ann_id,)).fetchall()

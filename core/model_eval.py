@@ -120,7 +120,9 @@ def score_document(score: ModelScore, suggestions: Iterable[tuple[int, int, str]
         score.label(key[2]).fn += 1
 
 
-def model_vs_gold(store: Store, options: Options = Options()) -> dict[str, dict[str, Any]]:
+def model_vs_gold(store: Store,
+                  options: Options = Options()  # noqa: B008 - a frozen dataclass
+                  ) -> dict[str, dict[str, Any]]:
     """``{model: {precision, recall, f1, per_label, kept, relabelled, resized,
     replaced, deleted, ...}}`` for every model with suggestions on gold documents."""
     scores: dict[str, ModelScore] = {}

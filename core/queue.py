@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .status import FINISHED
 from .store import Store
-
-FINISHED = ("done", "skipped", "rejected")
 
 
 @dataclass(frozen=True)

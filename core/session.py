@@ -12,6 +12,7 @@ import bisect
 
 from . import edits
 from .edits import ChangeSet, Edit
+from .status import Status
 from .types import Span, Suggestion
 from .store import Annotation, Document, Store, non_overlapping
 from .token_index import TokenIndex
@@ -45,7 +46,7 @@ class ArticleSession:
 
     @property
     def status(self) -> str:
-        return self.annotation.status if self.annotation else "todo"
+        return self.annotation.status if self.annotation else Status.TODO
 
     @property
     def edited(self) -> bool:

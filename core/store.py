@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import (
     DamagedDatabaseError,
@@ -41,7 +41,8 @@ from .errors import (
 )
 from .lock_holder import write_lock_holder
 from .labels import LabelFilter, annotator_refusal, label_refusal, project_labels_filter
-from .types import GOLD, STATUSES, Label, Span, Suggestion
+from .status import STATUSES
+from .types import GOLD, Label, Span, Suggestion
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
 from .textio import first_line, text_hash
 
@@ -56,6 +57,11 @@ WAIT_NOTICE_SECONDS = 1.0
 SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
 SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN = 10, 11, 13, 14
 SQLITE_NOTADB = 26
+
+if TYPE_CHECKING:  # pragma: no cover
+    import sqlite_utils
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -210,10 +216,10 @@ class Store:
         # (the CLI prints it on stderr); None: wait silently.
         self.on_wait: Callable[[str], None] | None = None
         self._depth = 0
-        self._db = None
+        self._db: sqlite_utils.Database | None = None
 
     @property
-    def db(self):  # type: ignore[no-untyped-def]
+    def db(self) -> sqlite_utils.Database:
         """The connection as a ``sqlite_utils.Database`` (imported on first use: the
         import costs about 0.2 s, which every command and the GUI's start-up would pay)."""
         if self._db is None:
@@ -439,7 +445,7 @@ class Store:
         self.close()
 
     # ------------------------------------------------------------- transactions
-    def _retry(self, fn):  # type: ignore[no-untyped-def]
+    def _retry(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` until the write lock is free (at most RETRY_SECONDS), telling
         ``on_wait`` once after WAIT_NOTICE_SECONDS who holds it."""
         start = time.monotonic()
@@ -515,7 +521,7 @@ class Store:
         try:
             self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         except sqlite3.Error as err:
-            raise explain(err, self.path) or err
+            raise explain(err, self.path) or err  # noqa: B904 - err itself, or its explanation
         self._depth = 1
         try:
             yield self.conn
@@ -532,7 +538,7 @@ class Store:
             self._retry(lambda: self.conn.execute("COMMIT"))
         except sqlite3.Error as err:
             self._rollback()
-            raise self._failed(err) or err
+            raise self._failed(err) or err  # noqa: B904 - err itself, or its explanation
         except BaseException:
             self._rollback()
             raise
@@ -1066,7 +1072,8 @@ class Store:
         self.set_setting(self.LABEL_MAP_KEY, current)
 
     # -------------------------------------------------------------- maintenance
-    def backup_to(self, target: str | Path, progress=None) -> Path:  # type: ignore[no-untyped-def]
+    def backup_to(self, target: str | Path,
+                  progress: Callable[[int, int], object] | None = None) -> Path:
         """Copy the database with SQLite's online backup API (safe while others write).
 
         Written through :mod:`goldspan.core.outputs`: never over this database or its
@@ -1156,8 +1163,8 @@ class Store:
                 if label_refusal(name):
                     where = what if what.startswith("in ") else f"{n} {what}"
                     used.setdefault(name, []).append(where)
-        for name, where in used.items():
-            out.append(f"{label_refusal(name)} ({', '.join(where)}); rename it: Project -> "
+        for name, places in used.items():
+            out.append(f"{label_refusal(name)} ({', '.join(places)}); rename it: Project -> "
                        "Labels, or goldspan labels --rename OLD NEW")
         who: dict[str, list[str]] = {}
         for what, sql in (
@@ -1167,8 +1174,8 @@ class Store:
             for name, n in self.conn.execute(sql):
                 if annotator_refusal(name):
                     who.setdefault(name, []).append(f"{n} {what}")
-        for name, where in who.items():
-            out.append(f"{annotator_refusal(name)} ({', '.join(where)})")
+        for name, places in who.items():
+            out.append(f"{annotator_refusal(name)} ({', '.join(places)})")
         return out
 
     def _check(self, report: CheckReport) -> None:

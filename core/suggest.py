@@ -11,7 +11,7 @@ import itertools
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence, TypeVar
 
 from .labels import LabelFilter, is_valid_label
 from .types import Span, Suggestion
@@ -20,6 +20,14 @@ from .store import Store
 # NER needs about 1 GB of temporary memory per 100,000 characters and spaCy refuses
 # texts over nlp.max_length: long articles are split at paragraph boundaries.
 MAX_CHUNK = 50_000
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:  # pragma: no cover
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from spacy.language import Language
 
 
 class Suggester(Protocol):
@@ -72,11 +80,11 @@ class SpacySuggester:
         self.model = model
         self.batch_size = batch_size
         self.n_process = n_process
-        self._nlp = None
+        self._nlp: Language | None = None
         self._lock = threading.Lock()
 
     @property
-    def nlp(self):  # type: ignore[no-untyped-def]
+    def nlp(self) -> Language:
         with self._lock:
             if self._nlp is None:
                 from .spacy_models import load_for_ner
@@ -96,7 +104,8 @@ class SpacySuggester:
 
     @property
     def labels(self) -> Sequence[str]:
-        return tuple(self.nlp.get_pipe("ner").labels)
+        ner: Any = self.nlp.get_pipe("ner")  # an EntityRecognizer (compiled, no stub)
+        return tuple(ner.labels)
 
     def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
         nlp = self.nlp
@@ -116,7 +125,7 @@ class SpacySuggester:
             )
         current: list[Suggestion] = []
         seen = 0
-        for ents, (i, offset, n_pieces) in found:
+        for ents, (_i, offset, n_pieces) in found:
             current.extend(Suggestion(offset + a, offset + b, label) for a, b, label in ents)
             seen += 1
             if seen == n_pieces:
@@ -145,18 +154,18 @@ class SpacySuggester:
         with mp.get_context().Pool(self.n_process, initializer=_pool_init,
                                    initargs=(self.model, self.batch_size)) as pool:
             _worker_nlp = None  # the workers have their copy; the parent keeps none
-            pending: list = []  # type: ignore[type-arg]
+            pending: list[tuple[Any, list[tuple[int, int, int]]]] = []  # (AsyncResult, metas)
             for batch in batches:
                 pending.append((pool.apply_async(_pool_ents, ([t for t, _ in batch],)),
                                 [m for _, m in batch]))
                 while len(pending) >= window:
                     result, metas = pending.pop(0)
-                    yield from zip(result.get(), metas)
+                    yield from zip(result.get(), metas, strict=True)
             for result, metas in pending:
-                yield from zip(result.get(), metas)
+                yield from zip(result.get(), metas, strict=True)
 
 
-_worker_nlp = None
+_worker_nlp: Language | None = None
 _worker_batch_size = 32
 
 
@@ -208,7 +217,7 @@ def suggest_documents(
     texts = (store.document(d).text for d in ids)
     n_docs = n_sugg = 0
     results = suggester.suggest(texts)
-    for batch in _batched_by_time(zip(ids, results), commit_seconds):
+    for batch in _batched_by_time(zip(ids, results, strict=True), commit_seconds):
         with store.transaction():
             for doc_id, sugg in batch:
                 kept = keep(sugg)
@@ -229,9 +238,9 @@ def ensure_label_set(store: Store, names: Sequence[str]) -> None:
         store.set_labels(default_labels([n for n in names if is_valid_label(n)]))
 
 
-def _batched_by_time(it: Iterable, seconds: float, most: int = 4096) -> Iterator[list]:  # type: ignore[type-arg]
+def _batched_by_time(it: Iterable[T], seconds: float, most: int = 4096) -> Iterator[list[T]]:
     """Lists of what ``it`` yields within about ``seconds`` (at most ``most`` items)."""
-    batch: list = []  # type: ignore[type-arg]
+    batch: list[T] = []
     start = time.monotonic()
     for item in it:
         batch.append(item)
@@ -257,8 +266,8 @@ class ProcessSuggester:
     def __init__(self, model: str | None = None, *, batch_size: int = 32) -> None:
         self.model = model
         self.batch_size = batch_size
-        self._conn = None
-        self._proc = None
+        self._conn: Connection | None = None
+        self._proc: BaseProcess | None = None
         self._model_id: str | None = None
         self._labels: tuple[str, ...] = ()
         self._lock = threading.Lock()
@@ -300,7 +309,7 @@ class ProcessSuggester:
         self._start()
         return self._labels
 
-    def _call(self, *message: object) -> tuple:  # type: ignore[type-arg]
+    def _call(self, *message: object) -> tuple[Any, ...]:
         self._start()
         assert self._conn is not None
         with self._lock:
@@ -382,7 +391,7 @@ class ProcessSuggester:
                 proc.terminate()
 
 
-def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no-untyped-def]
+def _serve(conn: Connection, model: str | None, batch_size: int) -> None:
     """The child of :class:`ProcessSuggester`: load, then answer batches of texts."""
     try:
         suggester = SpacySuggester(model, batch_size=batch_size)
@@ -423,9 +432,9 @@ def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no
                 new = phrases.learn(message[1], [Span(a, b, label) for a, b, label in message[2]])
                 conn.send(("ok", new, len(phrases)))
             elif kind == "phrases":
-                found = [] if phrases is None else [
+                matches = [] if phrases is None else [
                     (x.start, x.end, x.label, x.score) for x in phrases.suggest_one(message[1])]
-                conn.send(("ok", found))
+                conn.send(("ok", matches))
             else:
                 conn.send(("error", f"unknown request {kind!r}"))
         except Exception as err:  # noqa: BLE001

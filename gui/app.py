@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import GoldspanError
 from ..core.paths import default_db
 from ..core.seeds import seed_if_empty
 from ..core.store import Store
 
+if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtWidgets import QApplication
 
-def make_app():  # type: ignore[no-untyped-def]
+    from .main_window import MainWindow
+
+
+def make_app() -> QApplication:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)  # never a bare QCoreApplication here
     app.setApplicationName("goldspan")
     app.setOrganizationName("goldspan")
     return app
@@ -29,7 +36,8 @@ def open_store(db: Path | None) -> Store:
     return store
 
 
-def build_window(store: Store, annotator: str, *, model: str | None, suggest: bool, doc: int | None):  # type: ignore[no-untyped-def]
+def build_window(store: Store, annotator: str, *, model: str | None, suggest: bool,
+                 doc: int | None) -> MainWindow:
     from .main_window import MainWindow
 
     window = MainWindow(store, annotator, model=model, suggest=suggest)

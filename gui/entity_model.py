@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
@@ -79,13 +81,13 @@ class EntityModel(QAbstractTableModel):
             i += 1
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.items)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def data(self, index: Index, role: int = _DISPLAY):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
         # The table asks for about ten roles of every visible cell at each repaint (after
         # every edit): the roles never answered return before any look-up.
         if role not in _ROLES or not index.isValid():
@@ -114,7 +116,8 @@ class EntityModel(QAbstractTableModel):
             return f"{s.label} at {where}" + (" (offered by the model; Shift+Enter accepts)" if offered else "")
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None

@@ -17,9 +17,12 @@ from __future__ import annotations
 import bisect
 import operator
 from dataclasses import dataclass
+from typing import Iterable
 
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor, QFont, QFontMetrics, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument,
+)
 
 from .theme import tint
 
@@ -50,7 +53,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._colors: dict[str, str] = {}
         self._selected: tuple[int, int] | None = None
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
-        self._gap: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._gap: dict[tuple[str, bool, bool], QTextCharFormat] = {}
         self._plain: dict[str, tuple[QTextCharFormat, QTextCharFormat]] = {}
         self.dark = False
         self.chip_font = QFont()
@@ -110,7 +113,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         done = self._done
         return 0 <= block_number < len(done) and bool(done[block_number])
 
-    def highlight_blocks(self, blocks) -> int:  # type: ignore[no-untyped-def]
+    def highlight_blocks(self, blocks: Iterable[QTextBlock]) -> int:
         """Highlight those of ``blocks`` (QTextBlocks) never highlighted with the current
         spans; returns how many were."""
         done = self._done
@@ -213,12 +216,12 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def _gap_format(self, label: str, selected: bool, offered: bool = False) -> QTextCharFormat:
         key = (label, selected, offered)
-        fmt = self._gap.get(key)  # type: ignore[arg-type]
+        fmt = self._gap.get(key)
         if fmt is None:
             fmt = QTextCharFormat(self._offered_format(label) if offered else self._format(label, selected))
             fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
             fmt.setFontLetterSpacing(self.chip_width(label + ("?" if offered else "")))
-            self._gap[key] = fmt  # type: ignore[index]
+            self._gap[key] = fmt
         return fmt
 
     def _offered_format(self, label: str) -> QTextCharFormat:
@@ -227,7 +230,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         fmt.setUnderlineColor(QColor(self._colors.get(label, "#8c8c8c")))
         return fmt
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt API
+    def highlightBlock(self, text: str) -> None:
         # Called for every block when a document opens (15,000 blocks for a 1 MB
         # article): the span loop is inlined and formats come from a per-label cache.
         spans = self._spans

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPainter, QPalette
+from PySide6.QtGui import (
+    QDragEnterEvent, QDragMoveEvent, QDropEvent, QPaintEvent, QPainter, QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialogButtonBox, QFileDialog,
     QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QVBoxLayout,
@@ -22,23 +24,23 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import GoldspanError, InputError
 from ..core.formats.base import Cancelled
+from ..core.formats import registry
 from ..core.formats.detect import expand
 from ..core.importer import DEFAULT_ANNOTATOR, ImportSummary, import_paths
 from ..core.store import Store
 from .task_runner import Report, TaskDialog, TaskRunner
 
-IMPORT_FORMATS: tuple[tuple[str, str], ...] = (
-    ("auto", "Auto (by extension and content)"),
-    ("txt", "Plain text (.txt, one article per file)"),
-    ("prodigy", "Prodigy NER JSONL"),
-    ("doccano", "doccano JSONL"),
-    ("conll", "CoNLL / IOB (one token per line)"),
-    ("spacy", "spaCy DocBin (.spacy)"),
-    ("brat", "brat standoff (.txt + .ann)"),
-    ("labelstudio", "Label Studio JSON"),
-)
-FILE_FILTER = ("Dataset files (*.jsonl *.json *.ndjson *.txt *.conll *.iob *.iob2 *.bio "
-               "*.biluo *.tsv *.spacy *.ann);;All files (*)")
+
+def import_formats() -> list[tuple[str, str]]:
+    """(name, what the list shows): Auto, then every format the registry reads."""
+    return [("auto", "Auto (by extension and content)"),
+            *((f.name, f.title) for f in registry.readable())]
+
+
+def file_filter() -> str:
+    """The file dialog's filter: every extension a registered format reads."""
+    patterns = " ".join(f"*{e}" for e in sorted(registry.extensions()))
+    return f"Dataset files ({patterns});;All files (*)"
 
 
 def import_task(
@@ -120,7 +122,7 @@ class PathList(QListWidget):
         self.clear()
         self.changed.emit()
 
-    def paintEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def paintEvent(self, e: QPaintEvent) -> None:
         super().paintEvent(e)
         if self.count() == 0:
             p = QPainter(self.viewport())
@@ -129,19 +131,19 @@ class PathList(QListWidget):
                        "Drop files or folders here,\nor use Add files… / Add folder…")
             p.end()
 
-    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
         else:
             super().dragEnterEvent(e)
 
-    def dragMoveEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def dragMoveEvent(self, e: QDragMoveEvent) -> None:
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
         else:
             super().dragMoveEvent(e)
 
-    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, e: QDropEvent) -> None:
         local = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
         if local:
             self.add_paths(local)
@@ -176,7 +178,7 @@ class ImportDialog(TaskDialog):
         paths_row.addLayout(side)
 
         self.format_combo = QComboBox()
-        for key, text in IMPORT_FORMATS:
+        for key, text in import_formats():
             self.format_combo.addItem(text, key)
         self.format_combo.setToolTip("How to read the files; Auto tells each file's format "
                                      "by its extension and first record.")
@@ -261,7 +263,7 @@ class ImportDialog(TaskDialog):
             store.close()
 
     def _browse_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Files to import", "", FILE_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self, "Files to import", "", file_filter())
         if files:
             self.path_list.add_paths(files)
 

@@ -93,17 +93,23 @@ class LabelsDialog(QDialog):
         used.setFlags(used.flags() & ~Qt.ItemFlag.ItemIsEditable)
         self.table.setItem(r, USED, used)
 
+    def _cell(self, row: int, col: int) -> QTableWidgetItem:
+        """A cell of the table: every row has all five (``_append`` sets them)."""
+        item = self.table.item(row, col)
+        assert item is not None, (row, col)
+        return item
+
     def labels(self) -> tuple[list[Label], dict[str, str]]:
         out: list[Label] = []
         renames: dict[str, str] = {}
         for r in range(self.table.rowCount()):
-            name = self.table.item(r, NAME).text()
-            original = self.table.item(r, NAME).data(Qt.ItemDataRole.UserRole)
+            name = self._cell(r, NAME).text()
+            original = self._cell(r, NAME).data(Qt.ItemDataRole.UserRole)
             if original and original != name:
                 renames[original] = name
-            out.append(Label(name, self.table.item(r, COLOR).text(),
-                             self.table.item(r, KEY).text().strip().lower() or None,
-                             self.table.item(r, DESC).text().strip() or None))
+            out.append(Label(name, self._cell(r, COLOR).text(),
+                             self._cell(r, KEY).text().strip().lower() or None,
+                             self._cell(r, DESC).text().strip() or None))
         return out, renames
 
     def add_label(self) -> None:
@@ -111,7 +117,7 @@ class LabelsDialog(QDialog):
         used = {lab.color for lab in current}
         color = next((c for c in PALETTE if c not in used), PALETTE[0])
         self._append(Label(f"LABEL{self.table.rowCount() + 1}", color, None), original=None)
-        self.table.editItem(self.table.item(self.table.rowCount() - 1, NAME))
+        self.table.editItem(self._cell(self.table.rowCount() - 1, NAME))
 
     def remove_selected(self) -> None:
         r = self.table.currentRow()
@@ -133,7 +139,7 @@ class LabelsDialog(QDialog):
     def _cell_double_clicked(self, row: int, col: int) -> None:
         if col != COLOR:
             return
-        item = self.table.item(row, COLOR)
+        item = self._cell(row, COLOR)
         color = QColorDialog.getColor(QColor(item.text()), self, "Label colour")
         if color.isValid():
             item.setText(color.name())
@@ -150,7 +156,7 @@ class LabelsDialog(QDialog):
         try:
             for r in range(self.table.rowCount()):
                 item = self.table.item(r, NAME)
-                if item is None:
+                if item is None:  # a row being filled in
                     continue
                 refusal = label_refusal(item.text())
                 item.setToolTip(refusal)

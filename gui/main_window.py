@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel,
     QLineEdit, QMainWindow, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
@@ -19,6 +20,7 @@ from ..core.errors import EditError, StoreError
 from ..core.types import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
+from ..core.status import Status, display
 from ..core.store import Store
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions
@@ -26,7 +28,7 @@ from .delete_actions import add_delete_actions, apply_rows_edit
 from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
-from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
+from .queue_model import QueueModel
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_dark_palette, is_dark
 from .undo import EditCommand
@@ -34,15 +36,14 @@ from .widgets import (
     Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, select_row, shortcut_actions,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .suggest_worker import SuggestThread
+
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
-STATUS_FILTERS = (
+STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
     ("All statuses", ()),
-    ("Not finished", ("todo", "in_progress")),
-    ("To do", ("todo",)),
-    ("In progress", ("in_progress",)),
-    ("Done", ("done",)),
-    ("Skipped", ("skipped",)),
-    ("Rejected", ("rejected",)),
+    ("Not finished", (Status.TODO, Status.IN_PROGRESS)),
+    *((display(s).text.capitalize(), (s,)) for s in Status),
 )
 
 
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         self.model_status = "model: not loaded" if suggest else "model: off"
         self.undo_stack = QUndoStack(self)
         self.queue = Queue(store, annotator)
-        self.suggester = None
+        self.suggester: SuggestThread | None = None
         if suggest and store.path is not None and model:
             self._start_suggester(model)
         self.setWindowTitle(f"goldspan — {annotator} — {Path(str(store.path)).name if store.path else 'memory'}")
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
     def _restore_view_settings(self) -> None:
         from .settings import settings
 
-        steps = int(settings().value("zoom", 0) or 0)
+        steps = int(str(settings().value("zoom", 0) or 0))
         if steps:
             self.view.zoom(steps)
 
@@ -213,9 +214,9 @@ class MainWindow(QMainWindow):
     # ================================================================ actions
     def _build_actions(self) -> None:
         handlers = {
-            "accept": lambda: self.finish("done"),
-            "skip": lambda: self.finish("skipped"),
-            "reject": lambda: self.finish("rejected"),
+            "accept": lambda: self.finish(Status.DONE),
+            "skip": lambda: self.finish(Status.SKIPPED),
+            "reject": lambda: self.finish(Status.REJECTED),
             "next_doc": lambda: self._step_document(1),
             "prev_doc": lambda: self._step_document(-1),
             "next_span": lambda: self._step_span(1),
@@ -417,8 +418,9 @@ class MainWindow(QMainWindow):
         self.title_label.setText(f"{s.document.title or '(untitled)'}")
         self.title_label.setToolTip(f"Article {s.doc_id} of {self.queue_model.total_documents}")
         status = s.status
-        self.status_badge.setText(f"  #{s.doc_id} · {STATUS_TEXT.get(status, status)}  ")
-        color = STATUS_COLOR.get(status, "#5f6b7a")
+        shown = display(status)
+        self.status_badge.setText(f"  #{s.doc_id} · {shown.text}  ")
+        color = shown.color
         if self.status_badge.property("color") != color:  # (a restyle at every edit cost)
             self.status_badge.setProperty("color", color)
             self.status_badge.setStyleSheet(
@@ -447,14 +449,14 @@ class MainWindow(QMainWindow):
         if nxt is not None:
             self.open_document(nxt)
 
-    def finish(self, status: str) -> None:
+    def finish(self, status: Status) -> None:
         """Accept, skip or reject the article, then open the next one not finished."""
         s = self.session
         if s is None:
             return
         doc_id = s.doc_id
         self.apply_edit(s.set_status(status))
-        if status == "done" and self.suggester is not None:
+        if status == Status.DONE and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
         nxt = self.queue.next_unfinished(after=doc_id)
         if nxt is None:
@@ -640,10 +642,9 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximum(max(1, p.total))
         self.progress_bar.setValue(p.finished)
         extra = []
-        if p.counts.get("skipped"):
-            extra.append(f"{p.counts['skipped']} skipped")
-        if p.counts.get("rejected"):
-            extra.append(f"{p.counts['rejected']} rejected")
+        for status in (Status.SKIPPED, Status.REJECTED):
+            if p.counts.get(status):
+                extra.append(f"{p.counts[status]} {display(status).text}")
         self.progress_label.setText(
             f"Done {p.done} of {p.total}" + (f"  ({', '.join(extra)})" if extra else "")
         )
@@ -654,11 +655,11 @@ class MainWindow(QMainWindow):
 
         assert self.store.path is not None
         self.model_name = model
-        self.suggester = SuggestThread(self.store.path, model)
-        self.suggester.worker.modelLoaded.connect(self._model_loaded)
-        self.suggester.worker.suggested.connect(self._suggested)
-        self.suggester.worker.failed.connect(self._suggest_failed)
-        self.suggester.worker.busy.connect(self._suggest_busy)
+        suggester = self.suggester = SuggestThread(self.store.path, model)
+        suggester.worker.modelLoaded.connect(self._model_loaded)
+        suggester.worker.suggested.connect(self._suggested)
+        suggester.worker.failed.connect(self._suggest_failed)
+        suggester.worker.busy.connect(self._suggest_busy)
         self.model_status = f"model: {model} (not loaded)"
 
     def switch_model(self, model: str) -> None:
@@ -706,15 +707,16 @@ class MainWindow(QMainWindow):
         if self.suggester is None:
             return
         ids = [doc_id]
-        nxt = doc_id
+        nxt: int | None = doc_id
         for _ in range(PREFETCH):
+            assert nxt is not None
             nxt = self.queue.next_unfinished(after=nxt)
             if nxt is None or nxt in ids:
                 break
             ids.append(nxt)
         self.suggester.request(ids)
 
-    def _model_loaded(self, model_id: str, labels: list) -> None:  # type: ignore[type-arg]
+    def _model_loaded(self, model_id: str, labels: list[str]) -> None:
         if self._closed:
             return
         self.model_status = f"model: {model_id}"
@@ -759,9 +761,10 @@ class MainWindow(QMainWindow):
 
     def toggle_dark(self) -> None:
         app = QApplication.instance()
+        assert isinstance(app, QApplication)  # the window exists, so the application does
         if is_dark():
-            app.setStyle("Fusion")  # type: ignore[union-attr]
-            app.setPalette(app.style().standardPalette())  # type: ignore[union-attr]
+            app.setStyle("Fusion")
+            app.setPalette(app.style().standardPalette())
         else:
             apply_dark_palette(app)
         from .settings import settings
@@ -774,7 +777,7 @@ class MainWindow(QMainWindow):
 
     _closed = False
 
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:
         self._closed = True
         self.hide()  # gone at once: stopping the model's process takes a few hundred ms
         if self.suggester is not None:

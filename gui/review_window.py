@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow,
     QPushButton, QScrollArea, QSplitter, QTableView, QTableWidget, QVBoxLayout, QWidget,
@@ -28,14 +28,17 @@ from ..core.adjudication import (
     ACCEPTED, KIND_HELP, KIND_TEXT, Classified, ReviewEdit, ReviewSession, done_versions_stamp,
     gold_statuses,
 )
-from ..core.agreement import compute_agreement, document_disagreement, load_done_versions
+from ..core.agreement import (
+    AgreementResult, compute_agreement, document_disagreement, load_done_versions,
+)
 from ..core.edits import ChangeSet
 from ..core.errors import EditError
+from ..core.status import Status, display
 from ..core.types import GOLD, Span
 from ..core.store import Store
 from .label_bar import LabelBar
 from .review_dashboard import Dashboard, cell, compact_table, fit_height
-from .review_models import GOLD_TEXT, DocumentListModel, DocumentRow, fmt, score_color
+from .review_models import DocumentListModel, DocumentRow, fmt, score_color
 from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
 from .theme import app_style
@@ -92,7 +95,7 @@ class AgreementThread(QThread):
         self.path = path
         self.names = names
 
-    def run(self) -> None:  # noqa: D401 - Qt API
+    def run(self) -> None:
         with Store.open(self.path, create=False) as store:
             self.computed.emit(compute_agreement(load_done_versions(store, self.names), self.names))
 
@@ -294,7 +297,7 @@ class ReviewWindow(QMainWindow):
             v.set_colors(self.colors)
             v.set_shortcut_keys(self._shortcut_sequences())
 
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:
         self._closing = True
         for thread in list(self._agreement_threads):
             thread.wait(30_000)  # its own connection: let it finish before the store goes
@@ -359,11 +362,12 @@ class ReviewWindow(QMainWindow):
         if thread in self._agreement_threads:
             self._agreement_threads.remove(thread)
         if not self._agreement_threads and not self._closing:  # only the latest counts
-            self.dashboard.set_result(result)  # type: ignore[arg-type]
+            assert isinstance(result, AgreementResult)
+            self.dashboard.set_result(result)
 
     def _update_progress(self) -> None:
         total = len(self.doc_model.rows)
-        done = sum(1 for r in self.doc_model.rows if r.gold == "done")
+        done = sum(1 for r in self.doc_model.rows if r.gold == Status.DONE)
         self.progress_label.setText(f"Adjudicated {done} of {total}")
 
     # ============================================================= documents
@@ -392,6 +396,7 @@ class ReviewWindow(QMainWindow):
         if list(self.views) != wanted:
             for v in self.views.values():
                 pane = v.parentWidget()
+                assert pane is not None  # every view sits in its pane
                 pane.hide()
                 pane.setParent(None)
                 pane.deleteLater()
@@ -475,9 +480,10 @@ class ReviewWindow(QMainWindow):
         self.title_label.setToolTip(f"Document {s.doc_id}"
                                     + (f", {row + 1} of {total} by disagreement" if row is not None else ""))
         status = s.status
-        text = {None: "gold not started", "in_progress": "gold in progress",
-                "done": "gold accepted"}.get(status, f"gold {status}")
-        color = {None: "#5f6b7a", "in_progress": "#d08c00", "done": "#2b9348"}.get(status, "#5f6b7a")
+        shown = display(status if status is not None else Status.TODO)
+        text = ("gold not started" if status is None else "gold accepted"
+                if status == Status.DONE else f"gold {shown.text}")
+        color = shown.color
         self.status_badge.setText(f"  #{s.doc_id} · {text}  ")
         self.status_badge.setStyleSheet(
             f"QLabel#statusBadge {{ background: {color}; color: white; border-radius: 9px;"
@@ -488,7 +494,7 @@ class ReviewWindow(QMainWindow):
         s = self.session
         assert s is not None
         n = len(s.gold)
-        saved = "pre-merged, not saved yet" if s.status is None else GOLD_TEXT.get(s.status, s.status)
+        saved = "pre-merged, not saved yet" if s.status is None else display(s.status).text
         self.headers[GOLD].setText(
             f"GOLD ({self.lead}) · {n} entit{'y' if n == 1 else 'ies'} · {saved} — select text "
             "and press a label key; click an entity, then Delete or a label key")
@@ -551,7 +557,7 @@ class ReviewWindow(QMainWindow):
         n = len(rows)
         for k in range(1, n + 1):
             r = rows[(after_row + k) % n]
-            if r.gold != "done":
+            if r.gold != Status.DONE:
                 return r.doc_id
         return None
 
@@ -561,11 +567,11 @@ class ReviewWindow(QMainWindow):
         if not edits:
             return
         if len(edits) == 1:
-            self.undo_stack.push(EditCommand(edits[0], self._apply))  # type: ignore[arg-type]
+            self.undo_stack.push(EditCommand(edits[0], self._apply))
             return
         self.undo_stack.beginMacro(edits[-1].text)
         for e in edits:
-            self.undo_stack.push(EditCommand(e, self._apply))  # type: ignore[arg-type]
+            self.undo_stack.push(EditCommand(e, self._apply))
         self.undo_stack.endMacro()
 
     def _apply(self, edit: ReviewEdit) -> ChangeSet | None:

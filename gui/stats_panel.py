@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPaintEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QScrollArea, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -51,13 +51,13 @@ class LabelBars(QWidget):
     LEFT = 190
     RIGHT = 56
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(560, 40 + self.ROW * max(1, len(self.rows)))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
-    def paintEvent(self, _e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def paintEvent(self, _e: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         text = self.palette().color(self.foregroundRole())

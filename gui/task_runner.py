@@ -30,7 +30,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog, QLabel, QMessageBox, QProgressDialog, QPushButton, QWidget,
+)
 
 from ..core.errors import GoldspanError
 from ..core.formats.base import Cancelled
@@ -102,7 +105,7 @@ class _Worker(QObject):
             result = self.task(store, self._report, self.flag.is_set)
         except Cancelled as err:
             self.cancelled.emit(one_line(err.message))
-        except Exception as err:  # noqa: BLE001 - every error is one line for the user
+        except Exception as err:  # every error is one line for the user (logged if a bug)
             if not isinstance(err, (GoldspanError, OSError, sqlite3.Error)):
                 log.exception("task failed")
             self.failed.emit(describe_error(err))
@@ -170,11 +173,11 @@ class TaskRunner(QObject):
         self._show_timer.setSingleShot(True)
         self._show_timer.timeout.connect(self._show_dialog)
 
-        self.thread = QThread()
-        self.thread.setObjectName(f"goldspan-{title.lower().replace(' ', '-')}")
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName(f"goldspan-{title.lower().replace(' ', '-')}")
         self.worker = _Worker(Path(db_path), task, create, self._flag)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
         self.worker.progressed.connect(self._on_progress)
         self.worker.succeeded.connect(self._on_succeeded)
         self.worker.failed.connect(self._on_failed)
@@ -186,7 +189,7 @@ class TaskRunner(QObject):
             raise RuntimeError("a TaskRunner runs once; make a new one")
         self._started = True
         self._show_timer.start(SHOW_AFTER_MS)
-        self.thread.start()
+        self.worker_thread.start()
 
     @Slot()
     def cancel(self) -> None:
@@ -207,7 +210,7 @@ class TaskRunner(QObject):
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         """Block until the worker thread ends (for closing windows and tests)."""
-        return self.thread.wait(timeout_ms)
+        return self.worker_thread.wait(timeout_ms)
 
     # ------------------------------------------------------------------ signals
     def _show_dialog(self) -> None:
@@ -234,8 +237,8 @@ class TaskRunner(QObject):
         self.message = message
         self.result = result
         self._show_timer.stop()
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
         self.dialog.hide()
         self.dialog.deleteLater()
 
@@ -277,6 +280,21 @@ class TaskDialog(QDialog):
         self.db_path = Path(db_path)
         self.runner: TaskRunner | None = None
 
+    # What each dialog provides: its summary line and how it shows each outcome.
+    summary_label: QLabel
+
+    def _succeeded(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def _failed(self, message: str) -> None:
+        raise NotImplementedError
+
+    def _cancelled(self, message: str) -> None:
+        raise NotImplementedError
+
+    def _set_busy(self, busy: bool) -> None:
+        raise NotImplementedError
+
     def _run(self, title: str, task: Task, *, create: bool, busy_text: str) -> TaskRunner:
         runner = TaskRunner(self, title, self.db_path, task, create=create)
         self.runner = runner
@@ -293,7 +311,7 @@ class TaskDialog(QDialog):
 
     def _show_summary(self, text: str, kind: str) -> None:
         colors = {"ok": "#2e7d32", "cancelled": "#8a6d00", "failed": "#c62828"}
-        label = self.summary_label  # type: ignore[attr-defined]
+        label = self.summary_label
         label.setStyleSheet(f"color: {colors[kind]}; font-weight: 600;" if kind in colors else "")
         label.setText(text)
         label.show()
@@ -304,7 +322,7 @@ class TaskDialog(QDialog):
             return
         super().reject()
 
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:
         if self.runner is not None and self.runner.running:
             self.runner.cancel()
             e.ignore()

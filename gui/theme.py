@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 
 def app_style() -> str:
@@ -45,7 +46,7 @@ def chip_text_color(color: str) -> QColor:
     return QColor("#111111") if luminance > 160 else QColor("#ffffff")
 
 
-def apply_dark_palette(app) -> None:  # type: ignore[no-untyped-def]
+def apply_dark_palette(app: QApplication) -> None:
     """A dark Fusion palette, for systems that do not provide one."""
     app.setStyle("Fusion")
     p = QPalette()

@@ -116,7 +116,7 @@ def build_demo(db: Path) -> None:
     texts = [seed_texts()[0][1], *SHORT]
     plans = [SEED, *SHORT_SPANS]
     labels: set[str] = set()
-    for text, plan in zip(texts, plans):
+    for text, plan in zip(texts, plans, strict=True):
         doc, _ = store.add_document(text)
         for annotator, refs in plan.items():
             spans = sorted((Span(*find(text, ref), label, "manual") for ref, label in refs),

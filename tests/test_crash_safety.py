@@ -175,7 +175,7 @@ def test_two_writers_and_an_import_at_once(db: Path, tmp_path: Path) -> None:
     results = [p.communicate(timeout=120) for p in writers]
     assert importer.returncode == 0, importer.stderr
     assert "locked" not in importer.stderr.lower()
-    for p, (out, err) in zip(writers, results):
+    for p, (out, err) in zip(writers, results, strict=True):
         assert p.returncode == 0, err
         assert "locked" not in err.lower() and "Traceback" not in err, err
         assert out.splitlines()[-1] == "finished"
@@ -184,7 +184,7 @@ def test_two_writers_and_an_import_at_once(db: Path, tmp_path: Path) -> None:
     with Store.open(db) as s:
         assert s.document_count() == 41
     # every edit of each writer landed: replay its printed changes and compare
-    for name, (out, _) in zip(["alice", "bob"], results):
+    for name, (out, _) in zip(["alice", "bob"], results, strict=True):
         state: State = (frozenset(), "todo")
         for line in out.splitlines():
             if line.startswith("begin "):
@@ -196,5 +196,5 @@ def test_two_writers_and_an_import_at_once(db: Path, tmp_path: Path) -> None:
         "SELECT a.annotator FROM spans s JOIN annotations a ON a.id = s.annotation_id "
         "ORDER BY s.id")]
     conn.close()
-    switches = sum(1 for x, y in zip(owners, owners[1:]) if x != y)
+    switches = sum(1 for x, y in zip(owners, owners[1:], strict=False) if x != y)
     assert switches > 20, switches

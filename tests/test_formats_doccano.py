@@ -66,7 +66,7 @@ def test_edge_texts_round_trip(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     assert run("export", "--db", tmp_path / "g.db", "--format", "doccano", "--out",
                out).exit_code == 0
-    for rec, (text, surfaces) in zip(read_jsonl(out), EDGE):
+    for rec, (text, surfaces) in zip(read_jsonl(out), EDGE, strict=True):
         norm = text.replace("\r\n", "\n")
         assert rec["text"] == norm
         assert [(a, b) for a, b, _ in rec["label"]] == spans_of(norm, surfaces)

@@ -30,7 +30,7 @@ def test_real_ner_manual_file_is_a_fixed_point(tmp_path: Path) -> None:
     exported = read_jsonl(out)
     assert [_core(r) for r in exported] == [_core(r) for r in original]
     assert [r.get("answer") for r in exported].count("ignore") == 1
-    for a, b in zip(original, exported):
+    for a, b in zip(original, exported, strict=True):
         assert b["meta"] == a["meta"]
         assert b["_input_hash"] == a["_input_hash"] and b["_task_hash"] == a["_task_hash"]
         toks = b["tokens"]
@@ -41,7 +41,7 @@ def test_real_ner_manual_file_is_a_fixed_point(tmp_path: Path) -> None:
             assert toks[s["token_start"]]["start"] == s["start"]
             assert toks[s["token_end"]]["end"] == s["end"]
     # The real file's tokens came from spaCy too: where it tokenised alike, ids agree.
-    same = sum(1 for a, b in zip(original, exported)
+    same = sum(1 for a, b in zip(original, exported, strict=True)
                if [(t["start"], t["end"]) for t in a["tokens"]]
                == [(t["start"], t["end"]) for t in b["tokens"]])
     assert same > 300
@@ -65,7 +65,7 @@ def test_without_all_statuses_the_ignored_record_is_left_out(tmp_path: Path) -> 
 
 def test_edge_texts_round_trip(tmp_path: Path) -> None:
     records = []
-    for i, (text, surfaces) in enumerate(EDGE):
+    for text, surfaces in EDGE:
         spans = [{"start": a, "end": b, "label": "X"} for a, b in spans_of(text, surfaces)]
         records.append({"text": text, "spans": spans, "answer": "accept",
                         "_annotator_id": "ann"})
@@ -80,7 +80,7 @@ def test_edge_texts_round_trip(tmp_path: Path) -> None:
             assert [doc.text[s.start:s.end] for s in store.spans(ann.id)] == surfaces
         out = tmp_path / "out.jsonl"
         export(store, out, format="prodigy")
-    for rec, (text, surfaces) in zip(read_jsonl(out), EDGE):
+    for rec, (text, surfaces) in zip(read_jsonl(out), EDGE, strict=True):
         norm = text.replace("\r\n", "\n")
         assert rec["text"] == norm
         assert [(s["start"], s["end"]) for s in rec["spans"]] == spans_of(norm, surfaces)

@@ -255,9 +255,14 @@ def test_export_options_map_to_the_cli_options(qtbot, tmp_path: Path, messages) 
     dialog.split_spin.setValue(0.75)
     dialog.seed_spin.setValue(7)
     dialog.all_statuses_check.setChecked(True)
+    # CoNLL holds no status: a skipped version would read back as done (the registry)
+    assert not dialog.all_statuses_check.isEnabled()
     assert dialog.options() == {"format": "conll", "annotator": "bob", "gold_only": False,
-                                "all_versions": False, "all_statuses": True, "split": 0.75,
+                                "all_versions": False, "all_statuses": False, "split": 0.75,
                                 "seed": 7, "config": None, "scheme": "biluo"}
+    dialog.set_format("prodigy")
+    assert dialog.all_statuses_check.isEnabled() and dialog.options()["all_statuses"] is True
+    dialog.set_format("conll")
     dialog.gold_radio.setChecked(True)
     assert dialog.options()["gold_only"] is True and dialog.options()["annotator"] is None
     dialog.set_format("spacy")

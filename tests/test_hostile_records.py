@@ -132,7 +132,7 @@ def test_hostile_labels_and_annotators_round_trip(tmp_path: Path) -> None:
         summary = import_paths(store, [src])
         assert summary.total("versions_written") == len(HOSTILE)
         assert [lab.name for lab in store.labels()] == list(dict.fromkeys(HOSTILE))
-        for doc_id, name in zip(store.document_ids(), HOSTILE):
+        for doc_id, name in zip(store.document_ids(), HOSTILE, strict=False):
             ann = store.annotation(doc_id, name)
             assert ann is not None and ann.annotator == name
             assert store.spans(ann.id) == [Span(0, 4, name)]

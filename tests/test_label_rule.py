@@ -426,7 +426,7 @@ def test_label_dialog_refuses_a_typed_name_in_one_line(qtbot, tmp_path: Path) ->
             QApplication.clipboard().setText(typed)
             qtbot.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits it queued
-        qtbot.waitUntil(lambda: dialog.table.item(0, 0).text() == typed)  # never trimmed
+        qtbot.waitUntil(lambda typed=typed: dialog.table.item(0, 0).text() == typed)  # never trimmed
         assert f"invalid label {typed!r}: it {why}" in error.text()  # as it is typed
         save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)

@@ -26,7 +26,7 @@ T3 = "Apple hired Tim Cook in 1998.\n"  # no agreement at all
 T4 = "Only Alice finished this one about Paris.\n"  # one done version: not reviewed
 
 
-def P(text: str, needle: str, label: str) -> Span:
+def P(text: str, needle: str, label: str) -> Span:  # noqa: N802 - reads like a literal span
     start = text.index(needle)
     return Span(start, start + len(needle), label, "manual")
 

@@ -16,8 +16,9 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Protocol, Sequence
+from typing import Any, BinaryIO, Iterable, Iterator, Protocol, Sequence
 
 from ..errors import GoldspanError, InputError
 from ..types import Record, Span, sorted_spans
@@ -33,8 +34,10 @@ class Cancelled(GoldspanError):
 
 @dataclass(frozen=True)
 class Problem:
-    """A span a writer left out or wrote as it is, said to the user by document and
-    offset (never silently shifted)."""
+    """A span (or a line) a writer could not place exactly, said to the user by document
+    and offset, never silently shifted: it was left out (``dropped``) or written as it
+    is. ``off_tokens`` marks the commonest kind, a span off the tokens the file holds
+    (see :func:`off_tokens`), which the export's summary counts apart."""
 
     document_id: int
     start: int
@@ -42,11 +45,33 @@ class Problem:
     label: str
     reason: str
     dropped: bool
+    off_tokens: bool = False
 
     def __str__(self) -> str:
         what = "left out" if self.dropped else "written as it is"
         return (f"document {self.document_id}, offset {self.start}-{self.end} ({self.label}): "
                 f"{self.reason}; {what}")
+
+
+def off_tokens(doc_id: int, spans: Iterable[Span], *, dropped: bool,
+               tokens: str = "spaCy token") -> list[Problem]:
+    """The one rule every writer follows for spans that do not start and end on the
+    tokens its file holds: one :class:`Problem` per span, ``dropped`` when the format
+    can only hold token spans (spaCy, CoNLL), written as it is when it holds character
+    offsets beside the tokens (Prodigy's spans without ``token_start``/``token_end``).
+    Formats that hold only character offsets have no tokens to miss and report
+    nothing (the registry's :class:`~goldspan.core.formats.registry.Tokens` says
+    which is which, and a test holds every registered writer to it)."""
+    return [Problem(doc_id, s.start, s.end, s.label, f"not on {tokens} boundaries", dropped,
+                    off_tokens=True) for s in spans]
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """What an export passes to every writer factory; each format uses what it needs."""
+
+    scheme: str = "iob2"  # CoNLL's tag scheme (``source``: each document's own)
+    sharded: bool = False  # spaCy: a folder of DocBin shards instead of one file
 
 
 class Writer(Protocol):
@@ -387,7 +412,7 @@ def iter_json_array(path: Path, chunk_size: int = 1 << 16,
 
 class Newlines:
     """A text as a file gives it, and as goldspan stores it: ``\\r\\n`` and lone ``\\r``
-    become ``\\n`` (DESIGN: text is stored after newline normalisation), and every
+    become ``\\n`` (docs/DESIGN.md: text is stored after newline normalisation), and every
     offset after a removed ``\\r`` moves back by one.
 
     Spans are checked in the file's own offsets (so a refusal quotes the numbers the
@@ -438,6 +463,45 @@ def crlf_mapper(raw: str) -> tuple[str, Any]:
     refuses spans that would vanish)."""
     nl = Newlines(raw)
     return nl.text, nl.offset
+
+
+def head_lines(path: Path, n: int = 20) -> list[str]:
+    """The first ``n`` non-blank lines of a file, stripped, for a look at its shape
+    (``--format auto``); undecodable bytes are replaced, never refused here."""
+    out: list[str] = []
+    with open(path, "rb") as fh:
+        for raw in fh:
+            line = raw.decode("utf-8", "replace").strip()
+            if line:
+                out.append(line)
+            if len(out) >= n:
+                break
+    return out
+
+
+def json_kind(path: Path) -> str:
+    """Which of the JSON formats a ``.json``/``.jsonl`` file holds, by a look at its
+    first record: ``labelstudio`` (an array, or ``data`` with annotations), ``doccano``
+    (``label``/``entities`` and no Prodigy keys), else ``prodigy``. Each JSON format's
+    ``sniff`` in the registry asks this one function, so they never disagree."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if head.startswith("["):
+        return "labelstudio"
+    first = head.split("\n", 1)[0].strip()
+    try:
+        obj = json.loads(first) if first != "{" else None
+    except (ValueError, RecursionError):  # JSONDecodeError, 5,000-digit ints, deep nesting
+        obj = None
+    if obj is None:  # pretty-printed or truncated: look at the keys it mentions
+        keys = set(re.findall(r'"(\w+)"\s*:', head))
+    else:
+        keys = set(obj) if isinstance(obj, dict) else set()
+    if "data" in keys and ("annotations" in keys or "predictions" in keys or obj is not None):
+        return "labelstudio"
+    if keys & {"label", "labels", "entities", "annotations"} and not keys & {"spans", "answer"}:
+        return "doccano"
+    return "prodigy"
 
 
 # What marks a record as one format's, for a forced --format that does not fit: each
@@ -523,7 +587,7 @@ def check_spans(text: str, spans: Sequence[Span], path: Path, line: int | None, 
     ordered = sorted_spans(spans)
     if overlaps:
         return ordered
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         if b.start < a.end:
             raise InputError(
                 f"overlapping spans {a.start}-{a.end} ({a.label}) and {b.start}-{b.end} "

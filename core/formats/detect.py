@@ -1,5 +1,7 @@
-"""``--format auto``: which reader a path needs, by extension and, where that is
-ambiguous (``.txt``, ``.json``, ``.jsonl``, ``.tsv``), by a look at its first record.
+"""``--format auto``: which reader a path needs, by extension and, where several
+formats read one extension (``.txt``, ``.json``, ``.jsonl``, ``.tsv``), by a look at
+the file (each format's ``sniff`` in :mod:`.registry`, asked in registry order; the
+one format without a sniff is the fallback).
 
 Folders are expanded in sorted path order; files goldspan cannot read by their
 extension (README, LICENSE...) are left out and named in the summary, and a brat
@@ -8,33 +10,24 @@ extension (README, LICENSE...) are left out and named in the summary, and a brat
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 from ..errors import InputError
-
-FORMATS = ("txt", "prodigy", "doccano", "conll", "spacy", "brat", "labelstudio")
-ALIASES = {"text": "txt", "jsonl": "prodigy", "docbin": "spacy", "label-studio": "labelstudio",
-           "iob": "conll"}
-CONLL_EXT = {".conll", ".iob", ".iob2", ".bio", ".biluo", ".conll03", ".ner"}
-JSON_EXT = {".jsonl", ".json", ".ndjson"}
-KNOWN_EXT = CONLL_EXT | JSON_EXT | {".txt", ".tsv", ".spacy", ".ann"}
-TAG = re.compile(r"^(O|[BIELSU]-\S+)$")
+from . import registry
 
 
 def normalise_format(name: str) -> str:
-    name = name.lower()
-    name = ALIASES.get(name, name)
-    if name != "auto" and name not in FORMATS:
-        raise InputError(f"unknown format {name!r}: use auto, {', '.join(FORMATS)}")
-    return name
+    """The registered name a ``--format`` value stands for (or ``auto``)."""
+    if name.lower() == "auto":
+        return "auto"
+    return registry.get(name).name
 
 
 def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """Files to import, in order, and files of a folder that were left out."""
     files: list[Path] = []
     skipped: list[Path] = []
+    known = registry.extensions()
     for p in paths:
         if not p.exists():
             raise InputError("no such file or folder", path=p)
@@ -44,7 +37,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
         for f in sorted(q for q in p.rglob("*") if q.is_file()):
             if any(part.startswith(".") for part in f.relative_to(p).parts):
                 continue
-            if f.suffix.lower() not in KNOWN_EXT:
+            if f.suffix.lower() not in known:
                 skipped.append(f)
             elif f.suffix.lower() == ".txt" and f.with_suffix(".ann").exists():
                 continue  # read with its .ann
@@ -53,66 +46,17 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return files, skipped
 
 
-def _head_lines(path: Path, n: int = 20) -> list[str]:
-    out: list[str] = []
-    with open(path, "rb") as fh:
-        for raw in fh:
-            line = raw.decode("utf-8", "replace").strip()
-            if line:
-                out.append(line)
-            if len(out) >= n:
-                break
-    return out
-
-
-def _looks_conll(path: Path, strict: bool) -> bool:
-    lines = [ln for ln in _head_lines(path) if not ln.startswith("-DOCSTART-")]
-    if not lines:
-        return False
-    for ln in lines:
-        cols = ln.split("\t") if "\t" in ln else ln.split()
-        if len(cols) < 2:
-            return False
-        if strict and not TAG.match(cols[-1].strip()):
-            return False
-    return True
-
-
-def _json_kind(path: Path) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
-    if head.startswith("["):
-        return "labelstudio"
-    first = head.split("\n", 1)[0].strip()
-    try:
-        obj = json.loads(first) if first != "{" else None
-    except (ValueError, RecursionError):  # JSONDecodeError, 5,000-digit ints, deep nesting
-        obj = None
-    if obj is None:  # pretty-printed or truncated: look at the keys it mentions
-        keys = set(re.findall(r'"(\w+)"\s*:', head))
-    else:
-        keys = set(obj) if isinstance(obj, dict) else set()
-    if "data" in keys and ("annotations" in keys or "predictions" in keys or obj is not None):
-        return "labelstudio"
-    if keys & {"label", "labels", "entities", "annotations"} and not keys & {"spans", "answer"}:
-        return "doccano"
-    return "prodigy"
-
-
 def detect(path: Path) -> str:
     """The format of one file (not a folder)."""
+    found = registry.candidates(path)
+    if len(found) == 1:
+        return found[0].name
+    for fmt in found:
+        if fmt.sniff is not None and fmt.sniff(path):
+            return fmt.name
+    for fmt in found:
+        if fmt.sniff is None:
+            return fmt.name
     ext = path.suffix.lower()
-    if ext == ".spacy":
-        return "spacy"
-    if ext == ".ann" or (ext == ".txt" and path.with_suffix(".ann").exists()):
-        return "brat"
-    if ext in CONLL_EXT:
-        return "conll"
-    if ext in JSON_EXT:
-        return _json_kind(path)
-    if ext == ".tsv":
-        return "conll" if _looks_conll(path, strict=False) else "txt"
-    if ext == ".txt":
-        return "conll" if _looks_conll(path, strict=True) else "txt"
     raise InputError(f"cannot tell the format from the extension {ext or '(none)'!r}; "
-                     f"pass --format ({', '.join(FORMATS)})", path=path)
+                     f"pass --format ({registry.names(registry.readable())})", path=path)

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span
-from .base import Newlines, Problem
+from .base import Newlines, Problem, off_tokens
 from .tokenization import align, blank_nlp, make_doc
 
 ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "SENT_START"]
@@ -42,14 +43,14 @@ def read(path: Path) -> Iterator[Record]:
     _check_one_blob(data, path)
     try:
         docs = list(DocBin().from_bytes(data).get_docs(blank_nlp().vocab))
-    except Exception as err:  # spaCy raises ValueError/zlib.error/msgpack errors
+    except Exception as err:  # noqa: BLE001 - spaCy raises ValueError/zlib.error/msgpack errors
         raise InputError(f"not a spaCy DocBin (.spacy) file ({type(err).__name__})",
                          path=path) from None
     for number, doc in enumerate(docs, 1):
         newlines = Newlines(doc.text)
         spans = [Span(e.start_char, e.end_char, e.label_, "import") for e in doc.ents]
         yield Record(text=newlines.text, spans=newlines.spans(spans, path, number),
-                     status="done", line=number)
+                     status=Status.DONE, line=number)
 
 
 def _check_one_blob(data: bytes, path: Path) -> None:
@@ -91,12 +92,11 @@ class DocBinWriter:
     def write(self, record: Record, doc_id: int) -> list[Problem]:
         doc = make_doc(record.text)
         aligned, misaligned = align(doc, record.spans)
-        doc.ents = [sp for _, sp in aligned]  # type: ignore[misc]
+        doc.ents = [sp for _, sp in aligned]
         self.docbin.add(doc)
         if self.sharded and len(self.docbin) >= SHARD_SIZE:
             self._flush()
-        return [Problem(doc_id, s.start, s.end, s.label, "not on spaCy token boundaries", True)
-                for s in misaligned]
+        return off_tokens(doc_id, misaligned, dropped=True)
 
     def _flush(self) -> None:
         if self.sharded:
