@@ -441,7 +441,7 @@ def _serve(conn: Connection, model: str | None, batch_size: int) -> None:
             conn.send(("error", f"suggestions failed: {err}"))
 
 
-def _loop_request(message: tuple, suggester: SpacySuggester, loop, trainer):  # type: ignore[no-untyped-def, type-arg]
+def _loop_request(message: tuple, suggester: SpacySuggester, loop, trainer):  # type: ignore[no-untyped-def]
     """One learning-loop request in the child of :class:`ProcessSuggester`."""
     from dataclasses import asdict
 
@@ -476,6 +476,6 @@ def _loop_request(message: tuple, suggester: SpacySuggester, loop, trainer):  # 
         status = asdict(loop.status())
         status["error"] = trainer.error
         status["figures"] = [dict(f, f1=round(g.f1, 4)) for f, g in
-                             zip(status["figures"], loop.status().figures)]
+                             zip(status["figures"], loop.status().figures, strict=True)]
         return loop, trainer, status
     raise RuntimeError(f"unknown request {kind!r}")

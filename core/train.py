@@ -458,7 +458,7 @@ def _register_callbacks() -> None:
 def _copy_tok2vec(base: str, nlp: Any) -> None:
     from .spacy_models import load_for_ner
 
-    source = load_for_ner(base).get_pipe("ner").model.get_ref("tok2vec")
+    source = cast(Any, load_for_ner(base).get_pipe("ner")).model.get_ref("tok2vec")
     nlp.get_pipe("ner").model.get_ref("tok2vec").from_bytes(source.to_bytes())
 
 
@@ -568,12 +568,12 @@ def _evaluate_mapped(base: str, path: Path, train_path: Path | None, labels: lis
 
     if train_path is not None and train_path != path:
         train_examples = eval_examples(nlp, train_path)[:500]
-        for eg, raw in zip(train_examples, predicted(train_examples)):
+        for eg, raw in zip(train_examples, predicted(train_examples), strict=True):
             rule.observe(raw, [Span(e.start_char, e.end_char, e.label_)
                                for e in eg.reference.ents])
     examples = eval_examples(nlp, path)
     scored = []
-    for eg, raw in zip(examples, predicted(examples)):
+    for eg, raw in zip(examples, predicted(examples), strict=True):
         doc = nlp.make_doc(eg.reference.text)
         spans = [doc.char_span(s.start, s.end, s.label) for s in rule.apply(raw)]
         doc.ents = [sp for sp in spans if sp is not None]
