@@ -48,10 +48,10 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
     app = make_app()
     from .settings import model_name, resolve_annotator, settings
 
-    if str(settings().value("dark", "false")).lower() == "true":
-        from .theme import apply_dark_palette
+    from .theme import apply_theme, system_prefers_dark
 
-        apply_dark_palette(app)
+    saved = settings().value("dark")  # View → Dark mode's choice, else the system's
+    apply_theme(app, str(saved).lower() == "true" if saved is not None else system_prefers_dark())
 
     who = _checked(resolve_annotator(annotator), annotator)
     store = open_store(db)

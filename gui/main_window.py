@@ -28,7 +28,7 @@ from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
 from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
 from .shortcuts import SHORTCUTS, by_name
-from .theme import app_style, apply_dark_palette, is_dark
+from .theme import app_style, apply_theme, is_dark
 from .undo import EditCommand
 from .widgets import (
     Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, select_row, shortcut_actions,
@@ -758,16 +758,21 @@ class MainWindow(QMainWindow):
         self._zoom(-self.view.zoom_steps)
 
     def toggle_dark(self) -> None:
-        app = QApplication.instance()
-        if is_dark():
-            app.setStyle("Fusion")  # type: ignore[union-attr]
-            app.setPalette(app.style().standardPalette())  # type: ignore[union-attr]
-        else:
-            apply_dark_palette(app)
         from .settings import settings
 
-        settings().setValue("dark", is_dark())
+        dark = not is_dark()
+        apply_theme(QApplication.instance(), dark)  # restyles this window and the review's
+        settings().setValue("dark", dark)
+
+    def restyle(self) -> None:
+        """Re-apply what was derived from the palette (theme.apply_theme calls it)."""
+        self.setStyleSheet("")
+        self.setStyleSheet(app_style())  # re-polishes every child with the new palette
         self.view.set_colors({lab.name: lab.color for lab in self.labels})  # re-highlights
+        self.label_bar.set_labels(self.labels)
+        self.label_bar.set_active(self.active_label)
+        self.status_badge.setProperty("color", None)
+        self._update_header()
 
     def show_keyboard_sheet(self) -> None:
         KeyboardSheet(self).exec()

@@ -268,6 +268,16 @@ class ReviewWindow(QMainWindow):
             m_rev.addSeparator() if n is None else m_rev.addAction(self.actions_by_name[n])
         self.label_actions: list[QAction] = []
 
+    def restyle(self) -> None:
+        """Re-apply what was derived from the palette (theme.apply_theme calls it)."""
+        self.setStyleSheet("")
+        self.setStyleSheet(app_style())
+        self.label_bar.set_labels(self.labels)
+        for v in self.views.values():
+            v.set_colors(self.colors)
+        if self.session is not None:
+            self._update_header()
+
     def _shortcut_sequences(self) -> list[QKeySequence]:
         keys = [s for a in self.actions_by_name.values() for s in a.shortcuts()]
         return keys + [s for a in self.label_actions for s in a.shortcuts()]
