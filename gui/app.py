@@ -29,10 +29,12 @@ def open_store(db: Path | None) -> Store:
     return store
 
 
-def build_window(store: Store, annotator: str, *, model: str | None, suggest: bool, doc: int | None):  # type: ignore[no-untyped-def]
+def build_window(store: Store, annotator: str, *, model: str | None, suggest: bool, doc: int | None,  # type: ignore[no-untyped-def]
+                 annotator_choice=None):
     from .main_window import MainWindow
 
-    window = MainWindow(store, annotator, model=model, suggest=suggest)
+    window = MainWindow(store, annotator, model=model, suggest=suggest,
+                        annotator_choice=annotator_choice)
     if doc is not None:
         store.document(doc)  # refuses an unknown id with one clear line
     window.open_first(doc)
@@ -46,14 +48,15 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
     if why:
         raise GoldspanError(why)
     app = make_app()
-    from .settings import model_name, resolve_annotator, settings
+    from .settings import annotator_choice, model_name, settings
 
     from .theme import apply_theme, system_prefers_dark
 
     saved = settings().value("dark")  # View → Dark mode's choice, else the system's
     apply_theme(app, str(saved).lower() == "true" if saved is not None else system_prefers_dark())
 
-    who = _checked(resolve_annotator(annotator), annotator)
+    choice = annotator_choice(annotator)  # --annotator is for this run: never saved
+    who = _checked(choice.name, annotator)
     store = open_store(db)
     _daily_backup(store)
     # spaCy's tokenizer (for snapping selections) is loaded before the window shows:
@@ -62,7 +65,8 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
     from ..core.token_index import warm
 
     warm()
-    window = build_window(store, who, model=model_name(model), suggest=True, doc=doc)
+    window = build_window(store, who, model=model_name(model), suggest=True, doc=doc,
+                          annotator_choice=choice)
     window.show()
     window.view.setFocus()
     code = app.exec()

@@ -20,6 +20,7 @@ from ..core.types import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
 from ..core.store import Store
+from .annotator_field import AnnotatorField, ImportedVersionGuard
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions
 from .delete_actions import add_delete_actions, apply_rows_edit
@@ -27,6 +28,7 @@ from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
 from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
+from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_theme, is_dark
 from .undo import EditCommand
@@ -54,10 +56,13 @@ class MainWindow(QMainWindow):
         *,
         model: str | None = "en_core_web_sm",
         suggest: bool = True,
+        annotator_choice: AnnotatorChoice | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.annotator = annotator
+        self.annotator_choice = annotator_choice or choice_for(annotator)
+        self.imported_guard = ImportedVersionGuard(self)
         self.model_name = model
         self.session: ArticleSession | None = None
         self.selected: Span | None = None
@@ -69,13 +74,19 @@ class MainWindow(QMainWindow):
         self.suggester = None
         if suggest and store.path is not None and model:
             self._start_suggester(model)
-        self.setWindowTitle(f"goldspan — {annotator} — {Path(str(store.path)).name if store.path else 'memory'}")
+        self._update_title()
         self._build()
         self._build_actions()
         self.reload_labels()
         self._update_progress()
         self.resize(1400, 860)
         self._restore_view_settings()
+
+    def _update_title(self) -> None:
+        """The annotator is in the title too: whose versions this window edits."""
+        db = Path(str(self.store.path)).name if self.store.path else "memory"
+        only = " (this run only)" if self.annotator_choice.source == COMMAND_LINE else ""
+        self.setWindowTitle(f"goldspan — {self.annotator}{only} — {db}")
 
     def _restore_view_settings(self) -> None:
         from .settings import settings
@@ -192,7 +203,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         # --- status bar
-        self.annotator_label = QLabel(f"Annotator: {self.annotator}")
+        self.annotator_label = AnnotatorField(self.edit_settings)
+        self.annotator_label.show_choice(self.annotator_choice)
         self.model_label = QLabel(self.model_status)
         self.saved_label = QLabel("✓ All changes saved")
         self.saved_label.setObjectName("savedLabel")
@@ -453,6 +465,8 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         doc_id = s.doc_id
+        if not self.imported_guard.allows(s):
+            return  # stay on the article: nothing was changed
         self.apply_edit(s.set_status(status))
         if status == "done" and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
@@ -463,10 +477,15 @@ class MainWindow(QMainWindow):
         self.open_document(nxt)
 
     # =============================================================== editing
-    def apply_edit(self, edit: Edit | None) -> None:
+    def apply_edit(self, edit: Edit | None) -> bool:
+        """Push one edit; False when there is none, or the analyst chose not to edit
+        an imported version (see annotator_field.ImportedVersionGuard)."""
         if edit is None:
-            return
+            return False
+        if self.session is not None and not self.imported_guard.allows(self.session):
+            return False
         self.undo_stack.push(EditCommand(edit, self._apply))
+        return True
 
     def _apply(self, edit: Edit) -> ChangeSet | None:
         if isinstance(edit, (DeleteRows, RestoreRows)):
@@ -513,7 +532,8 @@ class MainWindow(QMainWindow):
 
     def delete_selected(self) -> None:
         if self.session is not None and self.selected is not None:
-            self.apply_edit(self.session.delete(self.selected))
+            if not self.apply_edit(self.session.delete(self.selected)):
+                return
             self.selected = None
             self.view.set_selected_span(None)
             self._update_hint()
@@ -528,7 +548,7 @@ class MainWindow(QMainWindow):
             return
         todo = [sug for sug in self._offered()
                 if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans)]
-        if not todo:
+        if not todo or not self.imported_guard.allows(s):
             return
         self.undo_stack.beginMacro(f"Accept {len(todo)} offered")  # one Ctrl+Z undoes all
         try:
@@ -677,28 +697,39 @@ class MainWindow(QMainWindow):
     def switch_annotator(self, annotator: str) -> None:
         """Work as someone else from now on: their queue, their versions."""
         self.annotator = annotator
+        self.annotator_choice = choice_for(annotator)
+        self.annotator_label.show_choice(self.annotator_choice)
+        self._update_title()
         self.queue = Queue(self.store, annotator, self.queue.filter)
         self.queue_model.queue = self.queue
         self.queue_model.reload()
         self.undo_stack.clear()
-        self.annotator_label.setText(f"Annotator: {annotator}")
         self._update_progress()
         if self.session is not None:
             self.open_document(self.session.doc_id)
 
     def edit_settings(self) -> None:
-        from .settings import settings
+        from .settings import save_annotator, settings
         from .settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.annotator, self.model_name or "en_core_web_sm", self)
+        choice = self.annotator_choice
+        note = (f"This window works as {choice.name} for this run only (--annotator); the saved "
+                f"annotator is {choice.saved or 'none'}. OK saves the name above for the next "
+                "starts." if choice.source == COMMAND_LINE else "")
+        dialog = SettingsDialog(self.annotator, self.model_name or "en_core_web_sm", self,
+                                annotator_note=note)
         if not dialog.exec():
             return
         annotator, model = dialog.values()
         s = settings()
-        s.setValue("annotator", annotator)
+        save_annotator(annotator)  # the one place the saved annotator changes
         s.setValue("model", model)
         if annotator != self.annotator:
             self.switch_annotator(annotator)
+        else:  # saved now: no longer "this run only"
+            self.annotator_choice = choice_for(annotator)
+            self.annotator_label.show_choice(self.annotator_choice)
+            self._update_title()
         if model != self.model_name or self.suggester is None:
             self.switch_model(model)
 

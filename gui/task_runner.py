@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import GoldspanError
 from ..core.formats.base import Cancelled
 from ..core.store import Store
+from .widgets import hand_back_focus
 
 log = logging.getLogger(__name__)
 
@@ -154,19 +155,6 @@ class TaskProgress(QDialog):
         self._finished = True
         self.hide()
         self.deleteLater()
-
-
-def hand_back_focus(dialog: QDialog) -> None:
-    """When ``dialog`` closes, make the window under it active again. Qt does not do it
-    by itself: without a window manager to pick one (Xvfb, some kiosks, the offscreen
-    platform) no window was active after a dialog closed, and every key went nowhere
-    until a click."""
-    def activate() -> None:
-        parent = dialog.parentWidget()
-        if parent is not None and parent.window().isVisible():
-            parent.window().activateWindow()
-
-    dialog.finished.connect(activate)
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> QMessageBox:

@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QWidget,
+    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QWidget,
 )
 
 from .shortcuts import Shortcut
@@ -120,3 +120,16 @@ def follow_undo_stack(stack: QUndoStack, undo: QAction, redo: QAction) -> None:
     stack.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}".strip()))
     undo.setEnabled(stack.canUndo())
     redo.setEnabled(stack.canRedo())
+
+
+def hand_back_focus(dialog: QDialog) -> None:
+    """When ``dialog`` closes, make the window under it active again. Qt does not do it
+    by itself: without a window manager to pick one (Xvfb, some kiosks, the offscreen
+    platform) no window was active after a dialog closed, and every key went nowhere
+    until a click."""
+    def activate() -> None:
+        parent = dialog.parentWidget()
+        if parent is not None and parent.window().isVisible():
+            parent.window().activateWindow()
+
+    dialog.finished.connect(activate)
