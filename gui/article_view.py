@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QTextCursor,
+    QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen, QPixmap,
+    QTextCursor,
     QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from ..core.types import Span, Suggestion
 from .highlighter import CHIP_PAD, QtSpan, SpanHighlighter
 from .offsets import Utf16Map, displayable
-from .theme import chip_text_color, is_dark
+from .theme import OUT_OF_SET_COLOR, OUT_OF_SET_HELP, chip_text_color, is_dark
 
 MAX_TEXT_WIDTH = 860  # characters per line stay readable on wide screens
 
@@ -228,8 +229,10 @@ class ArticleView(QPlainTextEdit):
                 q0, q1 = self.map.to_qt(s.start), self.map.to_qt(s.end)
                 origin = {"model": "suggested by the model", "manual": "added by hand",
                           "import": "imported", "review": "from review"}.get(s.origin, s.origin)
+                note = "" if self.highlighter.in_set(s.label) else f"\n{s.label} is {OUT_OF_SET_HELP}"
                 QToolTip.showText(
-                    e.globalPos(), f"{s.label}: “{text[q0:q1]}” ({origin}; {s.start}–{s.end})", self
+                    e.globalPos(),
+                    f"{s.label}: “{text[q0:q1]}” ({origin}; {s.start}–{s.end}){note}", self
                 )
             else:
                 QToolTip.hideText()
@@ -302,8 +305,7 @@ class ArticleView(QPlainTextEdit):
         if not line.isValid():
             return
         x = x0 + line.cursorToX(rel)[0]
-        label = s.label + ("?" if offered else "")
-        width = self.highlighter.chip_width(label) - 4
+        width = self.highlighter.chip_width(self.highlighter.chip_text(s.label, offered)) - 4
         height = line.height() - 4
         painter.drawPixmap(QPointF(x - width - 1, y0 + line.y() + 2),
                            self._chip(s.label, offered, width, height))
@@ -323,7 +325,20 @@ class ArticleView(QPlainTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._chip_font)
         rect = QRectF(0.5, 0.5, width - 1, height - 1)
-        color = QColor(self._colors.get(label, "#8c8c8c"))
+        text = self.highlighter.chip_text(label, offered)
+        if not self.highlighter.in_set(label):
+            # outside the project's labels: dashed red outline on the page's colour
+            red = QColor(OUT_OF_SET_COLOR)
+            painter.setPen(QPen(red, 1.5, Qt.PenStyle.DashLine))
+            painter.setBrush(self.palette().color(QPalette.ColorRole.Base))
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(red)
+            painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0),
+                             int(Qt.AlignmentFlag.AlignVCenter), text)
+            painter.end()
+            self._chips[key] = pixmap
+            return pixmap
+        color = QColor(self._colors[label])
         if offered:
             painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -334,7 +349,6 @@ class ArticleView(QPlainTextEdit):
             painter.setBrush(color)
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(chip_text_color(color.name()))
-        text = label + ("?" if offered else "")
         painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), text)
         painter.end()
         self._chips[key] = pixmap

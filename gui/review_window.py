@@ -38,7 +38,7 @@ from .review_dashboard import Dashboard, cell, compact_table, fit_height
 from .review_models import GOLD_TEXT, DocumentListModel, DocumentRow, fmt, score_color
 from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
-from .theme import app_style
+from .theme import OUT_OF_SET_HELP, app_style, in_label_set
 from .undo import EditCommand
 from .widgets import action_row, follow_undo_stack, heading, select_row, shortcut_actions
 
@@ -734,6 +734,23 @@ class ReviewWindow(QMainWindow):
 
     # ---------------------------------------------------------------- tooltips
     def _tooltip(self, version: str, pos: int) -> str | None:
+        tip = self._span_tooltip(version, pos)
+        label = self._label_at(version, pos)
+        if tip and label is not None and not in_label_set(label, self.colors):
+            tip += f"\n{label} is {OUT_OF_SET_HELP}"
+        return tip
+
+    def _label_at(self, version: str, pos: int) -> str | None:
+        s = self.session
+        if s is None:
+            return None
+        if version == GOLD:
+            span = s.gold_at(pos)
+            return span.label if span is not None else None
+        item = s.item_at(version, pos)
+        return item.span.label if item is not None else None
+
+    def _span_tooltip(self, version: str, pos: int) -> str | None:
         s = self.session
         if s is None:
             return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPainter, QPalette, QPen, QPixmap
 
 
 def app_style() -> str:
@@ -52,6 +52,40 @@ def tint(color: str, *, strong: bool = False, dark: bool = False) -> QColor:
     else:
         c.setAlpha(150 if strong else 70)
     return c
+
+
+# A label outside the project's set (an import or an old version carries it) is drawn
+# so that no label colour can look like it: red diagonal hatching behind the text, a
+# red wavy underline, and a chip with a dashed red outline saying "not in set". It used
+# to be plain grey, like a project label coloured grey: fixed and unfixed entities
+# looked alike.
+OUT_OF_SET_COLOR = "#d7263d"
+NOT_IN_SET = "not in set"
+OUT_OF_SET_HELP = "not in the project's labels: relabel or delete"
+
+
+def in_label_set(label: str, colors: dict[str, str]) -> bool:
+    """Whether ``label`` is one of the project's labels (the colours map is the set;
+    with no set at all, nothing is marked)."""
+    return not colors or label in colors
+
+
+def out_of_set_brush(*, strong: bool = False, dark: bool = False) -> QBrush:
+    c = QColor(OUT_OF_SET_COLOR)
+    c.setAlpha(230 if strong else (200 if dark else 150))
+    return QBrush(c, Qt.BrushStyle.BDiagPattern)
+
+
+def out_of_set_swatch(size: int = 12) -> QPixmap:
+    """The entity list's swatch for such a label: the hatching, outlined."""
+    pix = QPixmap(size, size)
+    pix.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pix)
+    painter.fillRect(0, 0, size, size, out_of_set_brush(strong=True))
+    painter.setPen(QPen(QColor(OUT_OF_SET_COLOR), 1.0, Qt.PenStyle.DashLine))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    return pix
 
 
 def chip_text_color(color: str) -> QColor:
