@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from ..core.types import Span, Suggestion
 from .highlighter import CHIP_PAD, QtSpan, SpanHighlighter
 from .offsets import Utf16Map, displayable
-from .theme import OUT_OF_SET_COLOR, OUT_OF_SET_HELP, chip_text_color, is_dark
+from .theme import NO_SET_COLOR, OUT_OF_SET_COLOR, OUT_OF_SET_HELP, chip_text_color, is_dark
 
 MAX_TEXT_WIDTH = 860  # characters per line stay readable on wide screens
 
@@ -338,7 +338,7 @@ class ArticleView(QPlainTextEdit):
             painter.end()
             self._chips[key] = pixmap
             return pixmap
-        color = QColor(self._colors[label])
+        color = QColor(self._colors.get(label, NO_SET_COLOR))
         if offered:
             painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -6,7 +6,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from ..core.types import Span, Suggestion
-from .theme import NOT_IN_SET, OUT_OF_SET_COLOR, OUT_OF_SET_HELP, in_label_set, out_of_set_swatch
+from .theme import (
+    NO_SET_COLOR, NOT_IN_SET, OUT_OF_SET_COLOR, OUT_OF_SET_HELP, in_label_set, out_of_set_swatch,
+)
 
 ORIGIN_TEXT = {"model": "model", "manual": "you", "import": "import", "review": "review"}
 Index = QModelIndex | QPersistentModelIndex
@@ -112,7 +114,7 @@ class EntityModel(QAbstractTableModel):
         elif role == _DECORATION:
             if not in_label_set(s.label, self.colors):
                 return out_of_set_swatch()
-            return QColor(self.colors[s.label])
+            return QColor(self.colors.get(s.label, NO_SET_COLOR))
         elif role == _TOOLTIP:
             where = f"{s.start}–{s.end}"
             tip = f"{s.label} at {where}" + (" (offered by the model; Shift+Enter accepts)" if offered else "")

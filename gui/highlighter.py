@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from .theme import NOT_IN_SET, OUT_OF_SET_COLOR, in_label_set, out_of_set_brush, tint
+from .theme import NO_SET_COLOR, NOT_IN_SET, OUT_OF_SET_COLOR, in_label_set, out_of_set_brush, tint
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ class SpanHighlighter(QSyntaxHighlighter):
                 fmt.setUnderlineColor(QColor(OUT_OF_SET_COLOR))
                 self._formats[key] = fmt
                 return fmt
-            color = self._colors[label]
+            color = self._colors.get(label, NO_SET_COLOR)  # (no label set yet)
             fmt.setBackground(tint(color, strong=selected, dark=self.dark))
             if selected:
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)

@@ -62,6 +62,7 @@ def tint(color: str, *, strong: bool = False, dark: bool = False) -> QColor:
 OUT_OF_SET_COLOR = "#d7263d"
 NOT_IN_SET = "not in set"
 OUT_OF_SET_HELP = "not in the project's labels: relabel or delete"
+NO_SET_COLOR = "#8c8c8c"  # only while a project has no label set at all
 
 
 def in_label_set(label: str, colors: dict[str, str]) -> bool:
