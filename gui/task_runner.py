@@ -379,6 +379,18 @@ class TaskDialog(QDialog):
         runner.start()
         return runner
 
+    def clear_outcome(self, *_: object) -> None:
+        """An option changed: the last task's summary (and problem list) no longer
+        describes what Export or Import would do, so it goes (it used to stay)."""
+        if self.runner is not None and self.runner.running:
+            return
+        label = self.summary_label  # type: ignore[attr-defined]
+        label.clear()
+        label.hide()
+        problems = getattr(self, "problems_view", None)
+        if problems is not None:
+            problems.hide()
+
     def _show_summary(self, text: str, kind: str) -> None:
         colors = {"ok": "#2e7d32", "cancelled": "#8a6d00", "failed": "#c62828"}
         label = self.summary_label  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from goldspan.core.store import Store
 from goldspan.gui.export_dialog import ExportDialog
 from goldspan.gui.import_dialog import ImportDialog
 from goldspan.gui.main_window import MainWindow
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from shiboken6 import isValid
@@ -198,4 +198,48 @@ def test_a_failed_import_leaves_the_window_usable(qtbot, tmp_path: Path) -> None
     assert person.stuck is None, f"stuck at: {person.stuck}; other windows up: {seen.get('others')}"
     assert seen["box"] == "Import failed" and seen["others"] == []
     assert QApplication.activeModalWidget() is None and window.isEnabled()
+    window.close()
+
+
+def test_an_old_summary_goes_when_an_option_changes_or_the_dialog_reopens(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "w.db"
+    store = Store.open(db)
+    import_paths(store, [PRODIGY], annotator="alice")
+    store.close()
+    window = window_on(qtbot, db)
+    key(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ExportDialog))
+    dialog = QApplication.activeModalWidget()
+    dialog.out_path.setText(str(tmp_path / "out.jsonl"))
+    with qtbot.waitSignal(dialog.taskFinished, timeout=60_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary_label.isVisible() and "out.jsonl" in dialog.summary_label.text()
+
+    dialog.set_format("doccano")  # another format: the summary was about the last export
+    assert dialog.summary_label.isHidden() and dialog.summary_label.text() == ""
+    with qtbot.waitSignal(dialog.taskFinished, timeout=60_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary_label.isVisible()
+    box = dialog.all_statuses_check
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert box.isChecked() and dialog.summary_label.isHidden()
+
+    key(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible())
+    qtbot.waitUntil(window.isActiveWindow)
+    key(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # opened again
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ExportDialog))
+    again = QApplication.activeModalWidget()
+    assert again.summary_label.isHidden() and again.summary_label.text() == ""
+    key(again, Qt.Key.Key_Escape)
+
+    imp = ImportDialog(db, window)
+    qtbot.addWidget(imp)
+    imp.show()
+    imp.set_paths([PRODIGY])
+    with qtbot.waitSignal(imp.taskFinished, timeout=60_000):
+        qtbot.mouseClick(imp.import_button, Qt.MouseButton.LeftButton)
+    assert imp.summary_label.isVisible()
+    imp.annotator_edit.setText("bob")
+    assert imp.summary_label.isHidden()
     window.close()
