@@ -33,7 +33,8 @@ from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_theme, is_dark
 from .undo import EditCommand
 from .widgets import (
-    Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, select_row, shortcut_actions,
+    Resize, action_row, fit_columns, follow_undo_stack, hand_back_focus, heading, row_table, select_row,
+    shortcut_actions, undo_or_explain,
 )
 
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
@@ -240,7 +241,7 @@ class MainWindow(QMainWindow):
             "accept_offered": self.accept_all_offered,
             "dismiss_offered": self.dismiss_offered,
             "clear": self.clear_selection,
-            "undo": self.undo_stack.undo,
+            "undo": lambda: undo_or_explain(self.undo_stack, self.statusBar()),
             "redo": self.undo_stack.redo,
             "find": self._focus_filter,
             "zoom_in": lambda: self._zoom(1),
@@ -806,7 +807,12 @@ class MainWindow(QMainWindow):
         self._update_header()
 
     def show_keyboard_sheet(self) -> None:
-        KeyboardSheet(self).exec()
+        """F1: the sheet, with this project's label keys; opened, not exec()-ed."""
+        sheet = KeyboardSheet(self, self.labels)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        hand_back_focus(sheet)
+        sheet.open()
+        self.keyboard_sheet = sheet
 
     _closed = False
 

@@ -40,7 +40,9 @@ from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
 from .theme import OUT_OF_SET_HELP, app_style, in_label_set
 from .undo import EditCommand
-from .widgets import action_row, follow_undo_stack, heading, select_row, shortcut_actions
+from .widgets import (
+    action_row, follow_undo_stack, heading, select_row, shortcut_actions, undo_or_explain,
+)
 
 REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("accept", ("Return", "Enter"), "Accept gold",
@@ -242,7 +244,7 @@ class ReviewWindow(QMainWindow):
             "start_right": lambda: self.move_boundary("start", 1),
             "end_left": lambda: self.move_boundary("end", -1),
             "end_right": lambda: self.move_boundary("end", 1),
-            "undo": self.undo_stack.undo,
+            "undo": lambda: undo_or_explain(self.undo_stack, self.statusBar()),
             "redo": self.undo_stack.redo,
             "refresh": self.refresh_figures,
             "close": self.close,
