@@ -57,18 +57,31 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
 
     choice = annotator_choice(annotator)  # --annotator is for this run: never saved
     who = _checked(choice.name, annotator)
-    store = open_store(db)
-    _daily_backup(store)
-    # spaCy's tokenizer (for snapping selections) is loaded before the window shows:
-    # importing spaCy later, on any thread of this process, would freeze the GUI for
-    # tens of milliseconds at a time. The model itself loads in a child process.
-    from ..core.token_index import warm
+    # Something on screen at once, before the slow parts (issue 14, item 8): a
+    # loaded machine took 7-9 s to show anything.
+    from .opening import OpeningWindow
 
-    warm()
-    window = build_window(store, who, model=model_name(model), suggest=True, doc=doc,
-                          annotator_choice=choice)
-    window.show()
-    window.view.setFocus()
+    opening = OpeningWindow((db or default_db()).name)
+    opening.step("Opening the database…")
+    try:
+        store = open_store(db)
+        opening.step("Daily backup…")
+        _daily_backup(store)
+        # spaCy's tokenizer (for snapping selections) is loaded before the window
+        # shows: importing spaCy later, on any thread of this process, would freeze the
+        # GUI for tens of milliseconds at a time. The model loads in a child process.
+        opening.step("Loading spaCy's tokenizer…")
+        from ..core.token_index import warm
+
+        warm()
+        opening.step("Opening the queue…")
+        window = build_window(store, who, model=model_name(model), suggest=True, doc=doc,
+                              annotator_choice=choice)
+        window.move(opening.pos())
+        window.show()
+        window.view.setFocus()
+    finally:
+        opening.close()
     code = app.exec()
     store.close()
     return code

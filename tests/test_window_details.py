@@ -76,3 +76,45 @@ def test_ctrl_z_after_a_restart_says_why_nothing_happens(qtbot, db: Path) -> Non
     qtbot.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undoes, as ever
     assert [s.key() for s in w.session.spans] == [(0, 10, "Person")]
     w.close()
+
+
+def test_something_is_on_screen_before_the_slow_parts_of_opening(db: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The window once stayed black for 8 s while another process used a full CPU:
+    the opening window is shown and painted before the daily backup, spaCy's tokenizer
+    and the first queue page, and gives way to the main window."""
+    from goldspan.core import token_index
+    from goldspan.gui import app as gui_app
+    from goldspan.gui.opening import OpeningWindow
+
+    seen: dict[str, tuple[bool, int]] = {}
+
+    def opening_state() -> tuple[bool, int]:
+        w = next((x for x in QApplication.topLevelWidgets() if isinstance(x, OpeningWindow)), None)
+        return (w is not None and w.isVisible(), w.painted if w is not None else 0)
+
+    def watched(name, real):  # type: ignore[no-untyped-def]
+        def run(*a, **k):  # type: ignore[no-untyped-def]
+            seen[name] = opening_state()
+            return real(*a, **k)
+        return run
+
+    monkeypatch.setattr(gui_app, "_daily_backup", watched("backup", gui_app._daily_backup))
+    monkeypatch.setattr(token_index, "warm", watched("tokenizer", token_index.warm))
+    monkeypatch.setattr(gui_app, "build_window", watched("window", gui_app.build_window))
+    monkeypatch.setattr(MainWindow, "_start_suggester", lambda self, model: None)
+    after: list[tuple[bool, list[str]]] = []
+
+    def exec_(*_a: object) -> int:
+        after.append((opening_state()[0], [type(w).__name__ for w in QApplication.topLevelWidgets()
+                                           if w.isVisible()]))
+        for w in QApplication.topLevelWidgets():
+            w.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    assert gui_app.run(db, "alice", None, None) == 0
+    for step in ("backup", "tokenizer", "window"):
+        visible, painted = seen[step]
+        assert visible and painted > 0, f"nothing painted before the {step}"
+    shown_opening, visible = after[0]
+    assert not shown_opening and "MainWindow" in visible
