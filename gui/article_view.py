@@ -11,15 +11,15 @@ from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QTimer, Qt, Signal
 from PySide6.QtGui import (
-    QColor, QFocusEvent, QFont, QHelpEvent, QKeyEvent, QKeySequence, QMouseEvent, QPaintEvent,
-    QPainter, QPen, QPixmap, QResizeEvent, QTextCursor, QTextLayout, QTextOption,
+    QColor, QFocusEvent, QFont, QHelpEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter,
+    QPaintEvent, QPalette, QPen, QPixmap, QResizeEvent, QTextCursor, QTextLayout, QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from ..core.types import Span, Suggestion
 from .highlighter import CHIP_PAD, QtSpan, SpanHighlighter
 from .offsets import Utf16Map, displayable
-from .theme import chip_text_color, is_dark
+from .theme import NO_SET_COLOR, OUT_OF_SET_COLOR, OUT_OF_SET_HELP, chip_text_color, is_dark
 
 MAX_TEXT_WIDTH = 860  # characters per line stay readable on wide screens
 
@@ -234,8 +234,10 @@ class ArticleView(QPlainTextEdit):
                 q0, q1 = self.map.to_qt(s.start), self.map.to_qt(s.end)
                 origin = {"model": "suggested by the model", "manual": "added by hand",
                           "import": "imported", "review": "from review"}.get(s.origin, s.origin)
+                note = "" if self.highlighter.in_set(s.label) else f"\n{s.label} is {OUT_OF_SET_HELP}"
                 QToolTip.showText(
-                    e.globalPos(), f"{s.label}: “{text[q0:q1]}” ({origin}; {s.start}–{s.end})", self
+                    e.globalPos(),
+                    f"{s.label}: “{text[q0:q1]}” ({origin}; {s.start}–{s.end}){note}", self
                 )
             else:
                 QToolTip.hideText()
@@ -310,8 +312,7 @@ class ArticleView(QPlainTextEdit):
             return
         # PySide6 returns (x, position); its stub says object
         x = x0 + cast("tuple[float, int]", line.cursorToX(rel))[0]
-        label = s.label + ("?" if offered else "")
-        width = self.highlighter.chip_width(label) - 4
+        width = self.highlighter.chip_width(self.highlighter.chip_text(s.label, offered)) - 4
         height = line.height() - 4
         painter.drawPixmap(QPointF(x - width - 1, y0 + line.y() + 2),
                            self._chip(s.label, offered, width, height))
@@ -331,7 +332,20 @@ class ArticleView(QPlainTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._chip_font)
         rect = QRectF(0.5, 0.5, width - 1, height - 1)
-        color = QColor(self._colors.get(label, "#8c8c8c"))
+        text = self.highlighter.chip_text(label, offered)
+        if not self.highlighter.in_set(label):
+            # outside the project's labels: dashed red outline on the page's colour
+            red = QColor(OUT_OF_SET_COLOR)
+            painter.setPen(QPen(red, 1.5, Qt.PenStyle.DashLine))
+            painter.setBrush(self.palette().color(QPalette.ColorRole.Base))
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(red)
+            painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0),
+                             int(Qt.AlignmentFlag.AlignVCenter), text)
+            painter.end()
+            self._chips[key] = pixmap
+            return pixmap
+        color = QColor(self._colors.get(label, NO_SET_COLOR))
         if offered:
             painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -342,7 +356,6 @@ class ArticleView(QPlainTextEdit):
             painter.setBrush(color)
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(chip_text_color(color.name()))
-        text = label + ("?" if offered else "")
         painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), text)
         painter.end()
         self._chips[key] = pixmap

@@ -237,6 +237,13 @@ class ExportDialog(TaskDialog):
                        self.out_path.edit.textChanged, self.config_path.edit.textChanged):
             signal.connect(self._update_enabled)
         self.format_combo.currentIndexChanged.connect(self._format_changed)
+        for signal in (self.format_combo.currentIndexChanged, self.out_path.edit.textChanged,
+                       self.selection_group.buttonToggled, self.annotator_combo.currentIndexChanged,
+                       self.all_versions_check.toggled, self.all_statuses_check.toggled,
+                       self.split_check.toggled, self.split_spin.valueChanged,
+                       self.seed_spin.valueChanged, self.scheme_combo.currentIndexChanged,
+                       self.config_check.toggled, self.config_path.edit.textChanged):
+            signal.connect(self.clear_outcome)
         self._update_enabled()
         self.resize(640, 0)
 

@@ -244,6 +244,9 @@ class ImportDialog(TaskDialog):
 
         self.path_list.changed.connect(self._update_buttons)
         self.path_list.itemSelectionChanged.connect(self._update_buttons)
+        for signal in (self.path_list.changed, self.format_combo.currentIndexChanged,
+                       self.annotator_edit.textChanged, self.lock_check.toggled):
+            signal.connect(self.clear_outcome)
         self._update_buttons()
         self.resize(600, 420)
 
@@ -311,8 +314,8 @@ class ImportDialog(TaskDialog):
         self.last_summary = summary
         lines = [summary.line()]
         lines += [f"{f.path.name}: {note}" for f in summary.files for note in f.notes]
+        self.path_list.clear_paths()  # (before the summary: a changed list clears it)
         self._show_summary("\n".join(lines), "ok")
-        self.path_list.clear_paths()
         self.imported.emit(summary)
 
     def _failed(self, message: str) -> None:

@@ -22,6 +22,7 @@ from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
 from ..core.status import Status, display
 from ..core.store import Store
+from .annotator_field import AnnotatorField, ImportedVersionGuard
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions
 from .delete_actions import add_delete_actions, apply_rows_edit
@@ -29,11 +30,13 @@ from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
 from .queue_model import QueueModel
+from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .shortcuts import SHORTCUTS, by_name
-from .theme import app_style, apply_dark_palette, is_dark
+from .theme import app_style, apply_theme, is_dark
 from .undo import EditCommand
 from .widgets import (
-    Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, select_row, shortcut_actions,
+    Resize, action_row, fit_columns, follow_undo_stack, hand_back_focus, heading, row_table, select_row,
+    shortcut_actions, undo_or_explain,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,10 +58,13 @@ class MainWindow(QMainWindow):
         *,
         model: str | None = "en_core_web_sm",
         suggest: bool = True,
+        annotator_choice: AnnotatorChoice | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.annotator = annotator
+        self.annotator_choice = annotator_choice or choice_for(annotator)
+        self.imported_guard = ImportedVersionGuard(self)
         self.model_name = model
         self.session: ArticleSession | None = None
         self.selected: Span | None = None
@@ -70,13 +76,19 @@ class MainWindow(QMainWindow):
         self.suggester: SuggestThread | None = None
         if suggest and store.path is not None and model:
             self._start_suggester(model)
-        self.setWindowTitle(f"goldspan — {annotator} — {Path(str(store.path)).name if store.path else 'memory'}")
+        self._update_title()
         self._build()
         self._build_actions()
         self.reload_labels()
         self._update_progress()
         self.resize(1400, 860)
         self._restore_view_settings()
+
+    def _update_title(self) -> None:
+        """The annotator is in the title too: whose versions this window edits."""
+        db = Path(str(self.store.path)).name if self.store.path else "memory"
+        only = " (this run only)" if self.annotator_choice.source == COMMAND_LINE else ""
+        self.setWindowTitle(f"goldspan — {self.annotator}{only} — {db}")
 
     def _restore_view_settings(self) -> None:
         from .settings import settings
@@ -193,7 +205,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         # --- status bar
-        self.annotator_label = QLabel(f"Annotator: {self.annotator}")
+        self.annotator_label = AnnotatorField(self.edit_settings)
+        self.annotator_label.show_choice(self.annotator_choice)
         self.model_label = QLabel(self.model_status)
         self.saved_label = QLabel("✓ All changes saved")
         self.saved_label.setObjectName("savedLabel")
@@ -229,7 +242,7 @@ class MainWindow(QMainWindow):
             "accept_offered": self.accept_all_offered,
             "dismiss_offered": self.dismiss_offered,
             "clear": self.clear_selection,
-            "undo": self.undo_stack.undo,
+            "undo": lambda: undo_or_explain(self.undo_stack, self.statusBar()),
             "redo": self.undo_stack.redo,
             "find": self._focus_filter,
             "zoom_in": lambda: self._zoom(1),
@@ -455,6 +468,8 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         doc_id = s.doc_id
+        if not self.imported_guard.allows(s):
+            return  # stay on the article: nothing was changed
         self.apply_edit(s.set_status(status))
         if status == Status.DONE and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
@@ -465,10 +480,15 @@ class MainWindow(QMainWindow):
         self.open_document(nxt)
 
     # =============================================================== editing
-    def apply_edit(self, edit: Edit | None) -> None:
+    def apply_edit(self, edit: Edit | None) -> bool:
+        """Push one edit; False when there is none, or the analyst chose not to edit
+        an imported version (see annotator_field.ImportedVersionGuard)."""
         if edit is None:
-            return
+            return False
+        if self.session is not None and not self.imported_guard.allows(self.session):
+            return False
         self.undo_stack.push(EditCommand(edit, self._apply))
+        return True
 
     def _apply(self, edit: Edit) -> ChangeSet | None:
         if isinstance(edit, (DeleteRows, RestoreRows)):
@@ -515,7 +535,8 @@ class MainWindow(QMainWindow):
 
     def delete_selected(self) -> None:
         if self.session is not None and self.selected is not None:
-            self.apply_edit(self.session.delete(self.selected))
+            if not self.apply_edit(self.session.delete(self.selected)):
+                return
             self.selected = None
             self.view.set_selected_span(None)
             self._update_hint()
@@ -530,7 +551,7 @@ class MainWindow(QMainWindow):
             return
         todo = [sug for sug in self._offered()
                 if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans)]
-        if not todo:
+        if not todo or not self.imported_guard.allows(s):
             return
         self.undo_stack.beginMacro(f"Accept {len(todo)} offered")  # one Ctrl+Z undoes all
         try:
@@ -678,28 +699,39 @@ class MainWindow(QMainWindow):
     def switch_annotator(self, annotator: str) -> None:
         """Work as someone else from now on: their queue, their versions."""
         self.annotator = annotator
+        self.annotator_choice = choice_for(annotator)
+        self.annotator_label.show_choice(self.annotator_choice)
+        self._update_title()
         self.queue = Queue(self.store, annotator, self.queue.filter)
         self.queue_model.queue = self.queue
         self.queue_model.reload()
         self.undo_stack.clear()
-        self.annotator_label.setText(f"Annotator: {annotator}")
         self._update_progress()
         if self.session is not None:
             self.open_document(self.session.doc_id)
 
     def edit_settings(self) -> None:
-        from .settings import settings
+        from .settings import save_annotator, settings
         from .settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.annotator, self.model_name or "en_core_web_sm", self)
+        choice = self.annotator_choice
+        note = (f"This window works as {choice.name} for this run only (--annotator); the saved "
+                f"annotator is {choice.saved or 'none'}. OK saves the name above for the next "
+                "starts." if choice.source == COMMAND_LINE else "")
+        dialog = SettingsDialog(self.annotator, self.model_name or "en_core_web_sm", self,
+                                annotator_note=note)
         if not dialog.exec():
             return
         annotator, model = dialog.values()
         s = settings()
-        s.setValue("annotator", annotator)
+        save_annotator(annotator)  # the one place the saved annotator changes
         s.setValue("model", model)
         if annotator != self.annotator:
             self.switch_annotator(annotator)
+        else:  # saved now: no longer "this run only"
+            self.annotator_choice = choice_for(annotator)
+            self.annotator_label.show_choice(self.annotator_choice)
+            self._update_title()
         if model != self.model_name or self.suggester is None:
             self.switch_model(model)
 
@@ -760,20 +792,29 @@ class MainWindow(QMainWindow):
         self._zoom(-self.view.zoom_steps)
 
     def toggle_dark(self) -> None:
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)  # the window exists, so the application does
-        if is_dark():
-            app.setStyle("Fusion")
-            app.setPalette(app.style().standardPalette())
-        else:
-            apply_dark_palette(app)
         from .settings import settings
 
-        settings().setValue("dark", is_dark())
+        dark = not is_dark()
+        apply_theme(QApplication.instance(), dark)  # restyles this window and the review's
+        settings().setValue("dark", dark)
+
+    def restyle(self) -> None:
+        """Re-apply what was derived from the palette (theme.apply_theme calls it)."""
+        self.setStyleSheet("")
+        self.setStyleSheet(app_style())  # re-polishes every child with the new palette
         self.view.set_colors({lab.name: lab.color for lab in self.labels})  # re-highlights
+        self.label_bar.set_labels(self.labels)
+        self.label_bar.set_active(self.active_label)
+        self.status_badge.setProperty("color", None)
+        self._update_header()
 
     def show_keyboard_sheet(self) -> None:
-        KeyboardSheet(self).exec()
+        """F1: the sheet, with this project's label keys; opened, not exec()-ed."""
+        sheet = KeyboardSheet(self, self.labels)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        hand_back_focus(sheet)
+        sheet.open()
+        self.keyboard_sheet = sheet
 
     _closed = False
 

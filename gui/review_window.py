@@ -41,9 +41,11 @@ from .review_dashboard import Dashboard, cell, compact_table, fit_height
 from .review_models import DocumentListModel, DocumentRow, fmt, score_color
 from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
-from .theme import app_style
+from .theme import OUT_OF_SET_HELP, app_style, in_label_set
 from .undo import EditCommand
-from .widgets import action_row, follow_undo_stack, heading, select_row, shortcut_actions
+from .widgets import (
+    action_row, follow_undo_stack, heading, select_row, shortcut_actions, undo_or_explain,
+)
 
 REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("accept", ("Return", "Enter"), "Accept gold",
@@ -245,7 +247,7 @@ class ReviewWindow(QMainWindow):
             "start_right": lambda: self.move_boundary("start", 1),
             "end_left": lambda: self.move_boundary("end", -1),
             "end_right": lambda: self.move_boundary("end", 1),
-            "undo": self.undo_stack.undo,
+            "undo": lambda: undo_or_explain(self.undo_stack, self.statusBar()),
             "redo": self.undo_stack.redo,
             "refresh": self.refresh_figures,
             "close": self.close,
@@ -270,6 +272,16 @@ class ReviewWindow(QMainWindow):
                   None, "refresh"):
             m_rev.addSeparator() if n is None else m_rev.addAction(self.actions_by_name[n])
         self.label_actions: list[QAction] = []
+
+    def restyle(self) -> None:
+        """Re-apply what was derived from the palette (theme.apply_theme calls it)."""
+        self.setStyleSheet("")
+        self.setStyleSheet(app_style())
+        self.label_bar.set_labels(self.labels)
+        for v in self.views.values():
+            v.set_colors(self.colors)
+        if self.session is not None:
+            self._update_header()
 
     def _shortcut_sequences(self) -> list[QKeySequence]:
         keys = [s for a in self.actions_by_name.values() for s in a.shortcuts()]
@@ -730,6 +742,23 @@ class ReviewWindow(QMainWindow):
 
     # ---------------------------------------------------------------- tooltips
     def _tooltip(self, version: str, pos: int) -> str | None:
+        tip = self._span_tooltip(version, pos)
+        label = self._label_at(version, pos)
+        if tip and label is not None and not in_label_set(label, self.colors):
+            tip += f"\n{label} is {OUT_OF_SET_HELP}"
+        return tip
+
+    def _label_at(self, version: str, pos: int) -> str | None:
+        s = self.session
+        if s is None:
+            return None
+        if version == GOLD:
+            span = s.gold_at(pos)
+            return span.label if span is not None else None
+        item = s.item_at(version, pos)
+        return item.span.label if item is not None else None
+
+    def _span_tooltip(self, version: str, pos: int) -> str | None:
         s = self.session
         if s is None:
             return None

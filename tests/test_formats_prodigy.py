@@ -135,3 +135,36 @@ def test_misaligned_span_is_written_as_is_and_reported(tmp_path: Path) -> None:
     rec = json.loads(out.read_text())
     assert rec["spans"][0] == {"start": 0, "end": 6, "label": "GPE"}
     assert rec["spans"][1]["token_start"] == 2
+
+
+def test_meta_keeps_its_keys_and_gets_the_stored_source(tmp_path: Path) -> None:
+    """Issue 14: a Prodigy export wrote ``meta: {}`` although the document's source
+    (the file it came from) is stored. The real file, with one record given more meta
+    keys and one with no meta at all, and a CoNLL file of re3d."""
+    original = read_jsonl(PRODIGY)
+    original[0]["meta"] = {"source": "The New York Times", "section": "tech", "pattern": 3}
+    del original[1]["meta"]
+    src = tmp_path / "headlines.jsonl"
+    write_jsonl(src, original)
+    conll = next((Path(__file__).parent / "data" / "re3d" / "US_State_Department").glob("*.conll"))
+    db = tmp_path / "m.db"
+    assert run("import", src, conll, "--db", db).exit_code == 0
+    out = tmp_path / "out.jsonl"
+    res = run("export", "--db", db, "--format", "prodigy", "--out", out, "--all-statuses")
+    assert res.exit_code == 0, res.output
+    exported = {r["text"]: r for r in read_jsonl(out)}
+
+    assert exported[original[0]["text"]]["meta"] == original[0]["meta"]  # every key kept
+    assert exported[original[1]["text"]]["meta"] == {"source": str(src)}  # the stored source
+    for rec in original[2:]:
+        assert exported[rec["text"]]["meta"] == rec["meta"]
+    from_conll = [r for t, r in exported.items() if t not in {o["text"] for o in original}]
+    assert from_conll and {r["meta"]["source"] for r in from_conll} == {str(conll)}
+
+    # and back: the source and the other keys survive another round
+    db2 = tmp_path / "m2.db"
+    assert run("import", out, "--db", db2).exit_code == 0
+    out2 = tmp_path / "out2.jsonl"
+    assert run("export", "--db", db2, "--format", "prodigy", "--out", out2,
+               "--all-statuses").exit_code == 0
+    assert out2.read_bytes() == out.read_bytes()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from goldspan.core.importer import import_paths
 from goldspan.core.store import Store
 from goldspan.gui.export_dialog import ExportDialog
+from goldspan.gui import task_runner
 from goldspan.gui.import_dialog import ImportDialog
 from goldspan.gui.main_window import MainWindow
 from goldspan.gui.task_runner import Outcome, TaskRunner
@@ -60,6 +61,15 @@ def messages(monkeypatch) -> list[tuple[str, str]]:  # type: ignore[no-untyped-d
 
     for name in ("warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(capture))
+    real = task_runner.show_error
+
+    def opened(parent, title, text):  # type: ignore[no-untyped-def]
+        box = real(parent, title, text)  # the real box, opened (it never blocks) ...
+        seen.append((box.windowTitle(), box.text()))
+        box.accept()  # ... and read
+        return box
+
+    monkeypatch.setattr(task_runner, "show_error", opened)
     return seen
 
 
