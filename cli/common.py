@@ -13,7 +13,7 @@ import typer
 
 from ..core.errors import GoldspanError
 from ..core.paths import default_db
-from ..core.store import Store, explain
+from ..core.storage import Store, explain
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -37,7 +37,7 @@ from .labels import check_exported_names
 from .types import Record
 from .outputs import STDOUT, Outputs, database_files, is_stdout
 from .dataset import Options, SelectionStats, count, select, validated
-from .store import Store
+from .storage import Store
 
 EXPORT_FORMATS = ("prodigy", "doccano", "conll", "spacy", "brat", "labelstudio", "txt")
 EXTENSIONS = {"prodigy": ".jsonl", "doccano": ".jsonl", "conll": ".conll", "spacy": ".spacy",

@@ -13,7 +13,7 @@ import bisect
 from . import edits
 from .edits import ChangeSet, Edit
 from .types import Span, Suggestion
-from .store import Annotation, Document, Store, non_overlapping
+from .storage import Annotation, Document, Store, non_overlapping
 from .token_index import TokenIndex
 
 

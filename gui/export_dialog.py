@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import GoldspanError
 from ..core.exporter import EXTENSIONS, FOLDER_FORMATS, ExportSummary, export
-from ..core.store import Store
+from ..core.storage import Store
 from .task_runner import Report, TaskDialog, TaskRunner
 
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
@@ -41,7 +41,6 @@ CONLL_SCHEMES: tuple[tuple[str, str], ...] = (
     ("io", "IO (no B-)"),
     ("source", "As in the imported file"),
 )
-GOLD = "gold"
 MAX_PROBLEM_LINES = 20
 
 
@@ -249,9 +248,7 @@ class ExportDialog(TaskDialog):
             store = None
         if store is not None:
             try:
-                rows = store.conn.execute(
-                    "SELECT annotator, sum(status = 'done') FROM annotations WHERE annotator != ? "
-                    "GROUP BY annotator ORDER BY annotator", (GOLD,)).fetchall()
+                rows = store.done_counts()
             finally:
                 store.close()
         for name, done in rows:

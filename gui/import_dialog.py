@@ -24,7 +24,7 @@ from ..core.errors import GoldspanError, InputError
 from ..core.formats.base import Cancelled
 from ..core.formats.detect import expand
 from ..core.importer import DEFAULT_ANNOTATOR, ImportSummary, import_paths
-from ..core.store import Store
+from ..core.storage import Store
 from .task_runner import Report, TaskDialog, TaskRunner
 
 IMPORT_FORMATS: tuple[tuple[str, str], ...] = (

@@ -19,7 +19,7 @@ from ..core.errors import EditError, StoreError
 from ..core.types import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
-from ..core.store import Store
+from ..core.storage import Store
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions
 from .delete_actions import add_delete_actions, apply_rows_edit

@@ -32,7 +32,7 @@ from ..core.agreement import compute_agreement, document_disagreement, load_done
 from ..core.edits import ChangeSet
 from ..core.errors import EditError
 from ..core.types import GOLD, Span
-from ..core.store import Store
+from ..core.storage import Store
 from .label_bar import LabelBar
 from .review_dashboard import Dashboard, cell, compact_table, fit_height
 from .review_models import GOLD_TEXT, DocumentListModel, DocumentRow, fmt, score_color
@@ -304,7 +304,7 @@ class ReviewWindow(QMainWindow):
     def _store_data_version(self) -> int:
         # changes when another connection commits (annotators' edits, imports): a free
         # check before looking at the versions themselves
-        return int(self.store.conn.execute("PRAGMA data_version").fetchone()[0])
+        return self.store.data_version()
 
     def check_for_new_versions(self) -> bool:
         """Show the refresh button when the done versions changed since the figures."""
@@ -326,7 +326,7 @@ class ReviewWindow(QMainWindow):
         self._data_version = self._store_data_version()
         names = self.annotator_filter
         rows = document_disagreement(load_done_versions(self.store, names, with_text=False), names)
-        titles = dict(self.store.conn.execute("SELECT id, title FROM documents"))
+        titles = self.store.titles()
         golds = gold_statuses(self.store)
         self.doc_model.set_rows([
             DocumentRow(r.doc_id, titles.get(r.doc_id) or "(untitled)", r, golds.get(r.doc_id))

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QPushButton
 
 from ..core.errors import GoldspanError
 from ..core.formats.base import Cancelled
-from ..core.store import Store
+from ..core.storage import Store
 
 log = logging.getLogger(__name__)
 

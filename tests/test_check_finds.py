@@ -15,10 +15,8 @@ import typer
 from typer.testing import CliRunner
 
 from goldspan.core.types import Span, Suggestion
-import goldspan.core.store as store_mod
-from goldspan.core.store import Store
-
-MAX_FINDINGS_PER_CHECK = getattr(store_mod, "MAX_FINDINGS_PER_CHECK", 50)
+from goldspan.core.storage import Store
+from goldspan.core.storage.integrity import MAX_FINDINGS_PER_CHECK
 
 TEXT = "Mark Esper met Moroccan officials in Rabat on Friday."
 

@@ -1,0 +1,420 @@
+"""``goldspan check`` and the schema guard every read-write open runs.
+
+The schema guard (:meth:`IntegrityMixin.schema_problems`) compares the file's tables,
+indexes and triggers with those of a new database, as SQL text (whitespace aside): one
+read of ``sqlite_master``, a few milliseconds, so it runs at every read-write open.
+Where an object differs, sqlite-utils' introspection (``table.columns``,
+``table.foreign_keys``, ``table.indexes``, ``db.triggers``) says what differs: a
+column's type or NOT NULL, a foreign key, an index's columns. It is the better tool
+there (structured facts instead of parsed SQL), and paid for (its import, about
+0.3 s) only by ``check`` and by a file that is already refused. The row-by-row checks
+read the reference schema's columns through it too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..labels import annotator_refusal, label_refusal
+from ..textio import text_hash
+from . import schema
+from .labels import SETTING_TYPES
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+MAX_FINDINGS_PER_CHECK = 50
+
+
+@dataclass
+class CheckReport:
+    """What ``goldspan check`` found: problems (exit 1) and notes (information)."""
+
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Limit:
+    """Adds a check's findings to a report, at most MAX_FINDINGS_PER_CHECK lines and
+    then one line saying how many more (a file with a million broken rows stays
+    readable)."""
+
+    def __init__(self, report: CheckReport, what: str) -> None:
+        self.report, self.what, self.n = report, what, 0
+        self.more_at: int | None = None
+
+    def add(self, line: str) -> None:
+        self.n += 1
+        if self.n <= MAX_FINDINGS_PER_CHECK:
+            self.report.problems.append(line)
+            return
+        if self.more_at is None:
+            self.more_at = len(self.report.problems)
+            self.report.problems.append("")
+        self.report.problems[self.more_at] = (
+            f"... and {self.n - MAX_FINDINGS_PER_CHECK} more {self.what}")
+
+
+def json_problem(value: Any, want_object: bool = False) -> str | None:
+    """Why a stored JSON value is not valid strict JSON (RFC 8259: NaN and Infinity,
+    which Python's json writes by default, are not JSON), or None."""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            return "is not text"
+    if isinstance(value, (int, float)):
+        value = repr(value)
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON")
+
+    try:
+        parsed = json.loads(value, parse_constant=refuse)
+    except ValueError as err:
+        return f"is not valid JSON ({err})"
+    if want_object and not isinstance(parsed, dict):
+        return "is JSON but not an object"
+    return None
+
+
+@dataclass(frozen=True)
+class RowQuery:
+    """One row-by-row check of the reference schema: its SQL selects (rowid, key,
+    value) of the rows that break it; ``json`` names the column to parse, if any."""
+
+    table: str
+    key: str | None  # the declared primary key naming a row (None: the rowid)
+    what: str
+    sql: str
+    json: str | None = None
+
+
+_OBJECTS: dict[Any, dict[tuple[str, str], str]] = {}
+_ROW_QUERIES: dict[Any, list[RowQuery]] = {}
+
+
+def _reference_objects() -> dict[tuple[str, str], str]:
+    """(type, name) -> normalised SQL of every table, index and trigger of a new
+    database, built once per process (about 2 ms; keyed by the schema scripts, so a
+    migration added, or a test's, is part of it)."""
+    key = schema.reference_key()
+    if key not in _OBJECTS:
+        with schema.SchemaMixin.memory() as ref:
+            _OBJECTS[key] = _objects(ref.conn)
+    return _OBJECTS[key]
+
+
+def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    return {(r[0], r[1]): _normalise_sql(r[2]) for r in conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
+        "AND sql IS NOT NULL")}
+
+
+def _row_queries() -> list[RowQuery]:
+    """The reference schema's CHECK, NOT NULL and JSON columns as row-by-row checks.
+
+    SQL built from goldspan's own schema (table and column names, as sqlite-utils
+    reads them from a new database, through :func:`_ident`; CHECK expressions as
+    :mod:`.schema` writes them), never from the file being checked. Virtual tables
+    (full-text search, when it comes) hold nothing to check row by row."""
+    key = schema.reference_key()
+    if key not in _ROW_QUERIES:
+        queries: list[RowQuery] = []
+        with schema.SchemaMixin.memory() as ref:
+            for table in sorted(ref.db.tables, key=lambda t: t.name):
+                if table.virtual_table_using:
+                    continue
+                name, columns = table.name, table.columns
+                pks = [col.name for col in columns if col.is_pk]
+                pk = pks[0] if len(pks) == 1 else None
+                for schema_expr in _check_expressions(table.schema):
+                    queries.append(RowQuery(
+                        name, pk, f"breaks CHECK ({schema_expr})",
+                        f"SELECT rowid, {_ident(pk or 'rowid')}, NULL FROM {_ident(name)} "
+                        f"WHERE NOT ({schema_expr})"))
+                for col in columns:
+                    col_name = col.name
+                    if col.notnull and not col.is_pk:
+                        queries.append(RowQuery(
+                            name, pk, f"{col_name} is NULL",
+                            f"SELECT rowid, {_ident(pk or 'rowid')}, NULL FROM {_ident(name)} "
+                            f"WHERE {_ident(col_name)} IS NULL"))
+                    if str(col.type).upper() == "JSON":
+                        queries.append(RowQuery(
+                            name, pk, f"valid JSON in {col_name}",
+                            f"SELECT rowid, {_ident(pk or 'rowid')}, {_ident(col_name)} FROM "
+                            f"{_ident(name)} WHERE {_ident(col_name)} IS NOT NULL",
+                            json=col_name))
+        _ROW_QUERIES[key] = queries
+    return _ROW_QUERIES[key]
+
+
+def _shapes(db: sqlite_utils.Database) -> dict[tuple[str, str], Any]:
+    """What sqlite-utils reads of each table, index and trigger: a table's columns
+    (name, type, NOT NULL, default, primary key) and foreign keys, an index's table,
+    uniqueness and columns, a trigger's table."""
+    out: dict[tuple[str, str], Any] = {}
+    for table in db.tables:
+        out[("table", table.name)] = (
+            {c.name: (c.type, bool(c.notnull), c.default_value, bool(c.is_pk))
+             for c in table.columns},
+            sorted((fk.column, fk.other_table, fk.other_column, fk.on_delete)
+                   for fk in table.foreign_keys))
+        for index in table.indexes:
+            out[("index", index.name)] = (table.name, bool(index.unique), list(index.columns))
+    for trigger in db.triggers:
+        out[("trigger", trigger.name)] = trigger.table
+    return out
+
+
+def _column_text(shape: tuple[str, bool, Any, bool]) -> str:
+    col_type, notnull, default, _pk = shape
+    return " ".join(x for x in (col_type or "untyped", "NOT NULL" if notnull else "",
+                                f"DEFAULT {default}" if default is not None else "") if x)
+
+
+def _difference(kind: str, mine: Any, ours: Any) -> str:
+    """What differs between the file's object and goldspan's, in words ("" when
+    sqlite-utils sees no difference: a CHECK, a UNIQUE, a trigger's body)."""
+    if mine is None or ours is None:
+        return ""
+    if kind == "table":
+        (cols, fks), (want, want_fks) = mine, ours
+        for name in want:
+            if name not in cols:
+                return f"column {name} is missing"
+            if cols[name] != want[name]:
+                return (f"column {name} is {_column_text(cols[name])}, goldspan's is "
+                        f"{_column_text(want[name])}")
+        extra = [name for name in cols if name not in want]
+        if extra:
+            return f"column {extra[0]} is not goldspan's"
+        return "its foreign keys differ" if fks != want_fks else ""
+    if kind == "index":
+        if mine[0] != ours[0]:
+            return f"it is on table {mine[0]}, goldspan's on {ours[0]}"
+        if mine[2] != ours[2]:
+            return f"it is on ({', '.join(mine[2])}), goldspan's on ({', '.join(ours[2])})"
+        return "" if mine[1] == ours[1] else ("it is not unique" if ours[1] else "it is unique")
+    if kind == "trigger" and mine != ours:
+        return f"it is on table {mine}, goldspan's on {ours}"
+    return ""
+
+
+def _ident(name: str) -> str:
+    """A table or column name of goldspan's own schema, quoted for SQL. Anything but a
+    plain identifier is refused: these names come from :mod:`.schema`, never a file."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return f'"{name}"'
+
+
+def _normalise_sql(sql: str | None) -> str:
+    return " ".join((sql or "").split())
+
+
+def _check_expressions(sql: str) -> list[str]:
+    """The expressions of the CHECK constraints in a CREATE TABLE statement (balanced
+    parentheses, string literals skipped)."""
+    out = []
+    for m in re.finditer(r"\bCHECK\s*\(", sql, flags=re.IGNORECASE):
+        depth, i, quote = 1, m.end(), None
+        while i < len(sql) and depth:
+            ch = sql[i]
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            i += 1
+        out.append(" ".join(sql[m.end():i - 1].split()))
+    return out
+
+
+
+
+class IntegrityMixin(schema.SchemaMixin):
+    def integrity_problems(self) -> list[str]:
+        """SQLite's integrity and foreign-key checks plus goldspan's own invariants
+        (the problems of :meth:`check`)."""
+        return self.check().problems
+
+    def check(self) -> CheckReport:
+        """Everything ``goldspan check`` looks at, each finding naming its table and
+        row: SQLite's ``integrity_check`` and ``foreign_key_check``; the schema objects
+        against :mod:`.schema` (:meth:`schema_problems`); every CHECK and NOT NULL
+        constraint of the schema evaluated again row by row (a tool that wrote with
+        ``ignore_check_constraints`` or an edited schema is caught); spans and
+        suggestions within their text; spans of one version not overlapping;
+        ``text_hash`` against the text; JSON columns holding valid, strict JSON (no
+        NaN); known settings of the right type. Labels used by spans but missing from
+        the label set are notes, not problems (the set is a palette; the spans are
+        still valid data)."""
+        report = CheckReport()
+        try:
+            self._check(report)
+        except sqlite3.DatabaseError as err:  # too damaged to finish the checks
+            report.problems.append(
+                f"the database is damaged ({err}); restore a backup (goldspan backup, or "
+                "the daily copies)")
+        return report
+
+    def schema_problems(self, notes: list[str] | None = None) -> list[str]:
+        """Tables, indexes and triggers missing or different from the schema goldspan
+        creates (whitespace aside); objects a user added are listed in ``notes``.
+        Costs one read of ``sqlite_master``: run at every read-write open. What
+        differs in an object that differs is said in words (:func:`_difference`)."""
+        ref = _reference_objects()
+        actual = _objects(self.conn)
+        problems = []
+        differing = []
+        for (kind, name), sql in ref.items():
+            if (kind, name) not in actual:
+                problems.append(f"{kind} {name} is missing")
+            elif actual[(kind, name)] != sql:
+                differing.append(len(problems))
+                problems.append(f"{kind} {name} differs from goldspan's schema")
+        if differing:
+            self._say_what_differs(problems, differing)
+        if notes is not None:
+            notes.extend(f"{kind} {name} is not goldspan's (left as it is)"
+                         for kind, name in sorted(set(actual) - set(ref)))
+        return problems
+
+    def _say_what_differs(self, problems: list[str], at: list[int]) -> None:
+        with schema.SchemaMixin.memory() as ref:
+            ours = _shapes(ref.db)
+        mine = _shapes(self.db)
+        for i in at:
+            kind, name = problems[i].split(" ", 2)[:2]
+            detail = _difference(kind, mine.get((kind, name)), ours.get((kind, name)))
+            if detail:
+                problems[i] += f": {detail}"
+
+    def name_problems(self) -> list[str]:
+        """Labels and annotator names that break the naming rule (a database written
+        before the rule was enforced may hold them), each with where it is used and how
+        to fix it. Distinct names only: a handful of queries whatever the size."""
+        out: list[str] = []
+        used: dict[str, list[str]] = {}
+        queries = (
+            ("in the label set", "SELECT name, count(*) FROM labels GROUP BY name"),
+            ("spans", "SELECT label, count(*) FROM spans GROUP BY label"),
+            ("suggestions", "SELECT label, count(*) FROM suggestions GROUP BY label"),
+        )
+        for what, sql in queries:
+            for name, n in self.conn.execute(sql):
+                if label_refusal(name):
+                    where = what if what.startswith("in ") else f"{n} {what}"
+                    used.setdefault(name, []).append(where)
+        for name, places in used.items():
+            out.append(f"{label_refusal(name)} ({', '.join(places)}); rename it: Project -> "
+                       "Labels, or goldspan labels --rename OLD NEW")
+        who: dict[str, list[str]] = {}
+        for what, sql in (
+            ("versions", "SELECT annotator, count(*) FROM annotations GROUP BY annotator"),
+            ("assignments", "SELECT annotator, count(*) FROM assignments GROUP BY annotator"),
+        ):
+            for name, n in self.conn.execute(sql):
+                if annotator_refusal(name):
+                    who.setdefault(name, []).append(f"{n} {what}")
+        for name, places in who.items():
+            out.append(f"{annotator_refusal(name)} ({', '.join(places)})")
+        return out
+
+    def _check(self, report: CheckReport) -> None:
+        c = self.conn
+        problems = report.problems
+        row_queries = _row_queries()
+        # integrity_check's "CHECK constraint failed in spans" and "NULL value in
+        # spans.label" name no row: goldspan's tables are checked again below, row by row
+        ours = {q.table for q in row_queries}
+        for (line,) in c.execute("PRAGMA integrity_check"):
+            m = re.fullmatch(r"(?:CHECK constraint failed in |NULL value in )(\w+)(?:\.\w+)?",
+                             line)
+            if line != "ok" and not (m and m.group(1) in ours):
+                problems.append(line)
+        for r in c.execute("PRAGMA foreign_key_check"):
+            problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")
+        problems.extend(self.schema_problems(report.notes))
+        problems.extend(self.name_problems())
+        for query in row_queries:
+            self._rows_breaking(report, query)
+        self._check_settings(report)
+        limit = Limit(report, "spans past the end of their text")
+        for r in c.execute(
+                'SELECT s.id, s.annotation_id, s."end", length(d.text) FROM spans s '
+                "JOIN annotations a ON a.id = s.annotation_id "
+                'JOIN documents d ON d.id = a.document_id WHERE s."end" > length(d.text)'):
+            limit.add(f"span {r[0]} of annotation {r[1]} ends at {r[2]}, past the text ({r[3]})")
+        limit = Limit(report, "suggestions past the end of their text")
+        for r in c.execute(
+                'SELECT s.id, s.document_id, s.model, s."end", length(d.text) FROM suggestions s '
+                'JOIN documents d ON d.id = s.document_id WHERE s."end" > length(d.text)'):
+            limit.add(f"suggestion {r[0]} of document {r[1]} by {r[2]} ends at {r[3]}, "
+                      f"past the text ({r[4]})")
+        limit = Limit(report, "overlapping spans")
+        last_ann, max_end, max_id = None, 0, 0
+        for span_id, ann, start, end in c.execute(
+                'SELECT id, annotation_id, start, "end" FROM spans '
+                'ORDER BY annotation_id, start, "end", id'):
+            if ann != last_ann:
+                last_ann, max_end, max_id = ann, end, span_id
+                continue
+            if start < max_end:
+                limit.add(f"spans {max_id} and {span_id} of annotation {ann} overlap")
+            if end > max_end:
+                max_end, max_id = end, span_id
+        limit = Limit(report, "documents whose text_hash does not match their text")
+        for doc_id, text, stored in c.execute("SELECT id, text, text_hash FROM documents"):
+            if not isinstance(text, str):
+                continue  # NOT NULL and the type are reported above
+            if stored != text_hash(text):
+                limit.add(f"document {doc_id}: text_hash "
+                          + ("is missing" if stored is None else "does not match its text")
+                          + " (the text was changed outside goldspan; duplicates of it "
+                          "would no longer be recognised)")
+        for label, n in c.execute(
+                "SELECT label, count(*) FROM spans WHERE label NOT IN (SELECT name FROM labels) "
+                "GROUP BY label ORDER BY label"):
+            report.notes.append(f"label {label!r} is used by {n} span(s) but is not in the "
+                                "label set")
+
+    def _rows_breaking(self, report: CheckReport, q: RowQuery) -> None:
+        """Run one of the reference's row checks; each row it finds is a problem."""
+        limit = Limit(report, f"rows of {q.table} like these ({q.what})")
+        try:
+            for rowid, key, value in self.conn.execute(q.sql):
+                name = (f"row {rowid}" if q.key is None else f"{q.key} {key}"
+                        if q.key == "id" else f"row {rowid} ({q.key} {key!r})")
+                if q.json is None:
+                    limit.add(f"table {q.table}, {name}: {q.what}")
+                    continue
+                why = json_problem(value, want_object=(q.table, q.json) == ("documents", "meta"))
+                if why:
+                    limit.add(f"table {q.table}, {name}: {q.json} {why}")
+        except sqlite3.OperationalError as err:  # a column or table is missing
+            report.problems.append(f"table {q.table}: cannot check {q.what} ({err})")
+
+    def _check_settings(self, report: CheckReport) -> None:
+        for key, kind in SETTING_TYPES.items():
+            try:
+                row = self.conn.execute("SELECT value FROM settings WHERE key = ?",
+                                        (key,)).fetchone()
+            except sqlite3.OperationalError:
+                return  # the missing table is reported by schema_problems
+            if row is None or json_problem(row[0]):
+                continue  # absent is the default; invalid JSON is reported already
+            if not isinstance(json.loads(row[0]), kind):
+                report.problems.append(f"table settings, key {key!r}: value {row[0][:40]!r} "
+                                       f"is not a {kind.__name__}")
+
+
