@@ -23,6 +23,7 @@ fails on ``.conn`` or ``execute(`` anywhere else in core/, gui/ and cli/).
 ``merge``          the statements only a merge runs (rows copied with their times)
 ``deletion``       deleting a document or a version, and restoring it exactly
 ``integrity``      ``goldspan check`` and the schema guard run at every open
+``reference``      the schema of a new database, which files are compared with
 ``store``          ``Store`` itself: the mixins, and :meth:`Store.open`
 =================  ==============================================================
 

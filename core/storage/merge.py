@@ -4,8 +4,8 @@ What is merged, and who wins a conflict, is :mod:`goldspan.core.merge`'s busines
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
-from typing import Any
 
 from ..types import Span
 from .records import Annotation
@@ -14,7 +14,7 @@ from .versions import VersionsMixin
 
 class MergeMixin(VersionsMixin):
     # ---------------------------------------------------------------- a source
-    def documents_as_stored(self) -> Any:
+    def documents_as_stored(self) -> sqlite3.Cursor:
         """A cursor over every document row in id order, as stored: (id, text,
         text_hash, title, source, meta, created_at)."""
         return self._rows("SELECT id, text, text_hash, title, source, meta, created_at "
