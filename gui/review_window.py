@@ -110,7 +110,8 @@ class ReviewWindow(QMainWindow):
         self.views: dict[str, ReviewArticleView] = {}
         self.headers: dict[str, QLabel] = {}
         self._syncing = False
-        self._agreement_threads: list[AgreementThread] = []
+        self._agreement_threads: list[AgreementThread] = []  # running, until finished
+        self._latest_agreement: AgreementThread | None = None
         self._closing = False
         name = Path(str(store.path)).name if store.path else "memory"
         self.setWindowTitle(f"goldspan review — {lead_name} — {name}")
@@ -350,16 +351,22 @@ class ReviewWindow(QMainWindow):
         self.dashboard.summary.setText("Computing the agreement figures…")
         worker = AgreementThread(self.store.path, names)
         worker.computed.connect(self._agreement_computed)
-        worker.finished.connect(worker.deleteLater)
+        worker.finished.connect(self._agreement_finished)
         self._agreement_threads.append(worker)
+        self._latest_agreement = worker
         worker.start()
 
     def _agreement_computed(self, result: object) -> None:
+        if self.sender() is self._latest_agreement and not self._closing:  # only the latest counts
+            self.dashboard.set_result(result)  # type: ignore[arg-type]
+
+    def _agreement_finished(self) -> None:
+        # A thread is let go only once it has finished: one dropped when its result
+        # arrived could be garbage-collected while it was still closing its connection,
+        # and Qt aborts the process when a running QThread is destroyed.
         thread = self.sender()
         if thread in self._agreement_threads:
             self._agreement_threads.remove(thread)
-        if not self._agreement_threads and not self._closing:  # only the latest counts
-            self.dashboard.set_result(result)  # type: ignore[arg-type]
 
     def _update_progress(self) -> None:
         total = len(self.doc_model.rows)
