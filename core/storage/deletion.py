@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import StoreError
 from .connection import ConstraintError
-from .ids import IdsMixin
+from .versions import VersionsMixin
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ _DELETE = {"documents": "DELETE FROM documents WHERE id = ?",
            "annotations": "DELETE FROM annotations WHERE id = ?"}
 
 
-class DeletionMixin(IdsMixin):
+class DeletionMixin(VersionsMixin):
     def document_rows(self, doc_id: int) -> Rows | None:
         """The document and everything that belongs to it, as stored (None if there is
         no such document)."""
@@ -100,9 +100,8 @@ class DeletionMixin(IdsMixin):
 
     def version_rows(self, doc_id: int, annotator: str) -> Rows | None:
         """One annotator's version of a document and its spans, as stored."""
-        found = self._value("SELECT id FROM annotations WHERE document_id = ? AND annotator = ?",
-                            (doc_id, annotator))
-        return None if found is None else self._owned("annotations", int(found))
+        found = self.version_id(doc_id, annotator)
+        return None if found is None else self._owned("annotations", found)
 
     def delete_document(self, doc_id: int) -> Rows:
         """Delete a document with its versions, spans, suggestions, model runs and

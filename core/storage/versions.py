@@ -42,6 +42,12 @@ class VersionsMixin(SuggestionsMixin, IdsMixin):
                         "WHERE document_id = ? AND annotator = ?", (doc_id, annotator))
         return annotation(row) if row else None
 
+    def version_id(self, doc_id: int, annotator: str) -> int | None:
+        """The id of the annotator's version of a document, if there is one."""
+        found = self._value("SELECT id FROM annotations WHERE document_id = ? AND annotator = ?",
+                            (doc_id, annotator))
+        return None if found is None else int(found)
+
     def version(self, annotation_id: int) -> Annotation | None:
         """The version with this id, None if there is none (deleted meanwhile)."""
         row = self._one(f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE id = ?",
@@ -155,9 +161,9 @@ class VersionsMixin(SuggestionsMixin, IdsMixin):
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r}")
         with self.transaction() as c:
-            found = self.annotation(doc_id, annotator)
+            found = self.version_id(doc_id, annotator)
             if found is not None:
-                ann_id = found.id
+                ann_id = found
                 self.clear_spans(ann_id)
                 c.execute(f"UPDATE annotations SET status = ?, edited = 1, updated_at = {NOW} "
                           "WHERE id = ?", (status, ann_id))
