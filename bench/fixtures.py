@@ -14,7 +14,7 @@ from pathlib import Path
 
 from common import CACHE, ROOT, cached, write_json
 from goldspan.core.types import Span
-from goldspan.core.store import Store, non_overlapping
+from goldspan.core.storage import Store, non_overlapping
 from goldspan.core.textio import first_line, read_text, text_hash
 
 ANNOTATOR = "bench"

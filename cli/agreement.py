@@ -72,10 +72,7 @@ def register(app: typer.Typer) -> None:
             report = outputs.file(html, stdout_ok=True) if html is not None else None
             names = choose_annotators(done_annotators(store), split_names(annotators))
             counter = AgreementCounter(names, split_names(labels))
-            total = store.conn.execute(
-                "SELECT count(*) FROM (SELECT document_id FROM annotations WHERE status = "
-                f"'done' AND annotator IN ({', '.join('?' * len(names))}) "
-                "GROUP BY document_id HAVING count(*) >= 2)", names).fetchone()[0]
+            total = store.shared_documents(names, at_least=2)
             docs = load_done_versions(store, names)
             for doc in tqdm(docs, total=total, desc="agreement", unit="doc",
                             disable=not progress_enabled(), leave=False):

@@ -15,7 +15,7 @@ from typer.core import TyperCommand
 
 from ..core.errors import GoldspanError
 from ..core.paths import default_db
-from ..core.store import Store, explain
+from ..core.storage import Store, explain
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,7 +19,7 @@ def gui(
 ) -> None:
     """Open the annotation window."""
     from ..core.errors import StoreError
-    from ..core.store import check_annotator
+    from ..core.labels import check_annotator
 
     if annotator:
         check_annotator(annotator)

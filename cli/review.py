@@ -24,7 +24,7 @@ def review(
     """Open the review window: documents by disagreement, the agreement figures, and the
     versions side by side to adjudicate the gold."""
     from ..core.agreement import done_annotators
-    from ..core.store import check_annotator
+    from ..core.labels import check_annotator
     from .agreement import choose_annotators, split_names
 
     if lead:

@@ -17,8 +17,9 @@ Options, as the ``export`` command spells them:
 - ``all_statuses=True``: ``skipped`` and ``rejected`` versions too (never ``todo`` or
   ``in_progress``), so a Prodigy round trip keeps its ignore/reject answers.
 
-Everything streams: one SQL cursor over the annotations in document order, grouped in
-Python one document at a time, so memory does not grow with the database.
+Everything streams: one cursor over the versions in document order
+(:meth:`Store.versions_in_order`), grouped in Python one document at a time, so memory
+does not grow with the database.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from typing import Iterable, Iterator
 from .errors import DamagedDatabaseError
 from .status import ANSWERED, EXPORTED, Status
 from .types import GOLD, Span
-from .store import Annotation, Document, Store
+from .storage import Annotation, Document, Store
 
 
 
@@ -77,32 +78,19 @@ def select(store: Store, options: Options = Options(),
            stats: SelectionStats | None = None) -> Iterator[Selected]:
     """Yield the chosen versions in document id order (then annotator name)."""
     stats = stats if stats is not None else SelectionStats()
-    statuses = options.statuses
-    where = [f"a.status IN ({', '.join('?' * len(statuses))})"]
-    params: list[object] = list(statuses)
-    if options.gold_only:
-        where.append("a.annotator = ?")
-        params.append(GOLD)
-    elif options.annotator is not None:
-        where.append("a.annotator = ?")
-        params.append(options.annotator)
-    sql = ("SELECT a.id, a.document_id, a.annotator, a.status, a.edited, a.seeded_from, "
-           "a.updated_at FROM annotations a WHERE " + " AND ".join(where) +
-           " ORDER BY a.document_id, a.annotator")
-    cursor = store.conn.execute(sql, params)
-    rows = (Annotation(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in cursor)
+    rows = store.versions_in_order(options.statuses, _annotator(options))
     explicit = options.gold_only or options.annotator is not None or options.all_versions
     for doc_id, group in itertools.groupby(rows, key=lambda a: a.document_id):
         versions = list(group)
         if explicit:
-            chosen = [(a, spans_of(store, a.id)) for a in versions]
+            chosen = [(a, store.spans(a.id)) for a in versions]
         else:
             one = _the_gold(store, versions)
             if one is None:
                 stats.conflict(doc_id)
                 continue
             chosen = [one]
-        document = document_of(store, doc_id)
+        document = store.document(doc_id)
         for ann, spans in chosen:
             stats.selected += 1
             yield Selected(document, ann, spans)
@@ -149,28 +137,14 @@ def _span_problem(span: Span, text_len: int, prev: Span | None) -> str | None:
 def _the_gold(store: Store, versions: list[Annotation]) -> tuple[Annotation, list[Span]] | None:
     gold = [a for a in versions if a.annotator == GOLD]
     if gold:
-        return gold[0], spans_of(store, gold[0].id)
+        return gold[0], store.spans(gold[0].id)
     first = versions[0]
-    first_spans = spans_of(store, first.id)
+    first_spans = store.spans(first.id)
     key = (first.status, [s.key() for s in first_spans])
     for other in versions[1:]:
-        if (other.status, [s.key() for s in spans_of(store, other.id)]) != key:
+        if (other.status, [s.key() for s in store.spans(other.id)]) != key:
             return None
     return first, first_spans
-
-
-def spans_of(store: Store, annotation_id: int) -> list[Span]:
-    rows = store.conn.execute(
-        'SELECT start, "end", label, origin FROM spans WHERE annotation_id = ? '
-        'ORDER BY start, "end"', (annotation_id,))
-    return [Span(*r) for r in rows]
-
-
-def document_of(store: Store, doc_id: int) -> Document:
-    r = store.conn.execute(
-        "SELECT id, text, title, source, meta, text_hash FROM documents WHERE id = ?",
-        (doc_id,)).fetchone()
-    return Document(r[0], r[1], r[2], r[3], r[4], r[5], store.path)
 
 
 def count(store: Store, options: Options = Options()) -> int:
@@ -181,15 +155,7 @@ def count(store: Store, options: Options = Options()) -> int:
 
 def _select_light(store: Store, options: Options) -> Iterator[int]:
     if options.gold_only or options.annotator is not None or options.all_versions:
-        statuses = options.statuses
-        where = [f"status IN ({', '.join('?' * len(statuses))})"]
-        params: list[object] = list(statuses)
-        if options.gold_only or options.annotator is not None:
-            where.append("annotator = ?")
-            params.append(GOLD if options.gold_only else options.annotator)
-        n = store.conn.execute("SELECT count(*) FROM annotations WHERE " + " AND ".join(where),
-                               params).fetchone()[0]
-        yield from range(n)
+        yield from range(store.count_versions(options.statuses, _annotator(options)))
         return
     for item in select(store, options):
         yield item.document.id
@@ -210,3 +176,8 @@ def split(total: int, dev_share: float | Fraction, seed: int) -> set[int]:
         return set()
     n_dev = min(total - 1, max(1, math.floor(total * share + Fraction(1, 2))))
     return set(random.Random(seed).sample(range(total), n_dev))
+
+
+def _annotator(options: Options) -> str | None:
+    """Whose versions are read: the gold's, one annotator's, or everyone's (None)."""
+    return GOLD if options.gold_only else options.annotator

@@ -35,7 +35,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ from typing import Any
 
 from .errors import ClusterError, GoldspanError, StoreError
 from .merge import merge_store
-from .store import Store
+from .storage import SQLiteError, Store
 from .suggest import SpacySuggester, ensure_label_set, suggest_documents
 
 INSTALL_HINT = "pip install 'goldspan[ray]'"
@@ -119,7 +118,7 @@ def suggest_shard(index: int, texts: Sequence[str], model: str | None, batch_siz
         suggest_documents(shard, suggester, commit_seconds=float("inf"))
         shard.set_labels([])  # the database's label set is the driver's business
         _test_fault(index)
-        return shard.conn.serialize()
+        return shard.serialize()
 
 
 def _test_fault(index: int) -> None:
@@ -247,7 +246,7 @@ def _complete_shard(path: Path, model_id: str) -> bool:
     try:
         with contextlib.closing(Store.open(path, create=False, migrate=False)) as shard:
             return shard.document_count() > 0 and not shard.documents_without_run(model_id)
-    except (GoldspanError, OSError, sqlite3.Error):  # torn by a crash: deleted, not merged
+    except (GoldspanError, OSError, SQLiteError):  # torn by a crash: deleted, not merged
         return False
 
 

@@ -45,7 +45,7 @@ from .labels import check_exported_names
 from .types import Record
 from .outputs import STDOUT, Outputs, database_files, is_stdout
 from .dataset import Options, SelectionStats, count, select, split as split_items, validated
-from .store import Store
+from .storage import Store
 
 MAX_PROBLEMS_KEPT = 1000
 

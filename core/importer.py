@@ -28,9 +28,9 @@ from .errors import GoldspanError, InputError
 from .formats import reader
 from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, normalise_format
-from .labels import label_refusal
+from .labels import check_annotator, label_refusal
 from .types import Record
-from .store import Store, check_annotator
+from .storage import Store
 
 DEFAULT_ANNOTATOR = "import"
 

@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 from .errors import InputError
 from .labels import check_label, extend_labels
 from .types import Label
-from .store import Store
+from .storage import Store
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 RESERVED_KEYS = {" "}
@@ -37,7 +37,7 @@ def validate(labels: Sequence[Label]) -> None:
 
 def usage(store: Store) -> dict[str, int]:
     """How many spans carry each label (annotations only, not suggestions)."""
-    return dict(store.conn.execute("SELECT label, count(*) FROM spans GROUP BY label").fetchall())
+    return store.span_label_counts()
 
 
 def save_label_set(store: Store, labels: Sequence[Label], renames: Mapping[str, str] | None = None) -> None:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol, Sequence, TypeVar
 
-from .types import Label
+from .types import GOLD, Label
 
 # Mid-tone colours that stay readable as a tint behind black text (light theme) and
 # behind white text (dark theme), and differ from their neighbours in hue.
@@ -183,6 +183,19 @@ def annotator_refusal(name: object) -> str:
     shown = name[:40] if isinstance(name, str) else name
     return (f"invalid annotator name {shown!r}: it {problem}; an annotator name is "
             f"1-{ANNOTATOR_MAX} {NAME_RULE}")
+
+
+def check_annotator(name: str, *, allow_gold: bool = False) -> str:
+    """Annotator names follow the labels' naming rule (:func:`name_problem`) with
+    1-200 characters; ``gold`` is reserved for adjudication."""
+    from .errors import InputError
+
+    refusal = annotator_refusal(name)
+    if refusal:
+        raise InputError(refusal)
+    if name == GOLD and not allow_gold:
+        raise InputError("'gold' is reserved for adjudication; choose another annotator name")
+    return name
 
 
 def check_exported_names(labels: Iterable[str], annotator: str | None, doc_id: int) -> None:

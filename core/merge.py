@@ -34,7 +34,6 @@ Rules, decided once:
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -42,7 +41,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .errors import GoldspanError, InputError, StoreError
 from .labels import LabelFilter, annotator_refusal, extend_labels, label_refusal
 from .types import Label
-from .store import Store, parse_meta
+from .storage import SQLiteError, Store, parse_meta
 from .textio import text_hash
 
 Progress = Callable[[Iterable["SourceDoc"], int, str], Iterable["SourceDoc"]]
@@ -134,9 +133,7 @@ def open_sources(paths: Sequence[str | Path], target: str | Path) -> list[Store]
 
 
 def _source_docs(source: Store) -> Iterator[SourceDoc]:
-    rows = source.conn.execute(
-        "SELECT id, text, text_hash, title, source, meta, created_at FROM documents ORDER BY id")
-    for r in rows:
+    for r in source.documents_as_stored():
         yield SourceDoc(*r)
 
 
@@ -188,92 +185,42 @@ def _merge_labels(target: Store, labels: Sequence[Label], keep: LabelFilter,
 
 def _target_doc(target: Store, doc: SourceDoc, report: MergeReport) -> int:
     h = doc.text_hash or text_hash(doc.text)
-    row = target.conn.execute("SELECT id FROM documents WHERE text_hash = ?", (h,)).fetchone()
-    if row:
+    found = target.document_id_by_hash(h)
+    if found is not None:
         report.documents_matched += 1
-        return int(row[0])
-    cur = target.conn.execute(
-        "INSERT INTO documents (id, text, text_hash, title, source, meta, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (target.next_id("documents"), doc.text, h, doc.title, doc.source, doc.meta,
-         doc.created_at))
+        return found
     report.documents_added += 1
-    return int(cur.lastrowid)  # type: ignore[arg-type]
-
-
-_VERSION_COLS = "status, edited, seeded_from, created_at, updated_at"
-
-
-def _copy_spans(target: Store, ann_id: int, spans: list[tuple[int, int, str, str]]) -> None:
-    target.conn.executemany(
-        'INSERT INTO spans (annotation_id, start, "end", label, origin) VALUES (?, ?, ?, ?, ?)',
-        [(ann_id, *s) for s in spans])
-
-
-def _spans(store: Store, ann_id: int) -> list[tuple[int, int, str, str]]:
-    return store.conn.execute(
-        'SELECT start, "end", label, origin FROM spans WHERE annotation_id = ? '
-        'ORDER BY start, "end", label', (ann_id,)).fetchall()
+    return target.insert_document(doc.text, h, doc.title, doc.source, doc.meta, doc.created_at)
 
 
 def _merge_versions(target: Store, source: Store, src_doc: SourceDoc, doc_id: int,
                     report: MergeReport, prefer_newer: bool) -> None:
-    rows = source.conn.execute(
-        f"SELECT id, annotator, {_VERSION_COLS} FROM annotations WHERE document_id = ? "
-        "ORDER BY annotator", (src_doc.id,)).fetchall()
-    for src_id, annotator, status, edited, seeded, created, updated in rows:
-        spans = _spans(source, src_id)
-        mine = target.conn.execute(
-            "SELECT id, status, updated_at FROM annotations WHERE document_id = ? "
-            "AND annotator = ?", (doc_id, annotator)).fetchone()
+    for version in source.annotations(src_doc.id):
+        spans = source.spans(version.id)
+        mine = target.annotation(doc_id, version.annotator)
         if mine is None:
-            cur = target.conn.execute(
-                f"INSERT INTO annotations (id, document_id, annotator, {_VERSION_COLS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (target.next_id("annotations"), doc_id, annotator, status, edited, seeded,
-                 created, updated))
-            _copy_spans(target, int(cur.lastrowid), spans)  # type: ignore[arg-type]
+            target.copy_version(doc_id, version, spans)
             report.versions_added += 1
             continue
-        t_id, t_status, t_updated = mine
-        if t_status == status and [s[:3] for s in _spans(target, t_id)] == [s[:3] for s in spans]:
+        if mine.status == version.status and target.spans(mine.id) == spans:
             report.versions_identical += 1
             continue
-        take_source = prefer_newer and updated > t_updated
+        take_source = prefer_newer and version.updated_at > mine.updated_at
         if take_source:
-            target.conn.execute("DELETE FROM spans WHERE annotation_id = ?", (t_id,))
-            target.conn.execute(
-                "UPDATE annotations SET status = ?, edited = ?, seeded_from = ?, "
-                "updated_at = ? WHERE id = ?", (status, edited, seeded, updated, t_id))
-            _copy_spans(target, t_id, spans)
+            target.overwrite_version(mine.id, version, spans)
             report.versions_replaced += 1
         report.conflicts.append(Conflict(
-            report.source, doc_id, src_doc.title, annotator,
-            "source" if take_source else "target", t_updated, updated))
+            report.source, doc_id, src_doc.title, version.annotator,
+            "source" if take_source else "target", mine.updated_at, version.updated_at))
 
 
 def _merge_suggestions(target: Store, source: Store, src_id: int, doc_id: int,
                        report: MergeReport, keep: LabelFilter) -> None:
-    runs = dict(source.conn.execute(
-        "SELECT model, created_at FROM suggestion_runs WHERE document_id = ?", (src_id,)))
-    for (model,) in source.conn.execute(
-            "SELECT DISTINCT model FROM suggestions WHERE document_id = ?", (src_id,)):
-        runs.setdefault(model, None)
-    for model, created in sorted(runs.items()):
-        if target.conn.execute(
-                "SELECT 1 FROM suggestion_runs WHERE document_id = ? AND model = ? UNION ALL "
-                "SELECT 1 FROM suggestions WHERE document_id = ? AND model = ? LIMIT 1",
-                (doc_id, model, doc_id, model)).fetchone():
+    for model, created in sorted(source.run_times(src_id).items()):
+        if target.has_model_output(doc_id, model):
             continue
-        target.conn.executemany(
-            'INSERT INTO suggestions (document_id, model, start, "end", label, score) '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(doc_id, model, s.start, s.end, s.label, s.score)
-             for s in keep(source.suggestions(src_id, model))])
-        target.conn.execute(
-            "INSERT INTO suggestion_runs (document_id, model, created_at) VALUES "
-            "(?, ?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
-            (doc_id, model, created))
+        target.put_suggestions(doc_id, model, keep(source.suggestions(src_id, model)),
+                               created_at=created)
         report.suggestion_runs_added += 1
 
 
@@ -296,13 +243,8 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
                 doc_id = _target_doc(target, doc, report)
                 _merge_versions(target, source, doc, doc_id, report, prefer_newer)
                 _merge_suggestions(target, source, doc.id, doc_id, report, keep)
-                target.conn.executemany(
-                    "INSERT OR IGNORE INTO assignments (document_id, annotator, created_at) "
-                    "VALUES (?, ?, ?)",
-                    [(doc_id, a, t) for a, t in source.conn.execute(
-                        "SELECT annotator, created_at FROM assignments WHERE document_id = ?",
-                        (doc.id,))])
-    except sqlite3.Error as err:
+                target.add_assignments(doc_id, source.assignments_of(doc.id))
+    except SQLiteError as err:
         raise StoreError(f"cannot merge ({err}); nothing of this file was merged, "
                          "check it with `goldspan check`", path=name) from None
     report.suggestions_left_out = keep.describe()

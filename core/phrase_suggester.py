@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .types import Span, Suggestion
 from .dataset import Options, select
-from .store import Store
+from .storage import Store
 from .suggest import Suggester, split_text
 
 if TYPE_CHECKING:  # pragma: no cover

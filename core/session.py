@@ -14,7 +14,7 @@ from . import edits
 from .edits import ChangeSet, Edit
 from .status import Status
 from .types import Span, Suggestion
-from .store import Annotation, Document, Store, non_overlapping
+from .storage import Annotation, Document, Store, non_overlapping
 from .token_index import TokenIndex
 
 

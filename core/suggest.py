@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, S
 
 from .labels import LabelFilter, is_valid_label
 from .types import Span, Suggestion
-from .store import Store
+from .storage import Store
 
 # NER needs about 1 GB of temporary memory per 100,000 characters and spaCy refuses
 # texts over nlp.max_length: long articles are split at paragraph boundaries.
@@ -422,7 +422,7 @@ def _serve(conn: Connection, model: str | None, batch_size: int) -> None:
             from .phrase_suggester import PhraseSuggester
 
             if kind == "phrases_from":
-                from .store import Store
+                from .storage import Store
 
                 with Store.open(message[1], create=False) as store:
                     phrases = PhraseSuggester.from_store(store)

@@ -64,7 +64,7 @@ from .errors import GoldspanError, InputError, ModelError
 from .types import Record
 from .outputs import Outputs, database_files
 from .dataset import Options, SelectionStats, count, select, split, validated
-from .store import Store
+from .storage import Store
 
 DEFAULT_MAX_STEPS = 1000
 DEFAULT_EVAL_FREQUENCY = 100

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..core.errors import GoldspanError
 from ..core.paths import default_db
 from ..core.seeds import seed_if_empty
-from ..core.store import Store
+from ..core.storage import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     from PySide6.QtWidgets import QApplication
@@ -97,7 +97,7 @@ def _checked(name: str, given: str | None) -> str:
     """The annotator name follows the naming rule before the window opens: a name saved
     in settings.ini by an older goldspan, or an OS user name, that breaks it is refused
     in one line saying how to choose another, never used nor silently replaced."""
-    from ..core.store import check_annotator
+    from ..core.labels import check_annotator
 
     try:
         return check_annotator(name)

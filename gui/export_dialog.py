@@ -25,7 +25,7 @@ from ..core.exporter import ExportSummary, export
 from ..core.formats import registry
 from ..core.formats.registry import Output
 from ..core.status import Status
-from ..core.store import Store
+from ..core.storage import Store
 from .task_runner import Report, TaskDialog, TaskRunner
 
 
@@ -42,7 +42,6 @@ CONLL_SCHEMES: tuple[tuple[str, str], ...] = (
     ("io", "IO (no B-)"),
     ("source", "As in the imported file"),
 )
-GOLD = "gold"
 MAX_PROBLEM_LINES = 20
 
 
@@ -257,9 +256,7 @@ class ExportDialog(TaskDialog):
             store = None
         if store is not None:
             try:
-                rows = store.conn.execute(
-                    "SELECT annotator, sum(status = 'done') FROM annotations WHERE annotator != ? "
-                    "GROUP BY annotator ORDER BY annotator", (GOLD,)).fetchall()
+                rows = store.done_counts()
             finally:
                 store.close()
         for name, done in rows:

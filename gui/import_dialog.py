@@ -27,7 +27,7 @@ from ..core.formats.base import Cancelled
 from ..core.formats import registry
 from ..core.formats.detect import expand
 from ..core.importer import DEFAULT_ANNOTATOR, ImportSummary, import_paths
-from ..core.store import Store
+from ..core.storage import Store
 from .task_runner import Report, TaskDialog, TaskRunner
 
 

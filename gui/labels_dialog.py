@@ -21,7 +21,7 @@ from ..core.errors import GoldspanError
 from ..core.label_edit import save_label_set, usage
 from ..core.labels import HOTKEYS, PALETTE, label_refusal
 from ..core.types import Label
-from ..core.store import Store
+from ..core.storage import Store
 
 NAME, COLOR, KEY, DESC, USED = range(5)
 

@@ -21,7 +21,7 @@ from ..core.types import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
 from ..core.status import Status, display
-from ..core.store import Store
+from ..core.storage import Store
 from .annotator_field import AnnotatorField, ImportedVersionGuard
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions

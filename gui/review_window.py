@@ -35,7 +35,7 @@ from ..core.edits import ChangeSet
 from ..core.errors import EditError
 from ..core.status import Status, display
 from ..core.types import GOLD, Span
-from ..core.store import Store
+from ..core.storage import Store
 from .label_bar import LabelBar
 from .review_dashboard import Dashboard, cell, compact_table, fit_height
 from .review_models import DocumentListModel, DocumentRow, fmt, score_color
@@ -115,7 +115,8 @@ class ReviewWindow(QMainWindow):
         self.views: dict[str, ReviewArticleView] = {}
         self.headers: dict[str, QLabel] = {}
         self._syncing = False
-        self._agreement_threads: list[AgreementThread] = []
+        self._agreement_threads: list[AgreementThread] = []  # running, until finished
+        self._latest_agreement: AgreementThread | None = None
         self._closing = False
         name = Path(str(store.path)).name if store.path else "memory"
         self.setWindowTitle(f"goldspan review — {lead_name} — {name}")
@@ -319,7 +320,7 @@ class ReviewWindow(QMainWindow):
     def _store_data_version(self) -> int:
         # changes when another connection commits (annotators' edits, imports): a free
         # check before looking at the versions themselves
-        return int(self.store.conn.execute("PRAGMA data_version").fetchone()[0])
+        return self.store.data_version()
 
     def check_for_new_versions(self) -> bool:
         """Show the refresh button when the done versions changed since the figures."""
@@ -341,7 +342,7 @@ class ReviewWindow(QMainWindow):
         self._data_version = self._store_data_version()
         names = self.annotator_filter
         rows = document_disagreement(load_done_versions(self.store, names, with_text=False), names)
-        titles = dict(self.store.conn.execute("SELECT id, title FROM documents"))
+        titles = self.store.titles()
         golds = gold_statuses(self.store)
         self.doc_model.set_rows([
             DocumentRow(r.doc_id, titles.get(r.doc_id) or "(untitled)", r, golds.get(r.doc_id))
@@ -365,17 +366,23 @@ class ReviewWindow(QMainWindow):
         self.dashboard.summary.setText("Computing the agreement figures…")
         worker = AgreementThread(self.store.path, names)
         worker.computed.connect(self._agreement_computed)
-        worker.finished.connect(worker.deleteLater)
+        worker.finished.connect(self._agreement_finished)
         self._agreement_threads.append(worker)
+        self._latest_agreement = worker
         worker.start()
 
     def _agreement_computed(self, result: object) -> None:
+        if self.sender() is self._latest_agreement and not self._closing:  # only the latest counts
+            assert isinstance(result, AgreementResult)
+            self.dashboard.set_result(result)
+
+    def _agreement_finished(self) -> None:
+        # A thread is let go only once it has finished: one dropped when its result
+        # arrived could be garbage-collected while it was still closing its connection,
+        # and Qt aborts the process when a running QThread is destroyed.
         thread = self.sender()
         if thread in self._agreement_threads:
             self._agreement_threads.remove(thread)
-        if not self._agreement_threads and not self._closing:  # only the latest counts
-            assert isinstance(result, AgreementResult)
-            self.dashboard.set_result(result)
 
     def _update_progress(self) -> None:
         total = len(self.doc_model.rows)

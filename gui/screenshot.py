@@ -6,7 +6,7 @@ import getpass
 from pathlib import Path
 
 from ..core.outputs import Outputs, database_files
-from ..core.store import Store
+from ..core.storage import Store
 from .app import build_window, make_app
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import GoldspanError
 from ..core.spacy_models import resolve
-from ..core.store import check_annotator
+from ..core.labels import check_annotator
 
 KNOWN_MODELS = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf")
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.stats import collect
-from ..core.store import Store
+from ..core.storage import Store
 
 OUTCOME_TEXT = (("kept", "kept"), ("relabelled", "relabelled"), ("resized", "resized"),
                 ("replaced", "replaced"), ("deleted", "deleted"))

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.errors import GoldspanError
-from ..core.store import Store
+from ..core.storage import Store
 from ..core.phrase_suggester import PHRASES_MODEL_ID, combine
 from ..core.suggest import ProcessSuggester, ensure_label_set
 from ..core.types import Span

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import GoldspanError
 from ..core.formats.base import Cancelled
-from ..core.store import Store
+from ..core.storage import Store
 from .widgets import hand_back_focus
 
 log = logging.getLogger(__name__)

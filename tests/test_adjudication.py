@@ -13,7 +13,7 @@ from goldspan.core.adjudication import (
 )
 from goldspan.core.errors import EditError
 from goldspan.core.types import GOLD, Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 TEXT = "Mark Esper met Nasser Bourita in Rabat on Friday with Mike Pompeo.\n"
 #       0    5    10   15        25      33    39 42     49   54   59

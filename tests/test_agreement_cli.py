@@ -14,7 +14,7 @@ from goldspan.core.agreement import compute_agreement, load_done_versions
 from goldspan.core.agreement_report import html_report, text_report
 from goldspan.cli import agreement as agreement_cmd
 from goldspan.core.types import Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 TEXT = "Angela Merkel met Macron in Paris."
 TEXT2 = "The U.N. met in New York on Monday."

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from typer.testing import CliRunner
 
 from goldspan.core.importer import import_paths
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.main_window import MainWindow
 from goldspan.gui.settings import settings
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
@@ -29,7 +29,7 @@ TEXT = " ".join(f"w{i:04d}" for i in range(N_WORDS))
 WRITER = textwrap.dedent("""
     import json, random, sys
     from goldspan.core.session import ArticleSession
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
 
     import time
     db, annotator, seed, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -126,8 +126,8 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def test_sigkill_loses_no_committed_edit(db: Path) -> None:
-    rng = random.Random(os.environ.get("GOLDSPAN_SOAK_SEED", time.time_ns()))
+def test_sigkill_loses_no_committed_edit(db: Path, soak_seed: int) -> None:
+    rng = random.Random(soak_seed)
     rounds = int(os.environ.get("GOLDSPAN_SOAK_KILLS", "5"))
     state: State = (frozenset(), "todo")
     total_done = 0

@@ -21,7 +21,7 @@ from goldspan.cli import delete as delete_cmd
 from goldspan.cli import import_cmd
 from goldspan.core.errors import EditError, StoreError
 from goldspan.core.types import Span, Suggestion
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.main_window import MainWindow
 
 ME = "alice"

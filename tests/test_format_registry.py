@@ -19,7 +19,7 @@ from goldspan.core.formats.detect import detect, expand
 from goldspan.core.formats.registry import Format, Output, Tokens
 from goldspan.core.importer import import_paths
 from goldspan.core.status import Status
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Record, Span
 
 

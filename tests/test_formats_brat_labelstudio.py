@@ -13,7 +13,7 @@ from goldspan.core.formats.detect import detect
 from goldspan.core.importer import import_paths
 from goldspan.core.dataset import select
 from goldspan.core.types import Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def _gold(db: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:

@@ -14,7 +14,7 @@ from test_formats_support import EDGE, RE3D, WIKIGOLD, run, spans_of
 from goldspan.core.formats import conll
 from goldspan.core.importer import import_paths
 from goldspan.core.types import Record, Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def parse(path: Path) -> list[list[list[tuple[str, str]]]]:

@@ -15,7 +15,7 @@ from test_formats_support import EDGE, PRODIGY, RE3D, run, spans_of, write_jsonl
 
 from goldspan.core.formats import docbin
 from goldspan.core.dataset import select
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def _ents(path: Path) -> list[list[tuple[int, int, str]]]:

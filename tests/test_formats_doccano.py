@@ -10,7 +10,7 @@ from test_formats_support import (DOCCANO_LABELS, DOCCANO_OLD, DOCCANO_REL, DOCC
 
 from goldspan.core.formats import doccano
 from goldspan.core.importer import import_paths
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def _norm(rec: dict) -> tuple:

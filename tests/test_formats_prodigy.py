@@ -10,7 +10,7 @@ from test_formats_support import EDGE, PRODIGY, read_jsonl, run, spans_of, write
 
 from goldspan.core.exporter import export
 from goldspan.core.importer import import_paths
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def _core(rec: dict) -> tuple:

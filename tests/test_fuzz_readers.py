@@ -31,7 +31,7 @@ from goldspan.core.formats.docbin import DocBinWriter
 from goldspan.core.formats.labelstudio import LabelStudioWriter
 from goldspan.core.importer import import_paths
 from goldspan.core.types import Record, Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 DATA = Path(__file__).parent / "data"
 SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"

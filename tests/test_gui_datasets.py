@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from goldspan.core.importer import import_paths
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.export_dialog import ExportDialog
 from goldspan.gui import task_runner
 from goldspan.gui.import_dialog import ImportDialog

@@ -7,7 +7,7 @@ from pathlib import Path
 from goldspan.core.labels import default_labels
 from goldspan.core.types import Span, Suggestion
 from goldspan.core.model_eval import model_vs_gold
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.main_window import MainWindow
 from goldspan.gui.stats_panel import StatsDialog
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 from goldspan.gui.main_window import MainWindow
 from goldspan.gui.theme import DARK, DARK_PROPERTY, LIGHT, apply_theme, is_dark  # new

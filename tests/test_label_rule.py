@@ -35,7 +35,7 @@ from goldspan.core.errors import InputError
 from goldspan.core.importer import import_paths
 from goldspan.core.labels import annotator_refusal, label_refusal, name_problem
 from goldspan.core.types import Label, Span, Suggestion
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
 

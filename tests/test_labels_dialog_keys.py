@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from goldspan.core.labels import default_labels
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 from goldspan.gui.labels_dialog import KEY, NAME, LabelsDialog
 from goldspan.gui.main_window import MainWindow

@@ -18,7 +18,7 @@ from goldspan.core.learning.label_map import LabelMap
 from goldspan.core.learning.loop import LearningLoop, LoopConfig
 from goldspan.core.learning.phrases import PhraseIndex, combine
 from goldspan.core.types import Span, Suggestion
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def goldspan_app() -> typer.Typer:

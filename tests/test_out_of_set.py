@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Label, Span
 from goldspan.gui.main_window import MainWindow
 from goldspan.gui.review_window import open_review

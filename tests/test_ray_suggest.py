@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import goldspan.core.distributed_suggest as ds
 from goldspan.core.errors import ClusterError
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.suggest import SpacySuggester, suggest_documents
 
 pytestmark = pytest.mark.slow

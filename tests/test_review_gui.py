@@ -16,7 +16,7 @@ from goldspan.core.adjudication import ACCEPTED, AGREE, DISAGREE, SOME
 from goldspan.core.agreement import compute_agreement, load_done_versions
 from goldspan.core.labels import default_labels
 from goldspan.core.types import GOLD, Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.review_view import KIND_COLOR
 from goldspan.gui.review_window import REVIEW_SHORTCUTS, ReviewWindow, open_review
 

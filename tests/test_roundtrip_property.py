@@ -37,7 +37,7 @@ from goldspan.core.exporter import ExportSummary, export
 from goldspan.core.formats.brat import LINE_BREAKS
 from goldspan.core.importer import import_paths
 from goldspan.core.types import Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
 PROPERTY = settings(max_examples=300 if SOAK else 60, deadline=None, derandomize=not SOAK,

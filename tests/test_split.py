@@ -14,7 +14,7 @@ from goldspan.core import train as train_module
 from goldspan.core.dataset import split
 from goldspan.core.formats import docbin
 from goldspan.core.status import Status
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from goldspan.core.status import DISPLAY, Status, display
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import GOLD, Span
 from goldspan.gui.main_window import MainWindow
 from goldspan.gui.review_window import ReviewWindow

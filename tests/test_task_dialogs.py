@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from goldspan.core.importer import import_paths
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.export_dialog import ExportDialog
 from goldspan.gui.import_dialog import ImportDialog
 from goldspan.gui.main_window import MainWindow

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Label, Span
 from goldspan.gui.help_dialog import KeyboardSheet
 from goldspan.gui.main_window import MainWindow

@@ -29,7 +29,7 @@ from typing import Any, Callable, Sequence
 from ..errors import InputError
 from ..importer import import_paths
 from ..dataset import Options, select
-from ..store import Store
+from ..storage import Store
 from .costs import Cost, cost, total
 from .loop import LearningLoop, LoopConfig
 from .trainer import run_training
