@@ -799,7 +799,10 @@ class MainWindow(QMainWindow):
         settings().setValue("dark", dark)
 
     def restyle(self) -> None:
-        """Re-apply what was derived from the palette (theme.apply_theme calls it)."""
+        """Re-apply what was derived from the palette (theme.apply_theme calls it). A
+        closed window is left alone: its database may be closed already."""
+        if self._closed:
+            return
         self.setStyleSheet("")
         self.setStyleSheet(app_style())  # re-polishes every child with the new palette
         self.view.set_colors({lab.name: lab.color for lab in self.labels})  # re-highlights

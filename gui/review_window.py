@@ -275,7 +275,10 @@ class ReviewWindow(QMainWindow):
         self.label_actions: list[QAction] = []
 
     def restyle(self) -> None:
-        """Re-apply what was derived from the palette (theme.apply_theme calls it)."""
+        """Re-apply what was derived from the palette (theme.apply_theme calls it). A
+        closed window is left alone: its database may be closed already."""
+        if self._closing:
+            return
         self.setStyleSheet("")
         self.setStyleSheet(app_style())
         self.label_bar.set_labels(self.labels)

@@ -33,7 +33,8 @@ def test_the_import_contracts_are_kept() -> None:
 
 @pytest.mark.parametrize(("module", "line", "contract"), [
     ("core/formats/csv_lines.py", "from ...gui import theme", "core neither"),
-    ("core/paths.py", "from .store import Store", "the low modules"),
+    ("core/paths.py", "from .storage import Store", "the low modules"),
+    ("core/storage/ids.py", "from ..dataset import select", "core.storage, the one home of SQL"),
     ("core/qt_helper.py", "from PySide6 import QtCore", "core imports no Qt"),
     ("gui/extra.py", "from ..cli import main", "gui may import core"),
 ])
@@ -80,7 +81,7 @@ def test_every_module_of_core_has_its_place_in_the_storage_contract() -> None:
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     contract = next(c for c in config["tool"]["importlinter"]["contracts"]
-                    if c["source_modules"] == ["goldspan.core.storage"])
+                    if c.get("source_modules") == ["goldspan.core.storage"])
     forbidden = {m.removeprefix("goldspan.core.") for m in contract["forbidden_modules"]}
     modules = {p.stem if p.is_file() else p.name for p in (ROOT / "core").iterdir()
                if (p.suffix == ".py" and p.stem != "__init__")

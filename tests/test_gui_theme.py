@@ -111,3 +111,14 @@ def test_toggling_looks_like_starting_in_that_mode(qtbot, db: Path, start_dark: 
         assert view.highlighter.dark is end_dark
     w.review_window.close()
     w.close()
+
+
+def test_a_closed_window_is_left_alone_by_a_theme_change(qtbot, db: Path) -> None:  # type: ignore[no-untyped-def]
+    """A window closed earlier (its database closed with it) is still among the
+    application's top-level widgets until Qt deletes it: a toggle must not reach into
+    it (it raised 'Cannot operate on a closed database')."""
+    w = open_window(qtbot, db)
+    w.close()
+    w.store.close()
+    apply_theme(QApplication.instance(), not is_dark())  # no error
+    apply_theme(QApplication.instance(), not is_dark())

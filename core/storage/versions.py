@@ -12,7 +12,8 @@ from typing import Any
 
 from ..errors import StoreError
 from ..labels import check_annotator
-from ..types import STATUSES, Span, Suggestion
+from ..status import STATUSES
+from ..types import Span, Suggestion
 from .connection import NOW, STAMP, WRITE_TIME, Stamp, stamp
 from .ids import IdsMixin
 from .records import ANNOTATION_COLUMNS, Annotation, annotation
