@@ -206,6 +206,8 @@ class Outputs:
                               f"({real.parent}); goldspan creates no folder a link points to",
                               path=given)
         self._refuse_protected(given, real, st)
+        if not folder_kind:
+            _refuse_live_database(given, real)
         self._refuse_overlap(given, real, st)
         container = self._container(real)
         if container is not None:  # e.g. --config inside the --split folder being written
@@ -413,6 +415,7 @@ class Outputs:
             raise OutputError("changed into something other than a regular file while "
                               "goldspan was writing; it was left alone", path=e.given)
         self._refuse_protected(e.given, real, st)
+        _refuse_live_database(e.given, real)
         _copy_mode(e.temp, st if st is not None else _stat(e.mode_from))
         _rename(e.temp, real, e)
         _fsync_dir(real.parent)
@@ -445,6 +448,24 @@ class Outputs:
             raise
         _fsync_dir(real.parent)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _refuse_live_database(given: Path, real: Path) -> None:
+    """Refuse to replace a file that has SQLite's ``-wal``, ``-shm`` or ``-journal``
+    beside it: an SQLite database that a program has open, or that was not closed
+    cleanly. Renaming a new file over it would leave the old log beside the new file:
+    the next opening replays the old pages into it (a backup written over a crashed
+    database came out damaged, and what the old log held was lost), and a program
+    that has it open goes on writing to a file that no longer has a name."""
+    for base in dict.fromkeys((given, real)):
+        for suffix in DATABASE_SUFFIXES[1:]:
+            if os.path.lexists(base.with_name(base.name + suffix)):
+                raise OutputError(
+                    f"has {_SQLITE_FILES[suffix]} beside it ({base.name}{suffix}): it is an "
+                    "SQLite database that a program has open or that was not closed cleanly, "
+                    "and replacing it would lose what that log holds and damage the new "
+                    "file; close the program using it (or open it once with goldspan "
+                    "check), or choose another path", path=given)
 
 
 # ------------------------------------------------------------------ manifests
