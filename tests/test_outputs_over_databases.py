@@ -12,7 +12,6 @@ there in one line, the database and its log left byte for byte.
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 import textwrap
