@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Sequence
 from .errors import GoldspanError, InputError
 from .formats import reader
 from .formats.base import Cancelled, read_error
-from .formats.detect import detect, expand, normalise_format
+from .formats.detect import detect, expand, input_kind_problem, normalise_format
 from .labels import label_refusal
 from .types import Record
 from .store import Store, check_annotator
@@ -138,7 +138,7 @@ def import_paths(
     if annotator is not None:
         check_annotator(annotator)
     try:
-        files, skipped = expand([Path(p) for p in paths])
+        files, skipped = expand([Path(p) for p in paths], pipes_ok=fmt != "auto")
     except OSError as err:  # a folder that cannot be listed
         raise read_error(err, Path(err.filename or paths[0])) from None
     summary = ImportSummary(skipped=skipped)
@@ -168,6 +168,8 @@ def import_paths(
 def _with_format_hint(err: GoldspanError, path: Path, fmt: str) -> GoldspanError:
     """A refusal under a forced ``--format`` says which format the file looks like
     when that is another one (a Prodigy file read as CoNLL, a .spacy read as text)."""
+    if input_kind_problem(path, pipes_ok=False) is not None:
+        return err  # a pipe is read once: a second look would wait for another writer
     try:
         guess = detect(path)
     except (GoldspanError, OSError):

@@ -40,6 +40,7 @@ from .errors import (
     StoreError,
 )
 from .lock_holder import write_lock_holder
+from .paths import database_path_problem
 from .labels import LabelFilter, annotator_refusal, label_refusal, project_labels_filter
 from .types import GOLD, STATUSES, Label, Span, Suggestion
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION
@@ -242,6 +243,9 @@ class Store:
         An older schema is still migrated when the file is writable and ``migrate``.
         """
         p = Path(path)
+        problem = database_path_problem(p)
+        if problem is not None:
+            raise StoreError(problem, path=p)
         exists = p.exists() and p.stat().st_size > 0
         if p.exists() and p.is_dir():
             raise StoreError("is a folder, not a database file", path=p)

@@ -11,6 +11,7 @@ cannot represent.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import errno
 import json
 import math
@@ -75,13 +76,14 @@ def read_error(err: OSError, path: Path) -> InputError:
                       + (f" ({name})" if name else ""), path=path)
 
 
-def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+def iter_lines(path: Path, fh: BinaryIO | None = None) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` for each line of a UTF-8 file, 1-based, newline
     stripped (``\\r\\n`` too). Invalid UTF-8 is refused with its line and byte offset;
-    an empty file (nothing but whitespace) is refused too."""
+    an empty file (nothing but whitespace) is refused too. ``fh``: the file already
+    open (a pipe can be opened only once), else ``path`` is opened."""
     offset = 0
     seen = False
-    with open_input(path) as fh:
+    with (open_input(path) if fh is None else contextlib.nullcontext(fh)) as fh:
         try:
             for number, raw in enumerate(fh, 1):
                 try:
@@ -100,7 +102,7 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
         raise InputError("empty file: nothing to import", path=path, line=1)
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+def iter_json_lines(path: Path, fh: BinaryIO | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(line_number, value)`` from JSONL. Blank lines are skipped. A record
     pretty-printed over several lines (doccano's relation example is one) is read too:
     a line holding only ``{`` starts a record that ends at a line holding only ``}``.
@@ -109,7 +111,7 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     """
     buf: list[str] = []
     start = 0
-    for number, line in iter_lines(path):
+    for number, line in iter_lines(path, fh):
         if buf:
             buf.append(line)
             if line.rstrip() in ("}", "},"):
@@ -339,16 +341,15 @@ def iter_json_array(path: Path, chunk_size: int = 1 << 16,
     concatenated to the first) is refused with its line, and so are a missing comma or
     a trailing one (not JSON). Work is linear in the file's size, for one huge task
     as for many small ones (``meter`` counts it)."""
-    with open_input(path) as fh:
+    with open_input(path) as fh:  # opened once: a pipe cannot be opened again
         try:
-            head = fh.read(4096)
+            head = fh.peek(4096)[:4096]  # type: ignore[attr-defined]
         except OSError as err:
             raise read_error(err, path) from None
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if first != b"[":
-        yield from iter_json_lines(path)
-        return
-    with open_input(path) as fh:
+        first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if first != b"[":
+            yield from iter_json_lines(path, fh)
+            return
         buf = _ChunkBuffer(fh, path, chunk_size, meter if meter is not None else Meter())
         line = 1 + buf.skip_space()
         buf.pos += 1  # the "[" seen above

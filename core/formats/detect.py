@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from pathlib import Path
 
 from ..errors import InputError
@@ -31,14 +32,19 @@ def normalise_format(name: str) -> str:
     return name
 
 
-def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Files to import, in order, and files of a folder that were left out."""
+def expand(paths: list[Path], *, pipes_ok: bool = False) -> tuple[list[Path], list[Path]]:
+    """Files to import, in order, and files of a folder that were left out. A path
+    given that is not a file or a folder is refused here, before anything is imported
+    (:func:`input_kind_problem`); ``pipes_ok`` when the format is given, not detected."""
     files: list[Path] = []
     skipped: list[Path] = []
     for p in paths:
         if not p.exists():
             raise InputError("no such file or folder", path=p)
         if not p.is_dir():
+            problem = input_kind_problem(p, pipes_ok=pipes_ok)
+            if problem is not None:
+                raise InputError(problem, path=p)
             files.append(p)
             continue
         for f in sorted(q for q in p.rglob("*") if q.is_file()):
@@ -51,6 +57,28 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
             else:
                 files.append(f)
     return files, skipped
+
+
+def input_kind_problem(path: Path, *, pipes_ok: bool) -> str | None:
+    """Why ``path`` (not a folder) cannot be imported, or None for a regular file. A
+    device never ends (``/dev/zero`` grew the import to 4 GB in six seconds) and a
+    socket is no file; a pipe (``<(zcat x.jsonl.gz)``, ``/dev/stdin``) is read once as
+    it comes, so only with ``--format``: detecting the format reads the start, and the
+    reader opening it again got nothing (a named pipe then hung for ever)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # the reader says why, in its own words
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        if pipes_ok:
+            return None
+        return ("is a pipe: goldspan can read one only once, so give its format (--format "
+                "prodigy, conll...) or save it to a file first")
+    kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "a special file")
+    return f"is {kind}, not a file: goldspan imports files and folders"
 
 
 def _head_lines(path: Path, n: int = 20) -> list[str]:

@@ -1,0 +1,199 @@
+"""Paths in that are not plain files (found red-teaming issue 11): devices, pipes,
+and a database path that is really another database's ``-wal``.
+
+Before: ``goldspan import /dev/zero --format txt`` grew to 4 GB in six seconds; a named
+pipe imported with ``--format auto`` hung for ever (detection ate the start, the
+reader's second open waited for another writer); Label Studio through ``<(...)`` said
+"the array is not closed" (it opened the file twice); ``--db /dev/null`` said "an I/O
+error ... the database is intact"; ``--db team.db-wal`` while a window had team.db
+open created a new database inside the live log, and the import it reported was gone
+when the window closed.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import stat
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from goldspan.core.store import Store
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+DATA = Path(__file__).parent / "data"
+PRODIGY = DATA / "prodigy" / "annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl"
+CONLL = DATA / "wikigold" / "wikigold.conll.txt"
+DOCCANO = DATA / "doccano" / "doccano_export_sequence_labeling_example.jsonl"
+
+
+def goldspan(*args: object, timeout: float = 120, home: Path | None = None,
+             memory: int | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in a process of its own (a hang or a memory bomb stays there)."""
+    def limit() -> None:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    env = dict(os.environ)
+    if home is not None:
+        env["GOLDSPAN_HOME"] = str(home)
+    return subprocess.run([sys.executable, "-m", "goldspan.cli.main", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, env=env,
+                          preexec_fn=limit)
+
+
+def one_line(r: subprocess.CompletedProcess[str], *words: str) -> str:
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    for w in words:
+        assert w in err, err
+    return err
+
+
+def feed(fifo: Path, data: bytes) -> threading.Thread:
+    """Write ``data`` into the named pipe once a reader opens it."""
+    def write() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(data)
+
+    t = threading.Thread(target=write, daemon=True)
+    t.start()
+    return t
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="mknod needs root")
+def test_a_device_is_refused_before_anything_is_imported(tmp_path: Path) -> None:
+    zero = tmp_path / "zero"
+    os.mknod(zero, stat.S_IFCHR | 0o666, os.makedev(1, 5))  # /dev/zero, made here
+    first = tmp_path / "a.txt"
+    first.write_text("An article that comes first.")
+    db = tmp_path / "t.db"
+    r = goldspan("import", first, zero, "--format", "txt", "--db", db, timeout=60,
+                 memory=2 << 30)
+    one_line(r, str(zero), "is a device, not a file")
+    assert not db.exists() or Store.open(db, readonly=True).document_count() == 0
+
+
+def test_a_named_pipe_whose_format_must_be_detected_is_refused_not_waited_for(
+        tmp_path: Path) -> None:
+    fifo = tmp_path / "stream.jsonl"
+    os.mkfifo(fifo)
+    r = goldspan("import", fifo, "--db", tmp_path / "t.db", timeout=30)
+    one_line(r, str(fifo), "is a pipe", "--format")
+
+
+def _shape(db: Path) -> tuple[object, ...]:
+    with Store.open(db, readonly=True) as s:
+        c = s.conn
+        return (c.execute("SELECT text FROM documents ORDER BY id").fetchall(),
+                c.execute("SELECT annotator, status FROM annotations ORDER BY id").fetchall(),
+                c.execute('SELECT start, "end", label FROM spans ORDER BY id').fetchall(),
+                c.execute('SELECT model, start, "end", label FROM suggestions ORDER BY id'
+                          ).fetchall())
+
+
+@pytest.mark.parametrize("fmt", ["prodigy", "doccano", "conll", "labelstudio",
+                                 "labelstudio-jsonl", "spacy", "txt"])
+def test_a_pipe_with_its_format_given_is_read_once_like_the_file(fmt: str,
+                                                                 tmp_path: Path) -> None:
+    """``goldspan import <(zcat x.gz) --format F`` stores what the file stores."""
+    source = {"prodigy": PRODIGY, "doccano": DOCCANO, "conll": CONLL}.get(fmt)
+    if source is None:
+        source = tmp_path / "source"
+        if fmt.startswith("labelstudio"):
+            task = ('{"data": {"text": "Alice met Bob."}, "annotations": [{"result": [{"type": '
+                    '"labels", "value": {"start": 0, "end": 5, "labels": ["PERSON"]}}]}], '
+                    '"predictions": [{"model_version": "m", "result": [{"type": "labels", '
+                    '"value": {"start": 10, "end": 13, "labels": ["PERSON"]}}]}]}')
+            source.write_text(f"[{task},\n{task.replace('Alice', 'Carol')}]"
+                              if fmt == "labelstudio" else f"{task}\n")
+        elif fmt == "txt":
+            source.write_text("A headline\n\nAn article read through a pipe.")
+        else:
+            helper = tmp_path / "h.db"
+            assert goldspan("import", CONLL, "--db", helper).returncode == 0
+            out = tmp_path / "w.spacy"
+            assert goldspan("export", "--db", helper, "--format", "spacy",
+                            "--out", out).returncode == 0
+            source = out
+    reader = "labelstudio" if fmt.startswith("labelstudio") else fmt
+    from_file = goldspan("import", source, "--format", reader, "--db", tmp_path / "file.db")
+    assert from_file.returncode == 0, from_file.stderr
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = feed(fifo, source.read_bytes())
+    from_pipe = goldspan("import", fifo, "--format", reader, "--db", tmp_path / "pipe.db",
+                         timeout=120)
+    writer.join(5)
+    assert from_pipe.returncode == 0, from_pipe.stderr
+    assert from_pipe.stdout == from_file.stdout
+    assert _shape(tmp_path / "pipe.db") == _shape(tmp_path / "file.db")
+
+
+# ------------------------------------------------------------------ --db paths
+def special_files(tmp_path: Path) -> list[tuple[str, Path]]:
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    found = [("pipe", fifo)]
+    if IS_ROOT:
+        null = tmp_path / "null.db"
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        found.append(("device", null))
+    return found
+
+
+@pytest.mark.parametrize("command", [["import", "{txt}"], ["merge", "{other}"], ["stats"],
+                                     ["check"], ["export", "--format", "prodigy", "--out", "-"]])
+def test_a_database_path_that_is_a_device_or_a_pipe_is_one_line(command: list[str],
+                                                                tmp_path: Path) -> None:
+    txt = tmp_path / "a.txt"
+    txt.write_text("An article.")
+    other = tmp_path / "other.db"
+    with Store.open(other) as s:
+        s.add_document("An analyst's article.")
+    for kind, path in special_files(tmp_path):
+        mode = os.lstat(path).st_mode
+        args = [a.format(txt=txt, other=other) for a in command]
+        r = goldspan(*args, "--db", path, timeout=30)
+        one_line(r, str(path), f"is a {kind}, not a database file")
+        assert os.lstat(path).st_mode == mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["a.txt", "other.db", "pipe.db"] + (["null.db"] if IS_ROOT else []))
+
+
+def test_the_write_ahead_log_of_a_live_database_is_not_a_database(tmp_path: Path) -> None:
+    live = tmp_path / "team.db"
+    with Store.open(live) as s:
+        s.add_document("The team's article.")
+    window = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys
+        from goldspan.core.store import Store
+        s = Store.open({str(live)!r})
+        s.document_count()
+        print("open", flush=True)
+        sys.stdin.readline()
+        s.add_document("an edit after the import")
+        s.close()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    txt = tmp_path / "a.txt"
+    txt.write_text("An article the user imports.")
+    try:
+        assert window.stdout is not None and window.stdout.readline() == "open\n"
+        wal = Path(f"{live}-wal")
+        assert wal.exists()
+        for args in (["import", txt], ["merge", live], ["stats"]):
+            r = goldspan(*args, "--db", wal, timeout=60)
+            one_line(r, str(wal), "write-ahead log of the database")
+        os.symlink(wal.name, tmp_path / "alias.db")
+        one_line(goldspan("import", txt, "--db", tmp_path / "alias.db"), "write-ahead log")
+    finally:
+        window.communicate("go\n", timeout=60)
+    with Store.open(live, readonly=True) as s:
+        assert s.document_count() == 2
+        assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
