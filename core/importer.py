@@ -143,14 +143,17 @@ def import_paths(
         raise read_error(err, Path(err.filename or paths[0])) from None
     summary = ImportSummary(skipped=skipped)
     locked = locked_labels or store.setting("labels_locked", False, kind=bool)
+    # which file's run each (document, model) holds: a later file's run replaces it
+    # (put_suggestions), and the total must count it once
+    runs: dict[tuple[int, str], tuple[FileSummary, int]] = {}
     for path in files:
         try:
             try:
                 file_fmt = detect(path) if fmt == "auto" else fmt
                 fs = FileSummary(path, file_fmt)
                 with store.transaction():
-                    _import_file(store, path, fs, annotator or DEFAULT_ANNOTATOR, locked,
-                                 progress, cancelled)
+                    file_runs = _import_file(store, path, fs, annotator or DEFAULT_ANNOTATOR,
+                                             locked, progress, cancelled)
             except OSError as err:  # permission denied, vanished since listed, I/O error
                 raise read_error(err, path) from None
         except Cancelled:
@@ -161,8 +164,26 @@ def import_paths(
             if fmt != "auto":
                 err = _with_format_hint(err, path, fmt)
             raise ImportFailed(err, summary, path) from None
+        _count_runs(runs, file_runs, fs)
         summary.files.append(fs)
     return summary
+
+
+def _count_runs(runs: dict[tuple[int, str], tuple[FileSummary, int]],
+                file_runs: dict[tuple[int, str], int], fs: FileSummary) -> None:
+    """Once a file is committed: its runs replace those earlier files of the call
+    stored for the same document and model, which no longer count."""
+    replaced = 0
+    for key, n in file_runs.items():
+        earlier = runs.get(key)
+        if earlier is not None:
+            earlier[0].suggestions -= earlier[1]
+            replaced += earlier[1]
+        runs[key] = (fs, n)
+    if replaced:
+        fs.notes.append(f"{replaced} suggestion{'s' if replaced != 1 else ''} that an earlier "
+                        "file of this import stored replaced by this file's run of the same "
+                        "model on the same document, counted once")
 
 
 def _with_format_hint(err: GoldspanError, path: Path, fmt: str) -> GoldspanError:
@@ -185,13 +206,17 @@ def _with_format_hint(err: GoldspanError, path: Path, fmt: str) -> GoldspanError
 
 def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: str,
                  locked: bool, progress: Progress | None,
-                 cancelled: Callable[[], bool] | None) -> None:
+                 cancelled: Callable[[], bool] | None) -> dict[tuple[int, str], int]:
+    """Import one file (inside the caller's transaction); returns how many suggestions
+    each (document, model) run it stored holds."""
     known = {lab.name for lab in store.labels()}
     checked: set[str] = set()  # labels of the set already found to follow the rule
     new_labels: dict[str, None] = {}
     schemes: dict[str, None] = {}
     other_lines = 0
     duplicates = 0
+    runs: dict[tuple[int, str], int] = {}  # what each (document, model) holds now
+    replaced = 0
     for rec in reader(fs.format)(path):
         if cancelled is not None and cancelled():
             raise Cancelled("import cancelled; nothing of this file was kept", path=path)
@@ -209,15 +234,20 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
             store.put_version(doc_id, name, rec.status, rec.spans)
             fs.versions_written += 1
         elif rec.suggestions:
-            stored = store.put_suggestions(doc_id, rec.model or "import", rec.suggestions)
-            fs.suggestions += stored
+            model = rec.model or "import"
+            stored = store.put_suggestions(doc_id, model, rec.suggestions)
             duplicates += len(rec.suggestions) - stored
+            # a later record of the same document and model replaces the run (as a
+            # re-import does): the summary counts what is stored, not both
+            replaced += runs.get((doc_id, model), 0)
+            runs[(doc_id, model)] = stored
         if isinstance(rec.meta, dict):
             if "conll_scheme" in rec.meta:
                 schemes[rec.meta["conll_scheme"]] = None
             other_lines += len(rec.meta.get("brat", {}).get("other", []))
         if progress is not None:
             progress(path, fs.records)
+    fs.suggestions = sum(runs.values())
     if new_labels:
         before = {lab.name for lab in store.labels()}
         store.add_labels(new_labels)
@@ -226,9 +256,14 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
     if other_lines:
         fs.notes.append(f"{other_lines} brat lines other than text-bound entities kept in "
                         "documents.meta, not imported as spans")
+    if replaced:
+        fs.notes.append(f"{replaced} suggestion{'s' if replaced != 1 else ''} replaced by a "
+                        "later record of the same document and model in this file (a model's "
+                        "last run is kept), not counted")
     if duplicates:
         fs.notes.append(f"{duplicates} suggestion{'s' if duplicates != 1 else ''} repeated "
                         "within a record stored once (not counted twice)")
+    return runs
 
 
 def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bool,

@@ -1,0 +1,83 @@
+"""Every number a summary line prints is what the database holds (found red-teaming
+issue 11, family "summaries"). Real CLI, real files.
+
+Before: a later record of the same document and model replaces the earlier run
+(``put_suggestions``), yet the import counted both: a Prodigy task stream repeating a
+text, or a Label Studio task with two predictions of one ``model_version``, said
+"3 suggestions" with 1 stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from test_formats_support import run, write_jsonl
+
+from goldspan.core.store import Store
+
+TEXT = "Alice met Bob in Paris."
+ALICE = {"start": 0, "end": 5, "label": "PERSON"}
+BOB = {"start": 10, "end": 13, "label": "PERSON"}
+PARIS = {"start": 17, "end": 22, "label": "GPE"}
+
+
+def stored_suggestions(db: Path) -> int:
+    with Store.open(db, readonly=True) as s:
+        return s.conn.execute("SELECT count(*) FROM suggestions").fetchone()[0]
+
+
+def said(output: str, what: str) -> int:
+    m = re.search(rf"(\d+) {what}", output)
+    assert m is not None, output
+    return int(m.group(1))
+
+
+def test_a_task_repeated_in_one_file_is_counted_as_stored(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "tasks.jsonl", [{"text": TEXT, "spans": [ALICE, BOB]},
+                                                 {"text": TEXT, "spans": [PARIS]}])
+    db = tmp_path / "t.db"
+    res = run("import", src, "--db", db)
+    assert res.exit_code == 0, res.output
+    assert said(res.stdout, "suggestions") == stored_suggestions(db) == 1
+    assert "2 suggestions replaced by a later record" in res.stderr
+
+
+def test_two_predictions_of_one_model_version_are_counted_as_stored(tmp_path: Path) -> None:
+    def pred(span: dict) -> dict:
+        return {"model_version": "m1", "result": [
+            {"type": "labels", "value": {"start": span["start"], "end": span["end"],
+                                         "labels": [span["label"]]}}]}
+
+    src = tmp_path / "ls.json"
+    src.write_text(json.dumps([{"data": {"text": TEXT}, "predictions": [pred(ALICE), pred(BOB)]}]))
+    db = tmp_path / "t.db"
+    res = run("import", src, "--db", db)
+    assert res.exit_code == 0, res.output
+    assert said(res.stdout, "suggestions") == stored_suggestions(db) == 1
+
+
+def test_the_total_over_files_counts_a_replaced_run_once(tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", [{"text": TEXT, "spans": [ALICE, BOB]}])
+    second = write_jsonl(tmp_path / "b.jsonl", [{"text": TEXT, "spans": [PARIS]},
+                                                {"text": "Another text.", "spans": []}])
+    db = tmp_path / "t.db"
+    res = run("import", first, second, "--db", db)
+    assert res.exit_code == 0, res.output
+    assert said(res.stdout, "suggestions") == stored_suggestions(db) == 1
+    assert "b.jsonl: 2 suggestions that an earlier file of this import stored" in res.stderr
+
+
+def test_a_failing_later_file_does_not_uncount_what_it_would_have_replaced(
+        tmp_path: Path) -> None:
+    """The later file is rolled back, so the earlier file's run stays and is counted
+    in the line that says what was kept."""
+    first = write_jsonl(tmp_path / "a.jsonl", [{"text": TEXT, "spans": [ALICE, BOB]}])
+    second = write_jsonl(tmp_path / "b.jsonl", [{"text": TEXT, "spans": [PARIS]},
+                                                {"text": "broken", "spans": [{"start": 3}]}])
+    db = tmp_path / "t.db"
+    assert run("import", first, "--db", db).exit_code == 0
+    res = run("import", second, "--db", db)
+    assert res.exit_code == 2
+    assert stored_suggestions(db) == 2
