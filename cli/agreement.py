@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from ..core.agreement import AgreementCounter, done_annotators, load_done_versions
 from ..core.agreement_report import html_report, text_report
-from ..core.errors import InputError
+from ..core.errors import InputError, shown
 from ..core.types import GOLD
 from ..core.outputs import Outputs, database_files, is_stdout
 from .common import DbOption, clean_errors, open_store, progress_enabled
@@ -90,4 +90,4 @@ def register(app: typer.Typer) -> None:
         else:
             typer.echo(text_report(result), nl=False)
             if html is not None:
-                typer.echo(f"HTML report written to {html}")
+                typer.echo(f"HTML report written to {shown(html)}")

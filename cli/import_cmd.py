@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from ..core.errors import shown
 from .common import DbOption, clean_errors, open_store, progress_enabled
 
 FORMAT_HELP = "auto (by extension and content), txt, prodigy, doccano, conll, spacy, brat, labelstudio."
@@ -53,7 +54,7 @@ def import_command(
     typer.echo(summary.line())
     for f in summary.files:
         for note in f.notes:
-            typer.echo(f"note: {f.path}: {note}", err=True)
+            typer.echo(f"note: {shown(f.path)}: {note}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .errors import InputError, OutputError
+from .errors import InputError, OutputError, shown
 from .formats.base import Cancelled, Problem, Writer
 from .formats.detect import normalise_format
 from .labels import check_exported_names
@@ -62,7 +62,7 @@ class ExportSummary:
 
     def line(self) -> str:
         parts = [f"exported {self.written} documents to "
-                 + ", ".join(f"{'standard output' if is_stdout(p) else p} "
+                 + ", ".join(f"{'standard output' if is_stdout(p) else shown(p)} "
                              f"({self.per_output.get(str(p), 0)})" for p in self.outputs)]
         if self.conflicts:
             parts.append(f"{self.conflicts} left out: annotators disagree and no gold "
@@ -71,7 +71,7 @@ class ExportSummary:
             parts.append(f"{self.misaligned} spans not on spaCy token boundaries"
                          + (f", {self.dropped} of them left out" if self.dropped else ""))
         if self.config is not None:
-            parts.append(f"training config {self.config}")
+            parts.append(f"training config {shown(self.config)}")
         return "; ".join(parts)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .errors import GoldspanError, InputError
+from .errors import GoldspanError, InputError, shown
 from .formats import reader
 from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, input_kind_problem, normalise_format
@@ -86,12 +86,12 @@ class ImportSummary:
 def _kept(done: ImportSummary) -> str:
     """Which earlier files of this call were imported and stay: their names (the first
     three and the last), so the user knows where to start again."""
-    names = [str(f.path) for f in done.files]
+    names = [shown(f.path) for f in done.files]
     n = len(names)
     if n == 0:
         return "no earlier file was imported"
-    shown = ", ".join(names) if n <= 4 else f"{', '.join(names[:3])}, ... {names[-1]}"
-    return f"{n} earlier file{'s were' if n != 1 else ' was'} imported and kept: {shown}"
+    listed = ", ".join(names) if n <= 4 else f"{', '.join(names[:3])}, ... {names[-1]}"
+    return f"{n} earlier file{'s were' if n != 1 else ' was'} imported and kept: {listed}"
 
 
 class ImportFailed(InputError):
@@ -102,7 +102,7 @@ class ImportFailed(InputError):
         message = err.message
         # an error of the database (a full disk) names the database: say which file
         this = ("this file" if current is None or err.path == str(current)
-                else str(current))
+                else shown(current))
         if done.files:
             message += f" (nothing of {this} was imported; {_kept(done)})"
         elif this != "this file":

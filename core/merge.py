@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .errors import GoldspanError, InputError, StoreError
+from .errors import GoldspanError, InputError, StoreError, shown
 from .labels import LabelFilter, annotator_refusal, extend_labels, label_refusal
 from .types import Label
 from .store import Store, parse_meta
@@ -83,7 +83,7 @@ class MergeReport:
     conflicts: list[Conflict] = field(default_factory=list)
 
     def summary(self) -> str:
-        out = (f"{self.source}: {self.documents_added} new documents, "
+        out = (f"{shown(self.source)}: {self.documents_added} new documents, "
                f"{self.documents_matched} already there; {self.versions_added} versions added, "
                f"{self.versions_identical} identical, {self.versions_replaced} replaced by newer; "
                f"{self.suggestion_runs_added} suggestion runs, {self.labels_added} labels added; "
