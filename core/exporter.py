@@ -51,7 +51,8 @@ MAX_PROBLEMS_KEPT = 1000
 @dataclass
 class ExportSummary:
     outputs: list[Path] = field(default_factory=list)
-    written: int = 0
+    written: int = 0  # records (a version each)
+    documents: int = 0  # distinct documents among them (fewer with --all-versions)
     per_output: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
     conflict_ids: list[int] = field(default_factory=list)
@@ -61,7 +62,9 @@ class ExportSummary:
     config: Path | None = None
 
     def line(self) -> str:
-        parts = [f"exported {self.written} documents to "
+        what = (f"{self.written} documents" if self.documents == self.written else
+                f"{self.written} versions of {self.documents} documents")
+        parts = [f"exported {what} to "
                  + ", ".join(f"{'standard output' if is_stdout(p) else shown(p)} "
                              f"({self.per_output.get(str(p), 0)})" for p in self.outputs)]
         if self.conflicts:
@@ -111,7 +114,8 @@ def export(
                       all_statuses=all_statuses)
     out = Path(out)
     with Outputs(protect=database_files(store.path)) as outputs:
-        writers, targets = _open_writers(outputs, out, fmt, split, scheme, stdout_ok)
+        writers, targets = _open_writers(outputs, out, fmt, split, scheme, stdout_ok,
+                                         by_annotator=all_versions)
         config_fh = outputs.file(config) if config is not None else None
         total = count(store, options)
         dev_items: set[int] = set()
@@ -120,6 +124,7 @@ def export(
             dev_items = set(random.Random(seed).sample(range(total), n_dev))
         summary = ExportSummary(outputs=list(targets.values()))
         stats = SelectionStats()
+        last_doc: int | None = None
         for i, item in enumerate(validated(select(store, options, stats), store.path)):
             if cancelled is not None and cancelled():
                 raise Cancelled("export cancelled; no file was written", path=out)
@@ -140,6 +145,9 @@ def export(
             key = str(targets[name])
             summary.per_output[key] = summary.per_output.get(key, 0) + 1
             summary.written += 1
+            if item.document.id != last_doc:
+                summary.documents += 1  # items come in document order
+                last_doc = item.document.id
             if progress is not None:
                 progress(i + 1, total)
         for w in writers.values():
@@ -162,7 +170,8 @@ def _sharded(out: Path, fmt: str) -> bool:
 
 
 def _open_writers(outputs: Outputs, out: Path, fmt: str, split: float | None, scheme: str,
-                  stdout_ok: bool) -> tuple[dict[str, Writer], dict[str, Path]]:
+                  stdout_ok: bool, by_annotator: bool = False
+                  ) -> tuple[dict[str, Writer], dict[str, Path]]:
     """One writer per output (``all``, or ``train`` and ``dev``) on the temporary paths
     :class:`Outputs` hands out, and the user's path of each."""
     from .formats import brat, conll, docbin, doccano, labelstudio, prodigy, text
@@ -179,7 +188,8 @@ def _open_writers(outputs: Outputs, out: Path, fmt: str, split: float | None, sc
         if fmt in FOLDER_FORMATS:
             where = (outputs.folder(target, owner=f"goldspan export --format {fmt}")
                      if folder is None else folder / target.name)
-            writers[key] = brat.BratWriter(where) if fmt == "brat" else text.TextWriter(where)
+            writers[key] = (brat.BratWriter(where, by_annotator) if fmt == "brat"
+                            else text.TextWriter(where, by_annotator))
         elif fmt == "spacy":
             sharded = split is None and _sharded(out, fmt)
             where = (outputs.folder(target, owner="goldspan export --format spacy") if sharded

@@ -13,9 +13,11 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from test_formats_support import run, write_jsonl
 
 from goldspan.core.store import Store
+from goldspan.core.types import Span
 
 TEXT = "Alice met Bob in Paris."
 ALICE = {"start": 0, "end": 5, "label": "PERSON"}
@@ -81,3 +83,41 @@ def test_a_failing_later_file_does_not_uncount_what_it_would_have_replaced(
     res = run("import", second, "--db", db)
     assert res.exit_code == 2
     assert stored_suggestions(db) == 2
+
+
+# ------------------------------------------------------------------ export
+def _two_versions(tmp_path: Path) -> Path:
+    db = tmp_path / "v.db"
+    with Store.open(db) as s:
+        s.add_document(TEXT)
+        s.add_document("Another text, done by one annotator.")
+        s.put_version(1, "alice", "done", [Span(0, 5, "PERSON")])
+        s.put_version(1, "b/ob", "done", [Span(17, 22, "GPE")])
+        s.put_version(2, "alice", "done", [])
+        s.add_labels(["PERSON", "GPE"])
+    return db
+
+
+@pytest.mark.parametrize("fmt", ["brat", "txt"])
+def test_all_versions_to_a_folder_writes_every_version(fmt: str, tmp_path: Path) -> None:
+    """Two versions of document 1 were both written to 000001.txt/.ann, the second
+    replacing the first, while the line said "exported 3 documents"."""
+    db = _two_versions(tmp_path)
+    out = tmp_path / "out"
+    res = run("export", "--db", db, "--format", fmt, "--out", out, "--all-versions")
+    assert res.exit_code == 0, res.output
+    assert "exported 3 versions of 2 documents" in res.stdout
+    files = sorted(p.name for p in out.iterdir() if p.suffix == ".txt")
+    assert files == ["000001.alice.txt", "000001.b%2Fob.txt", "000002.alice.txt"]
+    if fmt == "brat":
+        assert (out / "000001.alice.ann").read_text().startswith("T1\tPERSON 0 5\tAlice")
+        assert (out / "000001.b%2Fob.ann").read_text().startswith("T1\tGPE 17 22\tParis")
+
+
+def test_one_version_per_document_keeps_the_plain_names(tmp_path: Path) -> None:
+    db = _two_versions(tmp_path)
+    res = run("export", "--db", db, "--format", "txt", "--out", tmp_path / "o",
+              "--annotator", "alice")
+    assert res.exit_code == 0 and "exported 2 documents" in res.stdout, res.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()
+                  if p.suffix == ".txt") == ["000001.txt", "000002.txt"]

@@ -50,6 +50,32 @@ class Problem:
                 f"{self.reason}; {what}")
 
 
+class FileNames:
+    """The file name (without extension) of each record a folder writer writes:
+    ``000012`` by document id, or ``000012.alice`` with ``by_annotator`` (``--all-versions``:
+    two versions of one document were written to the same ``000012.txt``, the second
+    replacing the first while the summary counted both). The annotator is
+    percent-encoded (``a%2Fb`` for ``a/b``), so a name is a file name and two
+    annotators never share one. A name taken twice is refused, never overwritten."""
+
+    def __init__(self, by_annotator: bool = False) -> None:
+        self.by_annotator = by_annotator
+        self.taken: set[str] = set()
+
+    def __call__(self, record: Record, doc_id: int) -> str:
+        from urllib.parse import quote
+
+        name = f"{doc_id:06d}"
+        if self.by_annotator:
+            name += "." + quote(record.annotator or "", safe="")
+        if name in self.taken:
+            raise InputError(f"document {doc_id}: a second version would be written to "
+                             f"{name} in the same folder; export with --all-versions to "
+                             "a folder format names each version's files by annotator")
+        self.taken.add(name)
+        return name
+
+
 class Writer(Protocol):
     """A format writer: ``write`` one document's version, ``close`` to finish the file."""
 

@@ -35,7 +35,7 @@ from typing import Iterator
 from ..errors import InputError
 from ..types import Record, Span
 from ..textio import BOM, decode
-from .base import Newlines, Problem, check_spans, iter_lines
+from .base import FileNames, Newlines, Problem, check_spans, iter_lines
 
 # ASCII digits only: str.isdigit() is true of "²", which int() refuses.
 _DIGITS = re.compile(r"[0-9]+")
@@ -230,14 +230,15 @@ def _text_bound(text: str, s: Span, doc_id: int) -> str:
 class BratWriter:
     """A folder of ``.txt``/``.ann`` pairs and an ``annotation.conf``."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, by_annotator: bool = False) -> None:
         self.folder = folder
+        self.names = FileNames(by_annotator)
         folder.mkdir(parents=True, exist_ok=True)
         self.labels: dict[str, None] = {}
 
     def write(self, record: Record, doc_id: int) -> list[Problem]:
         _check_text(record.text, doc_id)
-        name = f"{doc_id:06d}"
+        name = self.names(record, doc_id)
         (self.folder / f"{name}.txt").write_text(record.text, encoding="utf-8", newline="\n")
         brat = record.meta.get("brat") if isinstance(record.meta, dict) else None
         brat = brat if isinstance(brat, dict) else {}
