@@ -49,6 +49,14 @@ def save_label_set(store: Store, labels: Sequence[Label], renames: Mapping[str, 
     validate(labels)
     renames = {old: new for old, new in (renames or {}).items() if old != new}
     with store.transaction():
+        for old, new in renames.items():
+            # A name still carried by spans or suggestions outside the set (a label
+            # removed while suggestions kept it) is taken: renaming onto it merged the
+            # two for good, as ``goldspan labels --rename`` refuses. Swaps are fine.
+            if new not in renames and any(store.label_uses(new)):
+                raise InputError(f"label {new!r} is still carried by spans or suggestions; "
+                                 f"renaming {old[:40]!r} onto it would merge the two: "
+                                 "choose a new name")
         # Through placeholder names, so that swapping two labels (A -> B, B -> A) swaps
         # them instead of merging both into one.
         temps = {old: f"\x01goldspan-rename-{i}" for i, old in enumerate(renames)}
