@@ -20,6 +20,8 @@ never held in memory; only the open transaction grows.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -217,6 +219,7 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
     duplicates = 0
     runs: dict[tuple[int, str], int] = {}  # what each (document, model) holds now
     replaced = 0
+    before = _fingerprint(path, fs.format)
     for rec in reader(fs.format)(path):
         if cancelled is not None and cancelled():
             raise Cancelled("import cancelled; nothing of this file was kept", path=path)
@@ -247,6 +250,7 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
             other_lines += len(rec.meta.get("brat", {}).get("other", []))
         if progress is not None:
             progress(path, fs.records)
+    _refuse_changed(path, fs.format, before)
     fs.suggestions = sum(runs.values())
     if new_labels:
         before = {lab.name for lab in store.labels()}
@@ -264,6 +268,51 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
         fs.notes.append(f"{duplicates} suggestion{'s' if duplicates != 1 else ''} repeated "
                         "within a record stored once (not counted twice)")
     return runs
+
+
+def _files_read(path: Path, fmt: str) -> list[Path]:
+    if fmt == "brat":
+        from .formats.brat import pair
+
+        return list(pair(path))
+    return [path]
+
+
+def _fingerprint(path: Path, fmt: str) -> list[tuple[int, int, int, int] | None]:
+    """(device, inode, size, modification time) of each regular file the reader of
+    ``fmt`` reads for ``path``; None for a pipe (read as it comes) or a missing one."""
+    out: list[tuple[int, int, int, int] | None] = []
+    for p in _files_read(path, fmt):
+        try:
+            st = os.stat(p)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+                   if stat.S_ISREG(st.st_mode) else None)
+    return out
+
+
+def _refuse_changed(path: Path, fmt: str, before: list[tuple[int, int, int, int] | None]
+                    ) -> None:
+    """Refuse (and so roll back) a file that changed while it was read: a download or
+    a copy still being written, an editor saving over it. A file truncated half-way
+    through used to import its first part and report success."""
+    after = _fingerprint(path, fmt)
+    for p, old, new in zip(_files_read(path, fmt), before, after):
+        if old is None or old == new:
+            continue
+        if new is None:
+            what = "was removed or replaced"
+        elif new[:2] != old[:2]:
+            what = "was replaced by another file"
+        elif new[2] != old[2]:
+            what = f"changed size from {old[2]:,} to {new[2]:,} bytes"
+        else:
+            what = "was modified"
+        raise InputError(f"the file {what} while goldspan read it (is it still being "
+                         "written?); nothing of it was imported: import it again once it "
+                         "is complete", path=p)
 
 
 def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bool,

@@ -197,3 +197,68 @@ def test_the_write_ahead_log_of_a_live_database_is_not_a_database(tmp_path: Path
     with Store.open(live, readonly=True) as s:
         assert s.document_count() == 2
         assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# ------------------------------------------------------- a file changing while read
+def _records(n: int) -> str:
+    return "".join(f'{{"text": "Document {i} about Paris.", "answer": "accept", "spans": '
+                   f'[{{"start": 0, "end": 8, "label": "X"}}]}}\n' for i in range(n))
+
+
+@pytest.mark.parametrize("change", ["truncated", "appended", "replaced"])
+def test_a_file_that_changes_while_it_is_read_is_refused_and_rolled_back(
+        change: str, tmp_path: Path) -> None:
+    """A copy or download still being written (or an editor saving over the file):
+    the import read half of it and reported success. The change is made after the
+    reader's first record, as another process would."""
+    from goldspan.core.errors import InputError
+    from goldspan.core.importer import import_paths
+
+    src = tmp_path / "big.jsonl"
+    src.write_text(_records(2000))
+    done = []
+
+    def progress(path: Path, n: int) -> None:
+        if n == 1 and not done:
+            done.append(True)
+            if change == "truncated":
+                with open(src, "r+", encoding="utf-8") as fh:
+                    fh.truncate(len(_records(500)))
+            elif change == "appended":
+                with open(src, "a", encoding="utf-8") as fh:
+                    fh.write(_records(1))
+            else:
+                other = tmp_path / "new.jsonl"
+                other.write_text(_records(10))
+                os.replace(other, src)
+
+    with Store.open(tmp_path / "t.db") as store:
+        store.add_document("Already there.")
+        with pytest.raises(InputError, match="while goldspan read it") as err:
+            import_paths(store, [src], progress=progress)
+        assert "nothing of it was imported" in str(err.value)
+        assert store.document_count() == 1
+
+
+def test_a_brat_text_changed_while_its_annotations_are_read_is_refused(tmp_path: Path) -> None:
+    from goldspan.core.errors import InputError
+    from goldspan.core.importer import import_paths
+
+    (tmp_path / "a.txt").write_text("Alice met Bob.")
+    (tmp_path / "a.ann").write_text("T1\tPERSON 0 5\tAlice\n")
+    os.utime(tmp_path / "a.txt", (1, 1))  # an old file: the rewrite below changes its time
+
+    def progress(path: Path, n: int) -> None:
+        (tmp_path / "a.txt").write_text("Alice met Bob!")
+
+    with Store.open(tmp_path / "t.db") as store:
+        with pytest.raises(InputError, match="was modified while goldspan read it|changed"):
+            import_paths(store, [tmp_path / "a.ann"], progress=progress)
+        assert store.document_count() == 0
+
+
+def test_an_unchanged_file_imports_as_before(tmp_path: Path) -> None:
+    src = tmp_path / "ok.jsonl"
+    src.write_text(_records(50))
+    r = goldspan("import", src, "--db", tmp_path / "t.db")
+    assert r.returncode == 0 and "50 new documents" in r.stdout, r.stderr
