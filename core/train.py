@@ -353,9 +353,10 @@ def _config(lang: str, base: str | None, train_path: Path, dev_path: Path, max_s
     base pipeline its ``ner`` (plus the embedding layer it listens to) sourced."""
     from spacy.cli.init_config import init_config
 
+    from .formats.docbin import set_corpus_paths
+
     config = init_config(lang=lang, pipeline=["ner"], optimize="efficiency", gpu=False)
-    config["paths"]["train"] = str(train_path)
-    config["paths"]["dev"] = str(dev_path)
+    set_corpus_paths(config, train_path, dev_path)
     config["system"]["seed"] = seed
     T = config["training"]
     T["max_steps"] = max_steps
