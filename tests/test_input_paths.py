@@ -262,3 +262,37 @@ def test_an_unchanged_file_imports_as_before(tmp_path: Path) -> None:
     src.write_text(_records(50))
     r = goldspan("import", src, "--db", tmp_path / "t.db")
     assert r.returncode == 0 and "50 new documents" in r.stdout, r.stderr
+
+
+# ------------------------------------------------------------ line endings
+ENDINGS = {"\\r (old Mac)": "\r", "\\r\\n": "\r\n", "mixed": None}
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+def test_conll_with_any_line_ending_keeps_every_token(ending: str, tmp_path: Path) -> None:
+    """A CoNLL file ending its lines with a lone \\r was one "line" of many: the import
+    stored the document "Alice" with no entity and exit 0; mixed endings were refused
+    with a column count that was not the file's."""
+    lines = ["Alice\tB-PER", "went\tO", "", "Bob\tB-PER", "stayed\tO", ""]
+    sep = ENDINGS[ending]
+    if sep is None:
+        data = "".join(line + ("\r", "\n", "\r\n")[i % 3] for i, line in enumerate(lines))
+    else:
+        data = sep.join(lines) + sep
+    src = tmp_path / "c.conll"
+    src.write_bytes(data.encode())
+    db = tmp_path / "t.db"
+    r = goldspan("import", src, "--db", db)
+    assert r.returncode == 0, r.stderr
+    with Store.open(db, readonly=True) as s:
+        assert s.document(1).text == "Alice went\nBob stayed"
+        spans = s.conn.execute('SELECT start, "end", label FROM spans ORDER BY start').fetchall()
+    assert spans == [(0, 5, "PER"), (11, 14, "PER")]
+
+
+def test_jsonl_with_lone_cr_line_endings_reads_every_record(tmp_path: Path) -> None:
+    src = tmp_path / "p.jsonl"
+    src.write_bytes(b'{"text": "a b", "answer": "accept", "spans": []}\r'
+                    b'{"text": "c d", "answer": "accept", "spans": []}\r')
+    r = goldspan("import", src, "--db", tmp_path / "t.db")
+    assert r.returncode == 0 and "2 new documents" in r.stdout, r.stderr

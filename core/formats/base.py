@@ -109,19 +109,26 @@ def iter_lines(path: Path, fh: BinaryIO | None = None) -> Iterator[tuple[int, st
     open (a pipe can be opened only once), else ``path`` is opened."""
     offset = 0
     seen = False
+    number = 0
     with (open_input(path) if fh is None else contextlib.nullcontext(fh)) as fh:
         try:
-            for number, raw in enumerate(fh, 1):
+            for raw in fh:
                 try:
-                    line = decode(raw, path)
+                    text = decode(raw, path)
                 except InputError as err:
-                    raise InputError(err.message, path=path, line=number,
+                    raise InputError(err.message, path=path, line=number + 1,
                                      offset=offset + (err.offset or 0)) from None
                 offset += len(raw)
-                line = line.rstrip("\n")
-                if line.strip():
-                    seen = True
-                yield number, line
+                if text.endswith("\n"):
+                    text = text[:-1]
+                # A lone \r ends a line too (old Mac files, mixed endings): the file is
+                # read in \n-terminated pieces, and a piece holding \r was one "line"
+                # of several, of which a CoNLL reader kept the first token only.
+                for line in text.split("\n"):
+                    number += 1
+                    if line.strip():
+                        seen = True
+                    yield number, line
         except OSError as err:  # an I/O error half-way (a disk, a network share)
             raise read_error(err, path) from None
     if not seen:
