@@ -31,7 +31,7 @@ from .formats import reader
 from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, input_kind_problem, normalise_format
 from .labels import label_refusal
-from .types import Record
+from .types import Record, Span
 from .store import Store, check_annotator
 
 DEFAULT_ANNOTATOR = "import"
@@ -46,8 +46,9 @@ class FileSummary:
     records: int = 0
     documents_created: int = 0
     documents_existing: int = 0
-    versions_written: int = 0
-    versions_replaced: int = 0
+    versions_written: int = 0  # new or replaced: rows written
+    versions_replaced: int = 0  # of them, replacing a different version of that annotator
+    versions_unchanged: int = 0  # already there with the same status and spans: not rewritten
     suggestions: int = 0
     labels_added: list[str] = field(default_factory=list)
     conll_schemes: list[str] = field(default_factory=list)
@@ -74,6 +75,8 @@ class ImportSummary:
             f"{self.total('documents_existing')} already there",
             f"{self.total('versions_written')} versions "
             f"({self.total('versions_replaced')} replaced)",
+            *([f"{self.total('versions_unchanged')} versions already there unchanged"]
+              if self.total("versions_unchanged") else []),
             f"{self.total('suggestions')} suggestions",
             f"{len(self.labels_added)} new labels",
         ]
@@ -232,10 +235,17 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
                 check_annotator(name)
             except InputError as err:
                 raise InputError(err.message, path=path, line=rec.line) from None
-            if store.annotation(doc_id, name) is not None:
-                fs.versions_replaced += 1
-            store.put_version(doc_id, name, rec.status, rec.spans)
-            fs.versions_written += 1
+            existing = store.annotation(doc_id, name)
+            if existing is not None and existing.status == rec.status and _keys(
+                    store.spans(existing.id)) == _keys(rec.spans):
+                # the same version: left as it is (its time, its edits' origins), and not
+                # called "replaced", so that a re-import shows the ones that changed
+                fs.versions_unchanged += 1
+            else:
+                if existing is not None:
+                    fs.versions_replaced += 1
+                store.put_version(doc_id, name, rec.status, rec.spans)
+                fs.versions_written += 1
         elif rec.suggestions:
             model = rec.model or "import"
             stored = store.put_suggestions(doc_id, model, rec.suggestions)
@@ -268,6 +278,10 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
         fs.notes.append(f"{duplicates} suggestion{'s' if duplicates != 1 else ''} repeated "
                         "within a record stored once (not counted twice)")
     return runs
+
+
+def _keys(spans: Iterable[Span]) -> list[tuple[int, int, str]]:
+    return sorted((s.start, s.end, s.label) for s in spans)
 
 
 def _files_read(path: Path, fmt: str) -> list[Path]:

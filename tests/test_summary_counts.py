@@ -121,3 +121,26 @@ def test_one_version_per_document_keeps_the_plain_names(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "exported 2 documents" in res.stdout, res.output
     assert sorted(p.name for p in (tmp_path / "o").iterdir()
                   if p.suffix == ".txt") == ["000001.txt", "000002.txt"]
+
+
+def test_a_reimport_calls_replaced_only_the_versions_it_changed(tmp_path: Path) -> None:
+    """Re-importing a file said "373 versions (373 replaced)" whether or not anything
+    changed, so the one version edited since (and now overwritten) could not be told
+    apart; the unchanged ones were rewritten, their times too."""
+    from test_formats_support import PRODIGY
+
+    db = tmp_path / "t.db"
+    assert run("import", PRODIGY, "--db", db).exit_code == 0
+    with Store.open(db) as s:
+        edited = s.annotation(5, "import")
+        assert edited is not None
+        s.put_version(5, "import", "done", [])  # edited since (all its entities removed)
+        times = dict(s.conn.execute("SELECT id, updated_at FROM annotations WHERE id != ?",
+                                    (edited.id,)).fetchall())
+    res = run("import", PRODIGY, "--db", db)
+    assert res.exit_code == 0, res.output
+    assert "1 versions (1 replaced), 372 versions already there unchanged" in res.stdout
+    with Store.open(db) as s:
+        assert dict(s.conn.execute("SELECT id, updated_at FROM annotations WHERE id != ?",
+                                   (edited.id,)).fetchall()) == times
+        assert s.spans(edited.id)  # the file's version is back
