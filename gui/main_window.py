@@ -5,6 +5,7 @@ the undo stack, or opening a document) and refreshes only what it changed."""
 from __future__ import annotations
 
 import time
+from typing import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -353,10 +354,11 @@ class MainWindow(QMainWindow):
             return
         sel = self.view.selection()
         if sel is not None and sel[0] < sel[1]:
-            self.apply_edit(s.add(sel[0], sel[1], name, snap=not self._precise))
+            self.edit(lambda: s.add(sel[0], sel[1], name, snap=not self._precise))
             self.view.clear_selection()
         elif self.selected is not None:
-            self.apply_edit(s.relabel(self.selected, name))
+            selected = self.selected
+            self.edit(lambda: s.relabel(selected, name))
         else:
             self.active_label = None if self.active_label == name else name
             self.label_bar.set_active(self.active_label)
@@ -453,7 +455,8 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         doc_id = s.doc_id
-        self.apply_edit(s.set_status(status))
+        if not self.edit(lambda: s.set_status(status)):
+            return
         if status == "done" and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
         nxt = self.queue.next_unfinished(after=doc_id)
@@ -467,6 +470,20 @@ class MainWindow(QMainWindow):
         if edit is None:
             return
         self.undo_stack.push(EditCommand(edit, self._apply))
+
+    def edit(self, build: Callable[[], Edit | None]) -> bool:
+        """Build an edit of the open article and apply it. Building may write (the
+        first edit creates the analyst's version): when it is refused (the article was
+        deleted by another process, goldspan delete) the status bar says so, where the
+        database error used to escape the key handler and the edit was silently lost.
+        Returns False when nothing could be built."""
+        try:
+            edit = build()
+        except EditError as err:
+            self.statusBar().showMessage(str(err), 8000)
+            return False
+        self.apply_edit(edit)
+        return True
 
     def _apply(self, edit: Edit) -> ChangeSet | None:
         if isinstance(edit, (DeleteRows, RestoreRows)):
@@ -513,14 +530,16 @@ class MainWindow(QMainWindow):
 
     def delete_selected(self) -> None:
         if self.session is not None and self.selected is not None:
-            self.apply_edit(self.session.delete(self.selected))
+            session, selected = self.session, self.selected
+            self.edit(lambda: session.delete(selected))
             self.selected = None
             self.view.set_selected_span(None)
             self._update_hint()
 
     def move_boundary(self, edge: str, step: int) -> None:
         if self.session is not None and self.selected is not None:
-            self.apply_edit(self.session.move_boundary(self.selected, edge, step))
+            session, selected = self.session, self.selected
+            self.edit(lambda: session.move_boundary(selected, edge, step))
 
     def accept_all_offered(self) -> None:
         s = self.session
@@ -534,7 +553,7 @@ class MainWindow(QMainWindow):
         try:
             for sug in todo:
                 if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans):
-                    self.apply_edit(s.accept_offered(sug))
+                    self.edit(lambda sug=sug: s.accept_offered(sug))
         finally:
             self.undo_stack.endMacro()
 
@@ -581,7 +600,8 @@ class MainWindow(QMainWindow):
         if self.selected is not None:
             self.select_span(None)
         if self.active_label and self.session is not None:
-            self.apply_edit(self.session.add(start, end, self.active_label, snap=not precise))
+            session, label = self.session, self.active_label
+            self.edit(lambda: session.add(start, end, label, snap=not precise))
             self.view.clear_selection()
 
     def _view_clicked(self, pos: int) -> None:
@@ -597,7 +617,7 @@ class MainWindow(QMainWindow):
         if s.doc_id not in self.dismissed:
             sug = s.offered_at(pos)
             if sug is not None:
-                self.apply_edit(s.accept_offered(sug))
+                self.edit(lambda sug=sug: s.accept_offered(sug))
                 return
         self.select_span(None)
 
@@ -609,7 +629,7 @@ class MainWindow(QMainWindow):
         if isinstance(item, Span):
             self.select_span(item)
         else:
-            self.apply_edit(s.accept_offered(item))
+            self.edit(lambda: s.accept_offered(item))
         self.view.setFocus()
 
     # ================================================================= queue
