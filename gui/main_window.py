@@ -30,7 +30,7 @@ from .label_bar import LabelBar
 from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_dark_palette, is_dark
-from .undo import EditCommand
+from .undo import EditCommand, show_not_saved
 from .widgets import (
     Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, select_row, shortcut_actions,
 )
@@ -469,7 +469,7 @@ class MainWindow(QMainWindow):
     def apply_edit(self, edit: Edit | None) -> None:
         if edit is None:
             return
-        self.undo_stack.push(EditCommand(edit, self._apply))
+        self.undo_stack.push(EditCommand(edit, self._apply, lambda e: show_not_saved(self, e)))
 
     def edit(self, build: Callable[[], Edit | None]) -> bool:
         """Build an edit of the open article and apply it. Building may write (the
@@ -527,6 +527,7 @@ class MainWindow(QMainWindow):
 
     def _saved(self) -> None:
         self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
+        self.saved_label.setToolTip("")
 
     def delete_selected(self) -> None:
         if self.session is not None and self.selected is not None:
