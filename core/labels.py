@@ -176,8 +176,25 @@ def check_label(name: str) -> str:
     return name
 
 
+# Letters of other scripts drawn like those of "gold" (Unicode's confusables for them).
+_GOLD_LOOKALIKES = str.maketrans({"\u0261": "g", "\u0581": "g", "\u043e": "o", "\u03bf": "o",
+                                  "\u0585": "o", "\u04cf": "l", "\u0399": "l", "\u0406": "l",
+                                  "\u0456": "l", "\u01c0": "l", "\u0501": "d", "\u217e": "d"})
+
+
+def looks_like_gold(name: str) -> bool:
+    """``Gold``, ``GOLD``, ``ｇｏｌｄ`` or ``gоld`` with a Cyrillic о: names that read as
+    the reserved ``gold`` (the adjudicated version) in every list and figure without
+    being it. Only ``gold`` itself is the gold."""
+    folded = unicodedata.normalize("NFKC", name).casefold().translate(_GOLD_LOOKALIKES)
+    return folded == "gold" and name != "gold"
+
+
 def annotator_refusal(name: object) -> str:
     problem = name_problem(name, ANNOTATOR_MAX)
+    if problem is None and isinstance(name, str) and looks_like_gold(name):
+        problem = ("reads as 'gold', the name reserved for the adjudicated version (only "
+                   "adjudication writes it)")
     if problem is None:
         return ""
     shown = name[:40] if isinstance(name, str) else name

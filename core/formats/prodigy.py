@@ -112,13 +112,7 @@ class ProdigyWriter:
             out["label"] = s.label
             spans_out.append(out)
         kept = record.meta.get("prodigy", {}) if isinstance(record.meta, dict) else {}
-        meta = dict(kept["meta"]) if isinstance(kept.get("meta"), dict) else {}
-        if record.source and "source" not in meta:
-            # where the text came from (documents.source: a file imported from
-            # another format, a Prodigy task's own meta.source): Prodigy shows
-            # meta.source under the task; the record's other meta keys stay as they were
-            meta["source"] = record.source
-        obj: dict[str, Any] = {"text": record.text, "meta": meta}
+        obj: dict[str, Any] = {"text": record.text, "meta": kept.get("meta", {})}
         for key in ("_input_hash", "_task_hash"):
             if key in kept:
                 obj[key] = kept[key]
