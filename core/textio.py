@@ -19,13 +19,15 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode(data: bytes, path: str | Path | None = None) -> str:
+def decode(data: bytes, path: str | Path | None = None, *, drop_bom: bool = True) -> str:
     """Decode bytes as UTF-8 (BOM dropped), newlines normalised to ``\\n``.
 
     Invalid UTF-8 is refused naming the byte offset of the first bad byte in the file.
+    ``drop_bom=False`` for a piece that is not the start of a file: there U+FEFF is a
+    character of the data (a zero-width no-break space at a CoNLL token's start).
     """
     skip = 0
-    if data.startswith(BOM):
+    if drop_bom and data.startswith(BOM):
         skip = len(BOM)
     try:
         text = data[skip:].decode("utf-8")

@@ -24,6 +24,8 @@ from ..errors import GoldspanError, InputError
 from ..types import Record, Span, sorted_spans
 from ..textio import BOM, decode
 
+BOM_CHAR = "\ufeff"
+
 
 class Cancelled(GoldspanError):
     """The user cancelled a long import or export (or pressed Ctrl-C); nothing of the
@@ -48,6 +50,21 @@ class Problem:
         what = "left out" if self.dropped else "written as it is"
         return (f"document {self.document_id}, offset {self.start}-{self.end} ({self.label}): "
                 f"{self.reason}; {what}")
+
+
+def check_txt_text(text: str, doc_id: int, what: str = "a .txt file") -> None:
+    """A ``.txt`` that would not read back as this text is refused, naming the
+    document: one of nothing but whitespace (an empty file to every reader), or one
+    starting with U+FEFF (read as a byte order mark and dropped, moving every offset).
+    Shared by the brat and the plain-text writers (the plain one wrote both, and the
+    re-import dropped the mark, a new document, or refused the file as empty)."""
+    if not text.strip():
+        raise InputError(f"document {doc_id}: its text is only whitespace, which {what} "
+                         "cannot hold (it reads back as an empty file); export another format")
+    if text.startswith("\ufeff"):
+        raise InputError(f"document {doc_id}: its text starts with U+FEFF, which {what} "
+                         "cannot hold (readers drop it as a byte order mark, moving every "
+                         "offset); export another format")
 
 
 class FileNames:
@@ -114,7 +131,9 @@ def iter_lines(path: Path, fh: BinaryIO | None = None) -> Iterator[tuple[int, st
         try:
             for raw in fh:
                 try:
-                    text = decode(raw, path)
+                    # a byte order mark only at the start of the file: a line of a CoNLL
+                    # file starting with U+FEFF is a token's character, which was dropped
+                    text = decode(raw, path, drop_bom=offset == 0)
                 except InputError as err:
                     raise InputError(err.message, path=path, line=number + 1,
                                      offset=offset + (err.offset or 0)) from None
@@ -152,8 +171,8 @@ def iter_json_lines(path: Path, fh: BinaryIO | None = None) -> Iterator[tuple[in
                 buf = []
                 yield start, _loads(text, path, start)
             continue
-        stripped = line.strip()
-        if not stripped:
+        stripped = line.strip().lstrip(BOM_CHAR)  # files concatenated, each with its BOM:
+        if not stripped:                          # no JSON value starts with U+FEFF
             continue
         if stripped == "{":
             buf, start = [line], number

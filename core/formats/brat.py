@@ -35,7 +35,7 @@ from typing import Iterator
 from ..errors import InputError
 from ..types import Record, Span
 from ..textio import BOM, decode
-from .base import FileNames, Newlines, Problem, check_spans, iter_lines
+from .base import FileNames, Newlines, Problem, check_spans, check_txt_text, iter_lines
 
 # ASCII digits only: str.isdigit() is true of "²", which int() refuses.
 _DIGITS = re.compile(r"[0-9]+")
@@ -199,16 +199,7 @@ def _refs(line: str) -> list[str]:
 
 
 def _check_text(text: str, doc_id: int) -> None:
-    """A ``.txt`` that would not read back as this text is refused, naming the
-    document: one of nothing but whitespace (an empty file to every reader), or one
-    starting with U+FEFF (read as a byte order mark and dropped, moving every offset)."""
-    if not text.strip():
-        raise InputError(f"document {doc_id}: its text is only whitespace, which a brat .txt "
-                         "cannot hold (it reads back as an empty file); export another format")
-    if text.startswith("\ufeff"):
-        raise InputError(f"document {doc_id}: its text starts with U+FEFF, which a .txt file "
-                         "cannot hold (readers drop it as a byte order mark, moving every "
-                         "offset); export another format")
+    check_txt_text(text, doc_id, "a brat .txt")
 
 
 def _text_bound(text: str, s: Span, doc_id: int) -> str:

@@ -13,7 +13,7 @@ from typing import Iterator
 from ..errors import InputError
 from ..types import Record
 from ..textio import first_line, read_text
-from .base import FileNames, Problem
+from .base import FileNames, Problem, check_txt_text
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -54,6 +54,7 @@ class TextWriter:
         folder.mkdir(parents=True, exist_ok=True)
 
     def write(self, record: Record, doc_id: int) -> list[Problem]:
+        check_txt_text(record.text, doc_id)
         (self.folder / f"{self.names(record, doc_id)}.txt").write_text(
             record.text, encoding="utf-8", newline="\n")
         return []
