@@ -30,7 +30,7 @@ from .errors import GoldspanError, InputError, shown
 from .formats import reader
 from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, input_kind_problem, normalise_format
-from .labels import label_refusal
+from .labels import label_refusal, lookalike, lookalike_refusal
 from .types import Record, Span
 from .store import Store, check_annotator
 
@@ -347,6 +347,9 @@ def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bo
         if locked:
             raise InputError(f"unknown label {name!r}: the label set is locked; add the label "
                              "first or import without locking", path=path, line=rec.line)
+        other = lookalike(name, [*known, *new])
+        if other is not None:
+            raise InputError(lookalike_refusal(name, other), path=path, line=rec.line)
         new[name] = None
 
 

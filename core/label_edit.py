@@ -7,7 +7,7 @@ import re
 from typing import Mapping, Sequence
 
 from .errors import InputError
-from .labels import check_label, extend_labels
+from .labels import check_label, extend_labels, lookalike, lookalike_refusal
 from .types import Label
 from .store import Store
 
@@ -23,6 +23,9 @@ def validate(labels: Sequence[Label]) -> None:
         check_label(lab.name)
         if lab.name in names:
             raise InputError(f"label {lab.name!r} appears twice")
+        other = lookalike(lab.name, names)
+        if other is not None:
+            raise InputError(lookalike_refusal(lab.name, other))
         names.add(lab.name)
         if not COLOR.match(lab.color or ""):
             raise InputError(f"label {lab.name!r}: colour {lab.color!r} is not #rrggbb")
@@ -93,6 +96,9 @@ def rename_label(store: Store, old: str, new: str) -> tuple[int, int]:
     if new in names or any(store.label_uses(new)):
         raise InputError(f"label {new!r} already exists; renaming {old[:40]!r} onto it would "
                          "merge the two: rename it to a new name")
+    other = lookalike(new, [n for n in [*names, *store.span_label_counts()] if n != old])
+    if other is not None:
+        raise InputError(lookalike_refusal(new, other))
     if old in names:
         labels = [Label(new, lab.color, lab.hotkey, lab.description) if lab.name == old else lab
                   for lab in current]
