@@ -296,3 +296,16 @@ def test_jsonl_with_lone_cr_line_endings_reads_every_record(tmp_path: Path) -> N
                     b'{"text": "c d", "answer": "accept", "spans": []}\r')
     r = goldspan("import", src, "--db", tmp_path / "t.db")
     assert r.returncode == 0 and "2 new documents" in r.stdout, r.stderr
+
+
+@pytest.mark.parametrize("forced", [None, "prodigy", "conll", "txt"])
+def test_a_compressed_file_is_named_as_such(forced: str | None, tmp_path: Path) -> None:
+    """``x.jsonl.gz`` was "cannot tell the format from '.gz'" or, with --format,
+    "not valid UTF-8 (byte 0x8b)": it says what the file is and how to read it."""
+    import gzip
+
+    src = tmp_path / "tasks.jsonl.gz"
+    src.write_bytes(gzip.compress(PRODIGY.read_bytes()[:2000]))
+    r = goldspan("import", src, "--db", tmp_path / "t.db",
+                 *(["--format", forced] if forced else []))
+    one_line(r, str(src), "gzip-compressed", "zcat")

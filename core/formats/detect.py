@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from ..errors import InputError
+from ..textio import compressed, compressed_refusal
 
 FORMATS = ("txt", "prodigy", "doccano", "conll", "spacy", "brat", "labelstudio")
 ALIASES = {"text": "txt", "jsonl": "prodigy", "docbin": "spacy", "label-studio": "labelstudio",
@@ -142,5 +143,12 @@ def detect(path: Path) -> str:
         return "conll" if _looks_conll(path, strict=False) else "txt"
     if ext == ".txt":
         return "conll" if _looks_conll(path, strict=True) else "txt"
+    try:
+        with open(path, "rb") as fh:
+            packed = compressed(fh.read(8))
+    except OSError:
+        packed = None
+    if packed is not None:
+        raise InputError(compressed_refusal(*packed, path), path=path)
     raise InputError(f"cannot tell the format from the extension {ext or '(none)'!r}; "
                      f"pass --format ({', '.join(FORMATS)})", path=path)
