@@ -134,3 +134,30 @@ def test_a_cleanly_closed_database_may_still_be_replaced(project: Path, tmp_path
     with Store.open(old, readonly=True) as s:
         assert s.document_count() == 1
         assert s.document(1).text.startswith("Mark Esper")
+
+
+NOT_DATABASES = {
+    "export prodigy": ["export", "--format", "prodigy", "--out", "{out}"],
+    "export spacy": ["export", "--format", "spacy", "--out", "{out}"],
+    "export --config": ["export", "--format", "spacy", "--out", "{tmp}/c.spacy",
+                        "--config", "{out}"],
+    "agreement --html": ["agreement", "--html", "{out}"],
+    "screenshot": ["screenshot", "--doc", "1", "--out", "{out}"],
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_DATABASES))
+def test_an_output_that_is_no_database_never_replaces_one(case: str, project: Path,
+                                                          tmp_path: Path) -> None:
+    """``export --db analyst.db --out team.db``: a slip of the keyboard replaced the
+    team's database (closed cleanly, so nothing else stopped it) with JSON lines."""
+    team = tmp_path / "team.spacy"  # any name: the spaCy export writes a file for it
+    with Store.open(team) as s:
+        s.add_document("The team's article.")
+    before = sha(team)
+    args = [a.format(out=team, tmp=tmp_path) for a in NOT_DATABASES[case]]
+    result = run(*args, "--db", project)
+    assert result.exit_code == 2, result.output
+    assert "is an SQLite database" in result.stderr and "team.spacy" in result.stderr
+    assert sha(team) == before
+
