@@ -55,6 +55,8 @@ def import_command(
     for f in summary.files:
         for note in f.notes:
             typer.echo(f"note: {shown(f.path)}: {note}", err=True)
+    for path, why in summary.passed_over:
+        typer.echo(f"note: {shown(path)}: not read: {why}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -59,6 +59,7 @@ class FileSummary:
 class ImportSummary:
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    passed_over: list[tuple[Path, str]] = field(default_factory=list)  # not read, and why
 
     def total(self, name: str) -> int:
         return sum(getattr(f, name) for f in self.files)
@@ -82,6 +83,9 @@ class ImportSummary:
         ]
         if self.skipped:
             parts.append(f"{len(self.skipped)} files of unknown type left out")
+        if self.passed_over:
+            parts.append(f"{len(self.passed_over)} entries of a folder not read (see the "
+                         "notes)")
         notes = sum(len(f.notes) for f in self.files)
         if notes:
             parts.append(f"{notes} notes")
@@ -143,10 +147,10 @@ def import_paths(
     if annotator is not None:
         check_annotator(annotator)
     try:
-        files, skipped = expand([Path(p) for p in paths], pipes_ok=fmt != "auto")
+        files, skipped, passed = expand([Path(p) for p in paths], pipes_ok=fmt != "auto")
     except OSError as err:  # a folder that cannot be listed
         raise read_error(err, Path(err.filename or paths[0])) from None
-    summary = ImportSummary(skipped=skipped)
+    summary = ImportSummary(skipped=skipped, passed_over=passed)
     locked = locked_labels or store.setting("labels_locked", False, kind=bool)
     # which file's run each (document, model) holds: a later file's run replaces it
     # (put_suggestions), and the total must count it once

@@ -52,8 +52,8 @@ def import_task(
     one transaction (see the module docstring), with progress per file and record."""
 
     def run(store: Store, report: Report, cancelled: Callable[[], bool]) -> ImportSummary:
-        files, skipped = expand([Path(p) for p in paths])
-        summary = ImportSummary(skipped=skipped)
+        files, skipped, passed = expand([Path(p) for p in paths])
+        summary = ImportSummary(skipped=skipped, passed_over=passed)
         n = len(files)
         with store.transaction():
             for i, path in enumerate(files):

@@ -309,3 +309,25 @@ def test_a_compressed_file_is_named_as_such(forced: str | None, tmp_path: Path) 
     r = goldspan("import", src, "--db", tmp_path / "t.db",
                  *(["--format", forced] if forced else []))
     one_line(r, str(src), "gzip-compressed", "zcat")
+
+
+def test_what_a_folder_import_does_not_read_is_named(tmp_path: Path) -> None:
+    """A link to a folder, a dangling link and a pipe inside a folder were passed over
+    without a word (the summary said nothing of the articles in the linked folder).
+    They are still not read (a link to '..' would read a whole other tree), but each is
+    named with why."""
+    corpus, elsewhere = tmp_path / "corpus", tmp_path / "elsewhere"
+    corpus.mkdir()
+    elsewhere.mkdir()
+    (corpus / "a.txt").write_text("An article in the folder.")
+    (elsewhere / "b.txt").write_text("An article the link points to.")
+    os.symlink(elsewhere, corpus / "more")
+    os.symlink(tmp_path, corpus / "loop")
+    os.symlink("missing.txt", corpus / "gone.txt")
+    os.mkfifo(corpus / "pipe.txt")
+    r = goldspan("import", corpus, "--db", tmp_path / "t.db", timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "1 new documents" in r.stdout and "4 entries of a folder not read" in r.stdout
+    for name, why in (("more", "a link to a folder"), ("loop", "a link to a folder"),
+                      ("gone.txt", "a link to nothing"), ("pipe.txt", "not a file")):
+        assert f"note: {corpus / name}: not read: {why}" in r.stderr, r.stderr

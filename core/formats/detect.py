@@ -9,6 +9,7 @@ extension (README, LICENSE...) are left out and named in the summary, and a brat
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 from pathlib import Path
@@ -33,12 +34,16 @@ def normalise_format(name: str) -> str:
     return name
 
 
-def expand(paths: list[Path], *, pipes_ok: bool = False) -> tuple[list[Path], list[Path]]:
-    """Files to import, in order, and files of a folder that were left out. A path
-    given that is not a file or a folder is refused here, before anything is imported
-    (:func:`input_kind_problem`); ``pipes_ok`` when the format is given, not detected."""
+def expand(paths: list[Path], *, pipes_ok: bool = False
+           ) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """Files to import, in order; files of a folder left out for their type; and what
+    in a folder was not read, with why (a link back to a folder already read, a pipe
+    or a device). A path given that is not a file or a folder is refused here, before
+    anything is imported (:func:`input_kind_problem`); ``pipes_ok`` when the format is
+    given, not detected."""
     files: list[Path] = []
     skipped: list[Path] = []
+    passed: list[tuple[Path, str]] = []
     for p in paths:
         if not p.exists():
             raise InputError("no such file or folder", path=p)
@@ -48,16 +53,51 @@ def expand(paths: list[Path], *, pipes_ok: bool = False) -> tuple[list[Path], li
                 raise InputError(problem, path=p)
             files.append(p)
             continue
-        for f in sorted(q for q in p.rglob("*") if q.is_file()):
-            if any(part.startswith(".") for part in f.relative_to(p).parts):
-                continue
+        for f in sorted(_folder_files(p, passed)):
             if f.suffix.lower() not in KNOWN_EXT:
                 skipped.append(f)
             elif f.suffix.lower() == ".txt" and f.with_suffix(".ann").exists():
                 continue  # read with its .ann
             else:
                 files.append(f)
-    return files, skipped
+    return files, skipped, passed
+
+
+def _folder_files(root: Path, passed: list[tuple[Path, str]]) -> list[Path]:
+    """Every regular file under ``root`` (hidden names left out). Links to folders are
+    not followed (a link to ``..`` would read a whole other tree, and a loop for ever)
+    but named, as are pipes, devices and dangling links: they used to be passed over
+    without a word."""
+    def fail(err: OSError) -> None:
+        raise err  # a folder that cannot be listed: the import says so
+
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=fail):
+        here = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            if (here / name).is_symlink():
+                passed.append((here / name, "a link to a folder (links to folders are not "
+                                            "followed: import that folder itself)"))
+                continue
+            keep.append(name)
+        dirnames[:] = keep
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            f = here / name
+            try:
+                mode = f.stat().st_mode
+            except OSError:
+                passed.append((f, "a link to nothing"))
+                continue
+            if stat.S_ISREG(mode):
+                found.append(f)
+            else:
+                passed.append((f, "not a file (a pipe, a device or a socket)"))
+    return found
 
 
 def input_kind_problem(path: Path, *, pipes_ok: bool) -> str | None:
