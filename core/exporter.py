@@ -110,6 +110,13 @@ def export(
             "it writes a folder" if fmt in FOLDER_FORMATS else "a .spacy file is binary")
         raise OutputError(f"standard output ('-') is not possible for {fmt}: {what}; "
                           "give a path", path=STDOUT)
+    if annotator is not None:
+        known = sorted(set(store.annotator_names()))
+        if annotator not in known:
+            # a typo: the export would replace the file at --out with an empty one
+            shown_names = ", ".join(repr(n) for n in known[:10]) or "none"
+            raise InputError(f"--annotator {annotator[:40]!r}: no versions by that name; "
+                             f"annotators here: {shown_names}; nothing was written")
     options = Options(annotator=annotator, gold_only=gold_only, all_versions=all_versions,
                       all_statuses=all_statuses)
     out = Path(out)

@@ -144,3 +144,16 @@ def test_a_reimport_calls_replaced_only_the_versions_it_changed(tmp_path: Path) 
         assert dict(s.conn.execute("SELECT id, updated_at FROM annotations WHERE id != ?",
                                    (edited.id,)).fetchall()) == times
         assert s.spans(edited.id)  # the file's version is back
+
+
+def test_export_of_an_annotator_that_is_not_there_writes_nothing(tmp_path: Path) -> None:
+    """``--annotator alcie`` (a typo) exported 0 documents, exit 0, and the good
+    export at --out was replaced by an empty file."""
+    db = _two_versions(tmp_path)
+    out = tmp_path / "alice.jsonl"
+    assert run("export", "--db", db, "--format", "prodigy", "--out", out,
+               "--annotator", "alice").exit_code == 0
+    before = out.read_bytes()
+    res = run("export", "--db", db, "--format", "prodigy", "--out", out, "--annotator", "alcie")
+    assert res.exit_code == 2 and "no versions by that name" in res.stderr, res.output
+    assert "'alice'" in res.stderr and out.read_bytes() == before
