@@ -140,9 +140,12 @@ def import_paths(
     locked_labels: bool = False,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    runs: dict[tuple[int, str], tuple[FileSummary, int]] | None = None,
 ) -> ImportSummary:
     """Import files and folders; returns what was stored, per file (every count is
-    what the database took, never what the file offered)."""
+    what the database took, never what the file offered). ``runs``: carried from one
+    call to the next by a caller importing file by file (the Import dialog), so that a
+    suggestion run replaced by a later file is counted once over all of them."""
     fmt = normalise_format(format)
     if annotator is not None:
         check_annotator(annotator)
@@ -154,7 +157,7 @@ def import_paths(
     locked = locked_labels or store.setting("labels_locked", False, kind=bool)
     # which file's run each (document, model) holds: a later file's run replaces it
     # (put_suggestions), and the total must count it once
-    runs: dict[tuple[int, str], tuple[FileSummary, int]] = {}
+    runs = {} if runs is None else runs
     for path in files:
         try:
             try:
