@@ -30,6 +30,8 @@ from .delete_actions import add_delete_actions, apply_rows_edit
 from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
+from .accept_check import confirm_accept, end_accept  # learning hook
+from .learning_status import LearningController, add_learning_actions  # learning hook
 from .queue_model import QueueModel
 from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .shortcuts import SHORTCUTS, by_name
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.queue = Queue(store, annotator)
         self.suggester: SuggestThread | None = None
+        self.learning = LearningController(self)  # learning hook
         if suggest and store.path is not None and model:
             self._start_suggester(model)
         self._update_title()
@@ -304,6 +307,7 @@ class MainWindow(QMainWindow):
         stats_action.triggered.connect(self.show_statistics)
         m_project.addAction(stats_action)
         self.actions_by_name["statistics"] = stats_action
+        add_learning_actions(self, m_project)  # learning hook
         m_help = mb.addMenu("&Help")
         m_help.addAction(self.actions_by_name["help_keys"])
         self._refresh_view_keys()
@@ -353,12 +357,13 @@ class MainWindow(QMainWindow):
     def edit_labels(self) -> None:
         from .labels_dialog import LabelsDialog
 
-        if LabelsDialog(self.store, self).exec():
+        if LabelsDialog(self.store, self, learnt=self.learning.learnt_map()).exec():  # learning hook
             # Renames rewrote spans: edits on the undo stack name the old labels.
             self.undo_stack.clear()
             if self.session is not None:
                 self.session.reload()
             self.reload_labels()
+            self.learning.labels_changed()  # learning hook
 
     def label_pressed(self, name: str) -> None:
         """A label key or button: label the selection, relabel the selected entity, or
@@ -470,7 +475,11 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         doc_id = s.doc_id
-        if not self.edit(lambda: s.set_status(status)):
+        if status == Status.DONE and not confirm_accept(self, s):  # learning hook
+            return
+        accepted = self.edit(lambda: s.set_status(status))
+        end_accept(self)  # learning hook
+        if not accepted:
             return  # stay on the article: nothing was changed
         if status == Status.DONE and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
@@ -526,6 +535,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(err), 8000)
             raise
         self._saved()
+        self.learning.after_apply(s, status_before, change)  # learning hook
         if change.removed or change.added:
             self.view.refresh_spans(list(change.removed), list(change.added), s.spans)
             if self.selected is not None and any(r.key() == self.selected.key() for r in change.removed):
@@ -692,11 +702,9 @@ class MainWindow(QMainWindow):
 
     # ============================================================ suggestions
     def _start_suggester(self, model: str) -> None:
-        from .suggest_worker import SuggestThread
-
         assert self.store.path is not None
         self.model_name = model
-        suggester = self.suggester = SuggestThread(self.store.path, model)
+        suggester = self.suggester = self.learning.suggest_thread(model)  # learning hook
         suggester.worker.modelLoaded.connect(self._model_loaded)
         suggester.worker.suggested.connect(self._suggested)
         suggester.worker.failed.connect(self._suggest_failed)

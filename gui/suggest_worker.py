@@ -128,11 +128,12 @@ class SuggestThread(QObject):
     requested = Signal(list)
     learnt = Signal(str, list)
 
-    def __init__(self, db_path: Path, model: str) -> None:
+    def __init__(self, db_path: Path, model: str, worker: SuggestWorker | None = None) -> None:
         super().__init__()
         self.worker_thread = QThread()
         self.worker_thread.setObjectName("goldspan-suggest")
-        self.worker = SuggestWorker(db_path, model)
+        # ``worker``: a SuggestWorker of another kind (gui/learning.py's LoopWorker)
+        self.worker = worker if worker is not None else SuggestWorker(db_path, model)
         self.worker.moveToThread(self.worker_thread)
         self.requested.connect(self.worker.request)
         self.learnt.connect(self.worker.learn)
