@@ -119,9 +119,6 @@ def status_text(status: dict[str, Any], first_training: int) -> tuple[str, str]:
 class LearningController(QObject):
     """The loop's side of the window (see the module docstring)."""
 
-    acceptRequested = Signal(int, str, list)
-    unacceptRequested = Signal(int)
-    mapRequested = Signal(dict)
     pollRequested = Signal()
 
     def __init__(self, window: Any) -> None:
@@ -152,11 +149,10 @@ class LearningController(QObject):
 
         assert self.store.path is not None
         self.settings = LearningSettings.read(self.store)
-        for signal in (self.acceptRequested, self.unacceptRequested, self.mapRequested,
-                       self.pollRequested):
+        if self.worker is not None:  # the previous thread's worker hears no more
             try:
-                signal.disconnect()
-            except (RuntimeError, TypeError):  # nothing connected
+                self.pollRequested.disconnect(self.worker.poll)
+            except (RuntimeError, TypeError):  # already gone
                 pass
         self.status = {}
         self.loop_labels = [lab.name for lab in self.store.labels()]
@@ -170,9 +166,6 @@ class LearningController(QObject):
         worker = self.worker = LoopWorker(self.store.path, model, self.settings.loop_config(model),
                                           self.workdir.name)
         thread = SuggestThread(self.store.path, model, worker)
-        self.acceptRequested.connect(worker.accept)
-        self.unacceptRequested.connect(worker.unaccept)
-        self.mapRequested.connect(worker.set_map)
         self.pollRequested.connect(worker.poll)
         worker.loopStatus.connect(self._show)
         self._set_label("Learning: starting…", "")
@@ -193,14 +186,14 @@ class LearningController(QObject):
         after = session.status
         if after == Status.DONE and (status_before != Status.DONE
                                      or (change is not None and (change.added or change.removed))):
-            self.acceptRequested.emit(session.doc_id, session.text, list(session.spans))
+            self.worker.post("loop_accept", session.doc_id, session.text, list(session.spans))
         elif status_before == Status.DONE and after != Status.DONE:
-            self.unacceptRequested.emit(session.doc_id)
+            self.worker.post("loop_unaccept", session.doc_id)
 
     def map_changed(self) -> None:
         """The rule the user set changed in the database: the loop follows it."""
         if self.active:
-            self.mapRequested.emit(self.store.label_map())
+            self.worker.post("loop_set_map", self.store.label_map())
 
     def labels_changed(self) -> None:
         """After Project → Labels: a new label set restarts the loop (its labels are

@@ -21,6 +21,7 @@ that accept taught, even when it was prefetched before.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,9 @@ class LoopWorker(SuggestWorker):
         self._state = 0  # bumped whenever what the loop would show may have changed
         self._generation = 0
         self._suggested_at: dict[int, int] = {}
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._pending_lock = threading.Lock()
+        self.wake.connect(self.drain)  # queued: the worker lives on its thread by then
 
     # ------------------------------------------------------------------ start
     def _open(self) -> Store:
@@ -72,13 +76,13 @@ class LoopWorker(SuggestWorker):
         return store
 
     # ------------------------------------------------------------ suggestions
-    @Slot(list)
-    def request(self, doc_ids: list[int]) -> None:
+    def _request(self, doc_ids: list[int]) -> None:
         if self._stopping:
             return
         self.busy.emit(True)
         try:
             store = self._open()
+            self.drain()
             keep = store.label_filter()
             for doc_id in doc_ids:
                 if self._stopping:
@@ -103,27 +107,34 @@ class LoopWorker(SuggestWorker):
         finally:
             self.busy.emit(False)
 
-    @Slot(str, list)
-    def learn(self, text: str, spans: list[Span]) -> None:
+    def _learn(self, text: str, spans: list[Span]) -> None:
         """The old phrase suggester's hook: the loop learns from the version's status
         changes instead (:meth:`accept`, :meth:`unaccept`), undo included."""
 
     # --------------------------------------------------------------- learning
-    @Slot(int, str, list)
-    def accept(self, doc_id: int, text: str, spans: list[Span]) -> None:
-        """An article was accepted (or a done one edited): teach the loop; a training
-        starts if one is due."""
-        self._loop_call("loop_accept", doc_id, text, spans)
+    # Accepts, undone accepts and rule changes are posted to a queue in the GUI thread
+    # and run on this thread before any suggestion: the article opened right after an
+    # accept must be suggested *after* the loop learnt it. (Two queued signals from
+    # different senders were not delivered in the order they were emitted: the next
+    # article was suggested before the accept had taught anything.)
+    wake = Signal()
 
-    @Slot(int)
-    def unaccept(self, doc_id: int) -> None:
-        """Ctrl+Z of an accept: the loop unlearns the article."""
-        self._loop_call("loop_unaccept", doc_id)
+    def post(self, method: str, *args: Any) -> None:
+        """From the GUI thread: ``method`` of ProcessSuggester ("loop_accept",
+        "loop_unaccept", "loop_set_map") runs on this thread, in order, before the
+        next suggestion."""
+        with self._pending_lock:
+            self._pending.append((method, args))
+        self.wake.emit()
 
-    @Slot(dict)
-    def set_map(self, label_map: dict[str, str | None]) -> None:
-        """The labels rule the user set changed (Project → Labels, Accept's map)."""
-        self._loop_call("loop_set_map", label_map)
+    @Slot()
+    def drain(self) -> None:
+        while True:
+            with self._pending_lock:
+                if not self._pending:
+                    return
+                method, args = self._pending.pop(0)
+            self._loop_call(method, *args)
 
     @Slot()
     def poll(self) -> None:

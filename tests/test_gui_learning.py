@@ -112,7 +112,7 @@ def test_undoing_an_accept_unlearns_it(qtbot, tmp_path: Path) -> None:  # type: 
 
     w.undo_stack.undo()  # Ctrl+Z of the accept
     assert store.annotation(1, "alice").status == Status.IN_PROGRESS
-    wait_learning(qtbot, w, "0 accepted")  # the tooltip's count comes with the status
+    qtbot.waitUntil(lambda: w.learning.label.toolTip().startswith("0 accepted"), timeout=60_000)
     w.open_document(2)
     qtbot.waitUntil(lambda: ("Airmen", "Unit") not in shown(w), timeout=60_000)
     assert ("Airmen", "Unit") not in {(AIRMEN_2[s.start:s.end], s.label)
