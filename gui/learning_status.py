@@ -234,7 +234,8 @@ def add_learning_actions(window: Any, menu: QMenu) -> None:
     from .train_action import TrainAction
 
     controller: LearningController = window.learning
-    window.statusBar().addWidget(controller.label)
+    window.statusBar().addWidget(window._separator())
+    window.statusBar().addWidget(controller.label, 1)  # stretches: the figures are never cut
     settings = controller.settings
     menu.addSeparator()
     toggle = QAction("Learn while I annotate", window)

@@ -27,6 +27,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from ..core.paths import data_dir
+from .learning_status import FEW_DOCUMENTS, FEW_ENTITIES
 from .task_runner import one_line, show_error
 from .widgets import hand_back_focus
 
@@ -37,8 +38,9 @@ DEFAULT_STEPS = 1000  # goldspan train's --max-steps default
 def figures_text(result: dict[str, Any]) -> str:
     """The box's text: before and after, on how many documents, and the warning."""
     before, after = result.get("before") or {}, result.get("after") or {}
-    where = (f"{result.get('eval_docs')} held-out articles ({result.get('eval_entities')} "
-             "entities)" if result.get("evaluated_on") == "held-out"
+    held_out = result.get("evaluated_on") == "held-out"
+    docs, ents = int(result.get("eval_docs") or 0), int(result.get("eval_entities") or 0)
+    where = (f"{docs} held-out article{'s' if docs != 1 else ''} ({ents} entities)" if held_out
              else f"the {result.get('train_docs')} training articles themselves")
     lines = [
         f"Trained on {result.get('train_docs')} articles from {result.get('base')} "
@@ -49,7 +51,11 @@ def figures_text(result: dict[str, Any]) -> str:
         f"    after   F1 {float(after.get('f1') or 0):.2f}  (P {float(after.get('precision') or 0):.2f}, "
         f"R {float(after.get('recall') or 0):.2f})",
     ]
-    if result.get("warning"):
+    if result.get("warning") and held_out:  # the command's words name its options
+        lines.append(f"⚠ Only {docs} held-out article{'s' if docs != 1 else ''} ({ents} entities): "
+                     f"too few to mean much (a single article moves the figures a lot); at "
+                     f"least {FEW_DOCUMENTS} articles and {FEW_ENTITIES} entities.")
+    elif result.get("warning"):
         lines.append(f"⚠ {result['warning']}")
     lines.append(f"Saved to {result.get('model')}")
     return "\n".join(lines)
@@ -163,14 +169,15 @@ class TrainAction(QObject):
             return
         assert self.result is not None
         after = float((self.result.get("after") or {}).get("f1") or 0)
-        self._show(f"Trained: F1 {after:.2f} on {self.result.get('eval_docs')} held-out articles"
+        self._show(f"Trained: F1 {after:.2f} on {self.result.get('eval_docs')} held-out article(s)"
                    + (" ⚠" if self.result.get("warning") else ""))
         self.box = box = QMessageBox(QMessageBox.Icon.Information, "goldspan — training done",
                                      figures_text(self.result), QMessageBox.StandardButton.Close,
                                      self.window)
         box.setObjectName("trainFigures")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        use = QPushButton("Suggest with it")
+        box.setStyleSheet("QLabel { min-width: 460px; }")
+        use = self.use_button = QPushButton("Suggest with it")  # kept: PySide would free it
         use.setObjectName("useTrained")
         box.addButton(use, QMessageBox.ButtonRole.AcceptRole)
         use.clicked.connect(self.use_trained)

@@ -261,11 +261,13 @@ def test_project_train_runs_goldspan_train_and_shows_its_figures(qtbot, tmp_path
     assert isinstance(box, QMessageBox), train.label.text()
     text = box.text()
     assert "before  F1" in text and "after   F1" in text
-    assert "Measured on 1 held-out articles" in text
+    assert "Measured on 1 held-out article (" in text
     assert "too few to mean much" in text
-    assert "held-out articles" in train.label.text()
+    assert "held-out article" in train.label.text()
+    assert box.findChild(QPushButton, "useTrained").isVisible()
     assert (Path(train.result["model"]) / "meta.json").exists()
     box.grab().save(str(tmp_path / "train.png"))
-    box.close()
+    qtbot.mouseClick(box.findChild(QPushButton, "useTrained"), Qt.MouseButton.LeftButton)
+    assert w.model_name == train.result["model"]  # it suggests from now on
     w.close()
     store.close()
