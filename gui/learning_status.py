@@ -248,6 +248,10 @@ def add_learning_actions(window: Any, menu: QMenu) -> None:
         update_setting(controller.store, enabled=on)
         controller.restart()
 
+    def set_base(base: str) -> None:
+        update_setting(controller.store, base=base)
+        controller.restart()
+
     toggle.toggled.connect(set_enabled)
     menu.addAction(toggle)
     sub = menu.addMenu("Train from")
@@ -257,8 +261,7 @@ def add_learning_actions(window: Any, menu: QMenu) -> None:
         act.setCheckable(True)
         act.setChecked(settings.base == base)
         act.setData(base)
-        act.triggered.connect(lambda _=False, b=base: (update_setting(controller.store, base=b),
-                                                        controller.restart()))
+        act.triggered.connect(lambda _=False, b=base: set_base(b))
         group.addAction(act)
         sub.addAction(act)
     train = TrainAction(window, controller)

@@ -156,7 +156,7 @@ class LoopWorker(SuggestWorker):
             self.failed.emit(f"learning failed: {err}")
 
     def _check_generation(self) -> dict[str, Any]:
-        status = self.suggester.loop_status()
+        status: dict[str, Any] = self.suggester.loop_status()
         generation = int(status.get("generation") or 0)
         if generation != self._generation:
             self._generation = generation
