@@ -43,6 +43,8 @@ class LabelMapEditor(QWidget):
         self.table.setHorizontalHeaderLabels(["Model label", "Shown as", "Why"])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 130)
+        self.table.setColumnWidth(1, 220)
         for label in sorted(set(self.learnt) | set(self.explicit)):
             self._append(label)
         add = QPushButton("Add model label")
@@ -69,7 +71,11 @@ class LabelMapEditor(QWidget):
         learnt_target, source = self.learnt.get(label, (None, "default"))
         combo = QComboBox()
         combo.setObjectName(f"shownAs:{label}")
-        combo.addItems([learnt_text(learnt_target), *self.project, DROP])
+        # for a rule set here, the loop's answer is the rule itself: what it would
+        # learn instead is not known until it is forgotten
+        first = ("as learnt (from the corrections)" if source == "set" or label in self.explicit
+                 else learnt_text(learnt_target))
+        combo.addItems([first, *self.project, DROP])
         if label in self.explicit:
             target = self.explicit[label]
             combo.setCurrentText(DROP if target is None else target)
@@ -78,6 +84,10 @@ class LabelMapEditor(QWidget):
         why = QTableWidgetItem(SOURCE_TEXT.get(source, source))
         why.setFlags(why.flags() & ~Qt.ItemFlag.ItemIsEditable)
         self.table.setItem(r, 2, why)
+        learnt_source = "learnt" if source == "set" else source  # what "as learnt" rests on
+        combo.currentIndexChanged.connect(
+            lambda i, item=why, ls=learnt_source: item.setText(
+                SOURCE_TEXT["set"] if i else SOURCE_TEXT.get(ls, ls)))
 
     def combo(self, label: str) -> QComboBox:
         for r in range(self.table.rowCount()):
@@ -113,8 +123,10 @@ class LabelMapEditor(QWidget):
 
     def check(self, names: list[str], renames: dict[str, str]) -> None:
         """Refuse (InputError, one line) before anything is saved."""
-        set_, _ = self.wanted(renames)
-        for label, target in set_.items():
+        set_, forget = self.wanted(renames)
+        kept = {k: renames.get(v, v) if v is not None else None
+                for k, v in self.explicit.items() if k not in forget}
+        for label, target in {**kept, **set_}.items():
             problem = label_refusal(label)
             if problem:
                 raise InputError(f"model label {label!r}: {problem}")

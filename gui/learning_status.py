@@ -168,6 +168,7 @@ class LearningController(QObject):
         thread = SuggestThread(self.store.path, model, worker)
         self.pollRequested.connect(worker.poll)
         worker.loopStatus.connect(self._show)
+        worker.failed.connect(self._failed)
         self._set_label("Learning: starting…", "")
         return thread
 
@@ -221,6 +222,10 @@ class LearningController(QObject):
             self.timer.stop()
         self.status = status
         self._set_label(*status_text(status, self.settings.first_training))
+
+    def _failed(self, message: str) -> None:
+        if not self.status:  # the loop never started: the model could not load
+            self._set_label("Learning: unavailable", message)
 
     def _set_label(self, text: str, tip: str) -> None:
         self.label.setText(text)

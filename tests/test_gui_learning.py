@@ -271,3 +271,51 @@ def test_project_train_runs_goldspan_train_and_shows_its_figures(qtbot, tmp_path
     assert w.model_name == train.result["model"]  # it suggests from now on
     w.close()
     store.close()
+
+
+def test_the_labels_dialog_refuses_a_rule_onto_a_removed_label(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Nothing is saved when a stored rule would point at a label removed in the same
+    dialog; "as learnt" forgets a rule; a rule follows its target's rename."""
+    from goldspan.gui.labels_dialog import NAME, LabelsDialog
+
+    store = Store.open(tmp_path / "r.db")
+    store.set_labels(default_labels(["Person", "Place"]))
+    store.set_label_map({"GPE": "Place", "LOC": "Place", "CARDINAL": None})
+    dialog = LabelsDialog(store, None, learnt={"GPE": ("Place", "set"), "ORG": (None, "learnt")})
+    qtbot.addWidget(dialog)
+    assert dialog.map_editor.combo("CARDINAL").currentText() == "(drop)"
+    assert dialog.map_editor.combo("ORG").currentText() == "as learnt: dropped"
+    dialog.table.selectRow(1)
+    dialog.remove_selected()
+    dialog.save()
+    assert "'Place' is not in the label set being saved" in dialog.error.text()
+    assert [lab.name for lab in store.labels()] == ["Person", "Place"]  # nothing saved
+
+    dialog = LabelsDialog(store, None)
+    qtbot.addWidget(dialog)
+    dialog.table.item(1, NAME).setText("Location")  # rename Place
+    dialog.map_editor.combo("CARDINAL").setCurrentIndex(0)  # as learnt again
+    dialog.grab().save(str(tmp_path / "labels.png"))
+    dialog.save()
+    assert store.label_map() == {"GPE": "Location", "LOC": "Location"}
+
+
+@pytest.mark.slow
+def test_learning_can_be_switched_off_and_the_base_chosen(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from goldspan.gui.loop_worker import LoopWorker
+
+    store = make_db(tmp_path / "s.db", [MERKEL], ["Person", "Place"], {})
+    w = window(qtbot, store, suggest=True)
+    assert isinstance(w.suggester.worker, LoopWorker)
+    assert w.suggester.worker.config.base == "en_core_web_sm"  # the default
+    w.actions_by_name["learn"].trigger()  # Project → Learn while I annotate: off
+    assert store.setting("learning") == {"enabled": False}
+    assert not isinstance(w.suggester.worker, LoopWorker)
+    assert "Learning: off" in w.learning.label.text()
+    w.actions_by_name["learn"].trigger()
+    blank = next(a for a in w.findChildren(type(w.actions_by_name["learn"])) if a.data() == "blank")
+    blank.trigger()
+    assert store.setting("learning") == {"enabled": True, "base": "blank"}
+    assert w.suggester.worker.config.base is None
+    w.close()
+    store.close()
