@@ -95,11 +95,12 @@ def status_text(status: dict[str, Any], first_training: int) -> tuple[str, str]:
            f"{status.get('phrases', 0)} strings known."]
     if docs:
         parts.append(f"F1 {float(fig.get('f1') or 0):.2f} on {docs} article{'s' if docs != 1 else ''}")
-        tip.append(f"F1 measured on the {docs} articles accepted while it suggested (each "
-                   "unseen by it when shown).")
+        tip.append(f"F1 measured on the {docs} article{'s' if docs != 1 else ''} accepted while "
+                   "it suggested (each unseen by it when shown).")
         if docs < FEW_DOCUMENTS or gold < FEW_ENTITIES:
             parts[-1] += " ⚠ too few to trust"
-            tip.append(f"Only {docs} articles ({gold} entities): too few to mean much; at least "
+            tip.append(f"Only {docs} article{'s' if docs != 1 else ''} ({gold} entities): too few "
+                       "to mean much; at least "
                        f"{FEW_DOCUMENTS} articles and {FEW_ENTITIES} entities.")
     else:
         parts.append("F1 not measured yet")
