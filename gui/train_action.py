@@ -71,7 +71,7 @@ class TrainAction(QObject):
         self.action = QAction("Train now…", window)
         self.action.setToolTip("Train a spaCy NER on the gold now (as goldspan train), "
                                "in the background; the figures when it is done")
-        self.action.triggered.connect(self.start)
+        self.action.triggered.connect(self.start_or_stop)
         if window.store.path is None:
             self.action.setEnabled(False)
         self.label = QLabel("")
@@ -85,6 +85,7 @@ class TrainAction(QObject):
         self.result: dict[str, Any] | None = None
         self.box: QMessageBox | None = None
         self._err = ""
+        self._cancelled = False
 
     @property
     def running(self) -> bool:
@@ -104,10 +105,18 @@ class TrainAction(QObject):
         return ["-m", "goldspan.cli.main", "train", "--db", str(store.path), "--out",
                 str(self.out), "--json", "--max-steps", str(self.max_steps), *base]
 
+    def start_or_stop(self) -> None:
+        """The menu entry: Train now…, or Stop training while one runs."""
+        if self.running:
+            self.cancel()
+        else:
+            self.start()
+
     def start(self) -> None:
         if self.running:
-            self.window.statusBar().showMessage("A training is running already.", 5000)
             return
+        self._cancelled = False
+        self.action.setText("Stop training")
         process = self.process = QProcess(self)
         process.readyReadStandardError.connect(self._progress)
         process.finished.connect(self._finished)
@@ -119,7 +128,10 @@ class TrainAction(QObject):
         process.start(sys.executable, self.command())
 
     def cancel(self) -> None:
+        """Stop the training: the process is killed; the command removes what it left
+        the next time it runs."""
         if self.process is not None:
+            self._cancelled = True
             self.process.kill()
 
     def _show(self, text: str) -> None:
@@ -161,7 +173,15 @@ class TrainAction(QObject):
         process, self.process = self.process, None
         if process is not None:
             process.deleteLater()
+        self.action.setText("Train now…")
         if getattr(self.window, "_closed", False):
+            return
+        if self._cancelled:
+            if self.out is not None:  # what the killed command had written goes now
+                from ..core.outputs import sweep
+
+                sweep(self.out.parent, self.out.name)
+            self._show("Training stopped: nothing was kept")
             return
         if error is not None:
             self._show("")

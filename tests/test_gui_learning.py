@@ -5,6 +5,8 @@ about labels outside the project's set, Project → Train shows its figures."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -77,7 +79,15 @@ def test_the_window_trains_in_the_background_and_swaps_the_suggester(qtbot, tmp_
     assert w.session.doc_id == 3
     # the second accept started generation 1 in the model's child; the window goes on
     wait_learning(qtbot, w, "training generation 1", 30_000)
-    assert w.isEnabled()
+    # it trains in the model's child process: no training thread in the window's
+    assert not [t for t in threading.enumerate() if "train" in t.name]
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    qtbot.wait(1500)  # the GUI thread keeps turning while the generation trains
+    timer.stop()
+    assert len(ticks) > 10 and max(b - a for a, b in zip(ticks, ticks[1:])) < 1.0
     wait_learning(qtbot, w, "Suggesting: generation 1", 180_000)
     assert "F1 not measured yet" in w.learning.label.text()
     # the article opened after it was ready gets its suggestions (stored apart)
@@ -256,6 +266,15 @@ def test_project_train_runs_goldspan_train_and_shows_its_figures(qtbot, tmp_path
     w.actions_by_name["train"].trigger()
     train = w.learning.train
     assert train.running and "Training" in train.label.text()
+    assert w.actions_by_name["train"].text() == "Stop training"
+    qtbot.waitUntil(lambda: "step" in train.label.text(), timeout=120_000)
+    w.actions_by_name["train"].trigger()  # stopped: no figures, no error box
+    qtbot.waitUntil(lambda: not train.running, timeout=30_000)
+    assert train.box is None and "stopped" in train.label.text()
+    assert not train.out.parent.exists() or not list(train.out.parent.iterdir())  # nothing left
+    assert w.actions_by_name["train"].text() == "Train now…"
+    w.actions_by_name["train"].trigger()  # and again, to the end
+    assert train.running
     qtbot.waitUntil(lambda: not train.running, timeout=180_000)
     box = train.box
     assert isinstance(box, QMessageBox), train.label.text()
