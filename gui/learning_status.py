@@ -31,6 +31,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu
 
 from ..core.edits import ChangeSet
+from ..core.errors import GoldspanError
 from ..core.status import Status
 from ..core.storage import Store
 
@@ -54,19 +55,27 @@ class LearningSettings:
     epochs: int | None = None
     train_max_steps: int | None = None
 
+    problem: str = ""  # why the stored row was not used (the defaults were)
+
     @classmethod
     def read(cls, store: Store) -> "LearningSettings":
-        """The project's settings; a malformed value is refused by ``Store.setting``
-        (one line naming the row) before it gets here."""
-        raw: dict[str, Any] = store.setting(SETTING, {}, kind=dict)
+        """The project's settings. A malformed row (not a JSON object, a count that is
+        not a whole number, an unknown base) never keeps the window from opening: the
+        defaults are used and ``problem`` says what was wrong (the learning field's
+        tooltip shows it)."""
         d = cls()
-        base = raw.get("base", d.base)
-        return cls(enabled=bool(raw.get("enabled", d.enabled)),
-                   base=base if base in BASES else d.base,
-                   first_training=int(raw.get("first_training", d.first_training)),
-                   epochs=None if raw.get("epochs") is None else int(raw["epochs"]),
-                   train_max_steps=(None if raw.get("train_max_steps") is None
-                                    else int(raw["train_max_steps"])))
+        try:
+            raw: dict[str, Any] = store.setting(SETTING, {}, kind=dict)
+            base = raw.get("base", d.base)
+            if base not in BASES:
+                raise ValueError(f"base {base!r} is not one of {', '.join(BASES)}")
+            return cls(enabled=bool(raw.get("enabled", d.enabled)), base=base,
+                       first_training=max(1, int(raw.get("first_training", d.first_training))),
+                       epochs=None if raw.get("epochs") is None else int(raw["epochs"]),
+                       train_max_steps=(None if raw.get("train_max_steps") is None
+                                        else int(raw["train_max_steps"])))
+        except (GoldspanError, TypeError, ValueError) as err:
+            return cls(problem=f"settings row {SETTING!r} not used ({err}); the defaults are")
 
     def loop_config(self, model: str) -> "LoopConfig":
         from ..core.learning.loop import LoopConfig
@@ -77,7 +86,10 @@ class LearningSettings:
 
 def update_setting(store: Store, **values: Any) -> None:
     """Change some of the ``learning`` settings, keeping the others."""
-    current = dict(store.setting(SETTING, {}, kind=dict))
+    try:
+        current = dict(store.setting(SETTING, {}, kind=dict))
+    except GoldspanError:  # a malformed row is replaced (it was not used anyway)
+        current = {}
     current.update(values)
     store.set_setting(SETTING, current)
 
@@ -130,6 +142,7 @@ class LearningController(QObject):
         self.status: dict[str, Any] = {}
         self.label = QLabel("Learning: off (model off)")
         self.label.setObjectName("learningLabel")
+        self._set_label(self.label.text(), "")
         self.workdir = tempfile.TemporaryDirectory(prefix="goldspan-loop-")
         self._training_since: float | None = None
         self.timer = QTimer(self)
@@ -230,7 +243,7 @@ class LearningController(QObject):
 
     def _set_label(self, text: str, tip: str) -> None:
         self.label.setText(text)
-        self.label.setToolTip(tip)
+        self.label.setToolTip("\n".join(filter(None, (tip, self.settings.problem))))
 
 
 def add_learning_actions(window: Any, menu: QMenu) -> None:

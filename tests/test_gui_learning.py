@@ -77,6 +77,9 @@ def test_the_window_trains_in_the_background_and_swaps_the_suggester(qtbot, tmp_
                 label(w, string, "Place")
         w.finish(Status.DONE)
     assert w.session.doc_id == 3
+    qtbot.waitUntil(lambda: w.session.model is not None, timeout=60_000)
+    label(w, "Madrid", "Person")  # doc 3 edited before the new generation
+    edited = [x.key() for x in w.session.spans]
     # the second accept started generation 1 in the model's child; the window goes on
     wait_learning(qtbot, w, "training generation 1", 30_000)
     # it trains in the model's child process: no training thread in the window's
@@ -96,6 +99,11 @@ def test_the_window_trains_in_the_background_and_swaps_the_suggester(qtbot, tmp_
     # versions accepted before keep what they were shown
     first = store.annotation(1, "alice")
     assert first is not None and first.seeded_from.endswith("goldspan-loop@0")
+    w.open_document(3)  # the edited version keeps its entities; generation 1 only offers
+    qtbot.waitUntil(lambda: (w.session.model or "").endswith("goldspan-loop@1"), timeout=60_000)
+    assert [x.key() for x in w.session.spans] == edited
+    assert store.annotation(3, "alice").seeded_from.endswith("goldspan-loop@0")
+    w.open_document(4)
     w.finish(Status.DONE)  # accepted while generation 1 suggested: its first figures
     wait_learning(qtbot, w, "on 1 article ⚠ too few to trust")
     assert "generation 1" in w.learning.label.text()
@@ -336,5 +344,35 @@ def test_learning_can_be_switched_off_and_the_base_chosen(qtbot, tmp_path: Path)
     blank.trigger()
     assert store.setting("learning") == {"enabled": True, "base": "blank"}
     assert w.suggester.worker.config.base is None
+    w.close()
+    store.close()
+
+
+@pytest.mark.parametrize("row", ['"yes"', '{"first_training": "many"}', '{"base": "en_core_web_xx"}'])
+def test_a_malformed_learning_row_never_keeps_the_window_shut(qtbot, tmp_path: Path, row: str) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    path = tmp_path / "b.db"
+    Store.open(path).close()
+    with sqlite3.connect(path) as c:
+        c.execute("INSERT INTO settings (key, value) VALUES ('learning', ?)", (row,))
+    store = Store.open(path)
+    w = MainWindow(store, "alice", suggest=False)
+    qtbot.addWidget(w)
+    assert "settings row 'learning' not used" in w.learning.label.toolTip()
+    assert w.learning.settings.enabled and w.learning.settings.first_training == 3
+    w.close()
+    store.close()
+
+
+@pytest.mark.slow
+def test_at_start_the_loop_is_taught_the_gold_already_accepted(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = make_db(tmp_path / "g.db", [MERKEL, MADRID], ["Person", "Place"], {"first_training": 99})
+    store.put_version(1, "bob", "done", [Span(0, 13, "Person"), Span(22, 27, "Place"),
+                                         Span(32, 38, "Place")])
+    w = window(qtbot, store, suggest=True)
+    w.open_first(2)
+    qtbot.waitUntil(lambda: ("Madrid", "Place") in shown(w), timeout=60_000)  # GPE -> Place
+    assert w.learning.label.toolTip().startswith("1 accepted")
     w.close()
     store.close()
