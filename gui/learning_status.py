@@ -103,7 +103,8 @@ def status_text(status: dict[str, Any], first_training: int) -> tuple[str, str]:
     who = (f"generation {generation}" if generation
            else f"{status.get('model_id') or 'the model'} through your labels")
     parts = [f"Suggesting: {who}"]
-    tip = [f"{status.get('accepted', 0)} accepted articles taught; "
+    accepted = int(status.get("accepted") or 0)
+    tip = [f"{accepted} accepted article{'s' if accepted != 1 else ''} taught; "
            f"{status.get('phrases', 0)} strings known."]
     if docs:
         parts.append(f"F1 {float(fig.get('f1') or 0):.2f} on {docs} article{'s' if docs != 1 else ''}")
@@ -123,6 +124,10 @@ def status_text(status: dict[str, Any], first_training: int) -> tuple[str, str]:
                      + (f" {int(since)} s" if since is not None else ""))
     elif not generation and int(status.get("accepted") or 0) < first_training:
         tip.append(f"The first training starts after {first_training} accepted articles.")
+    for g, f in sorted(figures.items()):
+        if g != generation and f.get("documents"):
+            tip.append(f"{'Generation ' + str(g) if g else 'Before training'}: F1 "
+                       f"{float(f.get('f1') or 0):.2f} on {f['documents']} articles.")
     if status.get("error"):
         parts.append("last training failed")
         tip.append(str(status["error"]))
@@ -183,6 +188,7 @@ class LearningController(QObject):
         self.pollRequested.connect(worker.poll)
         worker.loopStatus.connect(self._show)
         worker.failed.connect(self._failed)
+        worker.loopFailed.connect(self._loop_failed)
         self._set_label("Learning: starting…", "")
         return thread
 
@@ -240,6 +246,14 @@ class LearningController(QObject):
     def _failed(self, message: str) -> None:
         if not self.status:  # the loop never started: the model could not load
             self._set_label("Learning: unavailable", message)
+
+    def _loop_failed(self, message: str) -> None:
+        """A learning call failed: said in the learning field (the model still
+        suggests), and for a moment in the status bar."""
+        if getattr(self.window, "_closed", False):
+            return
+        self._set_label("Learning: failed", message)
+        self.window.statusBar().showMessage(f"Learning failed: {message}", 10000)
 
     def _set_label(self, text: str, tip: str) -> None:
         self.label.setText(text)

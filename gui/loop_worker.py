@@ -46,6 +46,7 @@ class LoopWorker(SuggestWorker):
     go to ``workdir`` (a temporary folder of the child when None)."""
 
     loopStatus = Signal(dict)  # ProcessSuggester.loop_status(), after every change
+    loopFailed = Signal(str)  # a learning call failed (not the model: ``failed`` says that)
 
     def __init__(self, db_path: Path, model: str, config: Any,
                  workdir: str | Path | None = None) -> None:
@@ -109,14 +110,15 @@ class LoopWorker(SuggestWorker):
 
     def _learn(self, text: str, spans: list[Span]) -> None:
         """The old phrase suggester's hook: the loop learns from the version's status
-        changes instead (:meth:`accept`, :meth:`unaccept`), undo included."""
+        changes instead (:meth:`post` of ``loop_accept`` / ``loop_unaccept``, from
+        ``LearningController.after_apply``), undo included."""
 
     # --------------------------------------------------------------- learning
-    # Accepts, undone accepts and rule changes are posted to a queue in the GUI thread
+    # Accepts, undone accepts and rule changes are put on a queue by the GUI thread
     # and run on this thread before any suggestion: the article opened right after an
-    # accept must be suggested *after* the loop learnt it. (Two queued signals from
-    # different senders were not delivered in the order they were emitted: the next
-    # article was suggested before the accept had taught anything.)
+    # accept must be suggested *after* the loop learnt it, whatever order Qt delivers
+    # two signals from different senders in (measured: the next article was suggested
+    # before the accept had taught anything).
     wake = Signal()
 
     def post(self, method: str, *args: Any) -> None:
@@ -151,9 +153,9 @@ class LoopWorker(SuggestWorker):
             self._state += 1
             self._emit_status()
         except GoldspanError as err:
-            self.failed.emit(str(err))
+            self.loopFailed.emit(str(err))
         except Exception as err:  # noqa: BLE001 - report, never kill the GUI
-            self.failed.emit(f"learning failed: {err}")
+            self.loopFailed.emit(f"learning failed: {err}")
 
     def _check_generation(self) -> dict[str, Any]:
         status: dict[str, Any] = self.suggester.loop_status()
@@ -167,7 +169,7 @@ class LoopWorker(SuggestWorker):
         try:
             status = self._check_generation()
         except GoldspanError as err:
-            self.failed.emit(str(err))
+            self.loopFailed.emit(str(err))
             return
         status["model_id"] = self.suggester.model_id
         self.loopStatus.emit(status)
