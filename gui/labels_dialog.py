@@ -223,8 +223,9 @@ class LabelsDialog(QDialog):
         labels, renames = self.labels()
         try:
             self.map_editor.check([lab.name for lab in labels], renames)
-            save_label_set(self.store, labels, renames)
-            self.map_editor.save(renames)
+            with self.store.transaction():  # the set and its rule: both or neither
+                save_label_set(self.store, labels, renames)
+                self.map_editor.save(renames)
         except GoldspanError as err:
             self.error.setText(err.message)  # one line; the dialog stays open, nothing saved
             return
