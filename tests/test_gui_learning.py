@@ -142,15 +142,25 @@ def test_undoing_an_accept_unlearns_it(qtbot, tmp_path: Path) -> None:  # type: 
     store.close()
 
 
-def in_modal(qtbot, act: Callable[[QDialog], None]) -> None:  # type: ignore[no-untyped-def]
-    """Run ``act`` on the modal dialog that the next call opens with exec()."""
+def in_modal(qtbot, act: Callable[[QDialog], None]) -> list[BaseException]:  # type: ignore[no-untyped-def]
+    """Run ``act`` on the modal dialog that the next call opens with exec(). A failure
+    in ``act`` closes the dialog (so exec() returns) and lands in the list returned:
+    the caller asserts it is empty."""
+    errors: list[BaseException] = []
+
     def poke() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QDialog):
             QTimer.singleShot(20, poke)
             return
-        act(dialog)
+        try:
+            act(dialog)
+        except BaseException as err:  # noqa: BLE001 - handed to the test
+            errors.append(err)
+        if dialog.isVisible():
+            dialog.reject()
     QTimer.singleShot(0, poke)
+    return errors
 
 
 @pytest.mark.slow
@@ -177,8 +187,9 @@ def test_the_label_map_is_learnt_from_relabels_and_overridden_in_the_dialog(qtbo
         combo.setCurrentText("(drop)")
         dialog.save()
 
-    in_modal(qtbot, override)
+    errors = in_modal(qtbot, override)
     w.edit_labels()
+    assert not errors, errors
     assert store.label_map() == {"GPE": None}
     w.open_document(2)
     qtbot.waitUntil(lambda: ("Madrid", "Place") not in shown(w), timeout=60_000)
@@ -213,8 +224,9 @@ def test_accept_with_labels_outside_the_set_asks(qtbot, tmp_path: Path, choice: 
         qtbot.mouseClick(dialog.findChild(QPushButton, f"outOfSet:{choice}"),
                          Qt.MouseButton.LeftButton)
 
-    in_modal(qtbot, answer)
+    errors = in_modal(qtbot, answer)
     w.finish(Status.DONE)
+    assert not errors, errors
     assert "DATE (1), GPE (1)" in seen["text"]
     ann = store.annotation(doc, "alice")
     spans = {(OUT[s.start:s.end], s.label) for s in store.spans(ann.id)}
@@ -374,5 +386,49 @@ def test_at_start_the_loop_is_taught_the_gold_already_accepted(qtbot, tmp_path: 
     w.open_first(2)
     qtbot.waitUntil(lambda: ("Madrid", "Place") in shown(w), timeout=60_000)  # GPE -> Place
     assert w.learning.label.toolTip().startswith("1 accepted")
+    w.close()
+    store.close()
+
+
+def test_removing_labels_in_the_window_renumbers_the_keys_it_answers_to(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Project → Labels from the window: remove labels, Renumber keys, Save; the
+    window's keys are then 1..n (win1's renumbering holds with the rule table below)."""
+    from goldspan.gui.labels_dialog import LabelsDialog
+
+    store = Store.open(tmp_path / "k.db")
+    store.add_document(OUT)
+    store.set_labels([Label(n, "#7c5cd6", str(i + 1)) for i, n in
+                      enumerate(["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC"])])
+    w = MainWindow(store, "alice", suggest=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.open_first()
+
+    def remove_and_renumber(dialog: QDialog) -> None:
+        assert isinstance(dialog, LabelsDialog)
+        for row in (3, 2, 1):  # ORG, FAC, NORP
+            dialog.table.selectRow(row)
+            dialog.remove_selected()
+        assert dialog.keys() == ["1", "5", "6"]
+        qtbot.mouseClick(dialog.renumber_button, Qt.MouseButton.LeftButton)
+        dialog.map_editor._append("LOC")  # and a rule: LOC shown as GPE
+        dialog.map_editor.combo("LOC").setCurrentText("GPE")
+        dialog.save()
+        assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
+
+    errors = in_modal(qtbot, remove_and_renumber)
+    w.edit_labels()
+    assert not errors, errors
+    assert [(lab.name, lab.hotkey) for lab in store.labels()] == [
+        ("PERSON", "1"), ("GPE", "2"), ("LOC", "3")]
+    assert store.label_map() == {"LOC": "GPE"}
+    qtbot.waitExposed(w)
+    w.activateWindow()  # shortcuts only reach the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    start = OUT.index("Rabat")
+    w.view.select_range(start, start + 5)
+    w.view.setFocus()
+    qtbot.keyClick(w.view, Qt.Key.Key_2)  # the renumbered key of GPE
+    assert ("Rabat", "GPE") in shown(w)
     w.close()
     store.close()
