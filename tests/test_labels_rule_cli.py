@@ -131,3 +131,22 @@ def test_the_rule_maps_spans_too(db: Path) -> None:
         store.set_label_map({"GPE": "Location"})
         (span,) = store.label_filter()([Span(0, 5, "GPE", "model")])
         assert span == Span(0, 5, "Location", "model") and span.origin == "model"
+
+
+def test_a_ray_shard_is_merged_through_the_rule(db: Path, tmp_path: Path) -> None:
+    """Ray's workers hold no database: a shard comes back with the model's own labels,
+    and the merge applies the project's rule (as ``goldspan suggest`` does)."""
+    from goldspan.core.distributed_suggest import merge_shard
+
+    shard_path = tmp_path / "shard-000000.db"
+    with Store.open(shard_path) as shard:
+        shard.add_document(TEXT)
+        suggest_documents(shard, Model())
+        shard.set_labels([])
+    with Store.open(db) as store:
+        store.set_label_map({"GPE": "Location", "LOC": "Location", "CARDINAL": None})
+        merged, n_sugg, dropped = merge_shard(store, shard_path, "fake@1")
+        assert (merged, n_sugg, dropped) == (1, 4, 0)
+        assert [s.label for s in store.suggestions(1, "fake@1")] == [
+            "Location", "Location", "PERSON", "ORG"]
+    assert not shard_path.exists()
