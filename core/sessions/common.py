@@ -1,0 +1,84 @@
+"""What both kinds of session share: the label set as the controllers see it, the
+texts about labels and origins, and the entity menu's entries (plain data that the GUI
+turns into a QMenu)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from ..types import Label, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..edits import Edit
+
+NOT_IN_SET = "not in set"
+OUT_OF_SET_HELP = "not in the project's labels: relabel or delete"
+ORIGIN_TEXT = {"model": "suggested by the model", "manual": "added by hand",
+               "import": "imported", "review": "from review"}
+
+
+def in_label_set(label: str, names: Iterable[str]) -> bool:
+    """Whether ``label`` is one of the project's labels (with no set at all, nothing is
+    out of it: a project whose labels are not known yet is not a sea of warnings)."""
+    if not isinstance(names, (set, frozenset, dict)):
+        names = set(names)
+    return not names or label in names
+
+
+def count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """A span's text for a menu or hint: one line, at most ``limit`` characters."""
+    flat = " ".join(text.split())
+    return f"“{flat if len(flat) <= limit else flat[:limit - 1] + '…'}”"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One entry of an entity's context menu: choosing it applies ``edit`` (one undo
+    step), or it opens ``submenu``. ``shortcut`` names the key that does the same
+    (shown in the menu, from the shortcut table); a separator has no text."""
+
+    text: str = ""
+    edit: Edit | None = None
+    submenu: tuple[MenuEntry, ...] = ()
+    shortcut: str | None = None
+    enabled: bool = True
+    color: str | None = None  # a label's colour, for a swatch
+
+    @property
+    def separator(self) -> bool:
+        return not self.text
+
+
+SEPARATOR = MenuEntry()
+
+
+@dataclass
+class LabelSet:
+    """The project's labels as the controllers need them: names in order, colours."""
+
+    labels: list[Label] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [lab.name for lab in self.labels]
+
+    @property
+    def colors(self) -> dict[str, str]:
+        return {lab.name: lab.color for lab in self.labels}
+
+    def contains(self, label: str) -> bool:
+        return in_label_set(label, self.colors)
+
+    def key_of(self, name: str) -> str | None:
+        for lab in self.labels:
+            if lab.name == name:
+                return lab.hotkey.upper() if lab.hotkey else None
+        return None
+
+    def out_of_set_note(self, span: Span) -> str:
+        return "" if self.contains(span.label) else f"\n{span.label} is {OUT_OF_SET_HELP}"
