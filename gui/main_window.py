@@ -20,7 +20,7 @@ from ..core.edits import ChangeSet, DeleteRows, Edit, RestoreRows
 from ..core.errors import EditError, StoreError
 from ..core.types import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
-from ..core.session import ArticleSession
+from ..core.sessions.annotate import ArticleSession
 from ..core.status import Status, display
 from ..core.storage import Store
 from .annotator_field import AnnotatorField, ImportedVersionGuard

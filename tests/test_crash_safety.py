@@ -28,7 +28,7 @@ TEXT = " ".join(f"w{i:04d}" for i in range(N_WORDS))
 # after the commit "done": a line "done" means the edit was shown as saved.
 WRITER = textwrap.dedent("""
     import json, random, sys
-    from goldspan.core.session import ArticleSession
+    from goldspan.core.sessions.annotate import ArticleSession
     from goldspan.core.storage import Store
 
     import time
