@@ -185,6 +185,9 @@ class CreateVersion:
     def apply(self, store: Store) -> ChangeSet:
         check_annotator(self.annotator, allow_gold=True)
         with store.transaction():
+            if not store.has_document(self.document_id):
+                raise EditError(f"document {self.document_id} was deleted elsewhere (goldspan "
+                                "delete, another window); nothing was saved")
             if store.annotation(self.document_id, self.annotator) is not None:
                 raise EditError(f"{self.annotator} already has a version of document "
                                 f"{self.document_id} (made elsewhere); the document has been "

@@ -1,43 +1,50 @@
 """The annotation window: queue on the left, the article in the middle, its entities
-on the right, labels on top. Every action runs one core operation (an edit through
-the undo stack, or opening a document) and refreshes only what it changed."""
+on the right, labels on top. What the window does with the article (selection, active
+label, Tab, the hint, tooltips, the entity menu, which entity to select after an
+edit) is decided by :class:`~goldspan.core.sessions.annotate.AnnotateController`; the
+window turns keys, clicks and menus into its calls, puts the edits it returns on the
+undo stack (:class:`~goldspan.gui.parts.edit_applier.EditApplier`) and refreshes only
+what each ChangeSet says changed."""
 
 from __future__ import annotations
 
-import time
-from typing import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel,
-    QLineEdit, QMainWindow, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QApplication, QCheckBox, QComboBox, QFrame, QLabel, QLineEdit, QMainWindow, QProgressBar,
+    QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from ..core.edits import ChangeSet, DeleteRows, Edit, RestoreRows
 from ..core.errors import EditError, StoreError
-from ..core.types import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
-from ..core.sessions.annotate import ArticleSession
-from ..core.status import Status, display
+from ..core.sessions.annotate import AnnotateController, ArticleSession
+from ..core.sessions.common import MenuEntry
+from ..core.status import DISPLAY, Status, display
 from ..core.storage import Store
+from ..core.types import Span
 from .annotator_field import AnnotatorField, ImportedVersionGuard
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions
 from .delete_actions import add_delete_actions, apply_rows_edit
 from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
-from .label_bar import LabelBar
+from .parts.edit_applier import EditApplier
+from .parts.elided import ElidedLabel
+from .parts.entity_menu import show_entity_menu
+from .parts.focus import FocusKeeper
+from .parts.header import DocumentHeader
+from .parts.label_bar import LabelBar
 from .queue_model import QueueModel
 from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_theme, is_dark
-from .undo import EditCommand, show_not_saved
 from .widgets import (
-    Resize, action_row, fit_columns, follow_undo_stack, hand_back_focus, heading, row_table, select_row,
-    shortcut_actions, undo_or_explain,
+    Resize, action_row, add_menu, fit_columns, follow_undo_stack, hand_back_focus, heading,
+    menu_action, row_table, select_row, shortcut_actions, undo_or_explain,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,6 +56,7 @@ STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
     ("Not finished", (Status.TODO, Status.IN_PROGRESS)),
     *((display(s).text.capitalize(), (s,)) for s in Status),
 )
+WIDEST_STATUS = max((d.text for d in DISPLAY.values()), key=len)
 
 
 class MainWindow(QMainWindow):
@@ -67,12 +75,11 @@ class MainWindow(QMainWindow):
         self.annotator_choice = annotator_choice or choice_for(annotator)
         self.imported_guard = ImportedVersionGuard(self)
         self.model_name = model
-        self.session: ArticleSession | None = None
-        self.selected: Span | None = None
-        self.active_label: str | None = None
-        self.dismissed: set[int] = set()
+        self.ctl = AnnotateController(store, annotator)
         self.model_status = "model: not loaded" if suggest else "model: off"
-        self.undo_stack = QUndoStack(self)
+        self.edits = EditApplier(self, self._apply, self._show_change, self._recover)
+        self.undo_stack = self.edits.stack
+        self.saved_label = self.edits.saved_label
         self.queue = Queue(store, annotator)
         self.suggester: SuggestThread | None = None
         if suggest and store.path is not None and model:
@@ -84,6 +91,31 @@ class MainWindow(QMainWindow):
         self._update_progress()
         self.resize(1400, 860)
         self._restore_view_settings()
+
+    # the controller's state, as the rest of the GUI (and the tests) name it
+    @property
+    def session(self) -> ArticleSession | None:
+        return self.ctl.session
+
+    @session.setter
+    def session(self, value: None) -> None:
+        self.ctl.close()
+
+    @property
+    def selected(self) -> Span | None:
+        return self.ctl.selected
+
+    @selected.setter
+    def selected(self, span: Span | None) -> None:
+        self.ctl.select(span)
+
+    @property
+    def active_label(self) -> str | None:
+        return self.ctl.active_label
+
+    @property
+    def dismissed(self) -> set[int]:
+        return self.ctl.dismissed
 
     def _update_title(self) -> None:
         """The annotator is in the title too: whose versions this window edits."""
@@ -134,7 +166,7 @@ class MainWindow(QMainWindow):
         fit_columns(self.queue_view, {0: "9999", 2: "in progress", 3: "Entities"}, pad=14)
         self.queue_view.clicked.connect(self._queue_clicked)
         self.queue_view.activated.connect(self._queue_clicked)
-        self.progress_label = QLabel()
+        self.progress_label = ElidedLabel()
         self.progress_label.setObjectName("progressLabel")
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)
@@ -142,28 +174,23 @@ class MainWindow(QMainWindow):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(8, 8, 4, 8)
-        lv.addWidget(heading("Queue"))
-        lv.addWidget(self.filter_edit)
-        lv.addWidget(self.status_filter)
-        lv.addWidget(self.assigned_box)
-        lv.addWidget(self.fewer_box)
+        for w in (heading("Queue"), self.filter_edit, self.status_filter, self.assigned_box,
+                  self.fewer_box):
+            lv.addWidget(w)
         lv.addWidget(self.queue_view, 1)
         lv.addWidget(self.progress_label)
         lv.addWidget(self.progress_bar)
 
-        # --- article (centre)
-        self.title_label = QLabel()
-        self.title_label.setObjectName("articleTitle")
-        self.title_label.setWordWrap(True)
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_badge = QLabel()
-        self.status_badge.setObjectName("statusBadge")
-        head = QHBoxLayout()
-        head.addWidget(self.title_label, 1)
-        head.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignTop)
+        # --- article (centre): nothing around it depends on the length of a text
+        self.header = DocumentHeader()
+        self.title_label = self.header.title_label
+        self.status_badge = self.header.status_badge
         self.view = ArticleView()
         self.view.selectionMade.connect(self._selection_made)
         self.view.clicked.connect(self._view_clicked)
+        self.view.tooltip_for = self.ctl.tooltip
+        self.view.menu_for = self._menu_at
+        self.view.menu_chosen = self._menu_chosen
         self.accept_button = QPushButton("✓  Accept")
         self.skip_button = QPushButton("Skip")
         self.reject_button = QPushButton("✗  Reject")
@@ -175,20 +202,24 @@ class MainWindow(QMainWindow):
         cv = QVBoxLayout(centre)
         cv.setContentsMargins(4, 8, 4, 8)
         cv.addWidget(self.label_bar)
-        cv.addLayout(head)
+        cv.addWidget(self.header)
         cv.addWidget(self.view, 1)
         cv.addLayout(bottom)
         self.annotate_area = centre
+        self.label_bar.bind_keys(centre)
 
         # --- entities (right)
         self.entity_model = EntityModel()
+        self.entity_model.tooltip_for = self.ctl.row_tooltip
         self.entity_view = row_table(
             self.entity_model, "entityView",
             (Resize.Stretch, Resize.Interactive, Resize.Interactive),
         )
         fit_columns(self.entity_view, {1: "■ CARDINAL", 2: "Origin"}, pad=14)
         self.entity_view.clicked.connect(self._entity_clicked)
-        self.entity_count = QLabel()
+        self.entity_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.entity_view.customContextMenuRequested.connect(self._entity_menu)
+        self.entity_count = ElidedLabel()
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(4, 8, 8, 8)
@@ -197,9 +228,8 @@ class MainWindow(QMainWindow):
         rv.addWidget(self.entity_count)
 
         splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(centre)
-        splitter.addWidget(right)
+        for pane in (left, centre, right):
+            splitter.addWidget(pane)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 800, 290])
         splitter.setChildrenCollapsible(False)
@@ -209,21 +239,15 @@ class MainWindow(QMainWindow):
         self.annotator_label = AnnotatorField(self.edit_settings)
         self.annotator_label.show_choice(self.annotator_choice)
         self.model_label = QLabel(self.model_status)
-        self.saved_label = QLabel("✓ All changes saved")
-        self.saved_label.setObjectName("savedLabel")
         sb = self.statusBar()
         sb.addWidget(self.annotator_label)
-        sb.addWidget(self._separator())
+        separator = QFrame()
+        separator.setFrameShape(QFrame.Shape.VLine)
+        separator.setFrameShadow(QFrame.Shadow.Sunken)
+        sb.addWidget(separator)
         sb.addWidget(self.model_label)
         sb.addPermanentWidget(self.saved_label)
         self.setStyleSheet(app_style())
-
-    @staticmethod
-    def _separator() -> QFrame:
-        f = QFrame()
-        f.setFrameShape(QFrame.Shape.VLine)
-        f.setFrameShadow(QFrame.Shadow.Sunken)
-        return f
 
     # ================================================================ actions
     def _build_actions(self) -> None:
@@ -254,86 +278,53 @@ class MainWindow(QMainWindow):
             "review": self.open_review,
             "quit": self.close,
         }
-        # Keys that edit the article work while the article area has focus, so typing
-        # in the filter box never accepts an article.
-        local = {"accept", "skip", "reject", "next_span", "prev_span", "delete_span",
-                 "start_left", "start_right", "end_left", "end_right", "accept_offered",
-                 "clear"}
-        self.actions_by_name = shortcut_actions(
-            self, SHORTCUTS, handlers, local=local, local_area=self.annotate_area)
-        follow_undo_stack(self.undo_stack, self.actions_by_name["undo"], self.actions_by_name["redo"])
-
+        acts = self.actions_by_name = shortcut_actions(
+            self, SHORTCUTS, handlers, local_area=self.annotate_area)
+        acts["labels"] = menu_action(self, "Labels…", "Edit the label set: names, colours, "
+                                     "hotkeys, descriptions", self.edit_labels)
+        acts["settings"] = menu_action(self, "Settings…", "Annotator name and the spaCy "
+                                       "pipeline that suggests", self.edit_settings)
+        acts["statistics"] = menu_action(self, "Statistics…", "How good the model's suggestions "
+                                         "are against the gold, per label", self.show_statistics)
+        follow_undo_stack(self.undo_stack, acts["undo"], acts["redo"])
         for button, name in ((self.accept_button, "accept"), (self.skip_button, "skip"),
                              (self.reject_button, "reject")):
             sc = by_name(name)
             button.setToolTip(f"{sc.help}  [{' / '.join(sc.keys)}]")
-            button.clicked.connect(self.actions_by_name[name].trigger)
-
-        # label hotkeys
-        self.label_actions: list[QAction] = []
+            button.clicked.connect(acts[name].trigger)
 
         mb = self.menuBar()
-        m_file = mb.addMenu("&File")
-        m_file.addAction(self.actions_by_name["quit"])
+        m_file = add_menu(mb, "&File", acts, ("quit",))
         add_dataset_actions(self, m_file)
-        m_edit = mb.addMenu("&Edit")
-        for n in ("undo", "redo", None, "delete_span", "start_left", "start_right", "end_left",
-                  "end_right", None, "accept_offered", "dismiss_offered", "clear"):
-            m_edit.addSeparator() if n is None else m_edit.addAction(self.actions_by_name[n])
-        m_art = mb.addMenu("&Article")
-        for n in ("accept", "skip", "reject", None, "next_doc", "prev_doc", None, "next_span", "prev_span"):
-            m_art.addSeparator() if n is None else m_art.addAction(self.actions_by_name[n])
+        add_menu(mb, "&Edit", acts, ("undo", "redo", None, "delete_span", "start_left", "start_right",
+                                     "end_left", "end_right", None, "accept_offered",
+                                     "dismiss_offered", "clear"))
+        m_art = add_menu(mb, "&Article", acts, ("accept", "skip", "reject", None, "next_doc",
+                                                "prev_doc", None, "next_span", "prev_span"))
         add_delete_actions(self, m_art)
-        m_view = mb.addMenu("&View")
-        for n in ("find", None, "zoom_in", "zoom_out", "zoom_reset", None, "dark"):
-            m_view.addSeparator() if n is None else m_view.addAction(self.actions_by_name[n])
-        m_project = mb.addMenu("&Project")
-        labels_action = QAction("Labels…", self)
-        labels_action.setToolTip("Edit the label set: names, colours, hotkeys, descriptions")
-        labels_action.triggered.connect(self.edit_labels)
-        m_project.addAction(labels_action)
-        self.actions_by_name["labels"] = labels_action
-        settings_action = QAction("Settings…", self)
-        settings_action.setToolTip("Annotator name and the spaCy pipeline that suggests")
-        settings_action.triggered.connect(self.edit_settings)
-        m_project.addAction(settings_action)
-        self.actions_by_name["settings"] = settings_action
-        m_project.addAction(self.actions_by_name["review"])
-        stats_action = QAction("Statistics…", self)
-        stats_action.setToolTip("How good the model's suggestions are against the gold, per label")
-        stats_action.triggered.connect(self.show_statistics)
-        m_project.addAction(stats_action)
-        self.actions_by_name["statistics"] = stats_action
-        m_help = mb.addMenu("&Help")
-        m_help.addAction(self.actions_by_name["help_keys"])
+        add_menu(mb, "&View", acts, ("find", None, "zoom_in", "zoom_out", "zoom_reset", None, "dark"))
+        add_menu(mb, "&Project", acts, ("labels", "settings", "review", "statistics"))
+        add_menu(mb, "&Help", acts, ("help_keys",))
+        self.focus_keeper = FocusKeeper(self, self.annotate_area, self.view)
         self._refresh_view_keys()
 
     def _refresh_view_keys(self) -> None:
         keys = [s for act in self.actions_by_name.values() for s in act.shortcuts()]
-        keys += [s for act in self.label_actions for s in act.shortcuts()]
+        keys += [s for act in self.label_bar.key_actions for s in act.shortcuts()]
         self.view.set_shortcut_keys(keys)
+
+    @property
+    def label_actions(self) -> list[QAction]:
+        return self.label_bar.key_actions
 
     # ================================================================ labels
     def reload_labels(self) -> None:
-        labels = self.store.labels()
-        self.labels = labels
+        labels = self.labels = self.store.labels()
+        self.ctl.set_labels(labels)
         colors = {lab.name: lab.color for lab in labels}
         self.view.set_colors(colors)
         self.entity_model.colors = colors
         self.label_bar.set_labels(labels)
-        for act in self.label_actions:
-            self.annotate_area.removeAction(act)
-            act.deleteLater()
-        self.label_actions = []
-        for lab in labels:
-            if not lab.hotkey:
-                continue
-            act = QAction(f"Label {lab.name}", self)
-            act.setShortcut(QKeySequence(lab.hotkey.upper()))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(lambda _=False, n=lab.name: self.label_pressed(n))
-            self.annotate_area.addAction(act)
-            self.label_actions.append(act)
         self.label_bar.set_active(self.active_label)
         self._refresh_view_keys()
         if self.session is not None:
@@ -363,28 +354,24 @@ class MainWindow(QMainWindow):
     def label_pressed(self, name: str) -> None:
         """A label key or button: label the selection, relabel the selected entity, or
         make it the active label."""
-        s = self.session
-        if s is None:
+        if self.session is None:
             return
         sel = self.view.selection()
+        edit = self.ctl.label_key(name, sel, self._precise)
         if sel is not None and sel[0] < sel[1]:
-            self.edit(lambda: s.add(sel[0], sel[1], name, snap=not self._precise))
+            self.apply_edit(edit)
             self.view.clear_selection()
-        elif self.selected is not None:
-            selected = self.selected
-            self.edit(lambda: s.relabel(selected, name))
+        elif edit is not None:
+            self.apply_edit(edit)
         else:
-            self.active_label = None if self.active_label == name else name
-            self.label_bar.set_active(self.active_label)
-            self._update_hint()
+            self._show_selection()
         self.view.setFocus()
 
     _precise = False
 
     # ============================================================= documents
     def open_document(self, doc_id: int) -> None:
-        self.session = ArticleSession(self.store, doc_id, self.annotator)
-        self.selected = None
+        self.ctl.open(doc_id)
         self._show_session()
         self._select_queue_row(doc_id)
         self._request_suggestions(doc_id)
@@ -401,61 +388,45 @@ class MainWindow(QMainWindow):
             self._show_empty()
 
     def _show_empty(self) -> None:
-        self.title_label.setText("No articles yet — File → Import… (Ctrl+I), or “goldspan import PATH”.")
+        self.header.show_title("No articles yet — File → Import… (Ctrl+I), or “goldspan import PATH”.")
         self.view.show_document("", [], [])
 
     def _show_session(self, keep_scroll: bool = False) -> None:
         s = self.session
         assert s is not None
         scroll = self.view.verticalScrollBar().value()
-        offered = self._offered()
+        offered = self.ctl.offered()
         self.view.show_document(s.text, s.spans, offered)
         if keep_scroll:
             self.view.verticalScrollBar().setValue(scroll)
         self.entity_model.set_items(s.text, s.spans, offered)
         self._update_header()
-        self._update_hint()
+        self._show_selection()
         if self.suggester is None:
             self.model_label.setText(
                 f"suggestions: {s.model}" if s.model else "suggestions: none (model off)"
             )
 
-    def _offered(self) -> list[Suggestion]:
-        s = self.session
-        if s is None or s.doc_id in self.dismissed:
-            return []
-        return s.offered()
-
     def _update_header(self) -> None:
         s = self.session
         if s is None:
             return
-        self.title_label.setText(f"{s.document.title or '(untitled)'}")
-        self.title_label.setToolTip(f"Article {s.doc_id} of {self.queue_model.total_documents}")
-        status = s.status
-        shown = display(status)
-        self.status_badge.setText(f"  #{s.doc_id} · {shown.text}  ")
-        color = shown.color
-        if self.status_badge.property("color") != color:  # (a restyle at every edit cost)
-            self.status_badge.setProperty("color", color)
-            self.status_badge.setStyleSheet(
-                f"QLabel#statusBadge {{ background: {color}; color: white; border-radius: 9px;"
-                " padding: 2px 6px; font-weight: 600; }"
-            )
+        self.header.show_title(s.document.title or "(untitled)",
+                               f"Article {s.doc_id} of {self.queue_model.total_documents}")
+        self.header.show_status(f"#{s.doc_id} · {display(s.status).text}", s.status,
+                                widest=f"#{s.doc_id} · {WIDEST_STATUS}")
         n = len(s.spans)
         n_offered = self.entity_model.rowCount() - self.entity_model.n_spans
         self.entity_count.setText(f"{n} entit{'y' if n == 1 else 'ies'}"
                                   + (f" · {n_offered} offered" if n_offered else ""))
 
-    def _update_hint(self) -> None:
-        if self.selected is not None:
-            hint = (f"{self.selected.label} selected: label key relabels · Delete removes · "
-                    "Ctrl/Shift+←→ move edges")
-        elif self.active_label:
-            hint = f"Active label {self.active_label}: select text to label it (Esc to stop)"
-        else:
-            hint = "Select text, then press a label key · Enter accepts the article"
-        self.hint_label.setText(hint)
+    def _show_selection(self) -> None:
+        """Show the controller's selection, active label and hint."""
+        self.view.set_selected_span(self.selected)
+        select_row(self.entity_view,
+                   self.entity_model.row_of(self.selected) if self.selected is not None else None)
+        self.label_bar.set_active(self.active_label)
+        self.hint_label.setText(self.ctl.hint())
 
     def _step_document(self, step: int) -> None:
         if self.session is None:
@@ -470,7 +441,7 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         doc_id = s.doc_id
-        if not self.edit(lambda: s.set_status(status)):
+        if not self.apply_edit(self.ctl.finish(status)):
             return  # stay on the article: nothing was changed
         if status == Status.DONE and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
@@ -482,29 +453,14 @@ class MainWindow(QMainWindow):
 
     # =============================================================== editing
     def apply_edit(self, edit: Edit | None) -> bool:
-        """Push one edit; False when there is none, or the analyst chose not to edit
-        an imported version (see annotator_field.ImportedVersionGuard)."""
+        """Push one edit; False when there is none, the analyst chose not to edit an
+        imported version (see annotator_field.ImportedVersionGuard), or the database
+        refused it (the status bar says why)."""
         if edit is None:
             return False
         if self.session is not None and not self.imported_guard.allows(self.session):
             return False
-        self.undo_stack.push(EditCommand(edit, self._apply, lambda e: show_not_saved(self, e)))
-        return True
-
-    def edit(self, build: Callable[[], Edit | None]) -> bool:
-        """Build an edit of the open article and apply it. The imported-version guard
-        asks first (building may write: the first edit creates the analyst's version).
-        A build the database refuses (the article was deleted by another process,
-        goldspan delete) is said in the status bar, where the error used to escape the
-        key handler and the edit was silently lost. False when nothing was applied."""
-        if self.session is not None and not self.imported_guard.allows(self.session):
-            return False
-        try:
-            edit = build()
-        except EditError as err:
-            self.statusBar().showMessage(str(err), 8000)
-            return False
-        return self.apply_edit(edit)
+        return self.edits.push(edit)
 
     def _apply(self, edit: Edit) -> ChangeSet | None:
         if isinstance(edit, (DeleteRows, RestoreRows)):
@@ -513,136 +469,77 @@ class MainWindow(QMainWindow):
             try:
                 self.open_document(edit.document_id)
             except StoreError as err:  # deleted elsewhere (goldspan delete, another window)
-                self.statusBar().showMessage(str(err), 8000)
                 raise EditError(err.message) from None
         s = self.session
         assert s is not None
-        status_before = s.status
-        try:
-            change = s.apply(edit)
-        except EditError as err:
-            s.reload()
-            self._show_session(keep_scroll=True)
-            self.statusBar().showMessage(str(err), 8000)
-            raise
-        self._saved()
-        if change.removed or change.added:
-            self.view.refresh_spans(list(change.removed), list(change.added), s.spans)
-            if self.selected is not None and any(r.key() == self.selected.key() for r in change.removed):
-                self.selected = None
-            if len(change.added) == 1:
-                self.selected = change.added[0]
-            self.view.set_selected_span(self.selected)
-            offered = self._offered()
-            self.entity_model.apply_change(list(change.removed), list(change.added))
-            if offered or self.entity_model.rowCount() != self.entity_model.n_spans:
-                self.view.set_offered(offered)
-                self.entity_model.set_offered(offered)
-            self._select_entity_row()
-        self._update_header()
-        self._update_hint()
-        self.queue_model.refresh_document(s.doc_id)
-        if s.status != status_before:  # progress counts statuses only
-            self._update_progress()
+        change = s.apply(edit)
+        self.ctl.changed(change)
         return change
 
-    def _saved(self) -> None:
-        self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
-        self.saved_label.setToolTip("")
+    def _recover(self) -> None:
+        """The database refused an edit (changed elsewhere): show it as it is."""
+        if self.session is not None:
+            self.session.reload()
+            self.ctl.select(None)
+            self._show_session(keep_scroll=True)
+
+    def _show_change(self, change: ChangeSet) -> None:
+        """Refresh what an applied edit changed, from its ChangeSet alone."""
+        s = self.session
+        if s is None or change.deleted or change.restored or change.document_id != s.doc_id:
+            return
+        if change.removed or change.added:
+            self.view.refresh_spans(change.removed, change.added, s.spans)
+            offered = self.ctl.offered()
+            if offered or self.entity_model.offered:
+                self.view.set_offered(offered)
+                self.entity_model.set_offered(offered)
+        self._update_header()
+        self._show_selection()
+        self.queue_model.refresh_document(s.doc_id)
+        if change.status is not None or change.created is not None or change.dropped:
+            self._update_progress()  # progress counts statuses only
 
     def delete_selected(self) -> None:
-        if self.session is not None and self.selected is not None:
-            session, selected = self.session, self.selected
-            if not self.edit(lambda: session.delete(selected)):
-                return
-            self.selected = None
-            self.view.set_selected_span(None)
-            self._update_hint()
+        self.apply_edit(self.ctl.delete_selected())
 
     def move_boundary(self, edge: str, step: int) -> None:
-        if self.session is not None and self.selected is not None:
-            session, selected = self.session, self.selected
-            self.edit(lambda: session.move_boundary(selected, edge, step))
+        self.apply_edit(self.ctl.move_boundary(edge, step))
 
     def accept_all_offered(self) -> None:
-        s = self.session
-        if s is None:
-            return
-        todo = [sug for sug in self._offered()
-                if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans)]
-        if not todo or not self.imported_guard.allows(s):
-            return
-        self.undo_stack.beginMacro(f"Accept {len(todo)} offered")  # one Ctrl+Z undoes all
-        try:
-            for sug in todo:
-                if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans):
-                    self.edit(lambda sug=sug: s.accept_offered(sug))
-        finally:
-            self.undo_stack.endMacro()
+        self.apply_edit(self.ctl.accept_all_offered())  # one edit: one Ctrl+Z undoes all
 
     def dismiss_offered(self) -> None:
         if self.session is not None:
-            self.dismissed.add(self.session.doc_id)
+            self.ctl.dismiss_offered()
             self._show_session(keep_scroll=True)
 
     def clear_selection(self) -> None:
         self.view.clear_selection()
-        self.select_span(None)
-        self.active_label = None
-        self.label_bar.set_active(None)
-        self._update_hint()
+        self.ctl.clear()
+        self._show_selection()
 
     def select_span(self, span: Span | None) -> None:
-        self.selected = span
-        self.view.set_selected_span(span)
-        self._select_entity_row()
-        self._update_hint()
+        self.ctl.select(span)
+        self._show_selection()
 
     def _step_span(self, step: int) -> None:
-        s = self.session
-        if s is None or not s.spans:
-            return
-        if self.selected is None:
-            target = s.spans[0] if step > 0 else s.spans[-1]
-        else:
-            keys = [x.key() for x in s.spans]
-            try:
-                i = keys.index(self.selected.key())
-            except ValueError:
-                i = -1 if step > 0 else 0
-            target = s.spans[(i + step) % len(s.spans)]
-        self.select_span(target)
-
-    def _select_entity_row(self) -> None:
-        select_row(self.entity_view,
-                   self.entity_model.row_of(self.selected) if self.selected is not None else None)
+        self.ctl.step(step)
+        self._show_selection()
 
     # ------------------------------------------------------------ view events
     def _selection_made(self, start: int, end: int, precise: bool) -> None:
         self._precise = precise
-        if self.selected is not None:
-            self.select_span(None)
-        if self.active_label and self.session is not None:
-            session, label = self.session, self.active_label
-            self.edit(lambda: session.add(start, end, label, snap=not precise))
+        active = self.active_label
+        edit = self.ctl.text_selected(start, end, precise)
+        self._show_selection()
+        if active:
+            self.apply_edit(edit)
             self.view.clear_selection()
 
     def _view_clicked(self, pos: int) -> None:
-        s = self.session
-        if s is None:
-            return
-        # A click on a label chip lands just after the span's last character (the chip
-        # sits in that character's letter spacing): it selects the span too.
-        span = s.span_at(pos) or (s.span_at(pos - 1) if pos > 0 else None)
-        if span is not None:
-            self.select_span(span)
-            return
-        if s.doc_id not in self.dismissed:
-            sug = s.offered_at(pos)
-            if sug is not None:
-                self.edit(lambda sug=sug: s.accept_offered(sug))
-                return
-        self.select_span(None)
+        if not self.apply_edit(self.ctl.click(pos)):
+            self._show_selection()
 
     def _entity_clicked(self, index: QModelIndex) -> None:
         item = self.entity_model.item(index.row())
@@ -652,8 +549,32 @@ class MainWindow(QMainWindow):
         if isinstance(item, Span):
             self.select_span(item)
         else:
-            self.edit(lambda: s.accept_offered(item))
+            self.apply_edit(s.accept_offered(item))
         self.view.setFocus()
+
+    # -------------------------------------------------------------- the menu
+    def _menu_at(self, pos: int) -> list[MenuEntry]:
+        """The entity menu for a right-click at ``pos`` (the entity is selected first:
+        the keys that follow act on it)."""
+        item = self.ctl.item_at(pos)
+        if item is None:
+            return []
+        if isinstance(item, Span):
+            self.select_span(item)
+        return self.ctl.menu(item)
+
+    def _menu_chosen(self, edit: Edit) -> None:
+        self.apply_edit(edit)
+        self.view.setFocus()
+
+    def _entity_menu(self, point: QPoint) -> None:
+        item = self.entity_model.item(self.entity_view.indexAt(point).row())
+        if item is None:
+            return
+        if isinstance(item, Span):
+            self.select_span(item)
+        at = self.entity_view.viewport().mapToGlobal(point)
+        show_entity_menu(self.entity_view, at, self.ctl.menu(item), self._menu_chosen)
 
     # ================================================================= queue
     def _queue_clicked(self, index: QModelIndex) -> None:
@@ -789,11 +710,10 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None or s.doc_id != doc_id:
             return
-        if s.suggestions_arrived() or self._offered():
+        if s.suggestions_arrived() or self.ctl.offered():
             if not s.edited:
-                self.selected = None
+                self.ctl.select(None)
             self._show_session(keep_scroll=True)
-            self.view.set_selected_span(self.selected)
 
     def _suggest_failed(self, message: str) -> None:
         self.model_status = "model: unavailable"
@@ -828,7 +748,7 @@ class MainWindow(QMainWindow):
         self.view.set_colors({lab.name: lab.color for lab in self.labels})  # re-highlights
         self.label_bar.set_labels(self.labels)
         self.label_bar.set_active(self.active_label)
-        self.status_badge.setProperty("color", None)
+        self.header.restyle()
         self._update_header()
 
     def show_keyboard_sheet(self) -> None:

@@ -16,6 +16,7 @@ NOT_IN_SET = "not in set"
 OUT_OF_SET_HELP = "not in the project's labels: relabel or delete"
 ORIGIN_TEXT = {"model": "suggested by the model", "manual": "added by hand",
                "import": "imported", "review": "from review"}
+ORIGIN_SHORT = {"model": "model", "manual": "you", "import": "import", "review": "review"}
 
 
 def in_label_set(label: str, names: Iterable[str]) -> bool:

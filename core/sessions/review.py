@@ -23,7 +23,7 @@ from ..spans import SpanIndex
 from ..status import Status, display
 from ..storage import Document, Store
 from ..types import GOLD, Span
-from .common import LabelSet, quoted
+from .common import LabelSet, count, quoted
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..token_index import TokenIndex
@@ -351,6 +351,22 @@ class ReviewController:
         return (f"{sel[0]}'s {sel[1].label} selected: Space takes it into the gold "
                 "(a label key takes it with that label)")
 
+    def pane_header(self, name: str, lead: str) -> str:
+        """The line over a version's pane (the gold's, or an annotator's)."""
+        s = self.session
+        if s is None:
+            return ""
+        if name == GOLD:
+            n = len(s.gold)
+            saved = "pre-merged, not saved yet" if s.status is None else display(s.status).text
+            return (f"GOLD ({lead}) · {count(n, 'entity', 'entities')} · {saved} — select text "
+                    "and press a label key; click an entity, then Delete or a label key")
+        others = [f"{b if a == name else a} {_f1(v)}" for (a, b), v in s.agreement.pairs.items()
+                  if name in (a, b)]
+        k = len(s.versions[name])
+        return (f"{name} · {count(k, 'entity', 'entities')} · F1 vs {', '.join(others)} — "
+                "click an entity to take it")
+
     def badge_text(self) -> str:
         """The status badge's words (the colour is core.status's for the status)."""
         s = self.session
@@ -387,3 +403,7 @@ class ReviewController:
                f"{KIND_HELP[item.kind]}\n" + "\n".join(others)
                + ("" if item.kind == ACCEPTED else "\nClick to take it into the gold"))
         return tip + self.labels.out_of_set_note(sp)
+
+
+def _f1(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
