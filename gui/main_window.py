@@ -15,7 +15,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QFrame, QLabel, QLineEdit, QMainWindow, QProgressBar,
-    QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from ..core.edits import ChangeSet, DeleteRows, Edit, RestoreRows
@@ -36,14 +36,13 @@ from .parts.edit_applier import EditApplier
 from .parts.elided import ElidedLabel
 from .parts.entity_menu import show_entity_menu
 from .parts.focus import FocusKeeper
-from .parts.header import DocumentHeader
-from .parts.label_bar import LabelBar
+from .parts.work_area import WorkArea, three_panes
 from .queue_model import QueueModel
 from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_theme, is_dark
 from .widgets import (
-    Resize, action_row, add_menu, fit_columns, follow_undo_stack, hand_back_focus, heading,
+    Resize, add_menu, fit_columns, follow_undo_stack, hand_back_focus, heading,
     menu_action, row_table, select_row, shortcut_actions, undo_or_explain,
 )
 
@@ -132,8 +131,6 @@ class MainWindow(QMainWindow):
 
     # ================================================================= layout
     def _build(self) -> None:
-        self.label_bar = LabelBar()
-        self.label_bar.labelClicked.connect(self.label_pressed)
 
         # --- queue (left)
         self.filter_edit = QLineEdit(placeholderText="Filter articles…  (Ctrl+F)")
@@ -182,9 +179,6 @@ class MainWindow(QMainWindow):
         lv.addWidget(self.progress_bar)
 
         # --- article (centre): nothing around it depends on the length of a text
-        self.header = DocumentHeader()
-        self.title_label = self.header.title_label
-        self.status_badge = self.header.status_badge
         self.view = ArticleView()
         self.view.selectionMade.connect(self._selection_made)
         self.view.clicked.connect(self._view_clicked)
@@ -195,18 +189,12 @@ class MainWindow(QMainWindow):
         self.skip_button = QPushButton("Skip")
         self.reject_button = QPushButton("✗  Reject")
         self.accept_button.setObjectName("acceptButton")
-        self.hint_label, bottom = action_row(
+        centre = self.annotate_area = WorkArea(
+            "annotateArea", [(self.view, 1)],
             (self.reject_button, self.skip_button, self.accept_button))
-        centre = QWidget()
-        centre.setObjectName("annotateArea")
-        cv = QVBoxLayout(centre)
-        cv.setContentsMargins(4, 8, 4, 8)
-        cv.addWidget(self.label_bar)
-        cv.addWidget(self.header)
-        cv.addWidget(self.view, 1)
-        cv.addLayout(bottom)
-        self.annotate_area = centre
-        self.label_bar.bind_keys(centre)
+        self.label_bar, self.header, self.hint_label = centre.label_bar, centre.header, centre.hint_label
+        self.title_label, self.status_badge = self.header.title_label, self.header.status_badge
+        self.label_bar.labelClicked.connect(self.label_pressed)
 
         # --- entities (right)
         self.entity_model = EntityModel()
@@ -227,13 +215,7 @@ class MainWindow(QMainWindow):
         rv.addWidget(self.entity_view, 1)
         rv.addWidget(self.entity_count)
 
-        splitter = QSplitter()
-        for pane in (left, centre, right):
-            splitter.addWidget(pane)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 800, 290])
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        self.setCentralWidget(three_panes(left, centre, right, (330, 800, 290)))
 
         # --- status bar
         self.annotator_label = AnnotatorField(self.edit_settings)

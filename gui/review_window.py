@@ -23,7 +23,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHeaderView, QLabel, QMainWindow, QPushButton, QScrollArea,
-    QSplitter, QTableView, QTableWidget, QVBoxLayout, QWidget,
+    QTableView, QTableWidget, QVBoxLayout, QWidget,
 )
 
 from ..core.adjudication import done_versions_stamp, gold_statuses
@@ -36,8 +36,7 @@ from ..core.types import GOLD, Span
 from .parts.edit_applier import EditApplier
 from .parts.elided import ElidedLabel
 from .parts.focus import FocusKeeper
-from .parts.header import DocumentHeader
-from .parts.label_bar import LabelBar
+from .parts.work_area import WorkArea, three_panes
 from .review_dashboard import Dashboard, cell, compact_table, fit_height
 from .review_figures import AgreementRunner
 from .review_models import DocumentListModel, DocumentRow, fmt, score_color
@@ -45,7 +44,7 @@ from .review_panes import VersionStack
 from .review_view import Legend, ReviewArticleView
 from .shortcuts import REVIEW_SHORTCUTS, Shortcut
 from .theme import app_style
-from .widgets import action_row, add_menu, follow_undo_stack, heading, select_row, shortcut_actions, undo_or_explain
+from .widgets import add_menu, follow_undo_stack, heading, select_row, shortcut_actions, undo_or_explain
 
 NEWS_INTERVAL_MS = 5000  # how often the window looks for versions done meanwhile
 __all__ = ["REVIEW_SHORTCUTS", "ReviewWindow", "open_review"]
@@ -127,30 +126,18 @@ class ReviewWindow(QMainWindow):
         lv.addWidget(self.doc_pairs)
 
         # --- centre: labels, title, legend, gold + versions, buttons
-        self.label_bar = LabelBar()
-        self.label_bar.labelClicked.connect(self.label_pressed)
-        self.header = DocumentHeader()
-        self.title_label = self.header.title_label
-        self.status_badge = self.header.status_badge
         self.legend = Legend()
         self.stack = VersionStack(self._connect_pane, self.take_all)
         self.prev_button = QPushButton("◂ Previous")
         self.next_button = QPushButton("Next ▸")
         self.accept_button = QPushButton("✓  Accept gold")
         self.accept_button.setObjectName("acceptButton")
-        self.hint_label, bottom = action_row(
-            (self.prev_button, self.next_button, self.accept_button), height=32)
-        centre = QWidget()
-        centre.setObjectName("reviewArea")
-        cv = QVBoxLayout(centre)
-        cv.setContentsMargins(4, 8, 4, 8)
-        cv.addWidget(self.label_bar)
-        cv.addWidget(self.header)
-        cv.addWidget(self.legend)
-        cv.addWidget(self.stack, 1)
-        cv.addLayout(bottom)
-        self.review_area = centre
-        self.label_bar.bind_keys(centre)
+        centre = self.review_area = WorkArea(
+            "reviewArea", [(self.legend, 0), (self.stack, 1)],
+            (self.prev_button, self.next_button, self.accept_button), button_height=32)
+        self.label_bar, self.header, self.hint_label = centre.label_bar, centre.header, centre.hint_label
+        self.title_label, self.status_badge = self.header.title_label, self.header.status_badge
+        self.label_bar.labelClicked.connect(self.label_pressed)
 
         # --- right: the figures
         self.dashboard = Dashboard()
@@ -164,13 +151,7 @@ class ReviewWindow(QMainWindow):
         iv.addWidget(self.dashboard)
         scroll.setWidget(inner)
 
-        splitter = QSplitter()
-        for pane in (left, centre, scroll):
-            splitter.addWidget(pane)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([320, 860, 460])
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        self.setCentralWidget(three_panes(left, centre, scroll, (320, 860, 460)))
         self.statusBar().addWidget(QLabel(f"Lead: {self.lead}"))
         # Annotators keep finishing documents while the lead reviews: say so (the view
         # is not reloaded under the lead's hands; F5 or the button does it).

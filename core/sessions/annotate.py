@@ -15,14 +15,13 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .. import edits
-from ..edits import ChangeSet, CreateVersion, Edit, ReplaceSpans, Steps
+from ..edits import ChangeSet, CreateVersion, Edit, ReplaceSpans
 from ..spans import SpanIndex
 from ..status import Status
-from ..storage import Document, Store, non_overlapping
-from ..token_index import TokenIndex
+from ..storage import Store, non_overlapping
 from ..types import Label, Span, Suggestion
 from .common import (
-    ORIGIN_TEXT, SEPARATOR, LabelSet, MenuEntry, count, quoted,
+    ORIGIN_TEXT, SEPARATOR, DocumentSession, LabelSet, MenuEntry, count, quoted,
 )
 
 
@@ -37,15 +36,13 @@ class VersionState:
     seeded_from: str | None
 
 
-class ArticleSession:
+class ArticleSession(DocumentSession):
     """The document, the annotator's version (or None until the first edit), its spans
     (one :class:`SpanIndex` the views read too) and the edits it can make."""
 
     def __init__(self, store: Store, doc_id: int, annotator: str) -> None:
-        self.store = store
+        super().__init__(store, doc_id)
         self.annotator = annotator
-        self.document: Document = store.document(doc_id)
-        self._tokens: TokenIndex | None = None
         self.spans = SpanIndex()
         self.reload()
 
@@ -64,30 +61,12 @@ class ArticleSession:
             self.spans.reset(self.store.spans(self.version.id))
 
     @property
-    def doc_id(self) -> int:
-        return self.document.id
-
-    @property
-    def text(self) -> str:
-        return self.document.text
-
-    @property
     def status(self) -> str:
         return self.version.status if self.version else Status.TODO
 
     @property
     def edited(self) -> bool:
         return bool(self.version and self.version.edited)
-
-    @property
-    def tokens(self) -> TokenIndex:
-        if self._tokens is None:
-            self._tokens = TokenIndex(self.text)
-        return self._tokens
-
-    def set_tokens(self, tokens: TokenIndex) -> None:
-        """Hand in a token index computed elsewhere (a worker thread, for long texts)."""
-        self._tokens = tokens
 
     def offered(self) -> list[Suggestion]:
         """Suggestions of a model run that came after the analyst started editing
@@ -125,14 +104,13 @@ class ArticleSession:
     # --------------------------------------------------------------- builders
     # Every builder reads, never writes: None when the key press would change nothing.
     def _on_version(self, make: Callable[[int], Edit | None]) -> Edit | None:
-        """``make(annotation_id)``, preceded by the version's creation when there is
-        none yet (one edit, one transaction, one undo step)."""
-        if self.version is not None:
-            return make(self.version.id)
-        create = CreateVersion(self.doc_id, self.store.next_id("annotations"), self.annotator,
-                               tuple(self.spans), Status.TODO, seeded_from=self.model)
-        inner = make(create.annotation_id)
-        return None if inner is None else Steps((create, inner), inner.text)
+        """``make(annotation_id)``; the first change also creates the version, as a
+        copy of the spans shown (the model's suggestions), status "to do"."""
+        return self.on_version(
+            None if self.version is None else self.version.id,
+            lambda: CreateVersion(self.doc_id, self.store.next_id("annotations"), self.annotator,
+                                  tuple(self.spans), Status.TODO, seeded_from=self.model),
+            make)
 
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
         return self.tokens.snap(start, end)
@@ -158,10 +136,7 @@ class ArticleSession:
 
     def move_boundary(self, span: Span, edge: str, step: int) -> Edit | None:
         """Move the ``start`` or ``end`` of a span by ``step`` whole tokens."""
-        if edge == "start":
-            moved = self.tokens.move_start(span.start, span.end, step)
-        else:
-            moved = self.tokens.move_end(span.start, span.end, step)
+        moved = self.moved(span, edge, step)
         if moved is None:
             return None
         return self._on_version(
@@ -200,12 +175,6 @@ class ArticleSession:
         return self._on_version(lambda ann: edits.set_status(ann, self.doc_id, self.status, status))
 
     # ------------------------------------------------------------------ apply
-    def apply(self, edit: Edit) -> ChangeSet:
-        """Apply (commit) an edit of this document and follow what it changed."""
-        change = edit.apply(self.store)
-        self.follow(change)
-        return change
-
     def follow(self, change: ChangeSet) -> None:
         """Update the version and the spans from a ChangeSet (nothing is re-read)."""
         if change.created is not None:

@@ -5,12 +5,14 @@ turns into a QMenu)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
+from ..edits import ChangeSet, CreateVersion, Edit, Steps
+from ..storage import Document, Store
 from ..types import Label, Span
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..edits import Edit
+    from ..token_index import TokenIndex
 
 NOT_IN_SET = "not in set"
 OUT_OF_SET_HELP = "not in the project's labels: relabel or delete"
@@ -83,3 +85,65 @@ class LabelSet:
 
     def out_of_set_note(self, span: Span) -> str:
         return "" if self.contains(span.label) else f"\n{span.label} is {OUT_OF_SET_HELP}"
+
+
+class DocumentSession:
+    """What both kinds of session share: the document, its token index (built on first
+    use: it loads spaCy's tokenizer), the first change that creates the version, and
+    applying an edit then following its ChangeSet (:meth:`follow`, per kind)."""
+
+    def __init__(self, store: Store, doc_id: int) -> None:
+        self.store = store
+        self.document: Document = store.document(doc_id)
+        self._tokens: TokenIndex | None = None
+
+    @property
+    def doc_id(self) -> int:
+        return self.document.id
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    @property
+    def tokens(self) -> TokenIndex:
+        if self._tokens is None:
+            from ..token_index import TokenIndex  # local: loads spaCy's tokenizer
+
+            self._tokens = TokenIndex(self.text)
+        return self._tokens
+
+    def set_tokens(self, tokens: TokenIndex) -> None:
+        """Hand in a token index computed elsewhere (a worker thread, for long texts)."""
+        self._tokens = tokens
+
+    def moved(self, span: Span, edge: str, step: int) -> tuple[int, int] | None:
+        """``span``'s offsets with its ``start`` or ``end`` moved by ``step`` whole
+        tokens; None where it cannot move (or would not)."""
+        if edge == "start":
+            moved = self.tokens.move_start(span.start, span.end, step)
+        else:
+            moved = self.tokens.move_end(span.start, span.end, step)
+        return None if moved is None or moved == (span.start, span.end) else moved
+
+    @staticmethod
+    def on_version(version_id: int | None, create: Callable[[], CreateVersion],
+                   make: Callable[[int], Edit | None]) -> Edit | None:
+        """``make(version id)``; with no version yet, preceded by its creation, as one
+        edit (one transaction, one undo step). Nothing is built (and no id read) for a
+        change that would change nothing."""
+        if version_id is not None:
+            return make(version_id)
+        created = create()
+        inner = make(created.annotation_id)
+        return None if inner is None else Steps((created, inner), inner.text)
+
+    def apply(self, edit: Edit) -> ChangeSet:
+        """Apply (commit) one edit of this document and follow what it changed."""
+        change = edit.apply(self.store)
+        self.follow(change)
+        return change
+
+    def follow(self, change: ChangeSet) -> None:
+        """Update the state from a ChangeSet (nothing is re-read)."""
+        raise NotImplementedError

@@ -12,21 +12,18 @@ pair the annotation window uses for its versions.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 from ..adjudication import (
     ACCEPTED, KIND_HELP, KIND_TEXT, KINDS, OPEN_KINDS, REVIEW, Classified, classify,
     document_f1, done_versions, premerge, start_gold,
 )
-from ..edits import ChangeSet, Edit, ReplaceSpans, SetStatus, Steps, overlapping
+from ..edits import ChangeSet, Edit, ReplaceSpans, SetStatus, overlapping
 from ..spans import SpanIndex
 from ..status import Status, display
-from ..storage import Document, Store
+from ..storage import Store
 from ..types import GOLD, Span
-from .common import LabelSet, count, quoted
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..token_index import TokenIndex
+from .common import DocumentSession, LabelSet, count, quoted
 
 
 @dataclass(frozen=True)
@@ -37,17 +34,15 @@ class GoldState:
     status: str
 
 
-class ReviewSession:
+class ReviewSession(DocumentSession):
     """One document under review: the annotators' versions, the gold (saved, or the
     pre-merge until the first change; one :class:`SpanIndex` the gold view reads) and
     the edits the lead can make. Builders read, never write: each returns one edit
     (one undo step) or None when it would change nothing."""
 
     def __init__(self, store: Store, doc_id: int, annotators: Sequence[str] | None = None) -> None:
-        self.store = store
+        super().__init__(store, doc_id)
         self.annotators = list(annotators) if annotators is not None else None
-        self.document: Document = store.document(doc_id)
-        self._tokens: TokenIndex | None = None
         self.gold = SpanIndex()
         self.reload()
 
@@ -60,14 +55,6 @@ class ReviewSession:
         self.gold.reset(premerge(self.versions) if found is None else self.store.spans(found.id))
         self.agreement = document_f1(self.versions, self.doc_id)
         self._classes: dict[str, list[Classified]] | None = None
-
-    @property
-    def doc_id(self) -> int:
-        return self.document.id
-
-    @property
-    def text(self) -> str:
-        return self.document.text
 
     @property
     def status(self) -> str | None:
@@ -115,22 +102,11 @@ class ReviewSession:
         """Annotators whose version has exactly this span."""
         return [n for n in self.names if any(s.key() == span.key() for s in self.versions[n])]
 
-    @property
-    def tokens(self) -> TokenIndex:
-        if self._tokens is None:
-            from ..token_index import TokenIndex  # local: loads spaCy's tokenizer
-
-            self._tokens = TokenIndex(self.text)
-        return self._tokens
-
     # --------------------------------------------------------------- builders
     def _on_gold(self, make: Callable[[int], Edit | None]) -> Edit | None:
-        """``make(gold id)``, preceded by the gold's creation when there is none yet."""
-        if self.gold_state is not None:
-            return make(self.gold_state.id)
-        create = start_gold(self.store, self.doc_id, list(self.gold))
-        inner = make(create.annotation_id)
-        return None if inner is None else Steps((create, inner), inner.text)
+        """``make(gold id)``; the first change also creates the gold (the pre-merge)."""
+        return self.on_version(None if self.gold_state is None else self.gold_state.id,
+                               lambda: start_gold(self.store, self.doc_id, list(self.gold)), make)
 
     def replace(self, removed: Sequence[Span], added: Sequence[Span], text: str, *,
                 select: bool = True) -> Edit | None:
@@ -182,11 +158,8 @@ class ReviewSession:
     def move_boundary(self, span: Span, edge: str, step: int) -> Edit | None:
         """Move a gold span's ``start`` or ``end`` by ``step`` whole tokens; the spans
         it grows into are replaced, as in the annotation view."""
-        if edge == "start":
-            moved = self.tokens.move_start(span.start, span.end, step)
-        else:
-            moved = self.tokens.move_end(span.start, span.end, step)
-        if moved is None or moved == (span.start, span.end):
+        moved = self.moved(span, edge, step)
+        if moved is None:
             return None
         start, end = moved
         hit = [s for s in overlapping(self.gold, start, end) if s.key() != span.key()]
@@ -202,12 +175,6 @@ class ReviewSession:
                                                    "Accept gold"))
 
     # ------------------------------------------------------------------ apply
-    def apply(self, edit: Edit) -> ChangeSet:
-        """Apply (commit) one edit of this document and follow what it changed."""
-        change = edit.apply(self.store)
-        self.follow(change)
-        return change
-
     def follow(self, change: ChangeSet) -> None:
         """Update the gold from a ChangeSet (nothing is re-read)."""
         if change.created is not None:
