@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from ..core.edits import ChangeSet, DeleteRows, Edit, RestoreRows
-from ..core.errors import EditError, StoreError
+from ..core.edits import ChangeSet, Edit
 from ..core.queue import Queue, QueueFilter
 from ..core.sessions.annotate import AnnotateController, ArticleSession
 from ..core.sessions.common import MenuEntry
@@ -76,7 +75,9 @@ class MainWindow(QMainWindow):
         self.model_name = model
         self.ctl = AnnotateController(store, annotator)
         self.model_status = "model: not loaded" if suggest else "model: off"
-        self.edits = EditApplier(self, self._apply, self._show_change, self._recover)
+        self.edits = EditApplier(self, self.ctl, self.open_document, self._show_change,
+                                 lambda: self._show_session(keep_scroll=True),
+                                 rows=lambda edit: apply_rows_edit(self, edit))
         self.undo_stack = self.edits.stack
         self.saved_label = self.edits.saved_label
         self.queue = Queue(store, annotator)
@@ -443,27 +444,6 @@ class MainWindow(QMainWindow):
         if self.session is not None and not self.imported_guard.allows(self.session):
             return False
         return self.edits.push(edit)
-
-    def _apply(self, edit: Edit) -> ChangeSet | None:
-        if isinstance(edit, (DeleteRows, RestoreRows)):
-            return apply_rows_edit(self, edit)
-        if self.session is None or edit.document_id != self.session.doc_id:
-            try:
-                self.open_document(edit.document_id)
-            except StoreError as err:  # deleted elsewhere (goldspan delete, another window)
-                raise EditError(err.message) from None
-        s = self.session
-        assert s is not None
-        change = s.apply(edit)
-        self.ctl.changed(change)
-        return change
-
-    def _recover(self) -> None:
-        """The database refused an edit (changed elsewhere): show it as it is."""
-        if self.session is not None:
-            self.session.reload()
-            self.ctl.select(None)
-            self._show_session(keep_scroll=True)
 
     def _show_change(self, change: ChangeSet) -> None:
         """Refresh what an applied edit changed, from its ChangeSet alone."""

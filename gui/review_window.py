@@ -62,7 +62,8 @@ class ReviewWindow(QMainWindow):
         self.lead = lead_name
         self.annotator_filter = annotators
         self.ctl = ReviewController(store, annotators)
-        self.edits = EditApplier(self, self._apply, self._show_change, self._recover)
+        self.edits = EditApplier(self, self.ctl, self.open_document, self._show_change,
+                                 self._show_session)
         self.undo_stack = self.edits.stack
         self.saved_label = self.edits.saved_label
         self.figures = AgreementRunner(self, store, self._agreement_computed)
@@ -401,21 +402,6 @@ class ReviewWindow(QMainWindow):
     def push(self, edit: Edit | None) -> bool:
         """Apply one edit as one undo step (the first change also creates the gold)."""
         return self.edits.push(edit)
-
-    def _apply(self, edit: Edit) -> ChangeSet:
-        if self.session is None or edit.document_id != self.session.doc_id:
-            self.open_document(edit.document_id)
-        s = self.session
-        assert s is not None
-        change = s.apply(edit)
-        self.ctl.changed(change)
-        return change
-
-    def _recover(self) -> None:
-        if self.session is not None:
-            self.session.reload()
-            self.ctl.selected = None
-            self._show_session()
 
     def _show_change(self, change: ChangeSet) -> None:
         s = self.session

@@ -117,15 +117,10 @@ class ArticleSession(DocumentSession):
 
     def add(self, start: int, end: int, label: str, *, snap: bool = True,
             origin: str = "manual") -> Edit | None:
-        if snap:
-            snapped = self.snap(start, end)
-            if snapped is None:
-                return None
-            start, end = snapped
-        start, end = max(0, start), min(len(self.text), end)
-        if start >= end:
+        marked = self.marked(start, end, snap)
+        if marked is None:
             return None
-        span = Span(start, end, label, origin)
+        span = Span(*marked, label, origin)
         return self._on_version(lambda ann: edits.add_span(ann, self.doc_id, self.spans, span))
 
     def delete(self, span: Span) -> Edit | None:

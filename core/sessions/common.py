@@ -117,6 +117,17 @@ class DocumentSession:
         """Hand in a token index computed elsewhere (a worker thread, for long texts)."""
         self._tokens = tokens
 
+    def marked(self, start: int, end: int, snap: bool) -> tuple[int, int] | None:
+        """The offsets a selection [start, end) labels: snapped to whole tokens unless
+        ``snap`` is False, inside the text; None when nothing is left (only spaces)."""
+        if snap:
+            snapped = self.tokens.snap(start, end)
+            if snapped is None:
+                return None
+            start, end = snapped
+        start, end = max(0, start), min(len(self.text), end)
+        return (start, end) if start < end else None
+
     def moved(self, span: Span, edge: str, step: int) -> tuple[int, int] | None:
         """``span``'s offsets with its ``start`` or ``end`` moved by ``step`` whole
         tokens; None where it cannot move (or would not)."""

@@ -135,14 +135,10 @@ class ReviewSession(DocumentSession):
     def add(self, start: int, end: int, label: str, *, snap: bool = True) -> Edit | None:
         """A span the lead marks in the gold (snapped to whole tokens unless ``snap`` is
         False); it replaces the gold spans it overlaps."""
-        if snap:
-            snapped = self.tokens.snap(start, end)
-            if snapped is None:
-                return None
-            start, end = snapped
-        start, end = max(0, start), min(len(self.text), end)
-        if start >= end:
+        marked = self.marked(start, end, snap)
+        if marked is None:
             return None
+        start, end = marked
         hit = self.gold.overlapping(start, end)
         return self.replace(hit, [Span(start, end, label, REVIEW)], f"Add {label} to gold")
 
@@ -203,6 +199,9 @@ class ReviewController:
         self.session: ReviewSession | None = None
         self.selected: Selected | None = None
         self.labels = LabelSet()
+
+    def select(self, selected: Selected | None) -> None:
+        self.selected = selected
 
     def open(self, doc_id: int) -> ReviewSession:
         self.session = ReviewSession(self.store, doc_id, self.annotators)

@@ -6,14 +6,34 @@ line; the command is dropped from the history)."""
 from __future__ import annotations
 
 import time
-from typing import Callable
+from typing import Any, Callable, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from ...core.edits import ChangeSet, Edit
-from ...core.errors import EditError, GoldspanError
+from ...core.edits import ChangeSet, DeleteRows, Edit, RestoreRows
+from ...core.errors import EditError, GoldspanError, StoreError
+
+
+class Session(Protocol):
+    @property
+    def doc_id(self) -> int: ...
+
+    def apply(self, edit: Edit) -> ChangeSet: ...
+
+    def reload(self) -> None: ...
+
+
+class Controller(Protocol):
+    """What the applier needs of a window's controller (core/sessions)."""
+
+    @property
+    def session(self) -> Any: ...
+
+    def changed(self, change: ChangeSet) -> None: ...
+
+    def select(self, selected: Any) -> None: ...
 
 
 class EditCommand(QUndoCommand):
@@ -52,24 +72,48 @@ class EditCommand(QUndoCommand):
 
 
 class EditApplier(QObject):
-    """One window's undo stack and "Saved" mark.
+    """One window's undo stack and "Saved" mark, and the way an edit reaches its
+    session: the edit's document is opened first if another one is shown (an undo
+    after moving on), the session applies it, the controller follows the ChangeSet
+    (what to select next), then ``show(change)`` refreshes what it touched. When the
+    database refuses an edit (the document changed elsewhere), the document is read
+    again and ``reshow()`` shows it as it is. ``rows`` applies the edits that delete or
+    restore a whole document or version (the annotation window's)."""
 
-    ``apply(edit)`` applies an edit to the window's session (opening its document
-    first if need be) and returns the ChangeSet; ``show(change)`` refreshes what the
-    change touched; ``recover()`` re-reads the document after the database refused an
-    edit (it changed elsewhere).
-    """
-
-    def __init__(self, window: QMainWindow, apply: Callable[[Edit], ChangeSet | None],
-                 show: Callable[[ChangeSet], None], recover: Callable[[], None]) -> None:
+    def __init__(self, window: QMainWindow, ctl: Controller, open_document: Callable[[int], None],
+                 show: Callable[[ChangeSet], None], reshow: Callable[[], None],
+                 rows: Callable[[DeleteRows | RestoreRows], ChangeSet] | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.stack = QUndoStack(window)
         self.saved_label = QLabel("✓ All changes saved")
         self.saved_label.setObjectName("savedLabel")
-        self._apply = apply
+        self.ctl = ctl
+        self._open = open_document
         self._show = show
-        self._recover = recover
+        self._reshow = reshow
+        self._rows = rows
+
+    def _apply(self, edit: Edit) -> ChangeSet:
+        if self._rows is not None and isinstance(edit, (DeleteRows, RestoreRows)):
+            return self._rows(edit)
+        s = self.ctl.session
+        if s is None or edit.document_id != s.doc_id:
+            try:
+                self._open(edit.document_id)
+            except StoreError as err:  # deleted elsewhere (goldspan delete, another window)
+                raise EditError(err.message) from None
+            s = self.ctl.session
+        change: ChangeSet = s.apply(edit)
+        self.ctl.changed(change)
+        return change
+
+    def _recover(self) -> None:
+        s = self.ctl.session
+        if s is not None:
+            s.reload()
+            self.ctl.select(None)
+            self._reshow()
 
     def push(self, edit: Edit | None) -> bool:
         """Apply ``edit`` as one undo step; False when there is none or the database
@@ -82,7 +126,7 @@ class EditApplier(QObject):
 
     _refused = False
 
-    def run(self, edit: Edit) -> ChangeSet | None:
+    def run(self, edit: Edit) -> ChangeSet:
         try:
             change = self._apply(edit)
         except EditError as err:
@@ -95,8 +139,7 @@ class EditApplier(QObject):
             raise
         self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
         self.saved_label.setToolTip("")
-        if change is not None:
-            self._show(change)
+        self._show(change)
         return change
 
     def not_saved(self, err: GoldspanError) -> None:
