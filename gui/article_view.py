@@ -174,6 +174,10 @@ class ArticleView(QPlainTextEdit):
             return None
         return self.map.from_qt(cur.selectionStart()), self.map.from_qt(cur.selectionEnd())
 
+    def selection_start(self) -> int:
+        """Where the text cursor is (the start of the selection), in code points."""
+        return self.map.from_qt(self.textCursor().selectionStart())
+
     def clear_selection(self) -> None:
         cur = self.textCursor()
         cur.clearSelection()

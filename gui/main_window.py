@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
             "start_right": lambda: self.move_boundary("start", 1),
             "end_left": lambda: self.move_boundary("end", -1),
             "end_right": lambda: self.move_boundary("end", 1),
+            "entity_menu": self.open_entity_menu,
             "accept_offered": self.accept_all_offered,
             "dismiss_offered": self.dismiss_offered,
             "clear": self.clear_selection,
@@ -279,8 +280,8 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         m_file = add_menu(mb, "&File", acts, ("quit",))
         add_dataset_actions(self, m_file)
-        add_menu(mb, "&Edit", acts, ("undo", "redo", None, "delete_span", "start_left", "start_right",
-                                     "end_left", "end_right", None, "accept_offered",
+        add_menu(mb, "&Edit", acts, ("undo", "redo", None, "entity_menu", "delete_span", "start_left",
+                                     "start_right", "end_left", "end_right", None, "accept_offered",
                                      "dismiss_offered", "clear"))
         m_art = add_menu(mb, "&Article", acts, ("accept", "skip", "reject", None, "next_doc",
                                                 "prev_doc", None, "next_span", "prev_span"))
@@ -528,6 +529,16 @@ class MainWindow(QMainWindow):
     def _menu_chosen(self, edit: Edit) -> None:
         self.apply_edit(edit)
         self.view.setFocus()
+
+    def open_entity_menu(self) -> None:
+        """Menu / Shift+F10: the selected entity's menu, under it (or the menu of what
+        is at the text cursor)."""
+        view = self.view
+        pos = self.selected.start if self.selected is not None else view.selection_start()
+        entries = self._menu_at(pos)
+        if entries:
+            at = view.viewport().mapToGlobal(view.point_of(pos) + QPoint(0, view.fontMetrics().height()))
+            show_entity_menu(view, at, entries, self._menu_chosen)
 
     def _entity_menu(self, point: QPoint) -> None:
         item = self.entity_model.item(self.entity_view.indexAt(point).row())

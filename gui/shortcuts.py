@@ -32,6 +32,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("start_right", ("Ctrl+Right",), "Start one token right", "Move the selected entity's start one token right", "Entities", local=True),
     Shortcut("end_left", ("Shift+Left",), "End one token left", "Move the selected entity's end one token left", "Entities", local=True),
     Shortcut("end_right", ("Shift+Right",), "End one token right", "Move the selected entity's end one token right", "Entities", local=True),
+    Shortcut("entity_menu", ("Menu", "Shift+F10"), "Entity menu…", "Open the selected entity's menu (relabel, delete, all of its label or text here)", "Entities", local=True),
     Shortcut("accept_offered", ("Shift+Return", "Shift+Enter"), "Accept offered", "Accept the model's offered suggestions that do not overlap your entities", "Entities", local=True),
     Shortcut("dismiss_offered", ("Ctrl+Shift+D",), "Dismiss offered", "Hide the model's offered suggestions for this article", "Entities"),
     Shortcut("clear", ("Esc",), "Clear", "Clear the selection and the active label", "Entities", local=True),
