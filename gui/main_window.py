@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QComboBox, QFrame, QLabel, QLineEdit, QMainWindow, QProgressBar,
-    QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QApplication, QFrame, QMainWindow, QPushButton, QVBoxLayout, QWidget,
 )
 
 from ..core.edits import ChangeSet, Edit
-from ..core.queue import Queue, QueueFilter
+from ..core.queue import Queue
 from ..core.sessions.annotate import AnnotateController, ArticleSession
 from ..core.sessions.common import MenuEntry
 from ..core.status import DISPLAY, Status, display
@@ -28,6 +27,9 @@ from ..core.types import Span
 from .annotator_field import AnnotatorField, ImportedVersionGuard
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions
+from .model_link import ModelLink
+from .queue_pane import QueuePane
+from .window_settings import edit_settings, switch_annotator
 from .delete_actions import add_delete_actions, apply_rows_edit
 from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
@@ -36,7 +38,6 @@ from .parts.elided import ElidedLabel
 from .parts.entity_menu import show_entity_menu
 from .parts.focus import FocusKeeper
 from .parts.work_area import WorkArea, three_panes
-from .queue_model import QueueModel
 from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_theme, is_dark
@@ -48,12 +49,6 @@ from .widgets import (
 if TYPE_CHECKING:  # pragma: no cover
     from .suggest_worker import SuggestThread
 
-PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
-STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
-    ("All statuses", ()),
-    ("Not finished", (Status.TODO, Status.IN_PROGRESS)),
-    *((display(s).text.capitalize(), (s,)) for s in Status),
-)
 WIDEST_STATUS = max((d.text for d in DISPLAY.values()), key=len)
 
 
@@ -72,16 +67,16 @@ class MainWindow(QMainWindow):
         self.annotator = annotator
         self.annotator_choice = annotator_choice or choice_for(annotator)
         self.imported_guard = ImportedVersionGuard(self)
-        self.model_name = model
+        self._model_name = model
         self.ctl = AnnotateController(store, annotator)
-        self.model_status = "model: not loaded" if suggest else "model: off"
         self.edits = EditApplier(self, self.ctl, self.open_document, self._show_change,
                                  lambda: self._show_session(keep_scroll=True),
                                  rows=lambda edit: apply_rows_edit(self, edit))
         self.undo_stack = self.edits.stack
         self.saved_label = self.edits.saved_label
         self.queue = Queue(store, annotator)
-        self.suggester: SuggestThread | None = None
+        self.models = ModelLink(self, self.statusBar(), self._suggested, self._model_loaded, on=suggest)
+        self.model_label = self.models.label
         if suggest and store.path is not None and model:
             self._start_suggester(model)
         self._update_title()
@@ -117,6 +112,10 @@ class MainWindow(QMainWindow):
     def dismissed(self) -> set[int]:
         return self.ctl.dismissed
 
+    @property
+    def suggester(self) -> SuggestThread | None:
+        return self.models.suggester
+
     def _update_title(self) -> None:
         """The annotator is in the title too: whose versions this window edits."""
         db = Path(str(self.store.path)).name if self.store.path else "memory"
@@ -133,51 +132,13 @@ class MainWindow(QMainWindow):
     # ================================================================= layout
     def _build(self) -> None:
 
-        # --- queue (left)
-        self.filter_edit = QLineEdit(placeholderText="Filter articles…  (Ctrl+F)")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self._filter_changed)
-        self.status_filter = QComboBox()
-        for text, _ in STATUS_FILTERS:
-            self.status_filter.addItem(text)
-        self.status_filter.currentIndexChanged.connect(self._filter_changed)
-        self.assigned_box = QCheckBox("Only articles assigned to me")
-        self.assigned_box.setToolTip("Limit the queue, Enter's next article and the progress to "
-                                     "the articles assigned to you (goldspan assign)")
-        self.assigned_box.toggled.connect(self._filter_changed)
-        self.fewer_box = QSpinBox()
-        self.fewer_box.setRange(0, 99)
-        self.fewer_box.setSpecialValueText("Any number of done versions")
-        self.fewer_box.setPrefix("Fewer than ")
-        self.fewer_box.setSuffix(" done by others")
-        self.fewer_box.setToolTip("Only articles that fewer than N other annotators have done "
-                                  "(to spread the work, or to reach N versions for agreement)")
-        self.fewer_box.valueChanged.connect(self._filter_changed)
-        self.queue_model = QueueModel(self.queue)
-        # Fixed widths from the font, not ResizeToContents: that measures every row of a
-        # column before the first paint (0.17 s on a 25,000-entity article).
-        self.queue_view = row_table(
-            self.queue_model, "queueView",
-            (Resize.Interactive, Resize.Stretch, Resize.Interactive, Resize.Interactive),
-            alternating=True,
-        )
-        fit_columns(self.queue_view, {0: "9999", 2: "in progress", 3: "Entities"}, pad=14)
-        self.queue_view.clicked.connect(self._queue_clicked)
-        self.queue_view.activated.connect(self._queue_clicked)
-        self.progress_label = ElidedLabel()
-        self.progress_label.setObjectName("progressLabel")
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setMaximumHeight(6)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(8, 8, 4, 8)
-        for w in (heading("Queue"), self.filter_edit, self.status_filter, self.assigned_box,
-                  self.fewer_box):
-            lv.addWidget(w)
-        lv.addWidget(self.queue_view, 1)
-        lv.addWidget(self.progress_label)
-        lv.addWidget(self.progress_bar)
+        self.queue_pane = left = QueuePane(self.queue)
+        left.chosen.connect(self._queue_chosen)
+        left.filtered.connect(lambda: self.session and self.queue_pane.select(self.session.doc_id))
+        self.queue_model, self.queue_view = left.queue_model, left.queue_view
+        self.filter_edit, self.status_filter = left.filter_edit, left.status_filter
+        self.assigned_box, self.fewer_box = left.assigned_box, left.fewer_box
+        self.progress_label, self.progress_bar = left.progress_label, left.progress_bar
 
         # --- article (centre): nothing around it depends on the length of a text
         self.view = ArticleView()
@@ -219,9 +180,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(three_panes(left, centre, right, (330, 800, 290)))
 
         # --- status bar
-        self.annotator_label = AnnotatorField(self.edit_settings)
+        self.annotator_label = AnnotatorField(lambda: edit_settings(self))
         self.annotator_label.show_choice(self.annotator_choice)
-        self.model_label = QLabel(self.model_status)
         sb = self.statusBar()
         sb.addWidget(self.annotator_label)
         separator = QFrame()
@@ -253,7 +213,7 @@ class MainWindow(QMainWindow):
             "clear": self.clear_selection,
             "undo": lambda: undo_or_explain(self.undo_stack, self.statusBar()),
             "redo": self.undo_stack.redo,
-            "find": self._focus_filter,
+            "find": self.queue_pane.focus_filter,
             "zoom_in": lambda: self._zoom(1),
             "zoom_out": lambda: self._zoom(-1),
             "zoom_reset": self._zoom_reset,
@@ -267,7 +227,7 @@ class MainWindow(QMainWindow):
         acts["labels"] = menu_action(self, "Labels…", "Edit the label set: names, colours, "
                                      "hotkeys, descriptions", self.edit_labels)
         acts["settings"] = menu_action(self, "Settings…", "Annotator name and the spaCy "
-                                       "pipeline that suggests", self.edit_settings)
+                                       "pipeline that suggests", lambda: edit_settings(self))
         acts["statistics"] = menu_action(self, "Statistics…", "How good the model's suggestions "
                                          "are against the gold, per label", self.show_statistics)
         follow_undo_stack(self.undo_stack, acts["undo"], acts["redo"])
@@ -358,7 +318,7 @@ class MainWindow(QMainWindow):
         self.ctl.open(doc_id)
         self._show_session()
         self._select_queue_row(doc_id)
-        self._request_suggestions(doc_id)
+        self.models.request(doc_id, self.queue)
         self.view.setFocus()
 
     def open_first(self, doc_id: int | None = None) -> None:
@@ -549,134 +509,44 @@ class MainWindow(QMainWindow):
         at = self.entity_view.viewport().mapToGlobal(point)
         show_entity_menu(self.entity_view, at, self.ctl.menu(item), self._menu_chosen)
 
-    # ================================================================= queue
-    def _queue_clicked(self, index: QModelIndex) -> None:
-        doc_id = self.queue_model.data(index, Qt.ItemDataRole.UserRole)
-        if doc_id is not None and (self.session is None or doc_id != self.session.doc_id):
-            self.open_document(int(doc_id))
+    # ========================================================= queue, model
+    def _queue_chosen(self, doc_id: int) -> None:
+        if self.session is None or doc_id != self.session.doc_id:
+            self.open_document(doc_id)
         self.view.setFocus()
 
     def _select_queue_row(self, doc_id: int) -> None:
-        select_row(self.queue_view, self.queue.row_of(doc_id))
-
-    def _filter_changed(self, *_: object) -> None:
-        statuses = STATUS_FILTERS[self.status_filter.currentIndex()][1]
-        fewer = self.fewer_box.value() or None
-        self.queue_model.set_filter(QueueFilter(statuses, self.filter_edit.text().strip(),
-                                                self.assigned_box.isChecked(), fewer))
-        self._update_progress()
-        if self.session is not None:
-            self._select_queue_row(self.session.doc_id)
-
-    def _focus_filter(self) -> None:
-        self.filter_edit.setFocus()
-        self.filter_edit.selectAll()
+        self.queue_pane.select(doc_id)
 
     def _update_progress(self) -> None:
-        p = self.queue.progress()
-        self.progress_bar.setMaximum(max(1, p.total))
-        self.progress_bar.setValue(p.finished)
-        extra = []
-        for status in (Status.SKIPPED, Status.REJECTED):
-            if p.counts.get(status):
-                extra.append(f"{p.counts[status]} {display(status).text}")
-        self.progress_label.setText(
-            f"Done {p.done} of {p.total}" + (f"  ({', '.join(extra)})" if extra else "")
-        )
+        self.queue_pane.update_progress()
 
-    # ============================================================ suggestions
+    @property
+    def model_name(self) -> str | None:
+        return self.models.name or self._model_name
+
     def _start_suggester(self, model: str) -> None:
-        from .suggest_worker import SuggestThread
-
         assert self.store.path is not None
-        self.model_name = model
-        suggester = self.suggester = SuggestThread(self.store.path, model)
-        suggester.worker.modelLoaded.connect(self._model_loaded)
-        suggester.worker.suggested.connect(self._suggested)
-        suggester.worker.failed.connect(self._suggest_failed)
-        suggester.worker.busy.connect(self._suggest_busy)
-        self.model_status = f"model: {model} (not loaded)"
+        self.models.start(self.store.path, model)
 
     def switch_model(self, model: str) -> None:
         """Suggest with another pipeline from now on, without a restart: documents
         this model has not seen get its suggestions when they are opened."""
-        if self.suggester is not None:
-            self.suggester.shutdown()
-            self.suggester = None
+        self.models.shutdown()
         if self.store.path is None:
             return
         self._start_suggester(model)
-        self.model_label.setText(self.model_status)
         if self.session is not None:
-            self._request_suggestions(self.session.doc_id)
+            self.models.request(self.session.doc_id, self.queue)
 
     def switch_annotator(self, annotator: str) -> None:
-        """Work as someone else from now on: their queue, their versions."""
-        self.annotator = annotator
-        self.annotator_choice = choice_for(annotator)
-        self.annotator_label.show_choice(self.annotator_choice)
-        self._update_title()
-        self.queue = Queue(self.store, annotator, self.queue.filter)
-        self.queue_model.queue = self.queue
-        self.queue_model.reload()
-        self.undo_stack.clear()
-        self._update_progress()
-        if self.session is not None:
-            self.open_document(self.session.doc_id)
+        switch_annotator(self, annotator)
 
-    def edit_settings(self) -> None:
-        from .settings import save_annotator, settings
-        from .settings_dialog import SettingsDialog
-
-        choice = self.annotator_choice
-        note = (f"This window works as {choice.name} for this run only (--annotator); the saved "
-                f"annotator is {choice.saved or 'none'}. OK saves the name above for the next "
-                "starts." if choice.source == COMMAND_LINE else "")
-        dialog = SettingsDialog(self.annotator, self.model_name or "en_core_web_sm", self,
-                                annotator_note=note)
-        if not dialog.exec():
-            return
-        annotator, model = dialog.values()
-        s = settings()
-        save_annotator(annotator)  # the one place the saved annotator changes
-        s.setValue("model", model)
-        if annotator != self.annotator:
-            self.switch_annotator(annotator)
-        else:  # saved now: no longer "this run only"
-            self.annotator_choice = choice_for(annotator)
-            self.annotator_label.show_choice(self.annotator_choice)
-            self._update_title()
-        if model != self.model_name or self.suggester is None:
-            self.switch_model(model)
-
-    def _request_suggestions(self, doc_id: int) -> None:
-        if self.suggester is None:
-            return
-        ids = [doc_id]
-        nxt: int | None = doc_id
-        for _ in range(PREFETCH):
-            assert nxt is not None
-            nxt = self.queue.next_unfinished(after=nxt)
-            if nxt is None or nxt in ids:
-                break
-            ids.append(nxt)
-        self.suggester.request(ids)
-
-    def _model_loaded(self, model_id: str, labels: list[str]) -> None:
-        if self._closed:
-            return
-        self.model_status = f"model: {model_id}"
-        self.model_label.setText(self.model_status)
-        if not self.labels:
+    def _model_loaded(self) -> None:
+        if not self._closed and not self.labels:
             self.reload_labels()
 
-    def _suggest_busy(self, busy: bool) -> None:
-        if busy and "loading" not in self.model_status and "@" not in self.model_status:
-            self.model_label.setText(f"model: loading {self.model_name}…")
-        elif not busy:
-            self.model_label.setText(self.model_status)
-
-    def _suggested(self, doc_id: int, model_id: str) -> None:
+    def _suggested(self, doc_id: int, model_id: str = "") -> None:
         if self._closed:  # a result queued before the window closed
             return
         self.queue_model.refresh_document(doc_id)
@@ -687,12 +557,6 @@ class MainWindow(QMainWindow):
             if not s.edited:
                 self.ctl.select(None)
             self._show_session(keep_scroll=True)
-
-    def _suggest_failed(self, message: str) -> None:
-        self.model_status = "model: unavailable"
-        self.model_label.setText(self.model_status)
-        self.model_label.setToolTip(message)
-        self.statusBar().showMessage(message, 10000)
 
     # ================================================================== misc
     def _zoom(self, steps: int) -> None:
@@ -737,9 +601,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, e: QCloseEvent) -> None:
         self._closed = True
         self.hide()  # gone at once: stopping the model's process takes a few hundred ms
-        if self.suggester is not None:
-            self.suggester.shutdown()
-            self.suggester = None
+        self.models.closed = True
+        self.models.shutdown()
         super().closeEvent(e)
 
 
