@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication, QFrame, QMainWindow, QPushButton, QVBoxLayout, QWidget,
+    QFrame, QMainWindow, QPushButton,
 )
 
 from ..core.edits import ChangeSet, Edit
@@ -23,27 +23,22 @@ from ..core.sessions.annotate import AnnotateController, ArticleSession
 from ..core.sessions.common import MenuEntry
 from ..core.status import DISPLAY, Status, display
 from ..core.storage import Store
-from ..core.types import Span
+from ..core.types import Span, Suggestion
 from .annotator_field import AnnotatorField, ImportedVersionGuard
 from .article_view import ArticleView
-from .dataset_actions import add_dataset_actions
+from .annotate_actions import build_actions, open_review, show_keyboard_sheet, toggle_dark
 from .model_link import ModelLink
 from .queue_pane import QueuePane
 from .window_settings import edit_settings, switch_annotator
-from .delete_actions import add_delete_actions, apply_rows_edit
-from .entity_model import EntityModel
-from .help_dialog import KeyboardSheet
+from .delete_actions import apply_rows_edit
+from .entities_pane import EntitiesPane
 from .parts.edit_applier import EditApplier
-from .parts.elided import ElidedLabel
 from .parts.entity_menu import show_entity_menu
-from .parts.focus import FocusKeeper
 from .parts.work_area import WorkArea, three_panes
 from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
-from .shortcuts import SHORTCUTS, by_name
-from .theme import app_style, apply_theme, is_dark
+from .theme import app_style
 from .widgets import (
-    Resize, add_menu, fit_columns, follow_undo_stack, hand_back_focus, heading,
-    menu_action, row_table, select_row, shortcut_actions, undo_or_explain,
+    select_row,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,7 +76,7 @@ class MainWindow(QMainWindow):
             self._start_suggester(model)
         self._update_title()
         self._build()
-        self._build_actions()
+        build_actions(self)
         self.reload_labels()
         self._update_progress()
         self.resize(1400, 860)
@@ -159,23 +154,12 @@ class MainWindow(QMainWindow):
         self.label_bar.labelClicked.connect(self.label_pressed)
 
         # --- entities (right)
-        self.entity_model = EntityModel()
-        self.entity_model.tooltip_for = self.ctl.row_tooltip
-        self.entity_view = row_table(
-            self.entity_model, "entityView",
-            (Resize.Stretch, Resize.Interactive, Resize.Interactive),
-        )
-        fit_columns(self.entity_view, {1: "■ CARDINAL", 2: "Origin"}, pad=14)
-        self.entity_view.clicked.connect(self._entity_clicked)
-        self.entity_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.entity_view.customContextMenuRequested.connect(self._entity_menu)
-        self.entity_count = ElidedLabel()
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(4, 8, 8, 8)
-        rv.addWidget(heading("Entities"))
-        rv.addWidget(self.entity_view, 1)
-        rv.addWidget(self.entity_count)
+        right = EntitiesPane(self.ctl.row_tooltip)
+        right.chosen.connect(self._entity_clicked)
+        right.menu.connect(self._entity_menu)
+        self.entity_model, self.entity_view = right.entity_model, right.entity_view
+        self.entity_count = right.entity_count
+        self.entities = right
 
         self.setCentralWidget(three_panes(left, centre, right, (330, 800, 290)))
 
@@ -193,66 +177,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(app_style())
 
     # ================================================================ actions
-    def _build_actions(self) -> None:
-        handlers = {
-            "accept": lambda: self.finish(Status.DONE),
-            "skip": lambda: self.finish(Status.SKIPPED),
-            "reject": lambda: self.finish(Status.REJECTED),
-            "next_doc": lambda: self._step_document(1),
-            "prev_doc": lambda: self._step_document(-1),
-            "next_span": lambda: self._step_span(1),
-            "prev_span": lambda: self._step_span(-1),
-            "delete_span": self.delete_selected,
-            "start_left": lambda: self.move_boundary("start", -1),
-            "start_right": lambda: self.move_boundary("start", 1),
-            "end_left": lambda: self.move_boundary("end", -1),
-            "end_right": lambda: self.move_boundary("end", 1),
-            "entity_menu": self.open_entity_menu,
-            "accept_offered": self.accept_all_offered,
-            "dismiss_offered": self.dismiss_offered,
-            "clear": self.clear_selection,
-            "undo": lambda: undo_or_explain(self.undo_stack, self.statusBar()),
-            "redo": self.undo_stack.redo,
-            "find": self.queue_pane.focus_filter,
-            "zoom_in": lambda: self._zoom(1),
-            "zoom_out": lambda: self._zoom(-1),
-            "zoom_reset": self._zoom_reset,
-            "dark": self.toggle_dark,
-            "help_keys": self.show_keyboard_sheet,
-            "review": self.open_review,
-            "quit": self.close,
-        }
-        acts = self.actions_by_name = shortcut_actions(
-            self, SHORTCUTS, handlers, local_area=self.annotate_area)
-        acts["labels"] = menu_action(self, "Labels…", "Edit the label set: names, colours, "
-                                     "hotkeys, descriptions", self.edit_labels)
-        acts["settings"] = menu_action(self, "Settings…", "Annotator name and the spaCy "
-                                       "pipeline that suggests", lambda: edit_settings(self))
-        acts["statistics"] = menu_action(self, "Statistics…", "How good the model's suggestions "
-                                         "are against the gold, per label", self.show_statistics)
-        follow_undo_stack(self.undo_stack, acts["undo"], acts["redo"])
-        for button, name in ((self.accept_button, "accept"), (self.skip_button, "skip"),
-                             (self.reject_button, "reject")):
-            sc = by_name(name)
-            button.setToolTip(f"{sc.help}  [{' / '.join(sc.keys)}]")
-            button.clicked.connect(acts[name].trigger)
-
-        mb = self.menuBar()
-        m_file = add_menu(mb, "&File", acts, ("quit",))
-        add_dataset_actions(self, m_file)
-        add_menu(mb, "&Edit", acts, ("undo", "redo", None, "entity_menu", "delete_span", "start_left",
-                                     "start_right", "end_left", "end_right", None, "accept_offered",
-                                     "dismiss_offered", "clear"))
-        m_art = add_menu(mb, "&Article", acts, ("accept", "skip", "reject", None, "next_doc",
-                                                "prev_doc", None, "next_span", "prev_span"))
-        add_delete_actions(self, m_art)
-        add_menu(mb, "&View", acts, ("find", None, "zoom_in", "zoom_out", "zoom_reset", None, "dark"))
-        add_menu(mb, "&Project", acts, ("labels", "settings", "review", "statistics"))
-        add_menu(mb, "&Help", acts, ("help_keys",))
-        self.focus_keeper = FocusKeeper(self, self.annotate_area, self.view)
-        self._refresh_view_keys()
-
-    def _refresh_view_keys(self) -> None:
+    def refresh_view_keys(self) -> None:
         keys = [s for act in self.actions_by_name.values() for s in act.shortcuts()]
         keys += [s for act in self.label_bar.key_actions for s in act.shortcuts()]
         self.view.set_shortcut_keys(keys)
@@ -270,30 +195,12 @@ class MainWindow(QMainWindow):
         self.entity_model.colors = colors
         self.label_bar.set_labels(labels)
         self.label_bar.set_active(self.active_label)
-        self._refresh_view_keys()
+        self.refresh_view_keys()
         if self.session is not None:
             self._show_session(keep_scroll=True)
 
     def open_review(self) -> None:
-        """Project → Review and adjudicate: the review window on this database."""
-        from .review_window import open_review
-
-        self.review_window = open_review(self, self.store, self.annotator)
-
-    def show_statistics(self) -> None:
-        from .stats_panel import StatsDialog
-
-        StatsDialog(self.store, self).exec()
-
-    def edit_labels(self) -> None:
-        from .labels_dialog import LabelsDialog
-
-        if LabelsDialog(self.store, self).exec():
-            # Renames rewrote spans: edits on the undo stack name the old labels.
-            self.undo_stack.clear()
-            if self.session is not None:
-                self.session.reload()
-            self.reload_labels()
+        open_review(self)
 
     def label_pressed(self, name: str) -> None:
         """A label key or button: label the selection, relabel the selected entity, or
@@ -359,10 +266,7 @@ class MainWindow(QMainWindow):
                                f"Article {s.doc_id} of {self.queue_model.total_documents}")
         self.header.show_status(f"#{s.doc_id} · {display(s.status).text}", s.status,
                                 widest=f"#{s.doc_id} · {WIDEST_STATUS}")
-        n = len(s.spans)
-        n_offered = self.entity_model.rowCount() - self.entity_model.n_spans
-        self.entity_count.setText(f"{n} entit{'y' if n == 1 else 'ies'}"
-                                  + (f" · {n_offered} offered" if n_offered else ""))
+        self.entities.show_count()
 
     def _show_selection(self) -> None:
         """Show the controller's selection, active label and hint."""
@@ -464,15 +368,11 @@ class MainWindow(QMainWindow):
         if not self.apply_edit(self.ctl.click(pos)):
             self._show_selection()
 
-    def _entity_clicked(self, index: QModelIndex) -> None:
-        item = self.entity_model.item(index.row())
-        s = self.session
-        if item is None or s is None:
-            return
+    def _entity_clicked(self, item: Span | Suggestion) -> None:
         if isinstance(item, Span):
             self.select_span(item)
-        else:
-            self.apply_edit(s.accept_offered(item))
+        elif self.session is not None:
+            self.apply_edit(self.session.accept_offered(item))
         self.view.setFocus()
 
     # -------------------------------------------------------------- the menu
@@ -500,13 +400,9 @@ class MainWindow(QMainWindow):
             at = view.viewport().mapToGlobal(view.point_of(pos) + QPoint(0, view.fontMetrics().height()))
             show_entity_menu(view, at, entries, self._menu_chosen)
 
-    def _entity_menu(self, point: QPoint) -> None:
-        item = self.entity_model.item(self.entity_view.indexAt(point).row())
-        if item is None:
-            return
+    def _entity_menu(self, item: Span | Suggestion, at: QPoint) -> None:
         if isinstance(item, Span):
             self.select_span(item)
-        at = self.entity_view.viewport().mapToGlobal(point)
         show_entity_menu(self.entity_view, at, self.ctl.menu(item), self._menu_chosen)
 
     # ========================================================= queue, model
@@ -559,21 +455,8 @@ class MainWindow(QMainWindow):
             self._show_session(keep_scroll=True)
 
     # ================================================================== misc
-    def _zoom(self, steps: int) -> None:
-        from .settings import settings
-
-        self.view.zoom(steps)
-        settings().setValue("zoom", self.view.zoom_steps)
-
-    def _zoom_reset(self) -> None:
-        self._zoom(-self.view.zoom_steps)
-
     def toggle_dark(self) -> None:
-        from .settings import settings
-
-        dark = not is_dark()
-        apply_theme(QApplication.instance(), dark)  # restyles this window and the review's
-        settings().setValue("dark", dark)
+        toggle_dark()
 
     def restyle(self) -> None:
         """Re-apply what was derived from the palette (theme.apply_theme calls it). A
@@ -589,12 +472,7 @@ class MainWindow(QMainWindow):
         self._update_header()
 
     def show_keyboard_sheet(self) -> None:
-        """F1: the sheet, with this project's label keys; opened, not exec()-ed."""
-        sheet = KeyboardSheet(self, self.labels)
-        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        hand_back_focus(sheet)
-        sheet.open()
-        self.keyboard_sheet = sheet
+        show_keyboard_sheet(self)
 
     _closed = False
 
