@@ -1,18 +1,93 @@
-"""The review's stack of versions: the gold on top, then one read-only pane per
-annotator, each with its header line and (for an annotator) its "Take all" button;
-scrolling one scrolls the others to the same place in the text."""
+"""The review window's panes: the documents on the left (most disagreement first,
+the progress, this document's pairwise F1) and the stack of versions in the centre
+(the gold on top, then one read-only pane per annotator, each with its header line
+and, for an annotator, its "Take all" button; scrolling one scrolls the others to
+the same place in the text)."""
 
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QSplitter, QTableView, QTableWidget,
+    QVBoxLayout, QWidget,
+)
 
+from ..core.agreement import DocumentDisagreement
+from ..core.status import Status
 from ..core.types import GOLD
 from .parts.elided import ElidedLabel
+from .review_dashboard import cell, compact_table, fit_height
+from .review_models import DocumentListModel, fmt, score_color
 from .review_view import ReviewArticleView
+from .widgets import heading, select_row
+
+
+class DocumentsPane(QWidget):
+    """The documents with two or more done versions, most disagreement first;
+    ``chosen(doc_id)`` when one is clicked."""
+
+    chosen = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.doc_model = DocumentListModel()
+        self.doc_view = QTableView()
+        self.doc_view.setObjectName("reviewDocuments")
+        self.doc_view.setModel(self.doc_model)
+        self.doc_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.doc_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.doc_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.doc_view.verticalHeader().hide()
+        self.doc_view.verticalHeader().setDefaultSectionSize(24)
+        self.doc_view.setShowGrid(False)
+        self.doc_view.setAlternatingRowColors(True)
+        hh = self.doc_view.horizontalHeader()
+        for column, mode in enumerate(("fit", "stretch", "fit", "fit")):
+            hh.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if mode == "stretch"
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+        self.doc_view.clicked.connect(self._clicked)
+        self.doc_view.activated.connect(self._clicked)
+        self.progress_label = ElidedLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.doc_pairs: QTableWidget = compact_table("documentPairs")
+        self.doc_pairs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        lv = QVBoxLayout(self)
+        lv.setContentsMargins(8, 8, 4, 8)
+        lv.addWidget(heading("Documents · most disagreement first"))
+        lv.addWidget(self.doc_view, 1)
+        lv.addWidget(self.progress_label)
+        lv.addSpacing(6)
+        lv.addWidget(heading("This document · pairwise F1"))
+        lv.addWidget(self.doc_pairs)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        doc_id = self.doc_model.doc_id(index.row())
+        if doc_id is not None:
+            self.chosen.emit(doc_id)
+
+    def select(self, doc_id: int) -> None:
+        select_row(self.doc_view, self.doc_model.row_of(doc_id))
+
+    def update_progress(self) -> None:
+        rows = self.doc_model.rows
+        done = sum(1 for r in rows if r.gold == Status.DONE)
+        self.progress_label.setText(f"Adjudicated {done} of {len(rows)}")
+
+    def show_pairs(self, agreement: DocumentDisagreement) -> None:
+        """This document's pairwise F1."""
+        t = self.doc_pairs
+        t.clear()
+        pairs = list(agreement.pairs.items())
+        t.setRowCount(len(pairs))
+        t.setColumnCount(1)
+        t.setHorizontalHeaderLabels(["F1 exact"])
+        t.setVerticalHeaderLabels([f"{a} / {b}" for (a, b), _ in pairs])
+        for i, (_pair, v) in enumerate(pairs):
+            t.setItem(i, 0, cell(fmt(v), score_color(v)))
+        fit_height(t)
 
 
 class VersionStack(QSplitter):

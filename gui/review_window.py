@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QHeaderView, QLabel, QMainWindow, QPushButton, QScrollArea,
-    QTableView, QTableWidget, QVBoxLayout, QWidget,
+    QApplication, QLabel, QMainWindow, QPushButton, QScrollArea,
+    QVBoxLayout, QWidget,
 )
 
 from ..core.adjudication import done_versions_stamp, gold_statuses
@@ -37,14 +37,14 @@ from .parts.edit_applier import EditApplier
 from .parts.elided import ElidedLabel
 from .parts.focus import FocusKeeper
 from .parts.work_area import WorkArea, three_panes
-from .review_dashboard import Dashboard, cell, compact_table, fit_height
+from .review_dashboard import Dashboard
 from .review_figures import AgreementRunner
-from .review_models import DocumentListModel, DocumentRow, fmt, score_color
-from .review_panes import VersionStack
+from .review_models import DocumentRow
+from .review_panes import DocumentsPane, VersionStack
 from .review_view import Legend, ReviewArticleView
 from .shortcuts import REVIEW_SHORTCUTS, Shortcut
 from .theme import app_style
-from .widgets import add_menu, follow_undo_stack, heading, select_row, shortcut_actions, undo_or_explain
+from .widgets import add_menu, follow_undo_stack, heading, shortcut_actions, undo_or_explain
 
 NEWS_INTERVAL_MS = 5000  # how often the window looks for versions done meanwhile
 __all__ = ["REVIEW_SHORTCUTS", "ReviewWindow", "open_review"]
@@ -95,36 +95,10 @@ class ReviewWindow(QMainWindow):
     # ================================================================= layout
     def _build(self) -> None:
         # --- left: documents by disagreement, this document's figures
-        self.doc_model = DocumentListModel()
-        self.doc_view = QTableView()
-        self.doc_view.setObjectName("reviewDocuments")
-        self.doc_view.setModel(self.doc_model)
-        self.doc_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.doc_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.doc_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.doc_view.verticalHeader().hide()
-        self.doc_view.verticalHeader().setDefaultSectionSize(24)
-        self.doc_view.setShowGrid(False)
-        self.doc_view.setAlternatingRowColors(True)
-        hh = self.doc_view.horizontalHeader()
-        for column, mode in enumerate(("fit", "stretch", "fit", "fit")):
-            hh.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if mode == "stretch"
-                                    else QHeaderView.ResizeMode.ResizeToContents)
-        self.doc_view.clicked.connect(self._doc_clicked)
-        self.doc_view.activated.connect(self._doc_clicked)
-        self.progress_label = ElidedLabel()
-        self.progress_label.setObjectName("progressLabel")
-        self.doc_pairs: QTableWidget = compact_table("documentPairs")
-        self.doc_pairs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(8, 8, 4, 8)
-        lv.addWidget(heading("Documents · most disagreement first"))
-        lv.addWidget(self.doc_view, 1)
-        lv.addWidget(self.progress_label)
-        lv.addSpacing(6)
-        lv.addWidget(heading("This document · pairwise F1"))
-        lv.addWidget(self.doc_pairs)
+        self.documents = left = DocumentsPane()
+        left.chosen.connect(self._doc_chosen)
+        self.doc_model, self.doc_view = left.doc_model, left.doc_view
+        self.progress_label, self.doc_pairs = left.progress_label, left.doc_pairs
 
         # --- centre: labels, title, legend, gold + versions, buttons
         self.legend = Legend()
@@ -283,9 +257,7 @@ class ReviewWindow(QMainWindow):
         self.dashboard.set_result(result)  # type: ignore[arg-type]
 
     def _update_progress(self) -> None:
-        total = len(self.doc_model.rows)
-        done = sum(1 for r in self.doc_model.rows if r.gold == Status.DONE)
-        self.progress_label.setText(f"Adjudicated {done} of {total}")
+        self.documents.update_progress()
 
     # ============================================================= documents
     def open_first(self) -> None:
@@ -327,7 +299,7 @@ class ReviewWindow(QMainWindow):
             view.show_document(s.text, spans, [])
         self._refresh_spans()
         self._update_header()
-        self._update_doc_pairs()
+        self.documents.show_pairs(s.agreement)
 
     def _refresh_spans(self) -> None:
         """Spans and class bars of every version (after an edit the classes change)."""
@@ -356,26 +328,11 @@ class ReviewWindow(QMainWindow):
                                 widest=f"#{s.doc_id} · gold not started")
         self.hint_label.setText(self.ctl.hint())
 
-    def _update_doc_pairs(self) -> None:
-        s = self.session
-        assert s is not None
-        t = self.doc_pairs
-        t.clear()
-        pairs = list(s.agreement.pairs.items())
-        t.setRowCount(len(pairs))
-        t.setColumnCount(1)
-        t.setHorizontalHeaderLabels(["F1 exact"])
-        t.setVerticalHeaderLabels([f"{a} / {b}" for (a, b), _ in pairs])
-        for i, (_pair, v) in enumerate(pairs):
-            t.setItem(i, 0, cell(fmt(v), score_color(v)))
-        fit_height(t)
-
     def _select_doc_row(self, doc_id: int) -> None:
-        select_row(self.doc_view, self.doc_model.row_of(doc_id))
+        self.documents.select(doc_id)
 
-    def _doc_clicked(self, index: QModelIndex) -> None:
-        doc_id = self.doc_model.doc_id(index.row())
-        if doc_id is not None and (self.session is None or doc_id != self.session.doc_id):
+    def _doc_chosen(self, doc_id: int) -> None:
+        if self.session is None or doc_id != self.session.doc_id:
             self.open_document(doc_id)
 
     def step_document(self, step: int) -> None:
