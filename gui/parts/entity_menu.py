@@ -61,8 +61,6 @@ def show_entity_menu(parent: QWidget, at: QPoint, entries: Sequence[MenuEntry],
         if entries:
             menu.addSeparator()
         extra(menu)
-    parent.window().setProperty("openMenu", menu)  # tests reach the menu while it is open
     menu.exec(at)
-    parent.window().setProperty("openMenu", None)
     menu.deleteLater()
     return menu
