@@ -27,7 +27,7 @@ stack, so undo works the same from the GUI, scripts and tests, in the database t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .errors import EditError, StoreError
@@ -62,6 +62,7 @@ class ChangeSet:
     deleted: str | None = None  # "documents" or "annotations": the document or version is gone
     restored: str | None = None  # "documents" or "annotations": it is back
     select: Span | None = None
+    applied: Edit | None = None  # the edit as applied, when its version got another id
 
     def extent(self) -> tuple[int, int] | None:
         """The character range the change touches (for repainting only that)."""
@@ -89,7 +90,7 @@ class ChangeSet:
             created=later.created or (None if later.dropped else self.created),
             dropped=later.dropped or (self.dropped and later.created is None),
             deleted=later.deleted or self.deleted, restored=later.restored or self.restored,
-            select=later.select)
+            select=later.select, applied=later.applied or self.applied)
 
 
 # -------------------------------------------------------------------- spans
@@ -169,9 +170,12 @@ def _check_version(store: Store, annotation_id: int, document_id: int) -> Annota
 @dataclass(frozen=True)
 class CreateVersion:
     """Create ``annotator``'s version of a document holding ``spans``, in one
-    transaction. ``annotation_id`` is fixed when the edit is built and reused when it
-    is redone, so the edits after it on an undo stack still apply; if another window
-    made a version meanwhile (or took the id), the edit refuses."""
+    transaction. ``annotation_id`` is chosen when the edit is built (reading, never
+    writing) and reused when it is redone, so the edits after it on an undo stack still
+    apply. Another writer may take that id between building and applying (two
+    annotators starting the same article at once): the version then gets the next free
+    id, and the ChangeSet's ``applied`` is this edit with it (the undo stack keeps that
+    one). If the annotator's version was made elsewhere meanwhile, the edit refuses."""
 
     document_id: int
     annotation_id: int
@@ -192,15 +196,19 @@ class CreateVersion:
                 raise EditError(f"{self.annotator} already has a version of document "
                                 f"{self.document_id} (made elsewhere); the document has been "
                                 "reloaded")
+            made = self
+            if store.version(self.annotation_id) is not None:  # taken meanwhile
+                made = replace(self, annotation_id=store.next_id("annotations"))
             try:
                 store.insert_version(self.document_id, self.annotator, self.status,
-                                     id=self.annotation_id, edited=self.edited,
+                                     id=made.annotation_id, edited=self.edited,
                                      seeded_from=self.seeded_from)
-                store.insert_spans(self.annotation_id, self.spans)
+                store.insert_spans(made.annotation_id, self.spans)
             except ConstraintError as err:
                 raise EditError(f"cannot create the version ({err}); the database was "
                                 "changed elsewhere, the document has been reloaded") from None
-        return ChangeSet(self.document_id, self.annotation_id, status=self.status, created=self)
+        return ChangeSet(self.document_id, made.annotation_id, status=self.status, created=made,
+                         applied=None if made is self else made)
 
     def inverse(self) -> DropVersion:
         return DropVersion(self)
@@ -255,12 +263,27 @@ class Steps:
     def apply(self, store: Store) -> ChangeSet:
         with store.transaction():
             change = self.steps[0].apply(store)
-            for step in self.steps[1:]:
+            steps = list(self.steps)
+            old, new = self.steps[0], change.applied
+            if isinstance(old, CreateVersion) and isinstance(new, CreateVersion):
+                # the version got another id: the steps after it are made on that one
+                steps = [new, *(_on_id(s, old.annotation_id, new.annotation_id)
+                                for s in self.steps[1:])]
+            for step in steps[1:]:
                 change = change.then(step.apply(store))
+        if steps != list(self.steps):
+            change = replace(change, applied=Steps(tuple(steps), self.text))
         return change
 
     def inverse(self) -> Steps:
         return Steps(tuple(s.inverse() for s in reversed(self.steps)), self.text)
+
+
+def _on_id(edit: Edit, old: int, new: int) -> Edit:
+    """``edit`` made on version ``new`` instead of ``old``."""
+    if isinstance(edit, (ReplaceSpans, SetStatus)) and edit.annotation_id == old:
+        return replace(edit, annotation_id=new)
+    return edit
 
 
 # ---------------------------------------------------------- whole documents

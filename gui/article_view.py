@@ -119,8 +119,13 @@ class ArticleView(QPlainTextEdit):
     def refresh_spans(self, removed: Sequence[Span], added: Sequence[Span],
                       spans: SpanIndex | Sequence[Span]) -> None:
         """Follow one change of the spans shown. ``spans`` is the session's index,
-        which has the change already (a list is indexed anew: the review's versions)."""
-        self._spans = as_index(spans)
+        which has the change already; given a list instead (the spans after the change),
+        the view's own index follows the change."""
+        if not isinstance(spans, SpanIndex):
+            self._spans.update(removed, added)
+        elif spans is not self._spans:  # another document's index: shown anew
+            self._spans = spans
+            self.highlighter.set_index(self._qt_all(spans))
         # rehighlightBlock repaints just the blocks it touched (with their chips)
         self.highlighter.replace([self._qt_span(s) for s in removed],
                                  [self._qt_span(s) for s in added])

@@ -105,6 +105,13 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._set_offered(offered)
         self.forget_all()
 
+    def set_index(self, spans: SpanIndex | list[Span]) -> None:
+        """Read another index of the same text (the offered suggestions and what was
+        highlighted stay)."""
+        self._shared = isinstance(spans, SpanIndex)
+        self._index = spans if isinstance(spans, SpanIndex) else SpanIndex(spans)
+        self.forget_all()
+
     # ------------------------------------------------------- lazy highlighting
     def forget_all(self) -> None:
         """Mark every block as not highlighted yet (new spans, colours or fonts)."""

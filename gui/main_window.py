@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.annotator_choice = annotator_choice or choice_for(annotator)
         self.imported_guard = ImportedVersionGuard(self)
         self._model_name = model
+        self.actions_by_name: dict[str, QAction] = {}  # (build_actions fills it)
         self.ctl = AnnotateController(store, annotator)
         self.edits = EditApplier(self, self.ctl, self.open_document, self._show_change,
                                  lambda: self._show_session(keep_scroll=True),
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
 
         self.queue_pane = left = QueuePane(self.queue)
         left.chosen.connect(self._queue_chosen)
-        left.filtered.connect(lambda: self.session and self.queue_pane.select(self.session.doc_id))
+        left.filtered.connect(self._filtered)
         self.queue_model, self.queue_view = left.queue_model, left.queue_view
         self.filter_edit, self.status_filter = left.filter_edit, left.status_filter
         self.assigned_box, self.fewer_box = left.assigned_box, left.fewer_box
@@ -410,6 +411,10 @@ class MainWindow(QMainWindow):
         if self.session is None or doc_id != self.session.doc_id:
             self.open_document(doc_id)
         self.view.setFocus()
+
+    def _filtered(self) -> None:
+        if self.session is not None:
+            self.queue_pane.select(self.session.doc_id)
 
     def _select_queue_row(self, doc_id: int) -> None:
         self.queue_pane.select(doc_id)

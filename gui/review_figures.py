@@ -6,10 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtWidgets import QPushButton
 
+from ..core.adjudication import done_versions_stamp
 from ..core.agreement import AgreementResult, compute_agreement, load_done_versions
 from ..core.storage import Store
+
+NEWS_INTERVAL_MS = 5000  # how often the window looks for versions done meanwhile
 
 
 class AgreementThread(QThread):
@@ -69,3 +73,45 @@ class AgreementRunner(QObject):
         self.closing = True
         for thread in list(self.threads):
             thread.wait(30_000)  # its own connection: let it finish before the store goes
+
+
+class NewVersionsWatch(QObject):
+    """Annotators keep finishing documents while the lead reviews: every few seconds
+    this looks (a free check of the database's data version first) and shows
+    :attr:`button` ("New versions are done — refresh") when the done versions changed
+    since :meth:`reset`. The view is never reloaded under the lead's hands."""
+
+    def __init__(self, parent: QObject, store: Store, refresh: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.closing = False
+        self.button = QPushButton("New versions are done — refresh (F5)")
+        self.button.setObjectName("newsButton")
+        self.button.setToolTip("Annotators marked versions done (or changed done ones) since "
+                               "the document order and the figures were computed")
+        self.button.clicked.connect(refresh)
+        self.button.hide()
+        self.reset()
+        self.timer = QTimer(self)
+        self.timer.setInterval(NEWS_INTERVAL_MS)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def reset(self) -> None:
+        """The figures were just computed from what is in the database now."""
+        self.button.hide()
+        self.stamp = done_versions_stamp(self.store)
+        self.data_version = self.store.data_version()
+
+    def check(self) -> bool:
+        """Show the button when the done versions changed since :meth:`reset`."""
+        if self.closing or self.button.isVisible():
+            return self.button.isVisible()
+        version = self.store.data_version()
+        if version == self.data_version:
+            return False
+        self.data_version = version
+        if done_versions_stamp(self.store) == self.stamp:
+            return False
+        self.button.show()
+        return True

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QLabel, QMainWindow, QPushButton, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
-from ..core.adjudication import done_versions_stamp, gold_statuses
+from ..core.adjudication import gold_statuses
 from ..core.agreement import document_disagreement, load_done_versions
 from ..core.edits import ChangeSet, Edit
 from ..core.sessions.review import ReviewController, ReviewSession
@@ -38,7 +38,7 @@ from .parts.elided import ElidedLabel
 from .parts.focus import FocusKeeper
 from .parts.work_area import WorkArea, three_panes
 from .review_dashboard import Dashboard
-from .review_figures import AgreementRunner
+from .review_figures import AgreementRunner, NewVersionsWatch
 from .review_models import DocumentRow
 from .review_panes import DocumentsPane, VersionStack
 from .review_view import Legend, ReviewArticleView
@@ -46,7 +46,6 @@ from .shortcuts import REVIEW_SHORTCUTS, Shortcut
 from .theme import app_style
 from .widgets import add_menu, follow_undo_stack, heading, shortcut_actions, undo_or_explain
 
-NEWS_INTERVAL_MS = 5000  # how often the window looks for versions done meanwhile
 __all__ = ["REVIEW_SHORTCUTS", "ReviewWindow", "open_review"]
 
 
@@ -128,22 +127,10 @@ class ReviewWindow(QMainWindow):
 
         self.setCentralWidget(three_panes(left, centre, scroll, (320, 860, 460)))
         self.statusBar().addWidget(QLabel(f"Lead: {self.lead}"))
-        # Annotators keep finishing documents while the lead reviews: say so (the view
-        # is not reloaded under the lead's hands; F5 or the button does it).
-        self.news_button = QPushButton("New versions are done — refresh (F5)")
-        self.news_button.setObjectName("newsButton")
-        self.news_button.setToolTip("Annotators marked versions done (or changed done ones) since "
-                                    "the document order and the figures were computed")
-        self.news_button.clicked.connect(self.refresh_figures)
-        self.news_button.hide()
+        self.news = NewVersionsWatch(self, self.store, self.refresh_figures)
+        self.news_button, self.news_timer = self.news.button, self.news.timer
         self.statusBar().addPermanentWidget(self.news_button)
         self.statusBar().addPermanentWidget(self.saved_label)
-        self._stamp = done_versions_stamp(self.store)
-        self._data_version = self._store_data_version()
-        self.news_timer = QTimer(self)
-        self.news_timer.setInterval(NEWS_INTERVAL_MS)
-        self.news_timer.timeout.connect(self.check_for_new_versions)
-        self.news_timer.start()
         self.setStyleSheet(app_style())
 
     def _build_actions(self) -> None:
@@ -209,33 +196,18 @@ class ReviewWindow(QMainWindow):
             v.set_shortcut_keys(self._shortcut_sequences())
 
     def closeEvent(self, e: QCloseEvent) -> None:
+        self.news.closing = True
         self.figures.close()
         super().closeEvent(e)
 
     # =============================================================== figures
-    def _store_data_version(self) -> int:
-        # changes when another connection commits (annotators' edits, imports): a free
-        # check before looking at the versions themselves
-        return self.store.data_version()
-
     def check_for_new_versions(self) -> bool:
         """Show the refresh button when the done versions changed since the figures."""
-        if self.figures.closing or self.news_button.isVisible():
-            return self.news_button.isVisible()
-        version = self._store_data_version()
-        if version == self._data_version:
-            return False
-        self._data_version = version
-        if done_versions_stamp(self.store) == self._stamp:
-            return False
-        self.news_button.show()
-        return True
+        return self.news.check()
 
     def refresh_figures(self) -> None:
         """Re-read every done version: the document order and the dashboard."""
-        self.news_button.hide()
-        self._stamp = done_versions_stamp(self.store)
-        self._data_version = self._store_data_version()
+        self.news.reset()
         names = self.annotator_filter
         rows = document_disagreement(load_done_versions(self.store, names, with_text=False), names)
         titles = self.store.titles()

@@ -300,3 +300,28 @@ def test_a_span_is_its_offsets_and_label_whatever_its_origin() -> None:
     relabelled = model._replace(label="GPE", origin="manual")
     assert (relabelled.start, relabelled.end, relabelled.label, relabelled.origin) == (4, 9, "GPE", "manual")
     assert model.origin == "model"  # immutable: _replace made a new one
+
+
+def test_a_first_edit_whose_id_was_taken_meanwhile_gets_the_next_one(db: Path, session: ArticleSession) -> None:
+    """Two annotators open the same article and edit at once: both first edits were
+    built with the same new id; the second to apply used to be refused ("UNIQUE
+    constraint failed"). It gets the next id, and its undo and redo use that one."""
+    edit = session.delete(session.spans[0])
+    assert isinstance(edit, Steps)
+    with Store.open(db) as other:  # bob's window: his first edit took the id
+        bob = ArticleSession(other, 1, "bob")
+        other_edit = bob.delete(bob.spans[1])
+        assert other_edit is not None
+        bob.apply(other_edit)
+    change = session.apply(edit)
+    applied = change.applied
+    assert isinstance(applied, Steps) and applied.steps[0].annotation_id != edit.steps[0].annotation_id
+    assert session.version is not None and session.version.id == change.annotation_id
+    assert on_disk(db) == MODEL_SPANS[1:] and on_disk(db, "bob") == MODEL_SPANS[:1] + MODEL_SPANS[2:]
+    later = session.delete(session.spans[0])  # built on the version's real id
+    session.apply(later)
+    session.apply(later.inverse())
+    session.apply(applied.inverse())
+    assert on_disk(db) == [] and on_disk(db, "bob") == MODEL_SPANS[:1] + MODEL_SPANS[2:]
+    session.apply(applied)  # redo
+    assert on_disk(db) == MODEL_SPANS[1:]

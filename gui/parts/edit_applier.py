@@ -44,7 +44,7 @@ class EditCommand(QUndoCommand):
     error escaped ``redo`` (a traceback on stderr, invisible in a window), the command
     stayed on the undo stack as if applied, and "Saved" kept its last time."""
 
-    def __init__(self, edit: Edit, run: Callable[[Edit], object],
+    def __init__(self, edit: Edit, run: Callable[[Edit], ChangeSet | None],
                  failed: Callable[[GoldspanError], None] | None = None) -> None:
         super().__init__(edit.text)
         self.edit = edit
@@ -52,23 +52,27 @@ class EditCommand(QUndoCommand):
         self._failed = failed
 
     def redo(self) -> None:
-        self._run(self.edit)
+        change = self._run(self.edit)
+        if change is not None and change.applied is not None:
+            self.edit = change.applied  # its version got another id: undo and redo that one
 
     def undo(self) -> None:
         self._run(self.edit.inverse())
 
-    def _run(self, edit: Edit) -> None:
+    def _run(self, edit: Edit) -> ChangeSet | None:
         try:
-            self._run_edit(edit)
+            return self._run_edit(edit)
         except EditError:
             # The document changed under us (another writer): this command no longer
             # applies; drop it rather than corrupt the history.
             self.setObsolete(True)
+            return None
         except GoldspanError as err:  # rolled back by the store: nothing was saved
             self.setObsolete(True)
             if self._failed is None:
                 raise
             self._failed(err)
+        return None
 
 
 class EditApplier(QObject):
