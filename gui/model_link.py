@@ -39,7 +39,9 @@ class ModelLink(QObject):
         self.name = model
         suggester = self.suggester = SuggestThread(path, model)
         suggester.worker.modelLoaded.connect(self._model_loaded)
-        suggester.worker.suggested.connect(lambda doc_id, _model: self._suggested(doc_id))
+        # a bound method of this object (which lives in the GUI thread): Qt queues the
+        # call to it; a lambda would run in the worker's thread and touch the widgets there
+        suggester.worker.suggested.connect(self._document_suggested)
         suggester.worker.failed.connect(self._failed)
         suggester.worker.busy.connect(self._busy)
         self.status = f"model: {model} (not loaded)"
@@ -63,6 +65,9 @@ class ModelLink(QObject):
                 break
             ids.append(nxt)
         self.suggester.request(ids)
+
+    def _document_suggested(self, doc_id: int, model_id: str) -> None:
+        self._suggested(doc_id)
 
     def _model_loaded(self, model_id: str, labels: list[str]) -> None:
         if self.closed:
