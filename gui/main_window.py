@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import (
-    QFrame, QMainWindow, QPushButton,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QTableView
 
 from ..core.edits import ChangeSet, Edit
 from ..core.queue import Queue
@@ -24,17 +22,21 @@ from ..core.sessions.common import MenuEntry
 from ..core.status import DISPLAY, Status, display
 from ..core.storage import Store
 from ..core.types import Span, Suggestion
-from .annotator_field import AnnotatorField, ImportedVersionGuard
-from .article_view import ArticleView
+from .annotator_field import ImportedVersionGuard
 from .annotate_actions import build_actions, open_review, show_keyboard_sheet, toggle_dark
-from .model_link import ModelLink
-from .queue_pane import QueuePane
-from .window_settings import edit_settings, switch_annotator
-from .delete_actions import apply_rows_edit
+from .annotate_layout import build_layout
+from .article_view import ArticleView
 from .entities_pane import EntitiesPane
+from .entity_model import EntityModel
+from .parts.header import DocumentHeader
+from .parts.label_bar import LabelBar
+from .queue_model import QueueModel
+from .queue_pane import QueuePane
+from .model_link import ModelLink
+from .window_settings import switch_annotator
+from .delete_actions import apply_rows_edit
 from .parts.edit_applier import EditApplier
 from .parts.entity_menu import show_entity_menu
-from .parts.work_area import WorkArea, three_panes
 from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .theme import app_style
 from .widgets import (
@@ -48,6 +50,17 @@ WIDEST_STATUS = max((d.text for d in DISPLAY.values()), key=len)
 
 
 class MainWindow(QMainWindow):
+    # the widgets the window reads, made by annotate_layout.build_layout
+    queue_pane: QueuePane
+    queue_model: QueueModel
+    view: ArticleView
+    label_bar: LabelBar
+    header: DocumentHeader
+    hint_label: QLabel
+    entities: EntitiesPane
+    entity_model: EntityModel
+    entity_view: QTableView
+
     def __init__(
         self,
         store: Store,
@@ -76,7 +89,7 @@ class MainWindow(QMainWindow):
         if suggest and store.path is not None and model:
             self._start_suggester(model)
         self._update_title()
-        self._build()
+        build_layout(self)
         build_actions(self)
         self.reload_labels()
         self._update_progress()
@@ -125,67 +138,11 @@ class MainWindow(QMainWindow):
         if steps:
             self.view.zoom(steps)
 
-    # ================================================================= layout
-    def _build(self) -> None:
-
-        self.queue_pane = left = QueuePane(self.queue)
-        left.chosen.connect(self._queue_chosen)
-        left.filtered.connect(self._filtered)
-        self.queue_model, self.queue_view = left.queue_model, left.queue_view
-        self.filter_edit, self.status_filter = left.filter_edit, left.status_filter
-        self.assigned_box, self.fewer_box = left.assigned_box, left.fewer_box
-        self.progress_label, self.progress_bar = left.progress_label, left.progress_bar
-
-        # --- article (centre): nothing around it depends on the length of a text
-        self.view = ArticleView()
-        self.view.selectionMade.connect(self._selection_made)
-        self.view.clicked.connect(self._view_clicked)
-        self.view.tooltip_for = self.ctl.tooltip
-        self.view.menu_for = self._menu_at
-        self.view.menu_chosen = self._menu_chosen
-        self.accept_button = QPushButton("✓  Accept")
-        self.skip_button = QPushButton("Skip")
-        self.reject_button = QPushButton("✗  Reject")
-        self.accept_button.setObjectName("acceptButton")
-        centre = self.annotate_area = WorkArea(
-            "annotateArea", [(self.view, 1)],
-            (self.reject_button, self.skip_button, self.accept_button))
-        self.label_bar, self.header, self.hint_label = centre.label_bar, centre.header, centre.hint_label
-        self.title_label, self.status_badge = self.header.title_label, self.header.status_badge
-        self.label_bar.labelClicked.connect(self.label_pressed)
-
-        # --- entities (right)
-        right = EntitiesPane(self.ctl.row_tooltip)
-        right.chosen.connect(self._entity_clicked)
-        right.menu.connect(self._entity_menu)
-        self.entity_model, self.entity_view = right.entity_model, right.entity_view
-        self.entity_count = right.entity_count
-        self.entities = right
-
-        self.setCentralWidget(three_panes(left, centre, right, (330, 800, 290)))
-
-        # --- status bar
-        self.annotator_label = AnnotatorField(lambda: edit_settings(self))
-        self.annotator_label.show_choice(self.annotator_choice)
-        sb = self.statusBar()
-        sb.addWidget(self.annotator_label)
-        separator = QFrame()
-        separator.setFrameShape(QFrame.Shape.VLine)
-        separator.setFrameShadow(QFrame.Shadow.Sunken)
-        sb.addWidget(separator)
-        sb.addWidget(self.model_label)
-        sb.addPermanentWidget(self.saved_label)
-        self.setStyleSheet(app_style())
-
     # ================================================================ actions
     def refresh_view_keys(self) -> None:
         keys = [s for act in self.actions_by_name.values() for s in act.shortcuts()]
         keys += [s for act in self.label_bar.key_actions for s in act.shortcuts()]
         self.view.set_shortcut_keys(keys)
-
-    @property
-    def label_actions(self) -> list[QAction]:
-        return self.label_bar.key_actions
 
     # ================================================================ labels
     def reload_labels(self) -> None:
@@ -225,7 +182,7 @@ class MainWindow(QMainWindow):
     def open_document(self, doc_id: int) -> None:
         self.ctl.open(doc_id)
         self._show_session()
-        self._select_queue_row(doc_id)
+        self.queue_pane.select(doc_id)
         self.models.request(doc_id, self.queue)
         self.view.setFocus()
 
@@ -415,9 +372,6 @@ class MainWindow(QMainWindow):
     def _filtered(self) -> None:
         if self.session is not None:
             self.queue_pane.select(self.session.doc_id)
-
-    def _select_queue_row(self, doc_id: int) -> None:
-        self.queue_pane.select(doc_id)
 
     def _update_progress(self) -> None:
         self.queue_pane.update_progress()

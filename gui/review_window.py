@@ -21,10 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication, QLabel, QMainWindow, QPushButton, QScrollArea,
-    QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QWidget
 
 from ..core.adjudication import gold_statuses
 from ..core.agreement import document_disagreement, load_done_versions
@@ -36,15 +33,21 @@ from ..core.types import GOLD, Span
 from .parts.edit_applier import EditApplier
 from .parts.elided import ElidedLabel
 from .parts.focus import FocusKeeper
-from .parts.work_area import WorkArea, three_panes
+from .review_figures import AgreementRunner
+from .parts.header import DocumentHeader
+from .parts.label_bar import LabelBar
+from .parts.work_area import WorkArea
 from .review_dashboard import Dashboard
-from .review_figures import AgreementRunner, NewVersionsWatch
-from .review_models import DocumentRow
+from .review_figures import NewVersionsWatch
+from .review_layout import build_layout
+from .review_models import DocumentListModel
 from .review_panes import DocumentsPane, VersionStack
-from .review_view import Legend, ReviewArticleView
+from .review_view import Legend
+from .review_models import DocumentRow
+from .review_view import ReviewArticleView
 from .shortcuts import REVIEW_SHORTCUTS, Shortcut
 from .theme import app_style
-from .widgets import add_menu, follow_undo_stack, heading, shortcut_actions, undo_or_explain
+from .widgets import add_menu, follow_undo_stack, shortcut_actions, undo_or_explain
 
 __all__ = ["REVIEW_SHORTCUTS", "ReviewWindow", "open_review"]
 
@@ -54,6 +57,23 @@ def keys_text(sc: Shortcut) -> str:
 
 
 class ReviewWindow(QMainWindow):
+    # the widgets the window reads, made by review_layout.build_layout
+    documents: DocumentsPane
+    doc_model: DocumentListModel
+    stack: VersionStack
+    legend: Legend
+    label_bar: LabelBar
+    header: DocumentHeader
+    hint_label: QLabel
+    title_label: QLabel
+    dashboard: Dashboard
+    news: NewVersionsWatch
+    news_button: QPushButton
+    review_area: WorkArea
+    accept_button: QPushButton
+    next_button: QPushButton
+    prev_button: QPushButton
+
     def __init__(self, store: Store, lead_name: str, *, annotators: list[str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,7 +88,7 @@ class ReviewWindow(QMainWindow):
         self.figures = AgreementRunner(self, store, self._agreement_computed)
         name = Path(str(store.path)).name if store.path else "memory"
         self.setWindowTitle(f"goldspan review — {lead_name} — {name}")
-        self._build()
+        build_layout(self)
         self._build_actions()
         self.reload_labels()
         self.refresh_figures()
@@ -91,48 +111,7 @@ class ReviewWindow(QMainWindow):
     def headers(self) -> dict[str, ElidedLabel]:
         return self.stack.headers
 
-    # ================================================================= layout
-    def _build(self) -> None:
-        # --- left: documents by disagreement, this document's figures
-        self.documents = left = DocumentsPane()
-        left.chosen.connect(self._doc_chosen)
-        self.doc_model, self.doc_view = left.doc_model, left.doc_view
-        self.progress_label, self.doc_pairs = left.progress_label, left.doc_pairs
-
-        # --- centre: labels, title, legend, gold + versions, buttons
-        self.legend = Legend()
-        self.stack = VersionStack(self._connect_pane, self.take_all)
-        self.prev_button = QPushButton("◂ Previous")
-        self.next_button = QPushButton("Next ▸")
-        self.accept_button = QPushButton("✓  Accept gold")
-        self.accept_button.setObjectName("acceptButton")
-        centre = self.review_area = WorkArea(
-            "reviewArea", [(self.legend, 0), (self.stack, 1)],
-            (self.prev_button, self.next_button, self.accept_button), button_height=32)
-        self.label_bar, self.header, self.hint_label = centre.label_bar, centre.header, centre.hint_label
-        self.title_label, self.status_badge = self.header.title_label, self.header.status_badge
-        self.label_bar.labelClicked.connect(self.label_pressed)
-
-        # --- right: the figures
-        self.dashboard = Dashboard()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        inner = QWidget()
-        iv = QVBoxLayout(inner)
-        iv.setContentsMargins(4, 8, 8, 8)
-        iv.addWidget(heading("Agreement · all documents"))
-        iv.addWidget(self.dashboard)
-        scroll.setWidget(inner)
-
-        self.setCentralWidget(three_panes(left, centre, scroll, (320, 860, 460)))
-        self.statusBar().addWidget(QLabel(f"Lead: {self.lead}"))
-        self.news = NewVersionsWatch(self, self.store, self.refresh_figures)
-        self.news_button, self.news_timer = self.news.button, self.news.timer
-        self.statusBar().addPermanentWidget(self.news_button)
-        self.statusBar().addPermanentWidget(self.saved_label)
-        self.setStyleSheet(app_style())
-
+    # ================================================================ actions
     def _build_actions(self) -> None:
         handlers = {
             "accept": self.accept_gold,
