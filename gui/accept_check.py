@@ -135,12 +135,11 @@ def confirm_accept(window: Any, session: "ArticleSession") -> bool:
         window.learning.map_changed()
     window.undo_stack.beginMacro(f"Accept with {sum(counts.values())} labels fixed")
     window._accept_macro = True
-    for span in [s for s in session.spans if s.label in targets]:
-        target = targets[span.label]
-        if target is None:
-            window.edit(lambda sp=span: session.delete(sp))
-        else:
-            window.edit(lambda sp=span, t=target: session.relabel(sp, t))
+    fixed = [s for s in session.spans if s.label in targets]
+    relabelled = [s._replace(label=str(targets[s.label])) for s in fixed
+                  if targets[s.label] is not None]
+    window.apply_edit(session.replace(fixed, relabelled, "Fix labels outside the set",
+                                      select=False))
     return True
 
 

@@ -4,10 +4,10 @@ or took back.
 
 The window makes a few calls into :class:`LearningController` (each marked
 ``# learning hook`` in ``main_window.py``): the suggester thread is made here, every
-applied edit is passed to :meth:`LearningController.after_apply` (a version that
-becomes done teaches the loop; one that stops being done, by Ctrl+Z of an accept or
-another status, is unlearnt; an edit of a done version teaches it again), and
-Project → Labels reports a changed label set or rule. Nothing here calls the model:
+applied edit's ChangeSet is passed to :meth:`LearningController.after_change` (a
+version that becomes done teaches the loop; one that stops being done, by Ctrl+Z of
+an accept or another status, is unlearnt; an edit of a done version teaches it
+again), and Project → Labels reports a changed label set or rule. Nothing here calls the model:
 requests go to the :class:`~.loop_worker.LoopWorker` by queued signals, so the GUI
 thread never waits for spaCy.
 
@@ -28,16 +28,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QLabel, QMenu
+from PySide6.QtWidgets import QFrame, QLabel, QMenu
 
 from ..core.edits import ChangeSet
 from ..core.errors import GoldspanError
 from ..core.status import Status
 from ..core.storage import Store
+from ..core.types import Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.learning.loop import LoopConfig
-    from ..core.session import ArticleSession
     from .suggest_worker import SuggestThread
 
 SETTING = "learning"
@@ -198,18 +198,38 @@ class LearningController(QObject):
             self.window.switch_model(self.window.model_name)
 
     # ------------------------------------------------------------- learning
-    def after_apply(self, session: "ArticleSession", status_before: str,
-                    change: ChangeSet | None = None) -> None:
-        """Every edit applied to an open article: accepts teach, undone accepts
-        unlearn, edits of a done version teach it again (replacing what it taught)."""
+    def after_change(self, change: ChangeSet) -> None:
+        """Every edit applied (undo and redo included), from its ChangeSet: a version
+        that becomes done teaches the loop; one whose status becomes anything else is
+        unlearnt (a no-op for one never taught); an edit of a done version teaches it
+        again, replacing what it taught."""
         if not self.active:
             return
-        after = session.status
-        if after == Status.DONE and (status_before != Status.DONE
-                                     or (change is not None and (change.added or change.removed))):
-            self.worker.post("loop_accept", session.doc_id, session.text, list(session.spans))
-        elif status_before == Status.DONE and after != Status.DONE:
-            self.worker.post("loop_unaccept", session.doc_id)
+        doc = change.document_id
+        if change.deleted or (change.status is not None and change.status != Status.DONE):
+            self.worker.post("loop_unaccept", doc)  # undone accept, a later Skip, a deletion
+            return
+        taught = self._version(doc)
+        if taught is None:
+            return
+        status, text, spans = taught
+        if status == Status.DONE and (change.status == Status.DONE or change.added
+                                      or change.removed or change.restored):
+            self.worker.post("loop_accept", doc, text, spans)
+
+    def _version(self, doc: int) -> tuple[str, str, list[Span]] | None:
+        """(status, text, spans) of this annotator's version of ``doc``: from the open
+        session when it is that document, else from the database."""
+        session = self.window.session
+        if session is not None and session.doc_id == doc:
+            return str(session.status), session.text, list(session.spans)
+        try:
+            ann = self.store.annotation(doc, self.window.annotator)
+            if ann is None:
+                return None
+            return str(ann.status), self.store.document(doc).text, list(self.store.spans(ann.id))
+        except GoldspanError:  # deleted meanwhile
+            return None
 
     def map_changed(self) -> None:
         """The rule the user set changed in the database: the loop follows it."""
@@ -267,7 +287,10 @@ def add_learning_actions(window: Any, menu: QMenu) -> None:
     from .train_action import TrainAction
 
     controller: LearningController = window.learning
-    window.statusBar().addWidget(window._separator())
+    sep = QFrame()
+    sep.setFrameShape(QFrame.Shape.VLine)
+    sep.setFrameShadow(QFrame.Shadow.Sunken)
+    window.statusBar().addWidget(sep)
     window.statusBar().addWidget(controller.label, 1)  # stretches: the figures are never cut
     settings = controller.settings
     menu.addSeparator()

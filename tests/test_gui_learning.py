@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QMessageBox, QPushButton
 
 from goldspan.core.labels import default_labels
 from goldspan.core.status import Status
@@ -188,7 +188,7 @@ def test_the_label_map_is_learnt_from_relabels_and_overridden_in_the_dialog(qtbo
         dialog.save()
 
     errors = in_modal(qtbot, override)
-    w.edit_labels()
+    w.actions_by_name["labels"].trigger()  # Project → Labels…
     assert not errors, errors
     assert store.label_map() == {"GPE": None}
     w.open_document(2)
@@ -216,7 +216,7 @@ def test_accept_with_labels_outside_the_set_asks(qtbot, tmp_path: Path, choice: 
     seen: dict[str, str] = {}
 
     def answer(dialog: QDialog) -> None:
-        seen["text"] = dialog.findChildren(type(w.title_label))[0].text()
+        seen["text"] = dialog.findChildren(QLabel)[0].text()
         if choice == "map":
             dialog.findChild(QComboBox, "mapTo:GPE").setCurrentText("Place")
             assert dialog.findChild(QComboBox, "mapTo:DATE").currentText() == "(drop)"
@@ -417,7 +417,7 @@ def test_removing_labels_in_the_window_renumbers_the_keys_it_answers_to(qtbot, t
         assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
 
     errors = in_modal(qtbot, remove_and_renumber)
-    w.edit_labels()
+    w.actions_by_name["labels"].trigger()  # Project → Labels…
     assert not errors, errors
     assert [(lab.name, lab.hotkey) for lab in store.labels()] == [
         ("PERSON", "1"), ("GPE", "2"), ("LOC", "3")]
