@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ..core.types import Span
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core.session import ArticleSession
+    from ..core.sessions.annotate import ArticleSession
 
 DROP = "(drop)"
 MAP, DROP_ALL, ANYWAY, CANCEL = "map", "drop", "anyway", "cancel"
