@@ -79,6 +79,7 @@ class LoopConfig:
     phrase_rule: str = "precision"  # "precision" or "net" (see phrases.py)
     phrases_win: bool = True
     learn_conflicts: bool = True  # who wins a phrase/model overlap is learnt per relation
+    conflict_ties: bool = True  # with equal evidence the phrase wins
     ensemble: bool = True  # the base's mapped entities fill in where the trained model is silent
     agreement: bool = False  # gate the trained model's entities apart where the base agrees
     arbitrate: bool = True  # per label, the source that saved more so far leads
@@ -172,7 +173,7 @@ class LearningLoop:
         self.gate = Gate(prior=config.gate_prior, strength=config.gate_strength,
                          enabled=config.gate, strings=config.gate_strings,
                          levels=config.gate_levels)
-        self.conflicts = Conflicts(learn=config.learn_conflicts)
+        self.conflicts = Conflicts(learn=config.learn_conflicts, ties=config.conflict_ties)
         self.phrases: Any = None
         if config.phrases == "gated":
             self.phrases = PhraseIndex(lang, threshold=config.phrase_threshold,

@@ -271,13 +271,17 @@ class Conflicts:
     annotates every nested mention, the other way round: the rule is learnt, not set.
     Reversible (``sign=-1``)."""
 
-    def __init__(self, *, learn: bool = True) -> None:
+    def __init__(self, *, learn: bool = True, ties: bool = True) -> None:
         self.learn = learn
+        self.ties = ties  # who wins with equal evidence (True: the phrase)
         self.phrase: Counter[str] = Counter()
         self.model: Counter[str] = Counter()
 
     def phrase_wins(self, relation: str) -> bool:
-        return not self.learn or self.phrase[relation] >= self.model[relation]
+        if not self.learn:
+            return True
+        a, b = self.phrase[relation], self.model[relation]
+        return a > b if a != b else self.ties
 
     def observe(self, phrases: Sequence[Suggestion], relations: Sequence[str],
                 statistical: Sequence[Suggestion], gold: Sequence[object],
