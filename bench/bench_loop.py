@@ -54,7 +54,7 @@ def training_figure() -> Figure:
     from goldspan.core.importer import import_paths
     from goldspan.core.learning.trainer import TrainRequest, run_training
     from goldspan.core.dataset import Options, select
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
 
     with Store.memory() as store:
         import_paths(store, [CORPORA["wikigold"][0]])

@@ -35,7 +35,7 @@ def corpus_db(name: str) -> Path:
 
     def build(tmp: Path) -> None:
         from goldspan.core.importer import import_paths
-        from goldspan.core.store import Store
+        from goldspan.core.storage import Store
 
         with Store.open(tmp) as store:
             import_paths(store, paths, format=fmt)

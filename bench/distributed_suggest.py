@@ -38,7 +38,7 @@ def rows(db: Path) -> tuple[list, list]:  # type: ignore[type-arg]
 
 
 def n_process_2(db: Path, workers: int) -> float:
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
     from goldspan.core.suggest import SpacySuggester, suggest_documents
 
     with Store.open(db) as store:

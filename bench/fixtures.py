@@ -14,7 +14,7 @@ from pathlib import Path
 
 from common import CACHE, ROOT, cached, write_json
 from goldspan.core.types import Span
-from goldspan.core.store import Store, non_overlapping
+from goldspan.core.storage import Store, non_overlapping
 from goldspan.core.textio import first_line, read_text, text_hash
 
 ANNOTATOR = "bench"
@@ -56,7 +56,7 @@ def _new_db(path: Path) -> sqlite3.Connection:
     conn.executemany("INSERT INTO labels (name, color, hotkey, position) VALUES (?, ?, ?, ?)",
                      [(lab, c, str(i + 1), i) for i, (lab, c) in enumerate(zip(LABELS, (
                          "#7aa6ff", "#ffb35c", "#6fd08c", "#c79bff", "#ff8fa3", "#8fd3ff",
-                         "#d6c36b", "#b0b0b0")))])
+                         "#d6c36b", "#b0b0b0"), strict=False))])
     return conn
 
 

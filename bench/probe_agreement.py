@@ -10,7 +10,7 @@ import sys
 import time
 
 from goldspan.core.agreement import compute_agreement, load_done_versions, spacy_tokens
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def main() -> None:

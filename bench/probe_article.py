@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.highlighter import SpanHighlighter
 from PySide6.QtWidgets import QApplication
 

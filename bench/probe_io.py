@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.textio import first_line, text_hash
 
 STATUS = {"accept": "done", "reject": "rejected", "ignore": "skipped"}

@@ -18,9 +18,10 @@ import time
 
 LAUNCH = float(sys.argv[1]) if __name__ == "__main__" else 0.0
 
-import goldspan.gui.app as appmod
-from PySide6.QtCore import QEvent, QObject, QTimer, Slot
-from PySide6.QtWidgets import QApplication
+# imported after LAUNCH is read: their import time is part of what is measured
+import goldspan.gui.app as appmod  # noqa: E402
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 TICK_MS = 5
 state: dict = {"first_paint": None, "suggested": None, "ticks": 0, "max_gap": 0.0,

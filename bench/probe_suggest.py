@@ -36,7 +36,7 @@ def main() -> None:
             ents += len(doc.ents)
         elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     else:
-        from goldspan.core.store import Store
+        from goldspan.core.storage import Store
         from goldspan.core.suggest import SpacySuggester, suggest_documents
 
         store = Store.open(db)

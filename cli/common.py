@@ -7,13 +7,15 @@ import functools
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, TypeVar, cast
 
+import click
 import typer
+from typer.core import TyperCommand
 
 from ..core.errors import GoldspanError
 from ..core.paths import default_db
-from ..core.store import Store, explain
+from ..core.storage import Store, explain
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,7 +69,7 @@ def clean_errors(fn: F) -> F:
             fail(str(explained) if explained is not None
                  else f"{path}: database error: {err}; run 'goldspan check'")
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 def model_notice(model: Optional[str]) -> None:
@@ -81,3 +83,43 @@ def model_notice(model: Optional[str]) -> None:
 
 def progress_enabled() -> bool:
     return sys.stderr.isatty()
+
+
+def import_formats() -> str:
+    """``--format`` of ``import``: what the format registry reads."""
+    from ..core.formats import registry
+
+    return f"auto (by extension and content), {registry.names(registry.readable())}."
+
+
+def export_formats() -> str:
+    """``--format`` of ``export``: what the format registry writes."""
+    from ..core.formats import registry
+
+    return f"{registry.names(registry.writable())}."
+
+
+def export_out() -> str:
+    """``--out`` of ``export``: which formats write a folder, which standard output."""
+    from ..core.formats import registry
+
+    folders = [f.name for f in registry.writable() if f.output is registry.Output.FOLDER]
+    streams = [f.name for f in registry.writable() if f.stdout]
+    return (f"Output file (a folder for {', '.join(folders)}, or with --split); '-' for "
+            f"standard output ({', '.join(streams)}).")
+
+
+def registry_help(**helps: Callable[[], str]) -> type[TyperCommand]:
+    """A command class whose options' help (``format=import_formats``...) is read from
+    the format registry when the help is shown, not when the module is imported: a
+    format registered later is listed too, and a command that is run, not asked for
+    help, does not load the registry for it."""
+
+    class Command(TyperCommand):
+        def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            for param in self.params:
+                if param.name in helps and isinstance(param, click.Option):
+                    param.help = helps[param.name]()
+            super().format_help(ctx, formatter)
+
+    return Command

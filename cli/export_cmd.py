@@ -8,18 +8,17 @@ from typing import Optional
 
 import typer
 
-from .common import DbOption, clean_errors, open_store, progress_enabled
+from .common import (DbOption, clean_errors, export_formats, export_out, open_store,
+                     progress_enabled, registry_help)
 
 MAX_PROBLEM_LINES = 20
 
 
 @clean_errors
 def export_command(
-    format: str = typer.Option(..., "--format", "-f",
-                               help="prodigy, doccano, conll, spacy, brat, labelstudio or txt."),
-    out: Path = typer.Option(..., "--out", "-o",
-                             help="Output file (a folder for brat, txt, or with --split); "
-                             "'-' for standard output (JSONL, JSON, CoNLL)."),
+    # --format and --out: their help comes from the format registry (registry_help)
+    format: str = typer.Option(..., "--format", "-f"),
+    out: Path = typer.Option(..., "--out", "-o"),
     db: Optional[Path] = DbOption,
     annotator: Optional[str] = typer.Option(None, "--annotator", "-a",
                                             help="That annotator's done versions."),
@@ -69,4 +68,5 @@ def export_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("export")(export_command)
+    app.command("export", cls=registry_help(format=export_formats, out=export_out))(
+        export_command)

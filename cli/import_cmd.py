@@ -8,16 +8,16 @@ from typing import List, Optional
 
 import typer
 
-from .common import DbOption, clean_errors, open_store, progress_enabled
-
-FORMAT_HELP = "auto (by extension and content), txt, prodigy, doccano, conll, spacy, brat, labelstudio."
+from ..core.errors import shown
+from .common import (DbOption, clean_errors, import_formats, open_store, progress_enabled,
+                     registry_help)
 
 
 @clean_errors
 def import_command(
     paths: List[Path] = typer.Argument(..., help="Files or folders (a folder's files in name order)."),
     db: Optional[Path] = DbOption,
-    format: str = typer.Option("auto", "--format", "-f", help=FORMAT_HELP),
+    format: str = typer.Option("auto", "--format", "-f"),  # help: the format registry
     annotator: Optional[str] = typer.Option(
         None, "--annotator", "-a",
         help="Annotator for records whose file names none (default: 'import')."),
@@ -53,8 +53,10 @@ def import_command(
     typer.echo(summary.line())
     for f in summary.files:
         for note in f.notes:
-            typer.echo(f"note: {f.path}: {note}", err=True)
+            typer.echo(f"note: {shown(f.path)}: {note}", err=True)
+    for path, why in summary.passed_over:
+        typer.echo(f"note: {shown(path)}: not read: {why}", err=True)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import")(import_command)
+    app.command("import", cls=registry_help(format=import_formats))(import_command)

@@ -24,15 +24,16 @@ def review(
     """Open the review window: documents by disagreement, the agreement figures, and the
     versions side by side to adjudicate the gold."""
     from ..core.agreement import done_annotators
-    from ..core.store import check_annotator
+    from ..core.labels import check_annotator
     from .agreement import choose_annotators, split_names
 
     if lead:
         check_annotator(lead)
     store = open_store(db, create=False)
     try:
-        wanted = split_names(annotators)
-        names = choose_annotators(done_annotators(store), wanted) if wanted else None
+        known = done_annotators(store)
+        wanted = split_names(annotators, known)
+        names = choose_annotators(known, wanted) if wanted else None
         from goldspan.gui.app import make_app  # Qt only when a window is wanted
         from goldspan.gui.platform_check import problem
 

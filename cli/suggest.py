@@ -62,12 +62,15 @@ def suggest(
     if total:
         ensure_label_set(store, suggester.labels)
     labels = store.label_filter()
+    dropped: list[int] = []
     with tqdm(total=total, unit="doc", desc=f"suggest {model_id}", disable=None) as bar:
         n_docs, n_sugg = suggest_documents(store, suggester, force=force, progress=bar.update,
-                                           labels=labels)
+                                           labels=labels, dropped=dropped)
     left_out = labels.describe()
     typer.echo(f"{model_id}: {n_sugg} suggestions in {n_docs} documents"
-               + ("" if n_docs else " (nothing new to do)")
+               + ("" if n_docs or dropped else " (nothing new to do)")
+               + (f" ({len(dropped)} documents deleted during the run left out)"
+                  if dropped else "")
                + (f"; {left_out}" if left_out else ""))
 
 
@@ -76,7 +79,7 @@ def suggest_ray(db: Optional[Path], model: str, address: str, n_process: Optiona
     """``--ray``: shards on Ray, merged back here; a progress bar on stderr per shard."""
     from ..core.distributed_suggest import suggest_on_ray
 
-    bars: list[tqdm] = []  # type: ignore[type-arg]
+    bars: list[tqdm] = []
 
     def on_plan(model_id: str, total: int) -> None:
         bars.append(tqdm(total=total, unit="doc", desc=f"suggest {model_id} on Ray",

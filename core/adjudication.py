@@ -31,15 +31,14 @@ Every span the review writes has origin ``review``.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from .agreement import DocumentDisagreement, f1, overlapping_pairs
 from .edits import ChangeSet, ReplaceSpans, SetStatus, overlapping
 from .errors import EditError
 from .types import GOLD, Span
-from .store import Annotation, Document, Store
+from .storage import Annotation, ConstraintError, Document, Store
 
 REVIEW = "review"
 
@@ -61,6 +60,9 @@ KIND_HELP = {
     ACCEPTED: "This exact entity is in the gold",
 }
 OPEN_KINDS = (DISAGREE, SOME)  # what "next difference" walks (where the gold has nothing)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .token_index import TokenIndex
 
 
 # --------------------------------------------------------------- classification
@@ -153,36 +155,19 @@ def done_versions(
     store: Store, doc_id: int, annotators: Sequence[str] | None = None
 ) -> dict[str, list[Span]]:
     """The ``done`` versions of a document by annotators other than ``gold``."""
-    sql = ('SELECT a.annotator, s.start, s."end", s.label, s.origin FROM annotations a '
-           "LEFT JOIN spans s ON s.annotation_id = a.id "
-           "WHERE a.document_id = ? AND a.status = 'done' AND a.annotator != ?")
-    params: list[object] = [doc_id, GOLD]
-    if annotators is not None:
-        sql += f" AND a.annotator IN ({', '.join('?' * len(annotators))})"
-        params.extend(annotators)
-    out: dict[str, list[Span]] = {}
-    for name, start, end, label, origin in store.conn.execute(sql + " ORDER BY a.annotator, s.start", params):
-        spans = out.setdefault(name, [])
-        if start is not None:
-            spans.append(Span(start, end, label, origin))
-    return out
+    return store.done_versions(doc_id, annotators)
 
 
 def gold_statuses(store: Store) -> dict[int, str]:
     """Document id → status of its ``gold`` version, for every document that has one."""
-    rows = store.conn.execute("SELECT document_id, status FROM annotations WHERE annotator = ?",
-                              (GOLD,))
-    return {r[0]: r[1] for r in rows}
+    return store.gold_statuses()
 
 
 def done_versions_stamp(store: Store) -> tuple[int, str | None]:
     """Changes when an annotator's version becomes done, stops being done or is edited
     while done (``updated_at`` has milliseconds): what the review's document order and
     figures were computed from. The gold is not part of it."""
-    row = store.conn.execute(
-        "SELECT count(*), max(updated_at) FROM annotations WHERE status = 'done' AND annotator != ?",
-        (GOLD,)).fetchone()
-    return int(row[0]), row[1]
+    return store.done_stamp()
 
 
 # --------------------------------------------------------- creating the gold
@@ -198,22 +183,15 @@ class CreateGold:
     text: str = "Start the gold"
 
     def apply(self, store: Store) -> ChangeSet:
-        with store.transaction() as c:
+        with store.transaction():
             if store.annotation(self.document_id, GOLD) is not None:
                 raise EditError(f"document {self.document_id} already has a gold version "
                                 "(made elsewhere); the document has been reloaded")
             try:
-                c.execute(
-                    "INSERT INTO annotations (id, document_id, annotator, status, edited, "
-                    "seeded_from) VALUES (?, ?, ?, 'in_progress', 1, ?)",
-                    (self.annotation_id, self.document_id, GOLD, REVIEW),
-                )
-                c.executemany(
-                    'INSERT INTO spans (annotation_id, start, "end", label, origin) '
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [(self.annotation_id, s.start, s.end, s.label, s.origin) for s in self.spans],
-                )
-            except sqlite3.IntegrityError as err:
+                store.insert_version(self.document_id, GOLD, "in_progress", id=self.annotation_id,
+                                     edited=True, seeded_from=REVIEW)
+                store.insert_spans(self.annotation_id, self.spans)
+            except ConstraintError as err:
                 raise EditError(f"cannot create the gold version ({err}); the database was "
                                 "changed elsewhere, the document has been reloaded") from None
         return ChangeSet(self.document_id, self.annotation_id, added=self.spans,
@@ -234,15 +212,14 @@ class DropGold:
     text: str = "Start the gold"
 
     def apply(self, store: Store) -> ChangeSet:
-        with store.transaction() as c:
-            row = c.execute("SELECT annotator, status FROM annotations WHERE id = ?",
-                            (self.annotation_id,)).fetchone()
-            have = {s.key() for s in store.spans(self.annotation_id)} if row else set()
-            if (row is None or row[0] != GOLD or row[1] != "in_progress"
+        with store.transaction():
+            gold = store.version(self.annotation_id)
+            have = {s.key() for s in store.spans(self.annotation_id)} if gold else set()
+            if (gold is None or gold.annotator != GOLD or gold.status != "in_progress"
                     or have != {s.key() for s in self.spans}):
                 raise EditError("the gold version was changed elsewhere; the document has "
                                 "been reloaded")
-            c.execute("DELETE FROM annotations WHERE id = ?", (self.annotation_id,))
+            store.drop_version(self.annotation_id)
         return ChangeSet(self.document_id, self.annotation_id, removed=self.spans)
 
     def inverse(self) -> CreateGold:
@@ -285,7 +262,7 @@ class ReviewSession:
         self.store = store
         self.annotators = list(annotators) if annotators is not None else None
         self.document: Document = store.document(doc_id)
-        self._tokens = None
+        self._tokens: TokenIndex | None = None
         self.reload()
 
     # ----------------------------------------------------------------- state
@@ -358,7 +335,7 @@ class ReviewSession:
         return [n for n in self.names if any(s.key() == span.key() for s in self.versions[n])]
 
     @property
-    def tokens(self):  # type: ignore[no-untyped-def]
+    def tokens(self) -> TokenIndex:
         if self._tokens is None:
             from .token_index import TokenIndex  # local: loads spaCy's tokenizer
 

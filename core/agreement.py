@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 from .types import GOLD, Span
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .storage import Store
 
 OUTSIDE = "O"
 MISSED = "missed"
@@ -366,14 +366,14 @@ class AgreementCounter:
         if self.tokens:
             toks = self.tokenizer(doc.text)
             labelled = {n: token_labels(toks, versions[n]) for n in names}
-            for values, count in Counter(zip(*(labelled[n] for n in names))).items():
+            for values, count in Counter(zip(*(labelled[n] for n in names), strict=True)).items():
                 self.units[tuple(sorted(values))] += count
         for x, y in itertools.combinations(names, 2):
             counts = self.pairs.setdefault((x, y), PairCounts())
             exact = counts.add_spans(versions[x], versions[y])
             per_doc[(x, y)] = f1(exact, len(versions[x]), len(versions[y]))
             if self.tokens:
-                counts.tokens.update(zip(labelled[x], labelled[y]))
+                counts.tokens.update(zip(labelled[x], labelled[y], strict=True))
         return DocumentDisagreement(doc.doc_id, names, per_doc)
 
     def result(self) -> AgreementResult:
@@ -415,11 +415,7 @@ def document_disagreement(
 # ------------------------------------------------------------------- loading
 def done_annotators(store: "Store") -> list[str]:
     """Annotators (``gold`` excepted) with at least one ``done`` version."""
-    rows = store.conn.execute(
-        "SELECT DISTINCT annotator FROM annotations WHERE status = 'done' AND annotator != ? "
-        "ORDER BY annotator", (GOLD,),
-    )
-    return [r[0] for r in rows]
+    return store.done_annotators()
 
 
 def load_done_versions(
@@ -434,25 +430,8 @@ def load_done_versions(
     One ordered query over versions and spans, grouped by document; a document's text is
     read only if it has ``min_versions`` versions, so memory stays one document deep.
     """
-    sql = ('SELECT a.document_id, a.annotator, s.start, s."end", s.label '
-           "FROM annotations a LEFT JOIN spans s ON s.annotation_id = a.id "
-           "WHERE a.status = 'done' AND a.annotator != ?")
-    params: list[Any] = [GOLD]
-    if annotators is not None:
-        sql += f" AND a.annotator IN ({', '.join('?' * len(annotators))})"
-        params.extend(annotators)
-    sql += " ORDER BY a.document_id, a.annotator, s.start"
-    rows = store.conn.execute(sql, params)
-    for doc_id, group in itertools.groupby(rows, key=lambda r: r[0]):
-        versions: dict[str, list[Span]] = {}
-        for _doc, annotator, start, end, label in group:
-            spans = versions.setdefault(annotator, [])
-            if start is not None:
-                spans.append(Span(start, end, label))
+    for doc_id, versions in store.done_versions_by_document(annotators):
         if len(versions) < min_versions:
             continue
-        text = ""
-        if with_text:
-            text = store.conn.execute("SELECT text FROM documents WHERE id = ?",
-                                      (doc_id,)).fetchone()[0]
+        text = store.document_text(doc_id) if with_text else ""
         yield DocumentVersions(doc_id, text, versions)

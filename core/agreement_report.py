@@ -32,7 +32,7 @@ def all_labels(result: AgreementResult) -> list[str]:
 def _grid(header: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(  # noqa: E731
-        c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
     return [line(header), "  ".join("-" * w for w in widths), *map(line, rows)]
 
 
@@ -47,14 +47,14 @@ def text_report(result: AgreementResult) -> str:
     names = [f"{p.a} / {p.b}" for p in result.pairs]
     out += _grid(["pair", "docs", "F1 exact", "F1 partial", "kappa"], [
         [n, str(p.documents), fmt(p.f1_exact), fmt(p.f1_partial), fmt(p.kappa_token)]
-        for n, p in zip(names, result.pairs)])
+        for n, p in zip(names, result.pairs, strict=True)])
     labels = all_labels(result)
     if labels:
         out += ["", "F1 exact per label"]
         out += _grid(["label", *names], [
             [lab, *(fmt(p.labels[lab].f1_exact) if lab in p.labels else "n/a"
                     for p in result.pairs)] for lab in labels])
-    for name, p in zip(names, result.pairs):
+    for name, p in zip(names, result.pairs, strict=True):
         rows, cols, cells = confusion_matrix(p)
         if len(rows) == 1 and len(cols) == 1 and not cells:
             continue

@@ -12,7 +12,8 @@ import re
 from typing import Iterable, Sequence
 
 from .errors import InputError
-from .store import Store, check_annotator
+from .storage import Store
+from .labels import check_annotator
 
 RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 MAX_ID = 2**63 - 1  # SQLite's largest integer: no document id can be larger

@@ -19,7 +19,7 @@ import os
 import re
 from pathlib import Path
 
-from .store import Store
+from .storage import Store
 
 DEFAULT_KEEP_DAYS = 14
 

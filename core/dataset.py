@@ -1,6 +1,6 @@
 """Which version of each document an export (or ``stats``, or ``train``) reads.
 
-The default is "the gold" as DESIGN.md defines it: a document's ``gold`` version if
+The default is "the gold" as docs/DESIGN.md defines it: a document's ``gold`` version if
 there is one, else its only ``done`` version. Several ``done`` versions that agree
 (same spans) count as one; several that differ, with no ``gold`` to settle them, give
 the document no gold: it is left out and counted in :class:`SelectionStats`.
@@ -17,22 +17,26 @@ Options, as the ``export`` command spells them:
 - ``all_statuses=True``: ``skipped`` and ``rejected`` versions too (never ``todo`` or
   ``in_progress``), so a Prodigy round trip keeps its ignore/reject answers.
 
-Everything streams: one SQL cursor over the annotations in document order, grouped in
-Python one document at a time, so memory does not grow with the database.
+Everything streams: one cursor over the versions in document order
+(:meth:`Store.versions_in_order`), grouped in Python one document at a time, so memory
+does not grow with the database.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
+import random
 from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import DamagedDatabaseError
+from .status import ANSWERED, EXPORTED, Status
 from .types import GOLD, Span
-from .store import Annotation, Document, Store
+from .storage import Annotation, Document, Store
 
-FINISHED = ("done",)
-WITH_ANSWERS = ("done", "skipped", "rejected")
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,8 @@ class Options:
     all_statuses: bool = False
 
     @property
-    def statuses(self) -> tuple[str, ...]:
-        return WITH_ANSWERS if self.all_statuses else FINISHED
+    def statuses(self) -> tuple[Status, ...]:
+        return ANSWERED if self.all_statuses else EXPORTED
 
 
 @dataclass
@@ -74,38 +78,26 @@ def select(store: Store, options: Options = Options(),
            stats: SelectionStats | None = None) -> Iterator[Selected]:
     """Yield the chosen versions in document id order (then annotator name)."""
     stats = stats if stats is not None else SelectionStats()
-    statuses = options.statuses
-    where = [f"a.status IN ({', '.join('?' * len(statuses))})"]
-    params: list[object] = list(statuses)
-    if options.gold_only:
-        where.append("a.annotator = ?")
-        params.append(GOLD)
-    elif options.annotator is not None:
-        where.append("a.annotator = ?")
-        params.append(options.annotator)
-    sql = ("SELECT a.id, a.document_id, a.annotator, a.status, a.edited, a.seeded_from, "
-           "a.updated_at FROM annotations a WHERE " + " AND ".join(where) +
-           " ORDER BY a.document_id, a.annotator")
-    cursor = store.conn.execute(sql, params)
-    rows = (Annotation(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in cursor)
+    rows = store.versions_in_order(options.statuses, _annotator(options))
     explicit = options.gold_only or options.annotator is not None or options.all_versions
     for doc_id, group in itertools.groupby(rows, key=lambda a: a.document_id):
         versions = list(group)
         if explicit:
-            chosen = [(a, spans_of(store, a.id)) for a in versions]
+            chosen = [(a, store.spans(a.id)) for a in versions]
         else:
             one = _the_gold(store, versions)
             if one is None:
                 stats.conflict(doc_id)
                 continue
             chosen = [one]
-        document = document_of(store, doc_id)
+        document = store.document(doc_id)
         for ann, spans in chosen:
             stats.selected += 1
             yield Selected(document, ann, spans)
 
 
-def validated(items: Iterable[Selected], path: object = None) -> Iterator[Selected]:
+def validated(items: Iterable[Selected], path: str | Path | None = None
+              ) -> Iterator[Selected]:
     """The items, each checked against the data contract before anything is written
     from it: offsets within the text, start before end, a label, no overlap. A span
     that breaks it (a tool wrote the file by hand, the triggers were dropped) stops
@@ -145,28 +137,14 @@ def _span_problem(span: Span, text_len: int, prev: Span | None) -> str | None:
 def _the_gold(store: Store, versions: list[Annotation]) -> tuple[Annotation, list[Span]] | None:
     gold = [a for a in versions if a.annotator == GOLD]
     if gold:
-        return gold[0], spans_of(store, gold[0].id)
+        return gold[0], store.spans(gold[0].id)
     first = versions[0]
-    first_spans = spans_of(store, first.id)
+    first_spans = store.spans(first.id)
     key = (first.status, [s.key() for s in first_spans])
     for other in versions[1:]:
-        if (other.status, [s.key() for s in spans_of(store, other.id)]) != key:
+        if (other.status, [s.key() for s in store.spans(other.id)]) != key:
             return None
     return first, first_spans
-
-
-def spans_of(store: Store, annotation_id: int) -> list[Span]:
-    rows = store.conn.execute(
-        'SELECT start, "end", label, origin FROM spans WHERE annotation_id = ? '
-        'ORDER BY start, "end"', (annotation_id,))
-    return [Span(*r) for r in rows]
-
-
-def document_of(store: Store, doc_id: int) -> Document:
-    r = store.conn.execute(
-        "SELECT id, text, title, source, meta, text_hash FROM documents WHERE id = ?",
-        (doc_id,)).fetchone()
-    return Document(r[0], r[1], r[2], r[3], r[4], r[5], store.path)
 
 
 def count(store: Store, options: Options = Options()) -> int:
@@ -177,15 +155,29 @@ def count(store: Store, options: Options = Options()) -> int:
 
 def _select_light(store: Store, options: Options) -> Iterator[int]:
     if options.gold_only or options.annotator is not None or options.all_versions:
-        statuses = options.statuses
-        where = [f"status IN ({', '.join('?' * len(statuses))})"]
-        params: list[object] = list(statuses)
-        if options.gold_only or options.annotator is not None:
-            where.append("annotator = ?")
-            params.append(GOLD if options.gold_only else options.annotator)
-        n = store.conn.execute("SELECT count(*) FROM annotations WHERE " + " AND ".join(where),
-                               params).fetchone()[0]
-        yield from range(n)
+        yield from range(store.count_versions(options.statuses, _annotator(options)))
         return
     for item in select(store, options):
         yield item.document.id
+
+
+def split(total: int, dev_share: float | Fraction, seed: int) -> set[int]:
+    """Which item numbers (0-based, in selection order) are held out: the one train/dev
+    split that ``export --split`` and ``train --eval-split`` both use, so the same seed
+    and share hold out the same documents.
+
+    The count is ``dev_share * total`` rounded half up, computed exactly on the share as
+    written (``1 - 0.9`` is exactly 0.1 here, where floats give 0.0999... and round 15
+    documents to 1 instead of 2), and at least one item is held out and one kept when
+    the share is not zero and there are two items or more. Which items: a sample drawn
+    with ``random.Random(seed)``, the same for the same seed, count and share."""
+    share = Fraction(str(dev_share)) if isinstance(dev_share, float) else Fraction(dev_share)
+    if total < 2 or share <= 0:
+        return set()
+    n_dev = min(total - 1, max(1, math.floor(total * share + Fraction(1, 2))))
+    return set(random.Random(seed).sample(range(total), n_dev))
+
+
+def _annotator(options: Options) -> str | None:
+    """Whose versions are read: the gold's, one annotator's, or everyone's (None)."""
+    return GOLD if options.gold_only else options.annotator

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .errors import InputError
-from .store import Rows, Store
+from .storage import Rows, Store
 
 
 @dataclass

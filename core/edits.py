@@ -13,15 +13,13 @@ database too.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Sequence
 
 from .errors import EditError, StoreError
-from .types import STATUSES, Span
-from .store import Rows, Store
-
-NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+from .status import STATUSES
+from .types import Span
+from .storage import ConstraintError, Rows, Store
 
 
 @dataclass(frozen=True)
@@ -51,35 +49,22 @@ class ReplaceSpans:
     text: str = "edit"
 
     def apply(self, store: Store) -> ChangeSet:
-        with store.transaction() as c:
+        with store.transaction():
             _check_version(store, self.annotation_id, self.document_id)
             for s in self.removed:
-                cur = c.execute(
-                    'DELETE FROM spans WHERE annotation_id = ? AND start = ? AND "end" = ? '
-                    "AND label = ?",
-                    (self.annotation_id, s.start, s.end, s.label),
-                )
-                if cur.rowcount != 1:
+                if not store.delete_span(self.annotation_id, s):
                     raise EditError(
                         f"the span {s.start}-{s.end} {s.label} is no longer there "
                         "(changed elsewhere); the document has been reloaded"
                     )
             try:
-                c.executemany(
-                    'INSERT INTO spans (annotation_id, start, "end", label, origin) '
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [(self.annotation_id, s.start, s.end, s.label, s.origin) for s in self.added],
-                )
-            except sqlite3.IntegrityError as err:  # a span added elsewhere overlaps
+                store.insert_spans(self.annotation_id, self.added)
+            except ConstraintError as err:  # a span added elsewhere overlaps
                 raise EditError(
                     f"cannot save the span ({err}); the version was changed elsewhere, "
                     "the document has been reloaded"
                 ) from None
-            c.execute(
-                f"UPDATE annotations SET edited = 1, updated_at = {NOW}, status = CASE "
-                "WHEN status = 'todo' THEN 'in_progress' ELSE status END WHERE id = ?",
-                (self.annotation_id,),
-            )
+            store.mark_edited(self.annotation_id)
         return ChangeSet(self.document_id, self.annotation_id, self.removed, self.added)
 
     def inverse(self) -> "ReplaceSpans":
@@ -98,12 +83,9 @@ class SetStatus:
     def apply(self, store: Store) -> ChangeSet:
         if self.after not in STATUSES:
             raise EditError(f"unknown status {self.after!r}")
-        with store.transaction() as c:
+        with store.transaction():
             _check_version(store, self.annotation_id, self.document_id)
-            c.execute(
-                f"UPDATE annotations SET status = ?, updated_at = {NOW} WHERE id = ?",
-                (self.after, self.annotation_id),
-            )
+            store.set_status(self.annotation_id, self.after)
         return ChangeSet(self.document_id, self.annotation_id, status=self.after)
 
     def inverse(self) -> "SetStatus":
@@ -114,9 +96,8 @@ def _check_version(store: Store, annotation_id: int, document_id: int) -> None:
     """An edit applies only to the version it was made on: one deleted since (by
     another window, ``goldspan delete``) is refused, never written into whatever row
     holds that id now."""
-    row = store.conn.execute("SELECT document_id FROM annotations WHERE id = ?",
-                             (annotation_id,)).fetchone()
-    if row is None or row[0] != document_id:
+    version = store.version(annotation_id)
+    if version is None or version.document_id != document_id:
         raise EditError(f"the version of document {document_id} this edit was made on has "
                         "been deleted; the document has been reloaded")
 

@@ -15,8 +15,15 @@ inside that folder is written with it.
 ``out="-"`` (with ``stdout_ok``, as the command line passes it) writes the JSON lines,
 JSON and CoNLL formats to standard output; folders and the binary ``.spacy`` are files.
 
-Spans a writer cannot place on spaCy's tokens are reported (document, offsets, label),
-never shifted: DocBin and CoNLL leave them out, JSON formats write them as they are.
+Which format is which, and what its files can hold, comes from
+:mod:`goldspan.core.formats.registry`. One rule for spans a writer cannot place
+exactly (:func:`goldspan.core.formats.base.off_tokens`): each is reported as a
+:class:`Problem` (document, offsets, label), never shifted. Formats that hold only
+tokens (spaCy, CoNLL) leave a span off their tokens out; Prodigy, which holds both,
+writes it with its character offsets and no token indices; formats of character
+offsets (doccano, Label Studio, brat) hold every span exactly and report none. A
+version whose status the format cannot hold (``--all-statuses``) refuses the export
+naming the document, as a label the format cannot hold does.
 A label, or an annotator name the format carries, that breaks the naming rule (only
 a database from before the rule holds one) refuses the export naming it and the
 document; a writer that cannot hold a legal label exactly (brat's type names, CoNLL's
@@ -25,53 +32,58 @@ IO tags) refuses the same way. What is written reads back the same.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from fractions import Fraction
+from typing import Callable, cast
 
-from .errors import InputError, OutputError
-from .formats.base import Cancelled, Problem, Writer
-from .formats.detect import normalise_format
+from .errors import InputError, OutputError, shown
+from .formats import registry
+from .formats.base import Cancelled, Problem, WriteOptions, Writer
+from .formats.registry import Format, Output, PathWriterFactory, StreamWriterFactory
 from .labels import check_exported_names
 from .types import Record
 from .outputs import STDOUT, Outputs, database_files, is_stdout
-from .dataset import Options, SelectionStats, count, select, validated
-from .store import Store
+from .dataset import Options, SelectionStats, count, select, split as split_items, validated
+from .storage import Store
 
-EXPORT_FORMATS = ("prodigy", "doccano", "conll", "spacy", "brat", "labelstudio", "txt")
-EXTENSIONS = {"prodigy": ".jsonl", "doccano": ".jsonl", "conll": ".conll", "spacy": ".spacy",
-              "labelstudio": ".json"}
-FOLDER_FORMATS = ("brat", "txt")
-STDOUT_FORMATS = ("prodigy", "doccano", "conll", "labelstudio")
-NAMED_FORMATS = ("prodigy", "labelstudio")  # the formats that write the annotator's name
 MAX_PROBLEMS_KEPT = 1000
 
 
 @dataclass
 class ExportSummary:
     outputs: list[Path] = field(default_factory=list)
-    written: int = 0
+    written: int = 0  # records (a version each)
+    documents: int = 0  # distinct documents among them (fewer with --all-versions)
     per_output: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
     conflict_ids: list[int] = field(default_factory=list)
-    misaligned: int = 0
-    dropped: int = 0
+    misaligned: int = 0  # spans off the tokens the file holds (Problem.off_tokens)
+    misaligned_dropped: int = 0  # of them, left out
+    other: int = 0  # other problems: spans or lines the format cannot hold as they are
+    dropped: int = 0  # problems of every kind whose span or line was left out
     problems: list[Problem] = field(default_factory=list)
     config: Path | None = None
 
     def line(self) -> str:
-        parts = [f"exported {self.written} documents to "
-                 + ", ".join(f"{'standard output' if is_stdout(p) else p} "
+        what = (f"{self.written} documents" if self.documents == self.written else
+                f"{self.written} versions of {self.documents} documents")
+        parts = [f"exported {what} to "
+                 + ", ".join(f"{'standard output' if is_stdout(p) else shown(p)} "
                              f"({self.per_output.get(str(p), 0)})" for p in self.outputs)]
         if self.conflicts:
             parts.append(f"{self.conflicts} left out: annotators disagree and no gold "
                          "(adjudicate them, or pick --annotator)")
         if self.misaligned:
-            parts.append(f"{self.misaligned} spans not on spaCy token boundaries"
-                         + (f", {self.dropped} of them left out" if self.dropped else ""))
+            parts.append(f"{self.misaligned} spans not on token boundaries"
+                         + (f", {self.misaligned_dropped} of them left out"
+                            if self.misaligned_dropped else ", written as they are"))
+        if self.other:
+            dropped = self.dropped - self.misaligned_dropped
+            parts.append(f"{self.other} other spans or lines the format cannot hold as they are"
+                         + (f", {dropped} of them left out" if dropped else ""))
         if self.config is not None:
-            parts.append(f"training config {self.config}")
+            parts.append(f"training config {shown(self.config)}")
         return "; ".join(parts)
 
 
@@ -93,33 +105,43 @@ def export(
     cancelled: Callable[[], bool] | None = None,
 ) -> ExportSummary:
     """Write the selected versions to ``out`` in ``format``; see the module docstring."""
-    fmt = normalise_format(format)
-    if fmt not in EXPORT_FORMATS:
-        raise InputError(f"cannot export to {format!r}: use {', '.join(EXPORT_FORMATS)}")
+    fmt = registry.get(format)
+    if fmt.writer is None:
+        raise InputError(f"cannot export to {format!r}: use {registry.names(registry.writable())}")
     if gold_only and annotator is not None:
         raise InputError("--gold and --annotator exclude each other; pass one")
     if split is not None and not 0.0 < split < 1.0:
         raise InputError(f"--split {split} should be between 0 and 1 (e.g. 0.8 for 80% train)")
-    if config is not None and fmt != "spacy":
-        raise InputError("--config goes with --format spacy (it points spaCy at the corpus)")
-    if is_stdout(out) and stdout_ok and (split is not None or fmt not in STDOUT_FORMATS):
+    if config is not None and "config" not in fmt.options:
+        with_config = [f.name for f in registry.writable() if "config" in f.options]
+        raise InputError(f"--config goes with --format {' or '.join(with_config)} (it points "
+                         "spaCy at the corpus)")
+    if is_stdout(out) and stdout_ok and (split is not None or not fmt.stdout):
         what = "a train/dev split is a folder" if split is not None else (
-            "it writes a folder" if fmt in FOLDER_FORMATS else "a .spacy file is binary")
-        raise OutputError(f"standard output ('-') is not possible for {fmt}: {what}; "
+            "it writes a folder" if fmt.output is Output.FOLDER else
+            f"a {fmt.extension} file is binary")
+        raise OutputError(f"standard output ('-') is not possible for {fmt.name}: {what}; "
                           "give a path", path=STDOUT)
+    if annotator is not None:
+        known = sorted(set(store.annotator_names()))
+        if annotator not in known:
+            # a typo: the export would replace the file at --out with an empty one
+            shown_names = ", ".join(repr(n) for n in known[:10]) or "none"
+            raise InputError(f"--annotator {annotator[:40]!r}: no versions by that name; "
+                             f"annotators here: {shown_names}; nothing was written")
     options = Options(annotator=annotator, gold_only=gold_only, all_versions=all_versions,
                       all_statuses=all_statuses)
     out = Path(out)
     with Outputs(protect=database_files(store.path)) as outputs:
-        writers, targets = _open_writers(outputs, out, fmt, split, scheme, stdout_ok)
+        writers, targets = _open_writers(outputs, out, fmt, split, scheme, stdout_ok,
+                                         by_annotator=all_versions)
         config_fh = outputs.file(config) if config is not None else None
         total = count(store, options)
-        dev_items: set[int] = set()
-        if split is not None:
-            n_dev = max(1, round(total * (1 - split))) if total > 1 else 0
-            dev_items = set(random.Random(seed).sample(range(total), n_dev))
+        dev_items = split_items(total, 1 - Fraction(str(split)), seed) if split is not None \
+            else set()
         summary = ExportSummary(outputs=list(targets.values()))
         stats = SelectionStats()
+        last_doc: int | None = None
         for i, item in enumerate(validated(select(store, options, stats), store.path)):
             if cancelled is not None and cancelled():
                 raise Cancelled("export cancelled; no file was written", path=out)
@@ -128,18 +150,24 @@ def export(
                             annotator=item.annotation.annotator,
                             status=item.annotation.status, title=item.document.title,
                             source=item.document.source, meta=item.document.meta)
-            if fmt != "txt":  # the only format that writes no label
+            if fmt.labels:
                 check_exported_names({s.label for s in item.spans},
-                                     record.annotator if fmt in NAMED_FORMATS else None,
+                                     record.annotator if fmt.annotator else None,
                                      item.document.id)
+            _check_status(fmt, item.annotation.status, item.document.id)
             for problem in writers[name].write(record, item.document.id):
-                summary.misaligned += 1
+                summary.misaligned += problem.off_tokens
+                summary.misaligned_dropped += problem.off_tokens and problem.dropped
+                summary.other += not problem.off_tokens
                 summary.dropped += problem.dropped
                 if len(summary.problems) < MAX_PROBLEMS_KEPT:
                     summary.problems.append(problem)
             key = str(targets[name])
             summary.per_output[key] = summary.per_output.get(key, 0) + 1
             summary.written += 1
+            if item.document.id != last_doc:
+                summary.documents += 1  # items come in document order
+                last_doc = item.document.id
             if progress is not None:
                 progress(i + 1, total)
         for w in writers.values():
@@ -157,38 +185,45 @@ def export(
     return summary
 
 
-def _sharded(out: Path, fmt: str) -> bool:
-    return fmt == "spacy" and out.suffix.lower() != ".spacy"
+def _check_status(fmt: Format, status: str, doc_id: int) -> None:
+    """Exact or refused, as for labels: a version whose status the format cannot hold
+    (``--all-statuses`` into doccano, a rejected one into Label Studio) would read back
+    as ``done``; the export stops naming the document and the formats that hold it."""
+    if not fmt.labels or status in fmt.statuses:
+        return
+    holders = [f.name for f in registry.writable() if f.labels and status in f.statuses]
+    raise InputError(f"document {doc_id}: {fmt.name} cannot hold the status {status!r} (it "
+                     "would read back as done); export without --all-statuses, or to "
+                     + " or ".join(holders))
 
 
-def _open_writers(outputs: Outputs, out: Path, fmt: str, split: float | None, scheme: str,
-                  stdout_ok: bool) -> tuple[dict[str, Writer], dict[str, Path]]:
+def _sharded(out: Path, fmt: Format) -> bool:
+    return fmt.shards and out.suffix.lower() != fmt.extension
+
+
+def _open_writers(outputs: Outputs, out: Path, fmt: Format, split: float | None, scheme: str,
+                  stdout_ok: bool, by_annotator: bool = False
+                  ) -> tuple[dict[str, Writer], dict[str, Path]]:
     """One writer per output (``all``, or ``train`` and ``dev``) on the temporary paths
     :class:`Outputs` hands out, and the user's path of each."""
-    from .formats import brat, conll, docbin, doccano, labelstudio, prodigy, text
-
     if split is None:
         targets = {"all": out}
         folder = None
     else:
-        ext = "" if fmt in FOLDER_FORMATS else EXTENSIONS[fmt]
-        targets = {"train": out / f"train{ext}", "dev": out / f"dev{ext}"}
-        folder = outputs.folder(out, owner=f"goldspan export --format {fmt} --split")
+        targets = {"train": out / f"train{fmt.extension}", "dev": out / f"dev{fmt.extension}"}
+        folder = outputs.folder(out, owner=f"goldspan export --format {fmt.name} --split")
     writers: dict[str, Writer] = {}
+    owner = f"goldspan export --format {fmt.name}"
     for key, target in targets.items():
-        if fmt in FOLDER_FORMATS:
-            where = (outputs.folder(target, owner=f"goldspan export --format {fmt}")
-                     if folder is None else folder / target.name)
-            writers[key] = brat.BratWriter(where) if fmt == "brat" else text.TextWriter(where)
-        elif fmt == "spacy":
-            sharded = split is None and _sharded(out, fmt)
-            where = (outputs.folder(target, owner="goldspan export --format spacy") if sharded
-                     else outputs.path(target))
-            writers[key] = docbin.DocBinWriter(where, sharded=sharded)
-        else:
+        options = WriteOptions(scheme=scheme, sharded=split is None and _sharded(out, fmt),
+                               by_annotator=by_annotator)
+        if fmt.output is Output.STREAM:
             fh = outputs.file(target, stdout_ok=stdout_ok)
-            writers[key] = (prodigy.ProdigyWriter(fh) if fmt == "prodigy"
-                            else doccano.DoccanoWriter(fh) if fmt == "doccano"
-                            else labelstudio.LabelStudioWriter(fh) if fmt == "labelstudio"
-                            else conll.ConllWriter(fh, scheme))
+            writers[key] = cast(StreamWriterFactory, fmt.writer)(fh, options)
+            continue
+        if fmt.output is Output.FOLDER or options.sharded:
+            where = outputs.folder(target, owner=owner) if folder is None else folder / target.name
+        else:
+            where = outputs.path(target)
+        writers[key] = cast(PathWriterFactory, fmt.writer)(where, options)
     return writers, targets

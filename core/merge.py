@@ -34,15 +34,15 @@ Rules, decided once:
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .errors import GoldspanError, InputError, StoreError
-from .labels import LabelFilter, annotator_refusal, extend_labels, label_refusal
+from .errors import GoldspanError, InputError, StoreError, shown
+from .labels import (LabelFilter, annotator_refusal, extend_labels, label_refusal, lookalike,
+                     lookalike_refusal)
 from .types import Label
-from .store import Store, parse_meta
+from .storage import SQLiteError, Store, parse_meta
 from .textio import text_hash
 
 Progress = Callable[[Iterable["SourceDoc"], int, str], Iterable["SourceDoc"]]
@@ -83,7 +83,7 @@ class MergeReport:
     conflicts: list[Conflict] = field(default_factory=list)
 
     def summary(self) -> str:
-        out = (f"{self.source}: {self.documents_added} new documents, "
+        out = (f"{shown(self.source)}: {self.documents_added} new documents, "
                f"{self.documents_matched} already there; {self.versions_added} versions added, "
                f"{self.versions_identical} identical, {self.versions_replaced} replaced by newer; "
                f"{self.suggestion_runs_added} suggestion runs, {self.labels_added} labels added; "
@@ -92,7 +92,8 @@ class MergeReport:
             names = ", ".join(repr(n[:40]) for n in self.labels_not_added[:10])
             more = len(self.labels_not_added) - 10
             out += (f"; {len(self.labels_not_added)} unused labels of the source not added "
-                    f"(outside the locked label set, or breaking the naming rule): {names}"
+                    f"(outside the locked label set, breaking the naming rule, or looking "
+                    f"like one of the target's): {names}"
                     + (f" and {more} more" if more > 0 else ""))
         if self.suggestions_left_out:
             out += f"; {self.suggestions_left_out}"
@@ -134,17 +135,22 @@ def open_sources(paths: Sequence[str | Path], target: str | Path) -> list[Store]
 
 
 def _source_docs(source: Store) -> Iterator[SourceDoc]:
-    rows = source.conn.execute(
-        "SELECT id, text, text_hash, title, source, meta, created_at FROM documents ORDER BY id")
-    for r in rows:
+    for r in source.documents_as_stored():
         yield SourceDoc(*r)
 
 
-def _check_names(source: Store, keep: LabelFilter, name: str) -> None:
+def _check_names(target: Store, source: Store, keep: LabelFilter, name: str) -> None:
     """Refuse a source whose spans carry a label the target cannot take (it breaks the
     naming rule, or is outside the target's locked set), or whose versions or
     assignments carry an annotator name that breaks the rule."""
+    target_labels = [lab.name for lab in target.labels()]
     for label, n in sorted(source.span_label_counts().items()):
+        other = lookalike(label, target_labels) if label not in target_labels else None
+        if other is not None:
+            raise InputError(f"{n} span(s) carry a label that reads as one of the team's: "
+                             f"{lookalike_refusal(label, other)}; rename it in this file "
+                             "first (goldspan labels --db SOURCE --rename OLD NEW); nothing of "
+                             "it was merged", path=name)
         refusal = label_refusal(label)
         if refusal:
             raise InputError(f"{n} span(s) carry a label that breaks the naming rule: "
@@ -170,8 +176,8 @@ def _merge_labels(target: Store, labels: Sequence[Label], keep: LabelFilter,
     for lab in labels:
         if lab.name in have:
             continue
-        if not keep.keeps(lab.name):  # unused here: _check_names refused used ones
-            report.labels_not_added.append(lab.name)
+        if not keep.keeps(lab.name) or lookalike(lab.name, have) is not None:
+            report.labels_not_added.append(lab.name)  # unused: _check_names refused used ones
             continue
         used_colors = {x.color.lower() for x in out}
         used_keys = {x.hotkey for x in out if x.hotkey}
@@ -188,92 +194,42 @@ def _merge_labels(target: Store, labels: Sequence[Label], keep: LabelFilter,
 
 def _target_doc(target: Store, doc: SourceDoc, report: MergeReport) -> int:
     h = doc.text_hash or text_hash(doc.text)
-    row = target.conn.execute("SELECT id FROM documents WHERE text_hash = ?", (h,)).fetchone()
-    if row:
+    found = target.document_id_by_hash(h)
+    if found is not None:
         report.documents_matched += 1
-        return int(row[0])
-    cur = target.conn.execute(
-        "INSERT INTO documents (id, text, text_hash, title, source, meta, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (target.next_id("documents"), doc.text, h, doc.title, doc.source, doc.meta,
-         doc.created_at))
+        return found
     report.documents_added += 1
-    return int(cur.lastrowid)  # type: ignore[arg-type]
-
-
-_VERSION_COLS = "status, edited, seeded_from, created_at, updated_at"
-
-
-def _copy_spans(target: Store, ann_id: int, spans: list[tuple]) -> None:  # type: ignore[type-arg]
-    target.conn.executemany(
-        'INSERT INTO spans (annotation_id, start, "end", label, origin) VALUES (?, ?, ?, ?, ?)',
-        [(ann_id, *s) for s in spans])
-
-
-def _spans(store: Store, ann_id: int) -> list[tuple]:  # type: ignore[type-arg]
-    return store.conn.execute(
-        'SELECT start, "end", label, origin FROM spans WHERE annotation_id = ? '
-        'ORDER BY start, "end", label', (ann_id,)).fetchall()
+    return target.insert_document(doc.text, h, doc.title, doc.source, doc.meta, doc.created_at)
 
 
 def _merge_versions(target: Store, source: Store, src_doc: SourceDoc, doc_id: int,
                     report: MergeReport, prefer_newer: bool) -> None:
-    rows = source.conn.execute(
-        f"SELECT id, annotator, {_VERSION_COLS} FROM annotations WHERE document_id = ? "
-        "ORDER BY annotator", (src_doc.id,)).fetchall()
-    for src_id, annotator, status, edited, seeded, created, updated in rows:
-        spans = _spans(source, src_id)
-        mine = target.conn.execute(
-            "SELECT id, status, updated_at FROM annotations WHERE document_id = ? "
-            "AND annotator = ?", (doc_id, annotator)).fetchone()
+    for version in source.annotations(src_doc.id):
+        spans = source.spans(version.id)
+        mine = target.annotation(doc_id, version.annotator)
         if mine is None:
-            cur = target.conn.execute(
-                f"INSERT INTO annotations (id, document_id, annotator, {_VERSION_COLS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (target.next_id("annotations"), doc_id, annotator, status, edited, seeded,
-                 created, updated))
-            _copy_spans(target, int(cur.lastrowid), spans)  # type: ignore[arg-type]
+            target.copy_version(doc_id, version, spans)
             report.versions_added += 1
             continue
-        t_id, t_status, t_updated = mine
-        if t_status == status and [s[:3] for s in _spans(target, t_id)] == [s[:3] for s in spans]:
+        if mine.status == version.status and target.spans(mine.id) == spans:
             report.versions_identical += 1
             continue
-        take_source = prefer_newer and updated > t_updated
+        take_source = prefer_newer and version.updated_at > mine.updated_at
         if take_source:
-            target.conn.execute("DELETE FROM spans WHERE annotation_id = ?", (t_id,))
-            target.conn.execute(
-                "UPDATE annotations SET status = ?, edited = ?, seeded_from = ?, "
-                "updated_at = ? WHERE id = ?", (status, edited, seeded, updated, t_id))
-            _copy_spans(target, t_id, spans)
+            target.overwrite_version(mine.id, version, spans)
             report.versions_replaced += 1
         report.conflicts.append(Conflict(
-            report.source, doc_id, src_doc.title, annotator,
-            "source" if take_source else "target", t_updated, updated))
+            report.source, doc_id, src_doc.title, version.annotator,
+            "source" if take_source else "target", mine.updated_at, version.updated_at))
 
 
 def _merge_suggestions(target: Store, source: Store, src_id: int, doc_id: int,
                        report: MergeReport, keep: LabelFilter) -> None:
-    runs = dict(source.conn.execute(
-        "SELECT model, created_at FROM suggestion_runs WHERE document_id = ?", (src_id,)))
-    for (model,) in source.conn.execute(
-            "SELECT DISTINCT model FROM suggestions WHERE document_id = ?", (src_id,)):
-        runs.setdefault(model, None)
-    for model, created in sorted(runs.items()):
-        if target.conn.execute(
-                "SELECT 1 FROM suggestion_runs WHERE document_id = ? AND model = ? UNION ALL "
-                "SELECT 1 FROM suggestions WHERE document_id = ? AND model = ? LIMIT 1",
-                (doc_id, model, doc_id, model)).fetchone():
+    for model, created in sorted(source.run_times(src_id).items()):
+        if target.has_model_output(doc_id, model):
             continue
-        target.conn.executemany(
-            'INSERT INTO suggestions (document_id, model, start, "end", label, score) '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(doc_id, model, s.start, s.end, s.label, s.score)
-             for s in keep(source.suggestions(src_id, model))])
-        target.conn.execute(
-            "INSERT INTO suggestion_runs (document_id, model, created_at) VALUES "
-            "(?, ?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
-            (doc_id, model, created))
+        target.put_suggestions(doc_id, model, keep(source.suggestions(src_id, model)),
+                               created_at=created)
         report.suggestion_runs_added += 1
 
 
@@ -286,7 +242,7 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
     try:
         with target.transaction():
             keep = target.label_filter()
-            _check_names(source, keep, name)
+            _check_names(target, source, keep, name)
             report.labels_added = _merge_labels(target, source.labels(), keep, report)
             docs: Iterable[SourceDoc] = _source_docs(source)
             if progress is not None:
@@ -296,13 +252,8 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
                 doc_id = _target_doc(target, doc, report)
                 _merge_versions(target, source, doc, doc_id, report, prefer_newer)
                 _merge_suggestions(target, source, doc.id, doc_id, report, keep)
-                target.conn.executemany(
-                    "INSERT OR IGNORE INTO assignments (document_id, annotator, created_at) "
-                    "VALUES (?, ?, ?)",
-                    [(doc_id, a, t) for a, t in source.conn.execute(
-                        "SELECT annotator, created_at FROM assignments WHERE document_id = ?",
-                        (doc.id,))])
-    except sqlite3.Error as err:
+                target.add_assignments(doc_id, source.assignments_of(doc.id))
+    except SQLiteError as err:
         raise StoreError(f"cannot merge ({err}); nothing of this file was merged, "
                          "check it with `goldspan check`", path=name) from None
     report.suggestions_left_out = keep.describe()

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 
 from .types import Span
 from .dataset import Options, select
-from .store import Store
+from .storage import Store
 
 OUTCOMES = ("kept", "relabelled", "resized", "replaced", "deleted")
 
@@ -120,22 +120,19 @@ def score_document(score: ModelScore, suggestions: Iterable[tuple[int, int, str]
         score.label(key[2]).fn += 1
 
 
-def model_vs_gold(store: Store, options: Options = Options()) -> dict[str, dict[str, Any]]:
+def model_vs_gold(store: Store,
+                  options: Options = Options()  # noqa: B008 - a frozen dataclass
+                  ) -> dict[str, dict[str, Any]]:
     """``{model: {precision, recall, f1, per_label, kept, relabelled, resized,
     replaced, deleted, ...}}`` for every model with suggestions on gold documents."""
     scores: dict[str, ModelScore] = {}
-    conn = store.conn
     for item in select(store, options):
         doc_id = item.document.id
-        models = [r[0] for r in conn.execute(
-            "SELECT model FROM suggestion_runs WHERE document_id = ? ORDER BY model", (doc_id,))]
+        models = store.run_models(doc_id)
         if not models:
             continue
         by_model: dict[str, list[tuple[int, int, str]]] = {m: [] for m in models}
-        for model, start, end, label in conn.execute(
-            'SELECT model, start, "end", label FROM suggestions WHERE document_id = ?',
-            (doc_id,),
-        ):
+        for model, start, end, label in store.suggestion_keys(doc_id):
             if model in by_model:  # suggestions without a run row: imported before runs
                 by_model[model].append((start, end, label))
         for model, sugg in by_model.items():

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .types import Span, Suggestion
 from .dataset import Options, select
-from .store import Store
+from .storage import Store
 from .suggest import Suggester, split_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,7 +79,8 @@ class PhraseSuggester:
 
     # ----------------------------------------------------------------- learning
     @classmethod
-    def from_store(cls, store: Store, options: Options = Options(),
+    def from_store(cls, store: Store,
+                   options: Options = Options(),  # noqa: B008 - a frozen dataclass
                    lang: str = "en") -> "PhraseSuggester":
         """Learn every labelled string of the selected gold (streamed)."""
         suggester = cls(lang)
@@ -185,5 +186,5 @@ class CombinedSuggester:
     def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
         # The statistical side reads ahead in batches; tee buffers only that batch.
         for_model, for_phrases = itertools.tee(texts)
-        for stat, text in zip(self.statistical.suggest(for_model), for_phrases):
+        for stat, text in zip(self.statistical.suggest(for_model), for_phrases, strict=True):
             yield combine(stat, self.phrases.suggest_one(text))

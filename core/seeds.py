@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from .store import Store
+from .storage import Store
 from .textio import decode
 
 

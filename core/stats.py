@@ -1,6 +1,7 @@
 """Counts a lead or a data scientist asks for first: documents, versions by status
 and annotator, spans by label, and how each model's suggestions fare against the gold
-(``model_vs_gold``, from :mod:`goldspan.core.model_eval`). Plain SQL, constant memory."""
+(``model_vs_gold``, from :mod:`goldspan.core.model_eval`). Counted by SQLite (the
+store's queries), constant memory."""
 
 from __future__ import annotations
 
@@ -8,27 +9,19 @@ from typing import Any
 
 from .model_eval import model_vs_gold
 from .model_eval import render as render_model_vs_gold
-from .store import Store
+from .storage import Store
 
 
 def collect(store: Store) -> dict[str, Any]:
-    c = store.conn
     versions: dict[str, dict[str, int]] = {}
-    for annotator, status, n in c.execute(
-        "SELECT annotator, status, count(*) FROM annotations GROUP BY annotator, status "
-        "ORDER BY annotator, status"
-    ):
+    for annotator, status, n in store.version_counts():
         versions.setdefault(annotator, {})[status] = n
     by_status: dict[str, int] = {}
     for per in versions.values():
         for status, n in per.items():
             by_status[status] = by_status.get(status, 0) + n
-    spans = dict(c.execute(
-        "SELECT label, count(*) FROM spans GROUP BY label ORDER BY count(*) DESC, label"
-    ).fetchall())
-    suggestions = dict(c.execute(
-        "SELECT model, count(*) FROM suggestion_runs GROUP BY model ORDER BY model"
-    ).fetchall())
+    spans = store.span_label_counts()
+    suggestions = store.documents_per_model()
     return {
         "documents": store.document_count(),
         "versions": {"by_status": by_status, "by_annotator": versions},

@@ -51,7 +51,9 @@ DISPLAY: dict[Status, Display] = {
 def display(status: str | None) -> Display:
     """How a status is shown; an unknown value (an old or hand-edited file) is shown as
     it is, in grey, never a crash."""
-    try:
-        return DISPLAY[Status(status)]
-    except ValueError:
-        return Display(str(status), "#8c8c8c")
+    if status is not None:
+        try:
+            return DISPLAY[Status(status)]
+        except ValueError:
+            pass
+    return Display(str(status), "#8c8c8c")

@@ -11,15 +11,24 @@ import itertools
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence, TypeVar
 
+from .errors import StoreError
 from .labels import LabelFilter, is_valid_label
 from .types import Span, Suggestion
-from .store import Store
+from .storage import Store
 
 # NER needs about 1 GB of temporary memory per 100,000 characters and spaCy refuses
 # texts over nlp.max_length: long articles are split at paragraph boundaries.
 MAX_CHUNK = 50_000
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:  # pragma: no cover
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from spacy.language import Language
 
 
 class Suggester(Protocol):
@@ -72,11 +81,11 @@ class SpacySuggester:
         self.model = model
         self.batch_size = batch_size
         self.n_process = n_process
-        self._nlp = None
+        self._nlp: Language | None = None
         self._lock = threading.Lock()
 
     @property
-    def nlp(self):  # type: ignore[no-untyped-def]
+    def nlp(self) -> Language:
         with self._lock:
             if self._nlp is None:
                 from .spacy_models import load_for_ner
@@ -96,7 +105,8 @@ class SpacySuggester:
 
     @property
     def labels(self) -> Sequence[str]:
-        return tuple(self.nlp.get_pipe("ner").labels)
+        ner: Any = self.nlp.get_pipe("ner")  # an EntityRecognizer (compiled, no stub)
+        return tuple(ner.labels)
 
     def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
         nlp = self.nlp
@@ -116,7 +126,7 @@ class SpacySuggester:
             )
         current: list[Suggestion] = []
         seen = 0
-        for ents, (i, offset, n_pieces) in found:
+        for ents, (_i, offset, n_pieces) in found:
             current.extend(Suggestion(offset + a, offset + b, label) for a, b, label in ents)
             seen += 1
             if seen == n_pieces:
@@ -145,18 +155,18 @@ class SpacySuggester:
         with mp.get_context().Pool(self.n_process, initializer=_pool_init,
                                    initargs=(self.model, self.batch_size)) as pool:
             _worker_nlp = None  # the workers have their copy; the parent keeps none
-            pending: list = []  # type: ignore[type-arg]
+            pending: list[tuple[Any, list[tuple[int, int, int]]]] = []  # (AsyncResult, metas)
             for batch in batches:
                 pending.append((pool.apply_async(_pool_ents, ([t for t, _ in batch],)),
                                 [m for _, m in batch]))
                 while len(pending) >= window:
                     result, metas = pending.pop(0)
-                    yield from zip(result.get(), metas)
+                    yield from zip(result.get(), metas, strict=True)
             for result, metas in pending:
-                yield from zip(result.get(), metas)
+                yield from zip(result.get(), metas, strict=True)
 
 
-_worker_nlp = None
+_worker_nlp: Language | None = None
 _worker_batch_size = 32
 
 
@@ -184,6 +194,7 @@ def suggest_documents(
     commit_seconds: float = 1.0,
     progress: Callable[[int], None] | None = None,
     labels: LabelFilter | None = None,
+    dropped: list[int] | None = None,
 ) -> tuple[int, int]:
     """Run ``suggester`` on documents and store the results under its model id.
 
@@ -194,7 +205,10 @@ def suggest_documents(
     project's :meth:`Store.label_filter`: with a locked label set, its labels only;
     never a label that breaks the naming rule); pass one (made after
     :func:`ensure_label_set`) to read what it left out.
-    Returns (documents processed, suggestions stored).
+    Returns (documents processed, suggestions stored). A document deleted while the
+    run goes on (``goldspan delete``, the window) is left out and its id appended to
+    ``dropped``: the run used to stop there ("no document with id 15000"), the
+    documents after it not done.
     """
     model = suggester.model_id
     if doc_ids is None:
@@ -205,16 +219,39 @@ def suggest_documents(
         return 0, 0
     ensure_label_set(store, suggester.labels)
     keep = labels if labels is not None else store.label_filter()
-    texts = (store.document(d).text for d in ids)
+    gone = dropped if dropped is not None else []
+    read: list[int] = []  # the ids whose text the suggester took, in order
+
+    def texts() -> Iterator[str]:
+        for d in ids:
+            try:
+                text = store.document(d).text
+            except StoreError:  # deleted since the list was read
+                gone.append(d)
+                continue
+            read.append(d)
+            yield text
+
+    def read_ids() -> Iterator[int]:
+        # results come after their texts were taken: the id is in ``read`` by then
+        for i in itertools.count():
+            yield read[i]
+
     n_docs = n_sugg = 0
-    results = suggester.suggest(texts)
-    for batch in _batched_by_time(zip(ids, results), commit_seconds):
+    results = suggester.suggest(texts())
+    for batch in _batched_by_time(((d, r) for r, d in zip(results, read_ids(), strict=False)),
+                                  commit_seconds):
+        stored = 0
         with store.transaction():
             for doc_id, sugg in batch:
+                if not store.has_document(doc_id):  # deleted while the model ran on it
+                    gone.append(doc_id)
+                    continue
                 kept = keep(sugg)
                 store.put_suggestions(doc_id, model, kept)
                 n_sugg += len(kept)
-        n_docs += len(batch)
+                stored += 1
+        n_docs += stored
         if progress is not None:
             progress(len(batch))
     return n_docs, n_sugg
@@ -229,9 +266,9 @@ def ensure_label_set(store: Store, names: Sequence[str]) -> None:
         store.set_labels(default_labels([n for n in names if is_valid_label(n)]))
 
 
-def _batched_by_time(it: Iterable, seconds: float, most: int = 4096) -> Iterator[list]:  # type: ignore[type-arg]
+def _batched_by_time(it: Iterable[T], seconds: float, most: int = 4096) -> Iterator[list[T]]:
     """Lists of what ``it`` yields within about ``seconds`` (at most ``most`` items)."""
-    batch: list = []  # type: ignore[type-arg]
+    batch: list[T] = []
     start = time.monotonic()
     for item in it:
         batch.append(item)
@@ -257,8 +294,8 @@ class ProcessSuggester:
     def __init__(self, model: str | None = None, *, batch_size: int = 32) -> None:
         self.model = model
         self.batch_size = batch_size
-        self._conn = None
-        self._proc = None
+        self._conn: Connection | None = None
+        self._proc: BaseProcess | None = None
         self._model_id: str | None = None
         self._labels: tuple[str, ...] = ()
         self._lock = threading.Lock()
@@ -300,7 +337,7 @@ class ProcessSuggester:
         self._start()
         return self._labels
 
-    def _call(self, *message: object) -> tuple:  # type: ignore[type-arg]
+    def _call(self, *message: object) -> tuple[Any, ...]:
         self._start()
         assert self._conn is not None
         with self._lock:
@@ -382,7 +419,7 @@ class ProcessSuggester:
                 proc.terminate()
 
 
-def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no-untyped-def]
+def _serve(conn: Connection, model: str | None, batch_size: int) -> None:
     """The child of :class:`ProcessSuggester`: load, then answer batches of texts."""
     try:
         suggester = SpacySuggester(model, batch_size=batch_size)
@@ -413,7 +450,7 @@ def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no
             from .phrase_suggester import PhraseSuggester
 
             if kind == "phrases_from":
-                from .store import Store
+                from .storage import Store
 
                 with Store.open(message[1], create=False) as store:
                     phrases = PhraseSuggester.from_store(store)
@@ -423,16 +460,16 @@ def _serve(conn, model: str | None, batch_size: int) -> None:  # type: ignore[no
                 new = phrases.learn(message[1], [Span(a, b, label) for a, b, label in message[2]])
                 conn.send(("ok", new, len(phrases)))
             elif kind == "phrases":
-                found = [] if phrases is None else [
+                matches = [] if phrases is None else [
                     (x.start, x.end, x.label, x.score) for x in phrases.suggest_one(message[1])]
-                conn.send(("ok", found))
+                conn.send(("ok", matches))
             else:
                 conn.send(("error", f"unknown request {kind!r}"))
         except Exception as err:  # noqa: BLE001
             conn.send(("error", f"suggestions failed: {err}"))
 
 
-def _loop_request(message: tuple, suggester: SpacySuggester, loop, trainer):  # type: ignore[no-untyped-def, type-arg]
+def _loop_request(message: tuple, suggester: SpacySuggester, loop, trainer):  # type: ignore[no-untyped-def]
     """One learning-loop request in the child of :class:`ProcessSuggester`."""
     from dataclasses import asdict
 
@@ -467,6 +504,6 @@ def _loop_request(message: tuple, suggester: SpacySuggester, loop, trainer):  # 
         status = asdict(loop.status())
         status["error"] = trainer.error
         status["figures"] = [dict(f, f1=round(g.f1, 4)) for f, g in
-                             zip(status["figures"], loop.status().figures)]
+                             zip(status["figures"], loop.status().figures, strict=True)]
         return loop, trainer, status
     raise RuntimeError(f"unknown request {kind!r}")

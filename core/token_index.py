@@ -6,10 +6,11 @@ from __future__ import annotations
 import bisect
 import functools
 import unicodedata
+from typing import Any
 
 
 @functools.lru_cache(maxsize=1)
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _tokenizer() -> Any:  # spaCy's Tokenizer (a compiled module mypy cannot see into)
     import spacy
 
     return spacy.blank("en").tokenizer

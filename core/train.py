@@ -14,9 +14,11 @@ What is trained on
     shifted.
 
 Split
-    Deterministic: the selection is counted, then ``random.Random(seed).sample``
-    chooses which item numbers are held out (``round(n * eval_split)``, at least one
-    when the split is not zero and there are two items or more). With an empty
+    Deterministic: the selection is counted, then :func:`goldspan.core.dataset.split`
+    (the one split ``export --split`` uses too: the same seed and share hold out the
+    same documents) chooses which item numbers are held out (``n * eval_split``
+    rounded half up, at least one held out and one kept when the split is not zero and
+    there are two items or more). With an empty
     held-out split the figures are measured on the training data, and say so
     (``evaluated_on``).
 
@@ -52,23 +54,27 @@ from __future__ import annotations
 import io
 import json
 import os
-import random
 import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, cast
 
 from .errors import GoldspanError, InputError, ModelError
 from .types import Record
 from .outputs import Outputs, database_files
-from .dataset import Options, SelectionStats, count, select, validated
-from .store import Store
+from .dataset import Options, SelectionStats, count, select, split, validated
+from .storage import Store
 
 DEFAULT_MAX_STEPS = 1000
 DEFAULT_EVAL_FREQUENCY = 100
 DEFAULT_PATIENCE = 400
 NAME_PREFIX = "goldspan_"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.training import Example
+    from thinc.api import Config
 
 
 class TrainError(GoldspanError):
@@ -145,17 +151,6 @@ class TrainResult:
         }
 
 
-def split_indices(total: int, eval_split: float, seed: int) -> set[int]:
-    """Which item numbers (0-based, in selection order) are held out.
-
-    Deterministic for a seed; at least one item is held out when the split is not
-    zero and at least one is kept for training."""
-    if total < 2 or eval_split <= 0:
-        return set()
-    n_eval = min(total - 1, max(1, round(total * eval_split)))
-    return set(random.Random(seed).sample(range(total), n_eval))
-
-
 def pipeline_name(db_path: Path | None) -> str:
     """``goldspan_<db stem>``, lower case, only ``[a-z0-9_]`` (spaCy package names)."""
     stem = db_path.stem if db_path is not None else "memory"
@@ -225,7 +220,7 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
                 else "no gold documents (accepted, status done, and not in conflict)")
         raise TrainError(f"nothing to train on: {what}; accept some documents first, "
                          "or check with 'goldspan stats'")
-    held_out = split_indices(total, eval_split, seed)
+    held_out = split(total, eval_split, seed)
 
     work = outputs.scratch(out)
     corpus = work / "corpus"
@@ -247,7 +242,8 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
                      labels=labels if custom else None)
     output = work / "output"
     output.mkdir()
-    _run_training(config, output, _HideTempPaths(log, str(work)))
+    # a text file object to spaCy (typeshed's TextIOBase is not an IO[str])
+    _run_training(config, output, cast(IO[str], _HideTempPaths(log, str(work))))
     best = output / "model-best"
     if not (best / "meta.json").exists():  # no checkpoint was evaluated: keep last
         best = output / "model-last"
@@ -304,7 +300,7 @@ class _HideTempPaths(io.TextIOBase):
         self.target = target
         self.hidden = hidden
 
-    def write(self, s: str) -> int:  # type: ignore[override]
+    def write(self, s: str) -> int:
         if self.hidden not in s:
             self.target.write(s)
         return len(s)
@@ -384,7 +380,7 @@ def _write_corpus(
 
 def _config(lang: str, base: str | None, train_path: Path, dev_path: Path, max_steps: int,
             seed: int, progress_bar: bool, *,
-            labels: list[str] | None = None):  # type: ignore[no-untyped-def]
+            labels: list[str] | None = None) -> Config:
     """spaCy's generated NER config, adapted: corpus paths, steps, seed, and for a
     base pipeline its ``ner`` (plus the embedding layer it listens to) sourced.
 
@@ -395,17 +391,18 @@ def _config(lang: str, base: str | None, train_path: Path, dev_path: Path, max_s
     and predicts only the project's labels (issue 13: no PERSON in a Person project)."""
     from spacy.cli.init_config import init_config
 
+    from .formats.docbin import set_corpus_paths
+
     config = init_config(lang=lang, pipeline=["ner"], optimize="efficiency", gpu=False)
-    config["paths"]["train"] = str(train_path)
-    config["paths"]["dev"] = str(dev_path)
+    set_corpus_paths(config, train_path, dev_path)
     config["system"]["seed"] = seed
-    T = config["training"]
-    T["max_steps"] = max_steps
+    training = config["training"]
+    training["max_steps"] = max_steps
     # The last step is always an evaluated checkpoint, so model-best is never the
     # untrained step 0 when max_steps is small.
-    T["eval_frequency"] = max(1, min(DEFAULT_EVAL_FREQUENCY, max_steps))
-    T["patience"] = DEFAULT_PATIENCE
-    T["logger"] = {"@loggers": "spacy.ConsoleLogger.v3",
+    training["eval_frequency"] = max(1, min(DEFAULT_EVAL_FREQUENCY, max_steps))
+    training["patience"] = DEFAULT_PATIENCE
+    training["logger"] = {"@loggers": "spacy.ConsoleLogger.v3",
                    "progress_bar": "train" if progress_bar else None,
                    "console_output": True, "output_file": None}
     if base is None:
@@ -462,7 +459,7 @@ def _register_callbacks() -> None:
 def _copy_tok2vec(base: str, nlp: Any) -> None:
     from .spacy_models import load_for_ner
 
-    source = load_for_ner(base).get_pipe("ner").model.get_ref("tok2vec")
+    source = cast(Any, load_for_ner(base).get_pipe("ner")).model.get_ref("tok2vec")
     nlp.get_pipe("ner").model.get_ref("tok2vec").from_bytes(source.to_bytes())
 
 
@@ -481,7 +478,7 @@ def _listened_to(base: str) -> list[str]:
             if name != "ner" and "ner" in getattr(pipe, "listening_components", [])]
 
 
-def _run_training(config, output: Path, log: IO[str]):  # type: ignore[no-untyped-def]
+def _run_training(config: Config, output: Path, log: IO[str]) -> Language:
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import train as train_nlp
 
@@ -490,7 +487,7 @@ def _run_training(config, output: Path, log: IO[str]):  # type: ignore[no-untype
         nlp, _ = train_nlp(nlp, output, stdout=log, stderr=log)
     except GoldspanError:
         raise
-    except Exception as err:  # noqa: BLE001 - spaCy/thinc raise many kinds
+    except Exception as err:  # spaCy/thinc raise many kinds: one line, the cause chained
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise TrainError(f"spaCy training failed: {first}") from err
     return nlp
@@ -515,7 +512,7 @@ def _rewrite_meta(folder: Path, *, name: str, version: str, base: str | None,
     tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, meta_path)
 
-def eval_examples(nlp, path: Path) -> list:  # type: ignore[no-untyped-def]
+def eval_examples(nlp: Language, path: Path) -> list[Example]:
     """The gold of a ``.spacy`` file as Examples tokenised by ``nlp`` (spaCy's
     ``Corpus`` reader, as training reads it)."""
     from spacy.training import Corpus
@@ -572,12 +569,12 @@ def _evaluate_mapped(base: str, path: Path, train_path: Path | None, labels: lis
 
     if train_path is not None and train_path != path:
         train_examples = eval_examples(nlp, train_path)[:500]
-        for eg, raw in zip(train_examples, predicted(train_examples)):
+        for eg, raw in zip(train_examples, predicted(train_examples), strict=True):
             rule.observe(raw, [Span(e.start_char, e.end_char, e.label_)
                                for e in eg.reference.ents])
     examples = eval_examples(nlp, path)
     scored = []
-    for eg, raw in zip(examples, predicted(examples)):
+    for eg, raw in zip(examples, predicted(examples), strict=True):
         doc = nlp.make_doc(eg.reference.text)
         spans = [doc.char_span(s.start, s.end, s.label) for s in rule.apply(raw)]
         doc.ents = [sp for sp in spans if sp is not None]

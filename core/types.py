@@ -8,9 +8,9 @@ appear in ``goldspan.core``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Iterable, NamedTuple, Sequence
 
-STATUSES = ("todo", "in_progress", "done", "skipped", "rejected")
 ORIGINS = ("model", "manual", "import", "review")
 GOLD = "gold"  # reserved annotator name: only adjudication writes it
 
@@ -120,7 +120,7 @@ def sorted_spans(spans: Iterable[Span]) -> list[Span]:
 def find_overlap(spans: Sequence[Span]) -> tuple[Span, Span] | None:
     """Return the first pair of overlapping spans (in start order), or None."""
     ordered = sorted_spans(spans)
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         if b.start < a.end:
             return a, b
     return None

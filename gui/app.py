@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import GoldspanError
 from ..core.paths import default_db
 from ..core.seeds import seed_if_empty
-from ..core.store import Store
+from ..core.storage import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtWidgets import QApplication
 
 
-def make_app():  # type: ignore[no-untyped-def]
+
+def make_app() -> QApplication:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)  # never a bare QCoreApplication here
     app.setApplicationName("goldspan")
     app.setOrganizationName("goldspan")
     return app
@@ -29,10 +35,12 @@ def open_store(db: Path | None) -> Store:
     return store
 
 
-def build_window(store: Store, annotator: str, *, model: str | None, suggest: bool, doc: int | None):  # type: ignore[no-untyped-def]
+def build_window(store: Store, annotator: str, *, model: str | None, suggest: bool, doc: int | None,  # type: ignore[no-untyped-def]
+                 annotator_choice=None):
     from .main_window import MainWindow
 
-    window = MainWindow(store, annotator, model=model, suggest=suggest)
+    window = MainWindow(store, annotator, model=model, suggest=suggest,
+                        annotator_choice=annotator_choice)
     if doc is not None:
         store.document(doc)  # refuses an unknown id with one clear line
     window.open_first(doc)
@@ -46,25 +54,40 @@ def run(db: Path | None, annotator: str | None, doc: int | None, model: str | No
     if why:
         raise GoldspanError(why)
     app = make_app()
-    from .settings import model_name, resolve_annotator, settings
+    from .settings import annotator_choice, model_name, settings
 
-    if str(settings().value("dark", "false")).lower() == "true":
-        from .theme import apply_dark_palette
+    from .theme import apply_theme, system_prefers_dark
 
-        apply_dark_palette(app)
+    saved = settings().value("dark")  # View → Dark mode's choice, else the system's
+    apply_theme(app, str(saved).lower() == "true" if saved is not None else system_prefers_dark())
 
-    who = _checked(resolve_annotator(annotator), annotator)
-    store = open_store(db)
-    _daily_backup(store)
-    # spaCy's tokenizer (for snapping selections) is loaded before the window shows:
-    # importing spaCy later, on any thread of this process, would freeze the GUI for
-    # tens of milliseconds at a time. The model itself loads in a child process.
-    from ..core.token_index import warm
+    choice = annotator_choice(annotator)  # --annotator is for this run: never saved
+    who = _checked(choice.name, annotator)
+    # Something on screen at once, before the slow parts (issue 14, item 8): a
+    # loaded machine took 7-9 s to show anything.
+    from .opening import OpeningWindow
 
-    warm()
-    window = build_window(store, who, model=model_name(model), suggest=True, doc=doc)
-    window.show()
-    window.view.setFocus()
+    opening = OpeningWindow((db or default_db()).name)
+    opening.step("Opening the database…")
+    try:
+        store = open_store(db)
+        opening.step("Daily backup…")
+        _daily_backup(store)
+        # spaCy's tokenizer (for snapping selections) is loaded before the window
+        # shows: importing spaCy later, on any thread of this process, would freeze the
+        # GUI for tens of milliseconds at a time. The model loads in a child process.
+        opening.step("Loading spaCy's tokenizer…")
+        from ..core.token_index import warm
+
+        warm()
+        opening.step("Opening the queue…")
+        window = build_window(store, who, model=model_name(model), suggest=True, doc=doc,
+                              annotator_choice=choice)
+        window.move(opening.pos())
+        window.show()
+        window.view.setFocus()
+    finally:
+        opening.close()
     code = app.exec()
     store.close()
     return code
@@ -74,7 +97,7 @@ def _checked(name: str, given: str | None) -> str:
     """The annotator name follows the naming rule before the window opens: a name saved
     in settings.ini by an older goldspan, or an OS user name, that breaks it is refused
     in one line saying how to choose another, never used nor silently replaced."""
-    from ..core.store import check_annotator
+    from ..core.labels import check_annotator
 
     try:
         return check_annotator(name)

@@ -7,17 +7,19 @@ The view speaks Qt (UTF-16) positions; it emits code points through its
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from typing import Any, cast
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QTimer, Qt, Signal
 from PySide6.QtGui import (
-    QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QTextCursor,
-    QTextOption,
+    QColor, QFocusEvent, QFont, QHelpEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter,
+    QPaintEvent, QPalette, QPen, QPixmap, QResizeEvent, QTextCursor, QTextLayout, QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from ..core.types import Span, Suggestion
 from .highlighter import CHIP_PAD, QtSpan, SpanHighlighter
 from .offsets import Utf16Map, displayable
-from .theme import chip_text_color, is_dark
+from .theme import NO_SET_COLOR, OUT_OF_SET_COLOR, OUT_OF_SET_HELP, chip_text_color, is_dark
 
 MAX_TEXT_WIDTH = 860  # characters per line stay readable on wide screens
 
@@ -45,7 +47,7 @@ class ArticleView(QPlainTextEdit):
         self._colors: dict[str, str] = {}
         self._spans: list[Span] = []
         self._shortcut_keys: set[int] = set()
-        self._chips: dict[tuple, QPixmap] = {}  # type: ignore[type-arg]
+        self._chips: dict[tuple[object, ...], QPixmap] = {}
         self._apply_fonts()
         # Blocks are highlighted when they come on screen: by scrolling (connected after
         # the scroll area's own slot, so the view has moved when this runs) or resizing.
@@ -128,9 +130,10 @@ class ArticleView(QPlainTextEdit):
             self.setTextCursor(cur)
             self.ensureCursorVisible()
 
-    def _qt_all(self, spans: list[Span]) -> list:  # type: ignore[type-arg]
+    def _qt_all(self, spans: list[Span]) -> list[Any]:
         """Spans for the highlighter: core spans as they are when code points and UTF-16
-        units coincide (no astral characters; it only reads start, end and label)."""
+        units coincide (no astral characters; it only reads start, end and label, so a
+        Span stands in for a QtSpan: hence Any)."""
         if not self.map.astral:
             return list(spans)
         return [self._qt(s) for s in spans]
@@ -174,7 +177,7 @@ class ArticleView(QPlainTextEdit):
         r = self.cursorRect(cur)
         return QPoint(r.left() + 3, r.center().y())
 
-    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
         super().mouseReleaseEvent(e)
         if e.button() != Qt.MouseButton.LeftButton:
             return
@@ -185,7 +188,7 @@ class ArticleView(QPlainTextEdit):
         else:
             self.clicked.emit(self.position_at(e.position().toPoint()))
 
-    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:
         super().mouseDoubleClickEvent(e)
         sel = self.selection()
         if sel is not None:
@@ -194,21 +197,24 @@ class ArticleView(QPlainTextEdit):
     # --------------------------------------------------------------- keyboard
     def set_shortcut_keys(self, sequences: list[QKeySequence]) -> None:
         """Keys the window's actions own: the text view must not swallow them."""
-        self._shortcut_keys = {seq[0].toCombined() for seq in sequences if not seq.isEmpty()}
+        # QKeySequence[0] is its first key combination (PySide6's stubs lack __getitem__)
+        self._shortcut_keys = {seq[0].toCombined()  # type: ignore[index]
+                               for seq in sequences if not seq.isEmpty()}
 
-    def event(self, e) -> bool:  # type: ignore[no-untyped-def]
-        if e.type() == e.Type.ShortcutOverride:
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
             if e.keyCombination().toCombined() in self._shortcut_keys:
                 e.ignore()
                 return False
-        if e.type() == e.Type.KeyPress and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+        if e.type() == QEvent.Type.KeyPress and isinstance(e, QKeyEvent) \
+                and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             # Tab moves between spans (a window action); it never moves focus out of
             # the article, so the analyst's keys keep working.
             e.accept()
             return True
         return super().event(e)
 
-    def focusInEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def focusInEvent(self, e: QFocusEvent) -> None:
         super().focusInEvent(e)
         self.focusReturned.emit()
 
@@ -220,16 +226,18 @@ class ArticleView(QPlainTextEdit):
                 return s
         return None
 
-    def viewportEvent(self, e) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
-        if e.type() == e.Type.ToolTip:
+    def viewportEvent(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
             s = self.span_under(e.pos())
             if s is not None:
                 text = self.raw_text()
                 q0, q1 = self.map.to_qt(s.start), self.map.to_qt(s.end)
                 origin = {"model": "suggested by the model", "manual": "added by hand",
                           "import": "imported", "review": "from review"}.get(s.origin, s.origin)
+                note = "" if self.highlighter.in_set(s.label) else f"\n{s.label} is {OUT_OF_SET_HELP}"
                 QToolTip.showText(
-                    e.globalPos(), f"{s.label}: “{text[q0:q1]}” ({origin}; {s.start}–{s.end})", self
+                    e.globalPos(),
+                    f"{s.label}: “{text[q0:q1]}” ({origin}; {s.start}–{s.end}){note}", self
                 )
             else:
                 QToolTip.hideText()
@@ -237,13 +245,13 @@ class ArticleView(QPlainTextEdit):
         return super().viewportEvent(e)
 
     # ---------------------------------------------------------------- painting
-    def resizeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def resizeEvent(self, e: QResizeEvent) -> None:
         super().resizeEvent(e)
         side = max(0, (self.width() - MAX_TEXT_WIDTH) // 2)
         self.setViewportMargins(side, 0, side, 0)
         self.highlight_visible()
 
-    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, e: QPaintEvent) -> None:
         super().paintEvent(e)
         block = self.firstVisibleBlock()
         if not block.isValid():
@@ -292,7 +300,8 @@ class ArticleView(QPlainTextEdit):
         if self.highlight_visible():
             self.viewport().update()
 
-    def _paint_chip(self, painter: QPainter, s: QtSpan, offered: bool, layout, first: int,  # type: ignore[no-untyped-def]
+    def _paint_chip(self, painter: QPainter, s: QtSpan, offered: bool, layout: QTextLayout,
+                    first: int,
                     x0: float, y0: float) -> None:
         """The label chip in the gap after the span's last character. Its place comes
         from the block's text layout directly (what ``cursorRect`` computes, without a
@@ -301,9 +310,9 @@ class ArticleView(QPlainTextEdit):
         line = layout.lineForTextPosition(rel)
         if not line.isValid():
             return
-        x = x0 + line.cursorToX(rel)[0]
-        label = s.label + ("?" if offered else "")
-        width = self.highlighter.chip_width(label) - 4
+        # PySide6 returns (x, position); its stub says object
+        x = x0 + cast("tuple[float, int]", line.cursorToX(rel))[0]
+        width = self.highlighter.chip_width(self.highlighter.chip_text(s.label, offered)) - 4
         height = line.height() - 4
         painter.drawPixmap(QPointF(x - width - 1, y0 + line.y() + 2),
                            self._chip(s.label, offered, width, height))
@@ -323,7 +332,20 @@ class ArticleView(QPlainTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._chip_font)
         rect = QRectF(0.5, 0.5, width - 1, height - 1)
-        color = QColor(self._colors.get(label, "#8c8c8c"))
+        text = self.highlighter.chip_text(label, offered)
+        if not self.highlighter.in_set(label):
+            # outside the project's labels: dashed red outline on the page's colour
+            red = QColor(OUT_OF_SET_COLOR)
+            painter.setPen(QPen(red, 1.5, Qt.PenStyle.DashLine))
+            painter.setBrush(self.palette().color(QPalette.ColorRole.Base))
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(red)
+            painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0),
+                             int(Qt.AlignmentFlag.AlignVCenter), text)
+            painter.end()
+            self._chips[key] = pixmap
+            return pixmap
+        color = QColor(self._colors.get(label, NO_SET_COLOR))
         if offered:
             painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -334,7 +356,6 @@ class ArticleView(QPlainTextEdit):
             painter.setBrush(color)
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(chip_text_color(color.name()))
-        text = label + ("?" if offered else "")
         painter.drawText(rect.adjusted(CHIP_PAD - 2, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), text)
         painter.end()
         self._chips[key] = pixmap

@@ -75,7 +75,9 @@ def add_dataset_actions(window: Any, menu: QMenu) -> None:
     imp.triggered.connect(lambda _=False: open_import_dialog(window))
     exp.triggered.connect(lambda _=False: open_export_dialog(window))
     first = menu.actions()[0] if menu.actions() else None
-    menu.insertActions(first, [imp, exp])  # type: ignore[arg-type]
-    if first is not None:
+    if first is None:
+        menu.addActions([imp, exp])
+    else:
+        menu.insertActions(first, [imp, exp])
         menu.insertSeparator(first)
     menu.setToolTipsVisible(True)

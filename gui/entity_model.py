@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..core.types import Span, Suggestion
+from .theme import (
+    NO_SET_COLOR, NOT_IN_SET, OUT_OF_SET_COLOR, OUT_OF_SET_HELP, in_label_set, out_of_set_swatch,
+)
 
 ORIGIN_TEXT = {"model": "model", "manual": "you", "import": "import", "review": "review"}
 Index = QModelIndex | QPersistentModelIndex
@@ -14,7 +19,8 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ROLES = frozenset((_DISPLAY, _DECORATION, _FOREGROUND, _TOOLTIP))
-_GREY = QColor("#8c8c8c")
+_GREY = QBrush(QColor("#8c8c8c"))  # offered, not yet taken
+_RED = QBrush(QColor(OUT_OF_SET_COLOR))  # a label outside the project's set
 
 
 class EntityModel(QAbstractTableModel):
@@ -79,13 +85,13 @@ class EntityModel(QAbstractTableModel):
             i += 1
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.items)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def data(self, index: Index, role: int = _DISPLAY):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
         # The table asks for about ten roles of every visible cell at each repaint (after
         # every edit): the roles never answered return before any look-up.
         if role not in _ROLES or not index.isValid():
@@ -95,26 +101,32 @@ class EntityModel(QAbstractTableModel):
         if role == _DECORATION and col != 1:
             return None
         offered = row >= self.n_spans
-        if role == _FOREGROUND and not offered:
-            return None
         s = self.items[row]
+        if role == _FOREGROUND:
+            if not in_label_set(s.label, self.colors):
+                return _RED
+            return _GREY if offered else None
         if role == _DISPLAY:
             if col == 0:
                 return self.text[s.start:s.end].replace("\n", " ")
             if col == 1:
-                return s.label
+                return s.label if in_label_set(s.label, self.colors) else f"{s.label} · {NOT_IN_SET}"
             if col == 2:
                 return "offered" if offered else ORIGIN_TEXT.get(getattr(s, "origin", ""), "")
         elif role == _DECORATION:
-            return QColor(self.colors.get(s.label, "#8c8c8c"))
-        elif role == _FOREGROUND:
-            return QBrush(_GREY)
+            if not in_label_set(s.label, self.colors):
+                return out_of_set_swatch()
+            return QColor(self.colors.get(s.label, NO_SET_COLOR))
         elif role == _TOOLTIP:
             where = f"{s.start}–{s.end}"
-            return f"{s.label} at {where}" + (" (offered by the model; Shift+Enter accepts)" if offered else "")
+            tip = f"{s.label} at {where}" + (" (offered by the model; Shift+Enter accepts)" if offered else "")
+            if not in_label_set(s.label, self.colors):
+                tip += f"\n{s.label} is {OUT_OF_SET_HELP}"
+            return tip
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None

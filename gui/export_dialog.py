@@ -11,7 +11,7 @@ one format (the CoNLL tag scheme, the spaCy training config) are enabled only wi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,19 +21,20 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import GoldspanError
-from ..core.exporter import EXTENSIONS, FOLDER_FORMATS, ExportSummary, export
-from ..core.store import Store
+from ..core.exporter import ExportSummary, export
+from ..core.formats import registry
+from ..core.formats.registry import Output
+from ..core.status import Status
+from ..core.storage import Store
 from .task_runner import Report, TaskDialog, TaskRunner
 
-EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
-    ("prodigy", "Prodigy NER JSONL"),
-    ("doccano", "doccano JSONL"),
-    ("conll", "CoNLL IOB"),
-    ("spacy", "spaCy DocBin (.spacy)"),
-    ("brat", "brat standoff (folder of .txt + .ann)"),
-    ("labelstudio", "Label Studio JSON"),
-    ("txt", "Plain text (folder of .txt)"),
-)
+
+def export_formats() -> list[tuple[str, str]]:
+    """(name, what the list shows) of every format the registry writes, in its order."""
+    return [(f.name, f"{f.title}, a folder" if f.output is Output.FOLDER else f.title)
+            for f in registry.writable()]
+
+
 CONLL_SCHEMES: tuple[tuple[str, str], ...] = (
     ("iob2", "IOB2 (B- on every entity's first token)"),
     ("iob1", "IOB1 (B- only between touching entities)"),
@@ -41,12 +42,11 @@ CONLL_SCHEMES: tuple[tuple[str, str], ...] = (
     ("io", "IO (no B-)"),
     ("source", "As in the imported file"),
 )
-GOLD = "gold"
 MAX_PROBLEM_LINES = 20
 
 
 def export_task(
-    out: Path, **options: object
+    out: Path, **options: Any
 ) -> Callable[[Store, Report, Callable[[], bool]], ExportSummary]:
     """The work the dialog runs: :func:`export` with its progress and cancel hooks."""
 
@@ -57,7 +57,7 @@ def export_task(
             report(done, total, f"Exporting {done:,} of {total:,} documents…")
 
         return export(store, out, progress=progress, cancelled=cancelled,
-                      **options)  # type: ignore[arg-type]
+                      **options)
 
     return run
 
@@ -97,7 +97,7 @@ class PathEdit(QWidget):
     def text(self) -> str:
         return self.edit.text().strip()
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming, like QLineEdit
+    def setText(self, text: str) -> None:
         self.edit.setText(text)
 
 
@@ -110,11 +110,11 @@ class ExportDialog(TaskDialog):
         super().__init__(db_path, parent)
         self.last_summary: ExportSummary | None = None
         self.setWindowTitle("Export annotations")
-        self._format = "prodigy"
+        self._format = registry.writable()[0].name
 
         # --- what and where
         self.format_combo = QComboBox()
-        for key, text in EXPORT_FORMATS:
+        for key, text in export_formats():
             self.format_combo.addItem(text, key)
         self.out_path = PathEdit("File to write (a folder for brat, plain text or a split)",
                                  self._browse_out)
@@ -236,6 +236,13 @@ class ExportDialog(TaskDialog):
                        self.out_path.edit.textChanged, self.config_path.edit.textChanged):
             signal.connect(self._update_enabled)
         self.format_combo.currentIndexChanged.connect(self._format_changed)
+        for signal in (self.format_combo.currentIndexChanged, self.out_path.edit.textChanged,
+                       self.selection_group.buttonToggled, self.annotator_combo.currentIndexChanged,
+                       self.all_versions_check.toggled, self.all_statuses_check.toggled,
+                       self.split_check.toggled, self.split_spin.valueChanged,
+                       self.seed_spin.valueChanged, self.scheme_combo.currentIndexChanged,
+                       self.config_check.toggled, self.config_path.edit.textChanged):
+            signal.connect(self.clear_outcome)
         self._update_enabled()
         self.resize(640, 0)
 
@@ -249,9 +256,7 @@ class ExportDialog(TaskDialog):
             store = None
         if store is not None:
             try:
-                rows = store.conn.execute(
-                    "SELECT annotator, sum(status = 'done') FROM annotations WHERE annotator != ? "
-                    "GROUP BY annotator ORDER BY annotator", (GOLD,)).fetchall()
+                rows = store.done_counts()
             finally:
                 store.close()
         for name, done in rows:
@@ -268,10 +273,10 @@ class ExportDialog(TaskDialog):
         if not text or self.split_check.isChecked():
             return
         p = Path(text)
-        old_ext, new_ext = EXTENSIONS.get(old), EXTENSIONS.get(new)
+        old_ext, new_ext = registry.get(old).extension, registry.get(new).extension
         if old_ext and p.suffix.lower() == old_ext:
-            p = p.with_suffix(new_ext or "")
-        elif old in FOLDER_FORMATS and new_ext and not p.suffix:
+            p = p.with_suffix(new_ext)
+        elif registry.get(old).output is Output.FOLDER and new_ext and not p.suffix:
             p = p.with_suffix(new_ext)
         self.out_path.setText(str(p))
 
@@ -283,27 +288,34 @@ class ExportDialog(TaskDialog):
             self.config_path.setText(str(folder / "config.cfg"))
 
     def _update_enabled(self) -> None:
-        fmt = self.format_combo.currentData()
+        """Enable what the chosen format can use, as the registry says: its own options
+        (CoNLL's tag scheme, spaCy's config), and "Also skipped and rejected" only where
+        the file can hold a status other than done."""
+        fmt = registry.get(self.format_combo.currentData())
         busy = self.runner is not None and self.runner.running
         self.annotator_combo.setEnabled(self.annotator_radio.isChecked())
         self.split_spin.setEnabled(self.split_check.isChecked())
         self.seed_spin.setEnabled(self.split_check.isChecked())
-        self.scheme_combo.setEnabled(fmt == "conll")
-        self.config_check.setEnabled(fmt == "spacy")
-        self.config_path.setEnabled(fmt == "spacy" and self.config_check.isChecked())
+        self.scheme_combo.setEnabled("scheme" in fmt.options)
+        config = "config" in fmt.options
+        self.config_check.setEnabled(config)
+        self.config_path.setEnabled(config and self.config_check.isChecked())
+        self.all_statuses_check.setEnabled(bool(fmt.statuses - {Status.DONE}))
         ok = bool(self.out_path.text())
-        if fmt == "spacy" and self.config_check.isChecked() and not self.config_path.text():
+        if config and self.config_check.isChecked() and not self.config_path.text():
             ok = False
         self.export_button.setEnabled(ok and not busy)
 
+    def _chosen(self) -> registry.Format:
+        return registry.get(self.format_combo.currentData())
+
     def _folder_output(self) -> bool:
-        return self.format_combo.currentData() in FOLDER_FORMATS or self.split_check.isChecked()
+        return self._chosen().output is Output.FOLDER or self.split_check.isChecked()
 
     def _browse_out(self) -> str | None:
-        fmt = self.format_combo.currentData()
         if self._folder_output():
             return QFileDialog.getExistingDirectory(self, "Folder to write to") or None
-        ext = EXTENSIONS.get(fmt, "")
+        ext = self._chosen().extension
         name, _ = QFileDialog.getSaveFileName(
             self, "File to write", self.out_path.text() or f"goldspan{ext}",
             f"{self.format_combo.currentText()} (*{ext});;All files (*)")
@@ -330,19 +342,20 @@ class ExportDialog(TaskDialog):
 
     def options(self) -> dict[str, object]:
         """The keyword arguments of :func:`export` the dialog stands for."""
-        fmt = self.format_combo.currentData()
+        fmt = self._chosen()
         return {
-            "format": fmt,
+            "format": fmt.name,
             "annotator": (self.annotator_combo.currentData()
                           if self.annotator_radio.isChecked() else None),
             "gold_only": self.gold_radio.isChecked(),
             "all_versions": self.all_versions_check.isChecked(),
-            "all_statuses": self.all_statuses_check.isChecked(),
+            "all_statuses": (self.all_statuses_check.isChecked()
+                             and bool(fmt.statuses - {Status.DONE})),
             "split": self.split_spin.value() if self.split_check.isChecked() else None,
             "seed": self.seed_spin.value(),
             "config": (Path(self.config_path.text())
-                       if fmt == "spacy" and self.config_check.isChecked() else None),
-            "scheme": self.scheme_combo.currentData() if fmt == "conll" else "iob2",
+                       if "config" in fmt.options and self.config_check.isChecked() else None),
+            "scheme": self.scheme_combo.currentData() if "scheme" in fmt.options else "iob2",
         }
 
     # ---------------------------------------------------------------- running
@@ -357,6 +370,7 @@ class ExportDialog(TaskDialog):
         return self._run("Export", task, create=False, busy_text="Exporting…")
 
     def _set_busy(self, busy: bool) -> None:
+        w: QWidget
         for w in (self.format_combo, self.out_path, self.default_radio, self.gold_radio,
                   self.annotator_radio, self.all_versions_check, self.all_statuses_check,
                   self.split_check):

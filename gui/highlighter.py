@@ -17,11 +17,14 @@ from __future__ import annotations
 import bisect
 import operator
 from dataclasses import dataclass
+from typing import Iterable
 
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor, QFont, QFontMetrics, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument,
+)
 
-from .theme import tint
+from .theme import NO_SET_COLOR, NOT_IN_SET, OUT_OF_SET_COLOR, in_label_set, out_of_set_brush, tint
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._colors: dict[str, str] = {}
         self._selected: tuple[int, int] | None = None
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
-        self._gap: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._gap: dict[tuple[str, bool, bool], QTextCharFormat] = {}
         self._plain: dict[str, tuple[QTextCharFormat, QTextCharFormat]] = {}
         self.dark = False
         self.chip_font = QFont()
@@ -70,11 +73,22 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.forget_all()
 
     def chip_width(self, label: str) -> int:
+        """The width of a chip showing ``label`` as it is (see :meth:`chip_text`)."""
         width = self._chip_widths.get(label)
         if width is None:  # (asked for every chip at every repaint)
             width = QFontMetrics(self.chip_font).horizontalAdvance(label) + 2 * CHIP_PAD + 4
             self._chip_widths[label] = width
         return width
+
+    def in_set(self, label: str) -> bool:
+        """Whether ``label`` is one of the project's labels (see theme.in_label_set)."""
+        return in_label_set(label, self._colors)
+
+    def chip_text(self, label: str, offered: bool = False) -> str:
+        """What the chip after a span says: the label, ``?`` when only offered, and
+        ``· not in set`` when the project has no such label."""
+        text = label + ("?" if offered else "")
+        return text if self.in_set(label) else f"{text} · {NOT_IN_SET}"
 
     def set_spans(self, spans: list[QtSpan], offered: list[QtSpan], *,
                   keep_selection: bool = True) -> None:
@@ -110,7 +124,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         done = self._done
         return 0 <= block_number < len(done) and bool(done[block_number])
 
-    def highlight_blocks(self, blocks) -> int:  # type: ignore[no-untyped-def]
+    def highlight_blocks(self, blocks: Iterable[QTextBlock]) -> int:
         """Highlight those of ``blocks`` (QTextBlocks) never highlighted with the current
         spans; returns how many were."""
         done = self._done
@@ -203,7 +217,13 @@ class SpanHighlighter(QSyntaxHighlighter):
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = QTextCharFormat()
-            color = self._colors.get(label, "#8c8c8c")
+            if not self.in_set(label):  # hatched, wavy red: no label colour looks like it
+                fmt.setBackground(out_of_set_brush(strong=selected, dark=self.dark))
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+                fmt.setUnderlineColor(QColor(OUT_OF_SET_COLOR))
+                self._formats[key] = fmt
+                return fmt
+            color = self._colors.get(label, NO_SET_COLOR)  # (no label set yet)
             fmt.setBackground(tint(color, strong=selected, dark=self.dark))
             if selected:
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
@@ -213,21 +233,21 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def _gap_format(self, label: str, selected: bool, offered: bool = False) -> QTextCharFormat:
         key = (label, selected, offered)
-        fmt = self._gap.get(key)  # type: ignore[arg-type]
+        fmt = self._gap.get(key)
         if fmt is None:
             fmt = QTextCharFormat(self._offered_format(label) if offered else self._format(label, selected))
             fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
-            fmt.setFontLetterSpacing(self.chip_width(label + ("?" if offered else "")))
-            self._gap[key] = fmt  # type: ignore[index]
+            fmt.setFontLetterSpacing(self.chip_width(self.chip_text(label, offered)))
+            self._gap[key] = fmt
         return fmt
 
     def _offered_format(self, label: str) -> QTextCharFormat:
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-        fmt.setUnderlineColor(QColor(self._colors.get(label, "#8c8c8c")))
+        fmt.setUnderlineColor(QColor(self._colors.get(label, OUT_OF_SET_COLOR)))
         return fmt
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt API
+    def highlightBlock(self, text: str) -> None:
         # Called for every block when a document opens (15,000 blocks for a 1 MB
         # article): the span loop is inlined and formats come from a per-label cache.
         spans = self._spans

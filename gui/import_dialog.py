@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPainter, QPalette
+from PySide6.QtGui import (
+    QDragEnterEvent, QDragMoveEvent, QDropEvent, QPaintEvent, QPainter, QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialogButtonBox, QFileDialog,
     QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QVBoxLayout,
@@ -22,23 +24,23 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import GoldspanError, InputError
 from ..core.formats.base import Cancelled
+from ..core.formats import registry
 from ..core.formats.detect import expand
 from ..core.importer import DEFAULT_ANNOTATOR, ImportSummary, import_paths
-from ..core.store import Store
+from ..core.storage import Store
 from .task_runner import Report, TaskDialog, TaskRunner
 
-IMPORT_FORMATS: tuple[tuple[str, str], ...] = (
-    ("auto", "Auto (by extension and content)"),
-    ("txt", "Plain text (.txt, one article per file)"),
-    ("prodigy", "Prodigy NER JSONL"),
-    ("doccano", "doccano JSONL"),
-    ("conll", "CoNLL / IOB (one token per line)"),
-    ("spacy", "spaCy DocBin (.spacy)"),
-    ("brat", "brat standoff (.txt + .ann)"),
-    ("labelstudio", "Label Studio JSON"),
-)
-FILE_FILTER = ("Dataset files (*.jsonl *.json *.ndjson *.txt *.conll *.iob *.iob2 *.bio "
-               "*.biluo *.tsv *.spacy *.ann);;All files (*)")
+
+def import_formats() -> list[tuple[str, str]]:
+    """(name, what the list shows): Auto, then every format the registry reads."""
+    return [("auto", "Auto (by extension and content)"),
+            *((f.name, f.title) for f in registry.readable())]
+
+
+def file_filter() -> str:
+    """The file dialog's filter: every extension a registered format reads."""
+    patterns = " ".join(f"*{e}" for e in sorted(registry.extensions()))
+    return f"Dataset files ({patterns});;All files (*)"
 
 
 def import_task(
@@ -52,8 +54,9 @@ def import_task(
     one transaction (see the module docstring), with progress per file and record."""
 
     def run(store: Store, report: Report, cancelled: Callable[[], bool]) -> ImportSummary:
-        files, skipped = expand([Path(p) for p in paths])
-        summary = ImportSummary(skipped=skipped)
+        files, skipped, passed = expand([Path(p) for p in paths])
+        summary = ImportSummary(skipped=skipped, passed_over=passed)
+        runs: dict = {}  # type: ignore[type-arg]  # suggestion runs over all the files
         n = len(files)
         with store.transaction():
             for i, path in enumerate(files):
@@ -68,7 +71,7 @@ def import_task(
                 try:
                     done = import_paths(store, [path], format=format, annotator=annotator,
                                         locked_labels=locked_labels, progress=progress,
-                                        cancelled=cancelled)
+                                        cancelled=cancelled, runs=runs)
                 except Cancelled:
                     raise
                 except GoldspanError as err:
@@ -120,7 +123,7 @@ class PathList(QListWidget):
         self.clear()
         self.changed.emit()
 
-    def paintEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def paintEvent(self, e: QPaintEvent) -> None:
         super().paintEvent(e)
         if self.count() == 0:
             p = QPainter(self.viewport())
@@ -129,19 +132,19 @@ class PathList(QListWidget):
                        "Drop files or folders here,\nor use Add files… / Add folder…")
             p.end()
 
-    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
         else:
             super().dragEnterEvent(e)
 
-    def dragMoveEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def dragMoveEvent(self, e: QDragMoveEvent) -> None:
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
         else:
             super().dragMoveEvent(e)
 
-    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, e: QDropEvent) -> None:
         local = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
         if local:
             self.add_paths(local)
@@ -176,7 +179,7 @@ class ImportDialog(TaskDialog):
         paths_row.addLayout(side)
 
         self.format_combo = QComboBox()
-        for key, text in IMPORT_FORMATS:
+        for key, text in import_formats():
             self.format_combo.addItem(text, key)
         self.format_combo.setToolTip("How to read the files; Auto tells each file's format "
                                      "by its extension and first record.")
@@ -242,6 +245,9 @@ class ImportDialog(TaskDialog):
 
         self.path_list.changed.connect(self._update_buttons)
         self.path_list.itemSelectionChanged.connect(self._update_buttons)
+        for signal in (self.path_list.changed, self.format_combo.currentIndexChanged,
+                       self.annotator_edit.textChanged, self.lock_check.toggled):
+            signal.connect(self.clear_outcome)
         self._update_buttons()
         self.resize(600, 420)
 
@@ -261,7 +267,7 @@ class ImportDialog(TaskDialog):
             store.close()
 
     def _browse_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Files to import", "", FILE_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self, "Files to import", "", file_filter())
         if files:
             self.path_list.add_paths(files)
 
@@ -309,8 +315,8 @@ class ImportDialog(TaskDialog):
         self.last_summary = summary
         lines = [summary.line()]
         lines += [f"{f.path.name}: {note}" for f in summary.files for note in f.notes]
+        self.path_list.clear_paths()  # (before the summary: a changed list clears it)
         self._show_summary("\n".join(lines), "ok")
-        self.path_list.clear_paths()
         self.imported.emit(summary)
 
     def _failed(self, message: str) -> None:

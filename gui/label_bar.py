@@ -26,6 +26,7 @@ class LabelBar(QWidget):
     def set_labels(self, labels: list[Label]) -> None:
         for b in self.buttons.values():
             self._group.removeButton(b)
+            b.hide()  # at once: deleteLater waits for the event loop, under the new ones
             b.deleteLater()
         self.buttons.clear()
         while self._layout.count():

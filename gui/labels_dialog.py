@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import GoldspanError
 from ..core.label_edit import save_label_set, usage
-from ..core.labels import PALETTE, label_refusal
+from ..core.labels import HOTKEYS, PALETTE, label_refusal
 from ..core.types import Label
-from ..core.store import Store
+from ..core.storage import Store
 
 NAME, COLOR, KEY, DESC, USED = range(5)
 
@@ -48,10 +48,20 @@ class LabelsDialog(QDialog):
         up.clicked.connect(lambda: self._move(-1))
         down = QPushButton("Move down")
         down.clicked.connect(lambda: self._move(1))
+        self.renumber_button = QPushButton("Renumber keys")
+        self.renumber_button.setObjectName("renumberKeys")
+        self.renumber_button.setToolTip("Give the labels the keys 1–9, then Q W E R T Y… in the "
+                                        "table's order (closes the gaps a removal leaves)")
+        self.renumber_button.clicked.connect(self.renumber_keys)
         row = QHBoxLayout()
         for b in (add, remove, up, down):
             row.addWidget(b)
         row.addStretch(1)
+        row.addWidget(self.renumber_button)
+        self.key_note = QLabel("")
+        self.key_note.setObjectName("keyNote")
+        self.key_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.key_note.setWordWrap(True)
         hint = QLabel("Double-click a colour to change it. Renaming a label renames it on every span.")
         hint.setWordWrap(True)
         self.locked = QCheckBox("Locked: imports, suggestions and merges add no labels "
@@ -70,12 +80,14 @@ class LabelsDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.table, 1)
         lay.addLayout(row)
+        lay.addWidget(self.key_note)
         lay.addWidget(hint)
         lay.addWidget(self.locked)
         lay.addWidget(self.error)
         lay.addWidget(buttons)
         self.resize(640, 560)
         self._show_name_problems()
+        self._show_key_gaps()
 
     def _append(self, lab: Label, original: str | None) -> None:
         r = self.table.rowCount()
@@ -93,17 +105,23 @@ class LabelsDialog(QDialog):
         used.setFlags(used.flags() & ~Qt.ItemFlag.ItemIsEditable)
         self.table.setItem(r, USED, used)
 
+    def _cell(self, row: int, col: int) -> QTableWidgetItem:
+        """A cell of the table: every row has all five (``_append`` sets them)."""
+        item = self.table.item(row, col)
+        assert item is not None, (row, col)
+        return item
+
     def labels(self) -> tuple[list[Label], dict[str, str]]:
         out: list[Label] = []
         renames: dict[str, str] = {}
         for r in range(self.table.rowCount()):
-            name = self.table.item(r, NAME).text()
-            original = self.table.item(r, NAME).data(Qt.ItemDataRole.UserRole)
+            name = self._cell(r, NAME).text()
+            original = self._cell(r, NAME).data(Qt.ItemDataRole.UserRole)
             if original and original != name:
                 renames[original] = name
-            out.append(Label(name, self.table.item(r, COLOR).text(),
-                             self.table.item(r, KEY).text().strip().lower() or None,
-                             self.table.item(r, DESC).text().strip() or None))
+            out.append(Label(name, self._cell(r, COLOR).text(),
+                             self._cell(r, KEY).text().strip().lower() or None,
+                             self._cell(r, DESC).text().strip() or None))
         return out, renames
 
     def add_label(self) -> None:
@@ -111,12 +129,43 @@ class LabelsDialog(QDialog):
         used = {lab.color for lab in current}
         color = next((c for c in PALETTE if c not in used), PALETTE[0])
         self._append(Label(f"LABEL{self.table.rowCount() + 1}", color, None), original=None)
-        self.table.editItem(self.table.item(self.table.rowCount() - 1, NAME))
+        self.table.editItem(self._cell(self.table.rowCount() - 1, NAME))
 
     def remove_selected(self) -> None:
-        r = self.table.currentRow()
-        if r >= 0:
+        """Remove the selected rows; when that leaves the keys with a gap (1, 2, 3, 8,
+        9), say so next to Renumber keys, which closes it."""
+        rows = sorted({i.row() for i in self.table.selectedIndexes()} or
+                      ({self.table.currentRow()} if self.table.currentRow() >= 0 else set()),
+                      reverse=True)
+        for r in rows:
             self.table.removeRow(r)
+        self._show_key_gaps()
+
+    def keys(self) -> list[str]:
+        """The Key column, row by row ("" for none)."""
+        return [self._cell(r, KEY).text().strip().upper() for r in range(self.table.rowCount())]
+
+    def _renumbered(self) -> list[str]:
+        return [HOTKEYS[i].upper() if i < len(HOTKEYS) else "" for i in range(self.table.rowCount())]
+
+    def renumber_keys(self) -> None:
+        """Keys 1–9, then letters, in the table's order."""
+        for r, key in enumerate(self._renumbered()):
+            self._cell(r, KEY).setText(key)
+        self._show_key_gaps()
+
+    def _show_key_gaps(self) -> None:
+        keys = self.keys()
+        self.renumber_button.setEnabled(keys != self._renumbered())
+        used = {k.lower() for k in keys if k}
+        last = max((HOTKEYS.index(k) for k in used if k in HOTKEYS), default=-1)
+        missing = [k.upper() for k in HOTKEYS[:last] if k not in used]
+        if missing:
+            self.key_note.setText(f"The keys skip {', '.join(missing)}: Renumber keys gives the "
+                                  "labels 1–9, then Q W E…, in this order.")
+        else:
+            self.key_note.setText("")
+        self.key_note.setVisible(bool(missing))
 
     def _move(self, step: int) -> None:
         r = self.table.currentRow()
@@ -129,11 +178,12 @@ class LabelsDialog(QDialog):
             self.table.setItem(target, c, items[c])
             self.table.setItem(r, c, others[c])
         self.table.setCurrentCell(target, NAME)
+        self._show_key_gaps()
 
     def _cell_double_clicked(self, row: int, col: int) -> None:
         if col != COLOR:
             return
-        item = self.table.item(row, COLOR)
+        item = self._cell(row, COLOR)
         color = QColorDialog.getColor(QColor(item.text()), self, "Label colour")
         if color.isValid():
             item.setText(color.name())
@@ -142,6 +192,8 @@ class LabelsDialog(QDialog):
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == NAME:
             self._show_name_problems()
+        elif item.column() == KEY:
+            self._show_key_gaps()
 
     def _show_name_problems(self) -> None:
         """Mark every name that breaks the rule and say the first one's problem."""
@@ -150,7 +202,7 @@ class LabelsDialog(QDialog):
         try:
             for r in range(self.table.rowCount()):
                 item = self.table.item(r, NAME)
-                if item is None:
+                if item is None:  # a row being filled in
                     continue
                 refusal = label_refusal(item.text())
                 item.setToolTip(refusal)

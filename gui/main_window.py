@@ -5,10 +5,12 @@ the undo stack, or opening a document) and refreshes only what it changed."""
 from __future__ import annotations
 
 import time
+from typing import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel,
     QLineEdit, QMainWindow, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
@@ -19,30 +21,33 @@ from ..core.errors import EditError, StoreError
 from ..core.types import Span, Suggestion
 from ..core.queue import Queue, QueueFilter
 from ..core.session import ArticleSession
-from ..core.store import Store
+from ..core.status import Status, display
+from ..core.storage import Store
+from .annotator_field import AnnotatorField, ImportedVersionGuard
 from .article_view import ArticleView
 from .dataset_actions import add_dataset_actions
 from .delete_actions import add_delete_actions, apply_rows_edit
 from .entity_model import EntityModel
 from .help_dialog import KeyboardSheet
 from .label_bar import LabelBar
-from .queue_model import STATUS_COLOR, STATUS_TEXT, QueueModel
+from .queue_model import QueueModel
+from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .shortcuts import SHORTCUTS, by_name
-from .theme import app_style, apply_dark_palette, is_dark
-from .undo import EditCommand
+from .theme import app_style, apply_theme, is_dark
+from .undo import EditCommand, show_not_saved
 from .widgets import (
-    Resize, action_row, fit_columns, follow_undo_stack, heading, row_table, select_row, shortcut_actions,
+    Resize, action_row, fit_columns, follow_undo_stack, hand_back_focus, heading, row_table, select_row,
+    shortcut_actions, undo_or_explain,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .suggest_worker import SuggestThread
+
 PREFETCH = 3  # documents after the open one whose suggestions are computed ahead
-STATUS_FILTERS = (
+STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
     ("All statuses", ()),
-    ("Not finished", ("todo", "in_progress")),
-    ("To do", ("todo",)),
-    ("In progress", ("in_progress",)),
-    ("Done", ("done",)),
-    ("Skipped", ("skipped",)),
-    ("Rejected", ("rejected",)),
+    ("Not finished", (Status.TODO, Status.IN_PROGRESS)),
+    *((display(s).text.capitalize(), (s,)) for s in Status),
 )
 
 
@@ -54,10 +59,13 @@ class MainWindow(QMainWindow):
         *,
         model: str | None = "en_core_web_sm",
         suggest: bool = True,
+        annotator_choice: AnnotatorChoice | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.annotator = annotator
+        self.annotator_choice = annotator_choice or choice_for(annotator)
+        self.imported_guard = ImportedVersionGuard(self)
         self.model_name = model
         self.session: ArticleSession | None = None
         self.selected: Span | None = None
@@ -66,10 +74,10 @@ class MainWindow(QMainWindow):
         self.model_status = "model: not loaded" if suggest else "model: off"
         self.undo_stack = QUndoStack(self)
         self.queue = Queue(store, annotator)
-        self.suggester = None
+        self.suggester: SuggestThread | None = None
         if suggest and store.path is not None and model:
             self._start_suggester(model)
-        self.setWindowTitle(f"goldspan — {annotator} — {Path(str(store.path)).name if store.path else 'memory'}")
+        self._update_title()
         self._build()
         self._build_actions()
         self.reload_labels()
@@ -77,10 +85,16 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self._restore_view_settings()
 
+    def _update_title(self) -> None:
+        """The annotator is in the title too: whose versions this window edits."""
+        db = Path(str(self.store.path)).name if self.store.path else "memory"
+        only = " (this run only)" if self.annotator_choice.source == COMMAND_LINE else ""
+        self.setWindowTitle(f"goldspan — {self.annotator}{only} — {db}")
+
     def _restore_view_settings(self) -> None:
         from .settings import settings
 
-        steps = int(settings().value("zoom", 0) or 0)
+        steps = int(str(settings().value("zoom", 0) or 0))
         if steps:
             self.view.zoom(steps)
 
@@ -192,7 +206,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         # --- status bar
-        self.annotator_label = QLabel(f"Annotator: {self.annotator}")
+        self.annotator_label = AnnotatorField(self.edit_settings)
+        self.annotator_label.show_choice(self.annotator_choice)
         self.model_label = QLabel(self.model_status)
         self.saved_label = QLabel("✓ All changes saved")
         self.saved_label.setObjectName("savedLabel")
@@ -213,9 +228,9 @@ class MainWindow(QMainWindow):
     # ================================================================ actions
     def _build_actions(self) -> None:
         handlers = {
-            "accept": lambda: self.finish("done"),
-            "skip": lambda: self.finish("skipped"),
-            "reject": lambda: self.finish("rejected"),
+            "accept": lambda: self.finish(Status.DONE),
+            "skip": lambda: self.finish(Status.SKIPPED),
+            "reject": lambda: self.finish(Status.REJECTED),
             "next_doc": lambda: self._step_document(1),
             "prev_doc": lambda: self._step_document(-1),
             "next_span": lambda: self._step_span(1),
@@ -228,7 +243,7 @@ class MainWindow(QMainWindow):
             "accept_offered": self.accept_all_offered,
             "dismiss_offered": self.dismiss_offered,
             "clear": self.clear_selection,
-            "undo": self.undo_stack.undo,
+            "undo": lambda: undo_or_explain(self.undo_stack, self.statusBar()),
             "redo": self.undo_stack.redo,
             "find": self._focus_filter,
             "zoom_in": lambda: self._zoom(1),
@@ -353,10 +368,11 @@ class MainWindow(QMainWindow):
             return
         sel = self.view.selection()
         if sel is not None and sel[0] < sel[1]:
-            self.apply_edit(s.add(sel[0], sel[1], name, snap=not self._precise))
+            self.edit(lambda: s.add(sel[0], sel[1], name, snap=not self._precise))
             self.view.clear_selection()
         elif self.selected is not None:
-            self.apply_edit(s.relabel(self.selected, name))
+            selected = self.selected
+            self.edit(lambda: s.relabel(selected, name))
         else:
             self.active_label = None if self.active_label == name else name
             self.label_bar.set_active(self.active_label)
@@ -417,8 +433,9 @@ class MainWindow(QMainWindow):
         self.title_label.setText(f"{s.document.title or '(untitled)'}")
         self.title_label.setToolTip(f"Article {s.doc_id} of {self.queue_model.total_documents}")
         status = s.status
-        self.status_badge.setText(f"  #{s.doc_id} · {STATUS_TEXT.get(status, status)}  ")
-        color = STATUS_COLOR.get(status, "#5f6b7a")
+        shown = display(status)
+        self.status_badge.setText(f"  #{s.doc_id} · {shown.text}  ")
+        color = shown.color
         if self.status_badge.property("color") != color:  # (a restyle at every edit cost)
             self.status_badge.setProperty("color", color)
             self.status_badge.setStyleSheet(
@@ -447,14 +464,15 @@ class MainWindow(QMainWindow):
         if nxt is not None:
             self.open_document(nxt)
 
-    def finish(self, status: str) -> None:
+    def finish(self, status: Status) -> None:
         """Accept, skip or reject the article, then open the next one not finished."""
         s = self.session
         if s is None:
             return
         doc_id = s.doc_id
-        self.apply_edit(s.set_status(status))
-        if status == "done" and self.suggester is not None:
+        if not self.edit(lambda: s.set_status(status)):
+            return  # stay on the article: nothing was changed
+        if status == Status.DONE and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
         nxt = self.queue.next_unfinished(after=doc_id)
         if nxt is None:
@@ -463,10 +481,30 @@ class MainWindow(QMainWindow):
         self.open_document(nxt)
 
     # =============================================================== editing
-    def apply_edit(self, edit: Edit | None) -> None:
+    def apply_edit(self, edit: Edit | None) -> bool:
+        """Push one edit; False when there is none, or the analyst chose not to edit
+        an imported version (see annotator_field.ImportedVersionGuard)."""
         if edit is None:
-            return
-        self.undo_stack.push(EditCommand(edit, self._apply))
+            return False
+        if self.session is not None and not self.imported_guard.allows(self.session):
+            return False
+        self.undo_stack.push(EditCommand(edit, self._apply, lambda e: show_not_saved(self, e)))
+        return True
+
+    def edit(self, build: Callable[[], Edit | None]) -> bool:
+        """Build an edit of the open article and apply it. The imported-version guard
+        asks first (building may write: the first edit creates the analyst's version).
+        A build the database refuses (the article was deleted by another process,
+        goldspan delete) is said in the status bar, where the error used to escape the
+        key handler and the edit was silently lost. False when nothing was applied."""
+        if self.session is not None and not self.imported_guard.allows(self.session):
+            return False
+        try:
+            edit = build()
+        except EditError as err:
+            self.statusBar().showMessage(str(err), 8000)
+            return False
+        return self.apply_edit(edit)
 
     def _apply(self, edit: Edit) -> ChangeSet | None:
         if isinstance(edit, (DeleteRows, RestoreRows)):
@@ -510,17 +548,21 @@ class MainWindow(QMainWindow):
 
     def _saved(self) -> None:
         self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
+        self.saved_label.setToolTip("")
 
     def delete_selected(self) -> None:
         if self.session is not None and self.selected is not None:
-            self.apply_edit(self.session.delete(self.selected))
+            session, selected = self.session, self.selected
+            if not self.edit(lambda: session.delete(selected)):
+                return
             self.selected = None
             self.view.set_selected_span(None)
             self._update_hint()
 
     def move_boundary(self, edge: str, step: int) -> None:
         if self.session is not None and self.selected is not None:
-            self.apply_edit(self.session.move_boundary(self.selected, edge, step))
+            session, selected = self.session, self.selected
+            self.edit(lambda: session.move_boundary(selected, edge, step))
 
     def accept_all_offered(self) -> None:
         s = self.session
@@ -528,13 +570,13 @@ class MainWindow(QMainWindow):
             return
         todo = [sug for sug in self._offered()
                 if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans)]
-        if not todo:
+        if not todo or not self.imported_guard.allows(s):
             return
         self.undo_stack.beginMacro(f"Accept {len(todo)} offered")  # one Ctrl+Z undoes all
         try:
             for sug in todo:
                 if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans):
-                    self.apply_edit(s.accept_offered(sug))
+                    self.edit(lambda sug=sug: s.accept_offered(sug))
         finally:
             self.undo_stack.endMacro()
 
@@ -581,7 +623,8 @@ class MainWindow(QMainWindow):
         if self.selected is not None:
             self.select_span(None)
         if self.active_label and self.session is not None:
-            self.apply_edit(self.session.add(start, end, self.active_label, snap=not precise))
+            session, label = self.session, self.active_label
+            self.edit(lambda: session.add(start, end, label, snap=not precise))
             self.view.clear_selection()
 
     def _view_clicked(self, pos: int) -> None:
@@ -597,7 +640,7 @@ class MainWindow(QMainWindow):
         if s.doc_id not in self.dismissed:
             sug = s.offered_at(pos)
             if sug is not None:
-                self.apply_edit(s.accept_offered(sug))
+                self.edit(lambda sug=sug: s.accept_offered(sug))
                 return
         self.select_span(None)
 
@@ -609,7 +652,7 @@ class MainWindow(QMainWindow):
         if isinstance(item, Span):
             self.select_span(item)
         else:
-            self.apply_edit(s.accept_offered(item))
+            self.edit(lambda: s.accept_offered(item))
         self.view.setFocus()
 
     # ================================================================= queue
@@ -640,10 +683,9 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximum(max(1, p.total))
         self.progress_bar.setValue(p.finished)
         extra = []
-        if p.counts.get("skipped"):
-            extra.append(f"{p.counts['skipped']} skipped")
-        if p.counts.get("rejected"):
-            extra.append(f"{p.counts['rejected']} rejected")
+        for status in (Status.SKIPPED, Status.REJECTED):
+            if p.counts.get(status):
+                extra.append(f"{p.counts[status]} {display(status).text}")
         self.progress_label.setText(
             f"Done {p.done} of {p.total}" + (f"  ({', '.join(extra)})" if extra else "")
         )
@@ -654,11 +696,11 @@ class MainWindow(QMainWindow):
 
         assert self.store.path is not None
         self.model_name = model
-        self.suggester = SuggestThread(self.store.path, model)
-        self.suggester.worker.modelLoaded.connect(self._model_loaded)
-        self.suggester.worker.suggested.connect(self._suggested)
-        self.suggester.worker.failed.connect(self._suggest_failed)
-        self.suggester.worker.busy.connect(self._suggest_busy)
+        suggester = self.suggester = SuggestThread(self.store.path, model)
+        suggester.worker.modelLoaded.connect(self._model_loaded)
+        suggester.worker.suggested.connect(self._suggested)
+        suggester.worker.failed.connect(self._suggest_failed)
+        suggester.worker.busy.connect(self._suggest_busy)
         self.model_status = f"model: {model} (not loaded)"
 
     def switch_model(self, model: str) -> None:
@@ -677,28 +719,39 @@ class MainWindow(QMainWindow):
     def switch_annotator(self, annotator: str) -> None:
         """Work as someone else from now on: their queue, their versions."""
         self.annotator = annotator
+        self.annotator_choice = choice_for(annotator)
+        self.annotator_label.show_choice(self.annotator_choice)
+        self._update_title()
         self.queue = Queue(self.store, annotator, self.queue.filter)
         self.queue_model.queue = self.queue
         self.queue_model.reload()
         self.undo_stack.clear()
-        self.annotator_label.setText(f"Annotator: {annotator}")
         self._update_progress()
         if self.session is not None:
             self.open_document(self.session.doc_id)
 
     def edit_settings(self) -> None:
-        from .settings import settings
+        from .settings import save_annotator, settings
         from .settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.annotator, self.model_name or "en_core_web_sm", self)
+        choice = self.annotator_choice
+        note = (f"This window works as {choice.name} for this run only (--annotator); the saved "
+                f"annotator is {choice.saved or 'none'}. OK saves the name above for the next "
+                "starts." if choice.source == COMMAND_LINE else "")
+        dialog = SettingsDialog(self.annotator, self.model_name or "en_core_web_sm", self,
+                                annotator_note=note)
         if not dialog.exec():
             return
         annotator, model = dialog.values()
         s = settings()
-        s.setValue("annotator", annotator)
+        save_annotator(annotator)  # the one place the saved annotator changes
         s.setValue("model", model)
         if annotator != self.annotator:
             self.switch_annotator(annotator)
+        else:  # saved now: no longer "this run only"
+            self.annotator_choice = choice_for(annotator)
+            self.annotator_label.show_choice(self.annotator_choice)
+            self._update_title()
         if model != self.model_name or self.suggester is None:
             self.switch_model(model)
 
@@ -706,15 +759,16 @@ class MainWindow(QMainWindow):
         if self.suggester is None:
             return
         ids = [doc_id]
-        nxt = doc_id
+        nxt: int | None = doc_id
         for _ in range(PREFETCH):
+            assert nxt is not None
             nxt = self.queue.next_unfinished(after=nxt)
             if nxt is None or nxt in ids:
                 break
             ids.append(nxt)
         self.suggester.request(ids)
 
-    def _model_loaded(self, model_id: str, labels: list) -> None:  # type: ignore[type-arg]
+    def _model_loaded(self, model_id: str, labels: list[str]) -> None:
         if self._closed:
             return
         self.model_status = f"model: {model_id}"
@@ -758,23 +812,36 @@ class MainWindow(QMainWindow):
         self._zoom(-self.view.zoom_steps)
 
     def toggle_dark(self) -> None:
-        app = QApplication.instance()
-        if is_dark():
-            app.setStyle("Fusion")  # type: ignore[union-attr]
-            app.setPalette(app.style().standardPalette())  # type: ignore[union-attr]
-        else:
-            apply_dark_palette(app)
         from .settings import settings
 
-        settings().setValue("dark", is_dark())
+        dark = not is_dark()
+        apply_theme(QApplication.instance(), dark)  # restyles this window and the review's
+        settings().setValue("dark", dark)
+
+    def restyle(self) -> None:
+        """Re-apply what was derived from the palette (theme.apply_theme calls it). A
+        closed window is left alone: its database may be closed already."""
+        if self._closed:
+            return
+        self.setStyleSheet("")
+        self.setStyleSheet(app_style())  # re-polishes every child with the new palette
         self.view.set_colors({lab.name: lab.color for lab in self.labels})  # re-highlights
+        self.label_bar.set_labels(self.labels)
+        self.label_bar.set_active(self.active_label)
+        self.status_badge.setProperty("color", None)
+        self._update_header()
 
     def show_keyboard_sheet(self) -> None:
-        KeyboardSheet(self).exec()
+        """F1: the sheet, with this project's label keys; opened, not exec()-ed."""
+        sheet = KeyboardSheet(self, self.labels)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        hand_back_focus(sheet)
+        sheet.open()
+        self.keyboard_sheet = sheet
 
     _closed = False
 
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:
         self._closed = True
         self.hide()  # gone at once: stopping the model's process takes a few hundred ms
         if self.suggester is not None:

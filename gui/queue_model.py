@@ -3,19 +3,15 @@ the row count from ``count(*)``; no text is ever loaded for the table."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from ..core.queue import Queue, QueueFilter, QueueRow
+from ..core.status import Status, display
 
 PAGE = 200
-STATUS_TEXT = {
-    "todo": "to do", "in_progress": "in progress", "done": "done",
-    "skipped": "skipped", "rejected": "rejected",
-}
-STATUS_COLOR = {
-    "done": "#3c8d3c", "in_progress": "#c08a00", "skipped": "#8c8c8c", "rejected": "#c23b3b",
-}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -85,10 +81,10 @@ class QueueModel(QAbstractTableModel):
         return None
 
     # ----------------------------------------------------------------- model
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self._count
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def row_at(self, row: int) -> QueueRow | None:
@@ -104,7 +100,7 @@ class QueueModel(QAbstractTableModel):
         i = row - page * PAGE
         return rows[i] if i < len(rows) else None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Views ask for every role of every cell they measure (a ResizeToContents
         # column asks 1,000 rows at a time): roles this model never answers return at
         # once, before any row is looked up.
@@ -126,14 +122,13 @@ class QueueModel(QAbstractTableModel):
             if col == 1:
                 return r.title
             if col == 2:
-                return STATUS_TEXT.get(r.status, r.status)
+                return display(r.status).text
             if col == 3:
                 return "" if r.entities is None else str(r.entities)
-        elif role == _FOREGROUND:
-            c = STATUS_COLOR.get(r.status)
-            return QColor(c) if c else None
+        elif role == _FOREGROUND:  # a queue of mostly "to do" keeps the theme's text colour
+            return None if r.status == Status.TODO else QColor(display(r.status).color)
         elif role == _FONT:
-            if r.status != "done":
+            if r.status != Status.DONE:
                 return None
             if self._bold is None:
                 self._bold = QFont()
@@ -145,7 +140,8 @@ class QueueModel(QAbstractTableModel):
             return r.document_id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None

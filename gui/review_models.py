@@ -3,18 +3,18 @@ disagreement first (lowest pairwise F1), with the state of their gold."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..core.agreement import DocumentDisagreement
+from ..core.status import display
 
 Index = QModelIndex | QPersistentModelIndex
-
-GOLD_TEXT = {None: "—", "todo": "to do", "in_progress": "in progress", "done": "done",
-             "skipped": "skipped", "rejected": "rejected"}
-GOLD_COLOR = {"in_progress": "#d08c00", "done": "#2b9348"}
+NO_GOLD = "—"
 
 
 def score_color(value: float | None) -> QColor | None:
@@ -68,14 +68,14 @@ class DocumentListModel(QAbstractTableModel):
         self.dataChanged.emit(idx, idx)
 
     # ------------------------------------------------------------- Qt model
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.HEADERS[section]
@@ -83,14 +83,15 @@ class DocumentListModel(QAbstractTableModel):
                 return "Lowest pairwise exact F1 between the annotators on this document"
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         r = self.rows[index.row()]
         col = index.column()
         d = r.disagreement
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(r.doc_id), r.title, fmt(d.min_f1), GOLD_TEXT.get(r.gold, r.gold))[col]
+            gold = NO_GOLD if r.gold is None else display(r.gold).text
+            return (str(r.doc_id), r.title, fmt(d.min_f1), gold)[col]
         if role == Qt.ItemDataRole.UserRole:
             return r.doc_id
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -102,8 +103,8 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == 2 and d.min_f1 is not None:
                 return QBrush(QColor("#111111"))
-            if col == 3 and r.gold in GOLD_COLOR:
-                return QBrush(QColor(GOLD_COLOR[r.gold]))
+            if col == 3 and r.gold is not None:
+                return QBrush(QColor(display(r.gold).color))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

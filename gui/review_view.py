@@ -8,10 +8,10 @@ span that wraps gets a bar on each of its lines; nothing enters the document.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Sequence, cast
 
-from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPaintEvent, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolTip, QWidget
 
 from ..core.adjudication import ACCEPTED, AGREE, DISAGREE, KIND_HELP, KIND_TEXT, SOME
@@ -99,15 +99,14 @@ class ReviewArticleView(ArticleView):
                 a, b = max(start, ls), min(end, le)
                 if a >= b:
                     continue
-                x0 = line.cursorToX(a - bpos)
-                x1 = line.cursorToX(b - bpos)
-                x0 = x0[0] if isinstance(x0, tuple) else x0
-                x1 = x1[0] if isinstance(x1, tuple) else x1
+                # PySide6 returns (x, position); its stub says object
+                x0 = cast("tuple[float, int]", line.cursorToX(a - bpos))[0]
+                x1 = cast("tuple[float, int]", line.cursorToX(b - bpos))[0]
                 rects.append(QRectF(geo.left() + x0, geo.top() + line.y(), x1 - x0, line.height()))
             block = block.next()
         return rects
 
-    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, e: QPaintEvent) -> None:
         super().paintEvent(e)
         if not self._marks and self._focus is None:
             return
@@ -124,16 +123,17 @@ class ReviewArticleView(ArticleView):
             for r in self.span_rects(a, b):
                 painter.drawRoundedRect(QRectF(r.left(), r.bottom() - BAR, r.width(), BAR), 1.5, 1.5)
         if self._focus is not None:
-            kind = next((k for a, b, k in self._marks if (a, b) == self._focus), None)
-            pen = QPen(QColor(KIND_COLOR.get(kind or "", "#444444")), 2.0)
+            focus_kind = next((k for a, b, k in self._marks if (a, b) == self._focus), None)
+            pen = QPen(QColor(KIND_COLOR.get(focus_kind or "", "#444444")), 2.0)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for r in self.span_rects(*self._focus):
                 painter.drawRoundedRect(r.adjusted(-2, 0, 2, 0), 4, 4)
         painter.end()
 
-    def viewportEvent(self, e) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
-        if e.type() == e.Type.ToolTip and self.tooltip_for is not None:
+    def viewportEvent(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent) \
+                and self.tooltip_for is not None:
             text = self.tooltip_for(self.position_at(e.pos()))
             if text:
                 QToolTip.showText(e.globalPos(), text, self)

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow,
     QPushButton, QScrollArea, QSplitter, QTableView, QTableWidget, QVBoxLayout, QWidget,
@@ -28,19 +28,24 @@ from ..core.adjudication import (
     ACCEPTED, KIND_HELP, KIND_TEXT, Classified, ReviewEdit, ReviewSession, done_versions_stamp,
     gold_statuses,
 )
-from ..core.agreement import compute_agreement, document_disagreement, load_done_versions
+from ..core.agreement import (
+    AgreementResult, compute_agreement, document_disagreement, load_done_versions,
+)
 from ..core.edits import ChangeSet
 from ..core.errors import EditError
+from ..core.status import Status, display
 from ..core.types import GOLD, Span
-from ..core.store import Store
+from ..core.storage import Store
 from .label_bar import LabelBar
 from .review_dashboard import Dashboard, cell, compact_table, fit_height
-from .review_models import GOLD_TEXT, DocumentListModel, DocumentRow, fmt, score_color
+from .review_models import DocumentListModel, DocumentRow, fmt, score_color
 from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
-from .theme import app_style
-from .undo import EditCommand
-from .widgets import action_row, follow_undo_stack, heading, select_row, shortcut_actions
+from .theme import OUT_OF_SET_HELP, app_style, in_label_set
+from .undo import EditCommand, show_not_saved
+from .widgets import (
+    action_row, follow_undo_stack, heading, select_row, shortcut_actions, undo_or_explain,
+)
 
 REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("accept", ("Return", "Enter"), "Accept gold",
@@ -92,7 +97,7 @@ class AgreementThread(QThread):
         self.path = path
         self.names = names
 
-    def run(self) -> None:  # noqa: D401 - Qt API
+    def run(self) -> None:
         with Store.open(self.path, create=False) as store:
             self.computed.emit(compute_agreement(load_done_versions(store, self.names), self.names))
 
@@ -110,7 +115,8 @@ class ReviewWindow(QMainWindow):
         self.views: dict[str, ReviewArticleView] = {}
         self.headers: dict[str, QLabel] = {}
         self._syncing = False
-        self._agreement_threads: list[AgreementThread] = []
+        self._agreement_threads: list[AgreementThread] = []  # running, until finished
+        self._latest_agreement: AgreementThread | None = None
         self._closing = False
         name = Path(str(store.path)).name if store.path else "memory"
         self.setWindowTitle(f"goldspan review — {lead_name} — {name}")
@@ -242,7 +248,7 @@ class ReviewWindow(QMainWindow):
             "start_right": lambda: self.move_boundary("start", 1),
             "end_left": lambda: self.move_boundary("end", -1),
             "end_right": lambda: self.move_boundary("end", 1),
-            "undo": self.undo_stack.undo,
+            "undo": lambda: undo_or_explain(self.undo_stack, self.statusBar()),
             "redo": self.undo_stack.redo,
             "refresh": self.refresh_figures,
             "close": self.close,
@@ -267,6 +273,19 @@ class ReviewWindow(QMainWindow):
                   None, "refresh"):
             m_rev.addSeparator() if n is None else m_rev.addAction(self.actions_by_name[n])
         self.label_actions: list[QAction] = []
+
+    def restyle(self) -> None:
+        """Re-apply what was derived from the palette (theme.apply_theme calls it). A
+        closed window is left alone: its database may be closed already."""
+        if self._closing:
+            return
+        self.setStyleSheet("")
+        self.setStyleSheet(app_style())
+        self.label_bar.set_labels(self.labels)
+        for v in self.views.values():
+            v.set_colors(self.colors)
+        if self.session is not None:
+            self._update_header()
 
     def _shortcut_sequences(self) -> list[QKeySequence]:
         keys = [s for a in self.actions_by_name.values() for s in a.shortcuts()]
@@ -294,7 +313,7 @@ class ReviewWindow(QMainWindow):
             v.set_colors(self.colors)
             v.set_shortcut_keys(self._shortcut_sequences())
 
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:
         self._closing = True
         for thread in list(self._agreement_threads):
             thread.wait(30_000)  # its own connection: let it finish before the store goes
@@ -304,7 +323,7 @@ class ReviewWindow(QMainWindow):
     def _store_data_version(self) -> int:
         # changes when another connection commits (annotators' edits, imports): a free
         # check before looking at the versions themselves
-        return int(self.store.conn.execute("PRAGMA data_version").fetchone()[0])
+        return self.store.data_version()
 
     def check_for_new_versions(self) -> bool:
         """Show the refresh button when the done versions changed since the figures."""
@@ -326,7 +345,7 @@ class ReviewWindow(QMainWindow):
         self._data_version = self._store_data_version()
         names = self.annotator_filter
         rows = document_disagreement(load_done_versions(self.store, names, with_text=False), names)
-        titles = dict(self.store.conn.execute("SELECT id, title FROM documents"))
+        titles = self.store.titles()
         golds = gold_statuses(self.store)
         self.doc_model.set_rows([
             DocumentRow(r.doc_id, titles.get(r.doc_id) or "(untitled)", r, golds.get(r.doc_id))
@@ -350,20 +369,27 @@ class ReviewWindow(QMainWindow):
         self.dashboard.summary.setText("Computing the agreement figures…")
         worker = AgreementThread(self.store.path, names)
         worker.computed.connect(self._agreement_computed)
-        worker.finished.connect(worker.deleteLater)
+        worker.finished.connect(self._agreement_finished)
         self._agreement_threads.append(worker)
+        self._latest_agreement = worker
         worker.start()
 
     def _agreement_computed(self, result: object) -> None:
+        if self.sender() is self._latest_agreement and not self._closing:  # only the latest counts
+            assert isinstance(result, AgreementResult)
+            self.dashboard.set_result(result)
+
+    def _agreement_finished(self) -> None:
+        # A thread is let go only once it has finished: one dropped when its result
+        # arrived could be garbage-collected while it was still closing its connection,
+        # and Qt aborts the process when a running QThread is destroyed.
         thread = self.sender()
         if thread in self._agreement_threads:
             self._agreement_threads.remove(thread)
-        if not self._agreement_threads and not self._closing:  # only the latest counts
-            self.dashboard.set_result(result)  # type: ignore[arg-type]
 
     def _update_progress(self) -> None:
         total = len(self.doc_model.rows)
-        done = sum(1 for r in self.doc_model.rows if r.gold == "done")
+        done = sum(1 for r in self.doc_model.rows if r.gold == Status.DONE)
         self.progress_label.setText(f"Adjudicated {done} of {total}")
 
     # ============================================================= documents
@@ -392,6 +418,7 @@ class ReviewWindow(QMainWindow):
         if list(self.views) != wanted:
             for v in self.views.values():
                 pane = v.parentWidget()
+                assert pane is not None  # every view sits in its pane
                 pane.hide()
                 pane.setParent(None)
                 pane.deleteLater()
@@ -475,9 +502,10 @@ class ReviewWindow(QMainWindow):
         self.title_label.setToolTip(f"Document {s.doc_id}"
                                     + (f", {row + 1} of {total} by disagreement" if row is not None else ""))
         status = s.status
-        text = {None: "gold not started", "in_progress": "gold in progress",
-                "done": "gold accepted"}.get(status, f"gold {status}")
-        color = {None: "#5f6b7a", "in_progress": "#d08c00", "done": "#2b9348"}.get(status, "#5f6b7a")
+        shown = display(status if status is not None else Status.TODO)
+        text = ("gold not started" if status is None else "gold accepted"
+                if status == Status.DONE else f"gold {shown.text}")
+        color = shown.color
         self.status_badge.setText(f"  #{s.doc_id} · {text}  ")
         self.status_badge.setStyleSheet(
             f"QLabel#statusBadge {{ background: {color}; color: white; border-radius: 9px;"
@@ -488,7 +516,7 @@ class ReviewWindow(QMainWindow):
         s = self.session
         assert s is not None
         n = len(s.gold)
-        saved = "pre-merged, not saved yet" if s.status is None else GOLD_TEXT.get(s.status, s.status)
+        saved = "pre-merged, not saved yet" if s.status is None else display(s.status).text
         self.headers[GOLD].setText(
             f"GOLD ({self.lead}) · {n} entit{'y' if n == 1 else 'ies'} · {saved} — select text "
             "and press a label key; click an entity, then Delete or a label key")
@@ -551,7 +579,7 @@ class ReviewWindow(QMainWindow):
         n = len(rows)
         for k in range(1, n + 1):
             r = rows[(after_row + k) % n]
-            if r.gold != "done":
+            if r.gold != Status.DONE:
                 return r.doc_id
         return None
 
@@ -561,11 +589,13 @@ class ReviewWindow(QMainWindow):
         if not edits:
             return
         if len(edits) == 1:
-            self.undo_stack.push(EditCommand(edits[0], self._apply))  # type: ignore[arg-type]
+            self.undo_stack.push(EditCommand(edits[0], self._apply,
+                                             lambda err: show_not_saved(self, err)))
             return
         self.undo_stack.beginMacro(edits[-1].text)
         for e in edits:
-            self.undo_stack.push(EditCommand(e, self._apply))  # type: ignore[arg-type]
+            self.undo_stack.push(EditCommand(e, self._apply,
+                                             lambda err: show_not_saved(self, err)))
         self.undo_stack.endMacro()
 
     def _apply(self, edit: ReviewEdit) -> ChangeSet | None:
@@ -581,6 +611,7 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(str(err), 8000)
             raise
         self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
+        self.saved_label.setToolTip("")
         sel = self.selected
         if sel is not None and sel[0] == GOLD and not any(g.key() == sel[1].key() for g in s.gold):
             self.selected = None
@@ -724,6 +755,23 @@ class ReviewWindow(QMainWindow):
 
     # ---------------------------------------------------------------- tooltips
     def _tooltip(self, version: str, pos: int) -> str | None:
+        tip = self._span_tooltip(version, pos)
+        label = self._label_at(version, pos)
+        if tip and label is not None and not in_label_set(label, self.colors):
+            tip += f"\n{label} is {OUT_OF_SET_HELP}"
+        return tip
+
+    def _label_at(self, version: str, pos: int) -> str | None:
+        s = self.session
+        if s is None:
+            return None
+        if version == GOLD:
+            span = s.gold_at(pos)
+            return span.label if span is not None else None
+        item = s.item_at(version, pos)
+        return item.span.label if item is not None else None
+
+    def _span_tooltip(self, version: str, pos: int) -> str | None:
         s = self.session
         if s is None:
             return None

@@ -6,7 +6,7 @@ import getpass
 from pathlib import Path
 
 from ..core.outputs import Outputs, database_files
-from ..core.store import Store
+from ..core.storage import Store
 from .app import build_window, make_app
 
 
@@ -22,11 +22,10 @@ def render(store: Store, doc: int, annotator: str | None, out: Path, *, width: i
 
 def _render_to(store: Store, doc: int, annotator: str | None, tmp: Path, *, width: int,
                height: int, dark: bool) -> None:
-    app = make_app()
-    if dark:
-        from .theme import apply_dark_palette
+    from .theme import apply_theme
 
-        apply_dark_palette(app)
+    app = make_app()
+    apply_theme(app, dark)  # the colours the window has in that mode, started or toggled
     window = build_window(store, annotator or _user(), model=None, suggest=False, doc=doc)
     window.resize(width, height)
     window.show()

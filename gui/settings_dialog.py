@@ -7,6 +7,7 @@ models you trust.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
     QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget,
@@ -14,16 +15,19 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import GoldspanError
 from ..core.spacy_models import resolve
-from ..core.store import check_annotator
+from ..core.labels import check_annotator
 
 KNOWN_MODELS = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf")
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, annotator: str, model: str, parent: QWidget | None = None) -> None:
+    def __init__(self, annotator: str, model: str, parent: QWidget | None = None, *,
+                 annotator_note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("goldspan — settings")
         self.annotator_edit = QLineEdit(annotator)
+        self.annotator_edit.setToolTip("Your name on the versions you save. OK saves it: the "
+                                       "next starts use it (--annotator does for one run only).")
         self.model_box = QComboBox()
         self.model_box.setEditable(True)
         for name in KNOWN_MODELS:
@@ -43,6 +47,12 @@ class SettingsDialog(QDialog):
         row.addWidget(browse)
         form = QFormLayout()
         form.addRow("Annotator", self.annotator_edit)
+        self.annotator_note = QLabel(annotator_note)
+        self.annotator_note.setObjectName("annotatorNote")
+        self.annotator_note.setWordWrap(True)
+        self.annotator_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.annotator_note.setVisible(bool(annotator_note))
+        form.addRow("", self.annotator_note)
         form.addRow("Suggestions from", row)
         warn = QLabel("Loading a spaCy pipeline runs code from it: choose only models you trust.")
         warn.setWordWrap(True)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QScrollArea, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..core.stats import collect
-from ..core.store import Store
+from ..core.storage import Store
 
 OUTCOME_TEXT = (("kept", "kept"), ("relabelled", "relabelled"), ("resized", "resized"),
                 ("replaced", "replaced"), ("deleted", "deleted"))
@@ -48,30 +48,57 @@ class LabelBars(QWidget):
         self.update()
 
     ROW = 46
-    LEFT = 190
+    LEFT = 190  # at least; wider when a label or its counts need it
     RIGHT = 56
+    BARS = 300  # the least width of the bars themselves
 
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(560, 40 + self.ROW * max(1, len(self.rows)))
+    def _small(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(self.font().pointSizeF() * 0.85)
+        return small
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def _detail(self, support: int, suggested: int) -> str:
+        return f"{support} in gold · {suggested} suggested"
+
+    def _row_height(self) -> int:
+        """Two lines of text (the label, then its counts) with room around them."""
+        return max(self.ROW, QFontMetrics(self.font()).height()
+                   + QFontMetrics(self._small()).height() + 16)
+
+    def left(self) -> int:
+        """Where the bars start: after the longest label and counts line (a fixed
+        column cut "MilitaryPlatform" to "MilitaryPlatfor")."""
+        big, small = QFontMetrics(self.font()), QFontMetrics(self._small())
+        widest = max([big.horizontalAdvance(label) for label, *_ in self.rows]
+                     + [small.horizontalAdvance(self._detail(su, sg)) for _, _, su, sg in self.rows]
+                     + [0])
+        return max(self.LEFT, 18 + widest + 12)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.left() + self.BARS + self.RIGHT,
+                     40 + self._row_height() * max(1, len(self.rows)))
+
+    def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
-    def paintEvent(self, _e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def paintEvent(self, _e: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         text = self.palette().color(self.foregroundRole())
-        width = max(50, self.width() - self.LEFT - self.RIGHT)
-        small = QFont(self.font())
-        small.setPointSizeF(self.font().pointSizeF() * 0.85)
+        left, row_h = self.left(), self._row_height()
+        width = max(50, self.width() - left - self.RIGHT)
+        small = self._small()
         # legend
-        x = self.LEFT
+        x = left
         p.setFont(small)
+        metrics = QFontMetrics(small)
         for name, color in self.SERIES:
+            shown = name.upper() if name == "f1" else name
+            step = max(100, metrics.horizontalAdvance(shown) + 30)
             p.fillRect(QRectF(x, 8, 12, 12), QColor(color))
             p.setPen(text)
-            p.drawText(QRectF(x + 16, 4, 90, 20), int(Qt.AlignmentFlag.AlignVCenter), name.upper() if name == "f1" else name)
-            x += 100
+            p.drawText(QRectF(x + 16, 4, step - 16, 20), int(Qt.AlignmentFlag.AlignVCenter), shown)
+            x += step
         if not self.rows:
             p.drawText(QRectF(0, 30, self.width(), 40), int(Qt.AlignmentFlag.AlignCenter),
                        "No model has suggested on documents with gold yet.")
@@ -79,29 +106,29 @@ class LabelBars(QWidget):
         # grid at 0, 0.5, 1
         p.setPen(QPen(QColor(128, 128, 128, 90), 1, Qt.PenStyle.DashLine))
         for frac in (0.0, 0.5, 1.0):
-            gx = self.LEFT + frac * width
+            gx = left + frac * width
             p.drawLine(int(gx), 28, int(gx), self.height() - 6)
         y = 32
         for label, figs, support, suggested in self.rows:
             p.setPen(text)
             p.setFont(self.font())
             swatch = QColor(self.colors.get(label, "#8c8c8c"))
-            p.fillRect(QRectF(6, y + 6, 6, self.ROW - 16), swatch)
-            p.drawText(QRectF(18, y, self.LEFT - 24, self.ROW / 2 + 4),
+            p.fillRect(QRectF(6, y + 6, 6, row_h - 16), swatch)
+            p.drawText(QRectF(18, y, left - 24, row_h / 2 + 4),
                        int(Qt.AlignmentFlag.AlignVCenter), label)
             p.setFont(small)
-            p.drawText(QRectF(18, y + self.ROW / 2 - 2, self.LEFT - 24, self.ROW / 2),
-                       int(Qt.AlignmentFlag.AlignVCenter), f"{support} in gold · {suggested} suggested")
-            bar_h = (self.ROW - 14) / 3
+            p.drawText(QRectF(18, y + row_h / 2 - 2, left - 24, row_h / 2),
+                       int(Qt.AlignmentFlag.AlignVCenter), self._detail(support, suggested))
+            bar_h = (row_h - 14) / 3
             for i, (key, color) in enumerate(self.SERIES):
                 value = figs[key]
                 by = y + 4 + i * bar_h
-                p.fillRect(QRectF(self.LEFT, by, value * width, bar_h - 2), QColor(color))
+                p.fillRect(QRectF(left, by, value * width, bar_h - 2), QColor(color))
                 if key == "f1":
                     p.setPen(text)
-                    p.drawText(QRectF(self.LEFT + width + 6, y, self.RIGHT, self.ROW - 8),
+                    p.drawText(QRectF(left + width + 6, y, self.RIGHT, row_h - 8),
                                int(Qt.AlignmentFlag.AlignVCenter), f"{value:.2f}")
-            y += self.ROW
+            y += row_h
         p.end()
 
 
@@ -130,7 +157,7 @@ class StatsDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.bars = LabelBars(self)
         scroll = QScrollArea(self)
         scroll.setWidget(self.bars)
@@ -170,5 +197,8 @@ class StatsDialog(QDialog):
             item = QTableWidgetItem(value)
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(r, 1, item)
-        self.table.setFixedHeight(self.table.horizontalHeader().height() + 22 * len(rows) + 4)
+        # every row shown, whatever the font: no scroll bar over nine lines
+        rows_height = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + rows_height
+                                  + 2 * self.table.frameWidth() + 2)
         self.bars.set_figures(fig.get("per_label", {}), self.colors)

@@ -8,9 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.errors import GoldspanError
-from ..core.store import Store
+from ..core.storage import Store
 from ..core.phrase_suggester import PHRASES_MODEL_ID, combine
 from ..core.suggest import ProcessSuggester, ensure_label_set
+from ..core.types import Span
 
 
 class SuggestWorker(QObject):
@@ -46,7 +47,7 @@ class SuggestWorker(QObject):
         self._stopping = True
 
     @Slot(str, list)
-    def learn(self, text: str, spans: list) -> None:  # type: ignore[type-arg]
+    def learn(self, text: str, spans: list[Span]) -> None:
         """An article was accepted: learn its labelled strings (before the model has
         loaded there is nothing to do: loading learns all the accepted gold)."""
         if self.phrase_count is None or self._stopping:
@@ -129,18 +130,18 @@ class SuggestThread(QObject):
 
     def __init__(self, db_path: Path, model: str) -> None:
         super().__init__()
-        self.thread = QThread()
-        self.thread.setObjectName("goldspan-suggest")
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName("goldspan-suggest")
         self.worker = SuggestWorker(db_path, model)
-        self.worker.moveToThread(self.thread)
+        self.worker.moveToThread(self.worker_thread)
         self.requested.connect(self.worker.request)
         self.learnt.connect(self.worker.learn)
-        self.thread.start()
+        self.worker_thread.start()
 
     def request(self, doc_ids: list[int]) -> None:
         self.requested.emit(list(doc_ids))
 
-    def learn(self, text: str, spans: list) -> None:  # type: ignore[type-arg]
+    def learn(self, text: str, spans: list[Span]) -> None:
         """Teach the phrase suggester an accepted article (runs on the worker)."""
         self.learnt.emit(text, list(spans))
 
@@ -152,6 +153,6 @@ class SuggestThread(QObject):
             except (RuntimeError, TypeError):  # nothing connected
                 pass
         self.worker.stop()
-        self.thread.quit()
-        self.thread.wait(timeout_ms)
+        self.worker_thread.quit()
+        self.worker_thread.wait(timeout_ms)
         self.worker.close()

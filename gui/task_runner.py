@@ -17,6 +17,21 @@ Qt side of that contract:
 - A refusal (:class:`GoldspanError`, or an OS error such as a full disk) comes back as
   one line in a message box, as the CLI prints it; never a traceback. An unexpected
   exception is a bug: its traceback goes to the log, the user still gets one line.
+
+Two rules keep a task from ever locking the application (issue 14, item 1):
+
+- The progress window is :class:`TaskProgress`, not a :class:`QProgressDialog`.
+  QProgressDialog is made for a loop on the GUI thread: its constructor starts a
+  "force show" timer (4 s) that ``setMinimumDuration`` does not restart once a range is
+  set, and ``setValue`` runs the event loop when modal. Hidden at the end of a task and
+  only *scheduled* for deletion, it came back 4 s after the start, window-modal and at
+  100 %, above the "Export failed" box, which it then blocked (the box is a child of
+  the same dialog), while its Cancel button and Esc did nothing because the task had
+  ended: only kill -9 got out. TaskProgress has no timer and no event loop of its own,
+  and is closed and deleted when the task ends.
+- The error box is opened, never ``exec()``-ed from the slot the worker's signal runs:
+  ``finished`` is emitted before it shows, and no nested event loop holds deletions
+  or the caller's state while the analyst reads it (``TaskRunner.error_box``).
 """
 
 from __future__ import annotations
@@ -30,11 +45,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QVBoxLayout, QWidget,
+)
 
 from ..core.errors import GoldspanError
 from ..core.formats.base import Cancelled
-from ..core.store import Store
+from ..core.storage import Store
+from .widgets import hand_back_focus
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +90,89 @@ def describe_error(err: BaseException) -> str:
     return one_line(f"unexpected error ({type(err).__name__}: {err}); please report it")
 
 
+class TaskProgress(QDialog):
+    """The progress of one task: a line of text, a bar and Cancel, window-modal over
+    the dialog that started it. Esc, Cancel and the window's close button ask the task
+    to stop (``cancelRequested``); only :meth:`finish` closes it, when the task has
+    ended. It has no timer and never runs the event loop (see the module docstring)."""
+
+    cancelRequested = Signal()
+
+    def __init__(self, parent: QWidget, title: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("taskProgress")
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(420)
+        self.label = QLabel(f"{title}…")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy until a total is known
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop; nothing of this task is kept  [Esc]")
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.label)
+        lay.addWidget(self.bar)
+        lay.addLayout(row)
+        self._finished = False
+
+    def setLabelText(self, text: str) -> None:
+        self.label.setText(text)
+
+    def labelText(self) -> str:
+        return self.label.text()
+
+    def setRange(self, low: int, high: int) -> None:
+        self.bar.setRange(low, high)
+
+    def maximum(self) -> int:
+        return self.bar.maximum()
+
+    def setValue(self, value: int) -> None:
+        self.bar.setValue(value)
+
+    def value(self) -> int:
+        return self.bar.value()
+
+    def reject(self) -> None:  # Esc
+        if not self._finished:
+            self.cancelRequested.emit()
+
+    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]
+        if not self._finished:
+            e.ignore()
+            self.cancelRequested.emit()
+            return
+        super().closeEvent(e)
+
+    def finish(self) -> None:
+        """The task has ended: close for good, now (hidden at once, deleted by the
+        event loop; nothing can show it again)."""
+        self._finished = True
+        self.hide()
+        self.deleteLater()
+
+
+def show_error(parent: QWidget | None, title: str, message: str) -> QMessageBox:
+    """A warning box opened over ``parent`` (window-modal to it) that returns at once:
+    never ``exec()`` from a slot. The caller may keep it to close it (tests do)."""
+    if parent is not None and not parent.isVisible():
+        parent = parent.window() if parent.window().isVisible() else None
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setObjectName("taskError")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a path or a label is never markup
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    hand_back_focus(box)
+    box.open()
+    return box
+
+
 class _Worker(QObject):
     progressed = Signal(int, int, str)
     succeeded = Signal(object)
@@ -102,7 +204,7 @@ class _Worker(QObject):
             result = self.task(store, self._report, self.flag.is_set)
         except Cancelled as err:
             self.cancelled.emit(one_line(err.message))
-        except Exception as err:  # noqa: BLE001 - every error is one line for the user
+        except Exception as err:  # every error is one line for the user (logged if a bug)
             if not isinstance(err, (GoldspanError, OSError, sqlite3.Error)):
                 log.exception("task failed")
             self.failed.emit(describe_error(err))
@@ -118,8 +220,9 @@ class TaskRunner(QObject):
     text)`` while it runs, then exactly one of ``succeeded(result)``, ``failed(line)``,
     ``cancelled(line)``, then ``finished()``.
 
-    ``failed`` also shows the line in a warning box over ``parent`` (unless
-    ``show_errors=False``); the caller shows ``cancelled`` as it sees fit.
+    ``failed`` also opens the line in a warning box over ``parent`` (unless
+    ``show_errors=False``), after ``finished``, without waiting for it to be closed
+    (``error_box``); the caller shows ``cancelled`` as it sees fit.
     """
 
     progressed = Signal(int, int, str)
@@ -148,33 +251,19 @@ class TaskRunner(QObject):
         self._flag = threading.Event()
         self._started = False
 
-        self.dialog = QProgressDialog(parent)
-        self.dialog.setWindowTitle(title)
-        self.dialog.setLabelText(f"{title}…")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        # Shown by our own timer (SHOW_AFTER_MS), never by QProgressDialog's estimate.
-        self.dialog.setMinimumDuration(24 * 3600 * 1000)
-        self.dialog.setMinimumWidth(420)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop; nothing of this task is kept  [Esc]")
-        self.dialog.setCancelButton(self.cancel_button)
-        # QProgressDialog hides itself on Cancel; ours stays up, saying "Cancelling…",
-        # until the worker has actually stopped and undone its work.
-        self.dialog.canceled.disconnect(self.dialog.cancel)
-        self.dialog.canceled.connect(self.cancel)
-        self.dialog.setRange(0, 0)
-        self.dialog.hide()
+        self.error_box: QMessageBox | None = None
+        self.dialog = TaskProgress(parent, title)
+        self.cancel_button = self.dialog.cancel_button
+        self.dialog.cancelRequested.connect(self.cancel)
         self._show_timer = QTimer(self)
         self._show_timer.setSingleShot(True)
         self._show_timer.timeout.connect(self._show_dialog)
 
-        self.thread = QThread()
-        self.thread.setObjectName(f"goldspan-{title.lower().replace(' ', '-')}")
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName(f"goldspan-{title.lower().replace(' ', '-')}")
         self.worker = _Worker(Path(db_path), task, create, self._flag)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
         self.worker.progressed.connect(self._on_progress)
         self.worker.succeeded.connect(self._on_succeeded)
         self.worker.failed.connect(self._on_failed)
@@ -186,7 +275,7 @@ class TaskRunner(QObject):
             raise RuntimeError("a TaskRunner runs once; make a new one")
         self._started = True
         self._show_timer.start(SHOW_AFTER_MS)
-        self.thread.start()
+        self.worker_thread.start()
 
     @Slot()
     def cancel(self) -> None:
@@ -207,7 +296,7 @@ class TaskRunner(QObject):
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         """Block until the worker thread ends (for closing windows and tests)."""
-        return self.thread.wait(timeout_ms)
+        return self.worker_thread.wait(timeout_ms)
 
     # ------------------------------------------------------------------ signals
     def _show_dialog(self) -> None:
@@ -234,10 +323,9 @@ class TaskRunner(QObject):
         self.message = message
         self.result = result
         self._show_timer.stop()
-        self.thread.quit()
-        self.thread.wait()
-        self.dialog.hide()
-        self.dialog.deleteLater()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
+        self.dialog.finish()
 
     @Slot(object)
     def _on_succeeded(self, result: Any) -> None:
@@ -249,9 +337,9 @@ class TaskRunner(QObject):
     def _on_failed(self, message: str) -> None:
         self._end(Outcome.FAILED, message)
         self.failed.emit(message)
-        if self.show_errors:
-            QMessageBox.warning(self.parent_widget, f"{self.title} failed", message)
         self.finished.emit()
+        if self.show_errors:  # opened last, and it returns at once
+            self.error_box = show_error(self.parent_widget, f"{self.title} failed", message)
 
     @Slot(str)
     def _on_cancelled(self, message: str) -> None:
@@ -276,6 +364,22 @@ class TaskDialog(QDialog):
         super().__init__(parent)
         self.db_path = Path(db_path)
         self.runner: TaskRunner | None = None
+        hand_back_focus(self)
+
+    # What each dialog provides: its summary line and how it shows each outcome.
+    summary_label: QLabel
+
+    def _succeeded(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def _failed(self, message: str) -> None:
+        raise NotImplementedError
+
+    def _cancelled(self, message: str) -> None:
+        raise NotImplementedError
+
+    def _set_busy(self, busy: bool) -> None:
+        raise NotImplementedError
 
     def _run(self, title: str, task: Task, *, create: bool, busy_text: str) -> TaskRunner:
         runner = TaskRunner(self, title, self.db_path, task, create=create)
@@ -291,9 +395,21 @@ class TaskDialog(QDialog):
         runner.start()
         return runner
 
+    def clear_outcome(self, *_: object) -> None:
+        """An option changed: the last task's summary (and problem list) no longer
+        describes what Export or Import would do, so it goes (it used to stay)."""
+        if self.runner is not None and self.runner.running:
+            return
+        label = self.summary_label
+        label.clear()
+        label.hide()
+        problems = getattr(self, "problems_view", None)
+        if problems is not None:
+            problems.hide()
+
     def _show_summary(self, text: str, kind: str) -> None:
         colors = {"ok": "#2e7d32", "cancelled": "#8a6d00", "failed": "#c62828"}
-        label = self.summary_label  # type: ignore[attr-defined]
+        label = self.summary_label
         label.setStyleSheet(f"color: {colors[kind]}; font-weight: 600;" if kind in colors else "")
         label.setText(text)
         label.show()
@@ -304,7 +420,7 @@ class TaskDialog(QDialog):
             return
         super().reject()
 
-    def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, e: QCloseEvent) -> None:
         if self.runner is not None and self.runner.running:
             self.runner.cancel()
             e.ignore()

@@ -8,7 +8,8 @@ from typing import Callable, Iterable, Mapping, Sequence
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QWidget,
+    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStatusBar,
+    QTableView, QWidget,
 )
 
 from .shortcuts import Shortcut
@@ -112,11 +113,37 @@ def shortcut_actions(
     return actions
 
 
+NOTHING_TO_UNDO = ("Nothing to undo: the history starts when the window opens "
+                   "(every change is saved)")
+
+
 def follow_undo_stack(stack: QUndoStack, undo: QAction, redo: QAction) -> None:
-    """Undo/redo actions enabled and named after what they would undo or redo."""
-    stack.canUndoChanged.connect(undo.setEnabled)
+    """Undo/redo actions named after what they would undo or redo. Undo stays enabled
+    with nothing to undo, so that Ctrl+Z can say why (see :func:`undo_or_explain`):
+    after a restart it used to do nothing, silently."""
     stack.canRedoChanged.connect(redo.setEnabled)
     stack.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}".strip()))
     stack.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}".strip()))
-    undo.setEnabled(stack.canUndo())
+    undo.setEnabled(True)
     redo.setEnabled(stack.canRedo())
+
+
+def undo_or_explain(stack: QUndoStack, status: QStatusBar) -> None:
+    """Ctrl+Z: undo, or say in the status bar that there is nothing to undo and why."""
+    if stack.canUndo():
+        stack.undo()
+    else:
+        status.showMessage(NOTHING_TO_UNDO, 8000)
+
+
+def hand_back_focus(dialog: QDialog) -> None:
+    """When ``dialog`` closes, make the window under it active again. Qt does not do it
+    by itself: without a window manager to pick one (Xvfb, some kiosks, the offscreen
+    platform) no window was active after a dialog closed, and every key went nowhere
+    until a click."""
+    def activate() -> None:
+        parent = dialog.parentWidget()
+        if parent is not None and parent.window().isVisible():
+            parent.window().activateWindow()
+
+    dialog.finished.connect(activate)

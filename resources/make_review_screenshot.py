@@ -110,13 +110,13 @@ def build_demo(db: Path) -> None:
     from goldspan.core.labels import default_labels
     from goldspan.core.types import Span
     from goldspan.core.seeds import seed_texts
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
 
     store = Store.open(db)
     texts = [seed_texts()[0][1], *SHORT]
     plans = [SEED, *SHORT_SPANS]
     labels: set[str] = set()
-    for text, plan in zip(texts, plans):
+    for text, plan in zip(texts, plans, strict=True):
         doc, _ = store.add_document(text)
         for annotator, refs in plan.items():
             spans = sorted((Span(*find(text, ref), label, "manual") for ref, label in refs),
@@ -139,7 +139,7 @@ def render(db: Path, out: Path, width: int = 1680, height: int = 1050) -> Path:
 
 def _draw(tmp: Path, db: Path, width: int, height: int) -> None:
     from goldspan.core.types import Span
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
     from goldspan.gui.app import make_app
     from goldspan.gui.review_window import open_review
 

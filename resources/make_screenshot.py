@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     from goldspan.core.session import ArticleSession
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"

@@ -13,13 +13,13 @@ from goldspan.core.adjudication import (
 )
 from goldspan.core.errors import EditError
 from goldspan.core.types import GOLD, Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 TEXT = "Mark Esper met Nasser Bourita in Rabat on Friday with Mike Pompeo.\n"
 #       0    5    10   15        25      33    39 42     49   54   59
 
 
-def S(start: int, end: int, label: str) -> Span:
+def S(start: int, end: int, label: str) -> Span:  # noqa: N802 - reads like a literal span
     return Span(start, end, label, "import")
 
 

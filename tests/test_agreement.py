@@ -255,7 +255,7 @@ def corpora(draw: st.DrawFn) -> tuple[list[DocumentVersions], list[str]]:
                 continue  # about a quarter of versions are missing
             cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
             spans = [Span(s, e, draw(st.sampled_from(labels)))
-                     for s, e in zip(cuts[::2], cuts[1::2])]
+                     for s, e in zip(cuts[::2], cuts[1::2], strict=False)]
             versions[n] = [s for s in spans if draw(st.integers(0, 3))]  # drop about 1 in 4
         docs.append(DocumentVersions(doc_id, text, versions))
     return docs, names

@@ -11,7 +11,7 @@ from goldspan.core.assign import parse_ranges, plan
 from goldspan.core.errors import InputError
 from goldspan.core.types import Span
 from goldspan.core.queue import Queue, QueueFilter
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def make(tmp_path: Path, n: int = 6) -> Store:

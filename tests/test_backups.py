@@ -15,7 +15,7 @@ from test_outputs import one_line_refusal, run
 
 from goldspan.core.backups import backup_prefix, daily_backup
 from goldspan.core.errors import StoreError
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 DAY = dt.date(2026, 3, 14)
 

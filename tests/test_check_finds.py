@@ -15,10 +15,8 @@ import typer
 from typer.testing import CliRunner
 
 from goldspan.core.types import Span, Suggestion
-import goldspan.core.store as store_mod
-from goldspan.core.store import Store
-
-MAX_FINDINGS_PER_CHECK = getattr(store_mod, "MAX_FINDINGS_PER_CHECK", 50)
+from goldspan.core.storage import Store
+from goldspan.core.storage.integrity import MAX_FINDINGS_PER_CHECK
 
 TEXT = "Mark Esper met Moroccan officials in Rabat on Friday."
 
@@ -95,6 +93,32 @@ def test_a_changed_trigger_is_found(db: Path) -> None:
     assert code == 1
     assert problems == [f"goldspan: {db}: trigger spans_no_overlap_insert differs from "
                         "goldspan's schema"]
+
+
+@pytest.mark.parametrize("sql, expected", [
+    (["DROP INDEX spans_annotation_start", "CREATE INDEX spans_annotation_start ON spans(label)"],
+     "index spans_annotation_start differs from goldspan's schema: it is on (label), "
+     "goldspan's on (annotation_id, start)"),
+    (["ALTER TABLE labels RENAME TO old_labels",
+      "CREATE TABLE labels (name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100), "
+      "color TEXT, hotkey TEXT, description TEXT, position INTEGER NOT NULL DEFAULT 0)",
+      "INSERT INTO labels SELECT * FROM old_labels", "DROP TABLE old_labels"],
+     "table labels differs from goldspan's schema: column color is TEXT, goldspan's is "
+     "TEXT NOT NULL"),
+    (["ALTER TABLE settings ADD COLUMN note TEXT"],
+     "table settings differs from goldspan's schema: column note is not goldspan's"),
+])
+def test_what_differs_in_a_changed_object_is_said(db: Path, sql: list[str],
+                                                  expected: str) -> None:
+    """sqlite-utils' introspection says what differs (a column's type or NOT NULL, an
+    index's columns), in check and in the refusal of a writing command."""
+    damage(db, *sql)
+    code, problems, _ = check(db)
+    assert (code, problems) == (1, [f"goldspan: {db}: {expected}"])
+    article = db.with_name("article.txt")
+    article.write_text("Olaf Scholz visited Rabat.\n")
+    r = run("import", article, "--db", db)
+    assert r.exit_code != 0 and f"({expected}); nothing was written" in r.stderr
 
 
 def test_objects_a_user_added_are_a_note(db: Path) -> None:

@@ -18,8 +18,8 @@ import typer
 from typer.testing import CliRunner
 
 from goldspan.core.types import Span, Suggestion
-from goldspan.core.schema import SCHEMA_VERSION
-from goldspan.core.store import Store
+from goldspan.core.storage.schema import SCHEMA_VERSION
+from goldspan.core.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDSPAN = Path(sys.executable).with_name("goldspan")
@@ -119,7 +119,7 @@ def test_backup_default_goes_to_the_user_data_folder(db: Path, goldspan_home: Pa
 
 WRITER = textwrap.dedent("""
     import sys, time
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
     s = Store.open(sys.argv[1])
     print("ready", flush=True)
     i = 0
@@ -132,7 +132,33 @@ WRITER = textwrap.dedent("""
 """)
 
 
+def _writes(s: Store) -> int:
+    """How many rows WRITER has committed (its settings keys k0, k1, ...)."""
+    return int(s.conn.execute("SELECT count(*) FROM settings WHERE key GLOB 'k[0-9]*'")
+               .fetchone()[0])
+
+
+def writes_so_far(db: Path) -> int:
+    with Store.open(db, readonly=True) as s:
+        return _writes(s)
+
+
+def wait_for_writes(db: Path, more_than: int,
+                    writer: subprocess.Popen) -> int:  # type: ignore[type-arg]
+    """Until the writer has committed more than ``more_than`` rows or has finished (a
+    wait for the writer's progress, not a measure of anyone's speed)."""
+    deadline = time.monotonic() + 60
+    while (n := writes_so_far(db)) <= more_than and writer.poll() is None:
+        assert time.monotonic() < deadline, "the writer made no progress in a minute"
+        time.sleep(0.01)
+    return n
+
+
 def test_backup_while_another_process_writes(db: Path, tmp_path: Path) -> None:
+    """Each backup taken while another process commits as fast as it can is a whole,
+    consistent snapshot of one moment, and the copy is never restarted by those
+    commits (SQLite restarts a backup copied in steps at every commit of another
+    connection, which would starve it): its progress never goes back."""
     with Store.open(db) as s:  # big enough for the copy to take more than one step
         with s.transaction():
             for i in range(600):
@@ -141,25 +167,29 @@ def test_backup_while_another_process_writes(db: Path, tmp_path: Path) -> None:
                               stdout=subprocess.PIPE, text=True)
     try:
         assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
-        time.sleep(0.2)
+        written = wait_for_writes(db, 0, writer)
+        progress: list[tuple[int, int]] = []
+        with Store.open(db, readonly=True) as s:
+            s.backup_to(tmp_path / "watched.db", progress=lambda done, total: progress.append(
+                (done, total)))
         seen = []
         for k in range(3):
             out = tmp_path / f"during{k}.db"
-            t = time.monotonic()
             r = run("backup", "--db", db, "--out", out)
             assert r.exit_code == 0, r.output
-            assert time.monotonic() - t < 2.0  # not starved by the writer's commits
             with Store.open(out) as s:
                 assert s.integrity_problems() == []
                 assert s.document_count() == 602
-                seen.append(s.conn.execute("SELECT count(*) FROM settings").fetchone()[0])
-            time.sleep(0.2)
+                seen.append(_writes(s))
+            written = wait_for_writes(db, written, writer)
         writes = int(writer.communicate(timeout=30)[0].strip())
     finally:
         writer.kill()
         writer.wait()
     assert writer.returncode == 0
     assert 0 < seen[0] <= seen[1] <= seen[2] <= writes  # each a snapshot of a moment
+    assert progress and progress[-1][0] == progress[-1][1]  # copied to the end
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)  # never restarted
     final = tmp_path / "after.db"
     assert run("backup", "--db", db, "--out", final).exit_code == 0
     assert dump(final) == dump(db)

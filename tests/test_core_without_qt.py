@@ -30,7 +30,7 @@ SCRIPT = textwrap.dedent("""
     names = [m.name for m in pkgutil.walk_packages(goldspan.core.__path__, "goldspan.core.")]
     for name in names:
         importlib.import_module(name)
-    assert "goldspan.core.store" in names, names
+    assert "goldspan.core.storage" in names, names
     import goldspan.cli
     cli_names = [m.name for m in pkgutil.walk_packages(goldspan.cli.__path__, "goldspan.cli.")]
     for name in cli_names:

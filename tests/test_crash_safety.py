@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
@@ -29,7 +29,7 @@ TEXT = " ".join(f"w{i:04d}" for i in range(N_WORDS))
 WRITER = textwrap.dedent("""
     import json, random, sys
     from goldspan.core.session import ArticleSession
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
 
     import time
     db, annotator, seed, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -126,8 +126,8 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def test_sigkill_loses_no_committed_edit(db: Path) -> None:
-    rng = random.Random(os.environ.get("GOLDSPAN_SOAK_SEED", time.time_ns()))
+def test_sigkill_loses_no_committed_edit(db: Path, soak_seed: int) -> None:
+    rng = random.Random(soak_seed)
     rounds = int(os.environ.get("GOLDSPAN_SOAK_KILLS", "5"))
     state: State = (frozenset(), "todo")
     total_done = 0
@@ -175,7 +175,7 @@ def test_two_writers_and_an_import_at_once(db: Path, tmp_path: Path) -> None:
     results = [p.communicate(timeout=120) for p in writers]
     assert importer.returncode == 0, importer.stderr
     assert "locked" not in importer.stderr.lower()
-    for p, (out, err) in zip(writers, results):
+    for p, (out, err) in zip(writers, results, strict=True):
         assert p.returncode == 0, err
         assert "locked" not in err.lower() and "Traceback" not in err, err
         assert out.splitlines()[-1] == "finished"
@@ -184,7 +184,7 @@ def test_two_writers_and_an_import_at_once(db: Path, tmp_path: Path) -> None:
     with Store.open(db) as s:
         assert s.document_count() == 41
     # every edit of each writer landed: replay its printed changes and compare
-    for name, (out, _) in zip(["alice", "bob"], results):
+    for name, (out, _) in zip(["alice", "bob"], results, strict=True):
         state: State = (frozenset(), "todo")
         for line in out.splitlines():
             if line.startswith("begin "):
@@ -196,5 +196,5 @@ def test_two_writers_and_an_import_at_once(db: Path, tmp_path: Path) -> None:
         "SELECT a.annotator FROM spans s JOIN annotations a ON a.id = s.annotation_id "
         "ORDER BY s.id")]
     conn.close()
-    switches = sum(1 for x, y in zip(owners, owners[1:]) if x != y)
+    switches = sum(1 for x, y in zip(owners, owners[1:], strict=False) if x != y)
     assert switches > 20, switches

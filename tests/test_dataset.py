@@ -8,7 +8,7 @@ import pytest
 
 from goldspan.core.types import Span
 from goldspan.core.dataset import Options, SelectionStats, count, select
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from goldspan.core.edits import ReplaceSpans
 from goldspan.core.errors import EditError
 from goldspan.core.types import Span, Suggestion
 from goldspan.core.session import ArticleSession
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 TEXT = "US Defence Secretary Mark Esper held talks with Moroccan officials in Rabat on Friday."
 MODEL = "test@1"

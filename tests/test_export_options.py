@@ -12,7 +12,7 @@ from test_formats_support import PRODIGY, read_jsonl, run
 from goldspan.core.exporter import export
 from goldspan.core.formats.base import Cancelled
 from goldspan.core.types import Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from goldspan.core.formats.detect import detect
 from goldspan.core.importer import import_paths
 from goldspan.core.dataset import select
 from goldspan.core.types import Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def _gold(db: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
@@ -175,3 +175,19 @@ def test_brat_relations_notes_and_ids_survive_corrections(tmp_path: Path) -> Non
     assert not any(line.startswith(("R2", "A1", "T7")) for line in ann2)
     assert "2 of them left out" in res.output or "left out" in res.output
     assert "T7" in res.output  # which entity the dropped lines needed
+
+
+def test_brat_offsets_of_thousands_of_digits_are_one_line(tmp_path: Path) -> None:
+    """An offset of 5,000 digits (found by the fuzzer) was int()'s ValueError, a
+    traceback; it is one line naming the .ann and the line, in a contiguous and in a
+    fragmented T line alike."""
+    (tmp_path / "a.txt").write_text("Mark Esper met Rabat.", encoding="utf-8")
+    huge = "1" * 5000
+    for ranges in (f"0 {huge}", f"0 4;{huge} {huge}1"):
+        (tmp_path / "a.ann").write_text(f"T1\tPER {ranges}\tMark\n", encoding="utf-8")
+        res = run("import", tmp_path / "a.ann", "--db", tmp_path / "g.db")
+        assert res.exit_code != 0 or "1 new documents" in res.output
+        assert "Traceback" not in res.output and not isinstance(res.exception, ValueError)
+    (tmp_path / "a.ann").write_text(f"T1\tPER 0 {huge}\tMark\n", encoding="utf-8")
+    res = run("import", tmp_path / "a.ann", "--db", tmp_path / "g.db")
+    assert res.exit_code != 0 and "a.ann, line 1: T line should give" in res.output

@@ -14,7 +14,7 @@ from test_formats_support import EDGE, RE3D, WIKIGOLD, run, spans_of
 from goldspan.core.formats import conll
 from goldspan.core.importer import import_paths
 from goldspan.core.types import Record, Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def parse(path: Path) -> list[list[list[tuple[str, str]]]]:
@@ -92,7 +92,7 @@ def test_scheme_detection_and_decoding(tmp_path: Path, tags: list[str], scheme: 
                                        entities: list[tuple[int, int, str]]) -> None:
     words = ["w0", "w1", "w2", "w3"]
     src = tmp_path / "t.conll"
-    src.write_text("".join(f"{w}\t{t}\n" for w, t in zip(words, tags)), encoding="utf-8")
+    src.write_text("".join(f"{w}\t{t}\n" for w, t in zip(words, tags, strict=True)), encoding="utf-8")
     (rec,) = list(conll.read(src))
     assert rec.meta["conll_scheme"] == scheme
     tok = rec.tokens

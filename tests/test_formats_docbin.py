@@ -15,7 +15,7 @@ from test_formats_support import EDGE, PRODIGY, RE3D, run, spans_of, write_jsonl
 
 from goldspan.core.formats import docbin
 from goldspan.core.dataset import select
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def _ents(path: Path) -> list[list[tuple[int, int, str]]]:
@@ -55,7 +55,7 @@ def test_misaligned_span_left_out_and_reported(tmp_path: Path) -> None:
     res = run("export", "--db", db, "--format", "spacy", "--out", out)
     assert res.exit_code == 0
     assert "document 1, offset 0-6 (GPE): not on spaCy token boundaries; left out" in res.output
-    assert "1 spans not on spaCy token boundaries, 1 of them left out" in res.output
+    assert "1 spans not on token boundaries, 1 of them left out" in res.output
     assert _ents(out) == [[(15, 21, "GPE")]]
 
 

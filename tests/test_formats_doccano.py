@@ -10,7 +10,7 @@ from test_formats_support import (DOCCANO_LABELS, DOCCANO_OLD, DOCCANO_REL, DOCC
 
 from goldspan.core.formats import doccano
 from goldspan.core.importer import import_paths
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def _norm(rec: dict) -> tuple:
@@ -66,7 +66,7 @@ def test_edge_texts_round_trip(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     assert run("export", "--db", tmp_path / "g.db", "--format", "doccano", "--out",
                out).exit_code == 0
-    for rec, (text, surfaces) in zip(read_jsonl(out), EDGE):
+    for rec, (text, surfaces) in zip(read_jsonl(out), EDGE, strict=True):
         norm = text.replace("\r\n", "\n")
         assert rec["text"] == norm
         assert [(a, b) for a, b, _ in rec["label"]] == spans_of(norm, surfaces)

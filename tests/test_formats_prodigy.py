@@ -10,7 +10,7 @@ from test_formats_support import EDGE, PRODIGY, read_jsonl, run, spans_of, write
 
 from goldspan.core.exporter import export
 from goldspan.core.importer import import_paths
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def _core(rec: dict) -> tuple:
@@ -30,7 +30,7 @@ def test_real_ner_manual_file_is_a_fixed_point(tmp_path: Path) -> None:
     exported = read_jsonl(out)
     assert [_core(r) for r in exported] == [_core(r) for r in original]
     assert [r.get("answer") for r in exported].count("ignore") == 1
-    for a, b in zip(original, exported):
+    for a, b in zip(original, exported, strict=True):
         assert b["meta"] == a["meta"]
         assert b["_input_hash"] == a["_input_hash"] and b["_task_hash"] == a["_task_hash"]
         toks = b["tokens"]
@@ -41,7 +41,7 @@ def test_real_ner_manual_file_is_a_fixed_point(tmp_path: Path) -> None:
             assert toks[s["token_start"]]["start"] == s["start"]
             assert toks[s["token_end"]]["end"] == s["end"]
     # The real file's tokens came from spaCy too: where it tokenised alike, ids agree.
-    same = sum(1 for a, b in zip(original, exported)
+    same = sum(1 for a, b in zip(original, exported, strict=True)
                if [(t["start"], t["end"]) for t in a["tokens"]]
                == [(t["start"], t["end"]) for t in b["tokens"]])
     assert same > 300
@@ -65,7 +65,7 @@ def test_without_all_statuses_the_ignored_record_is_left_out(tmp_path: Path) -> 
 
 def test_edge_texts_round_trip(tmp_path: Path) -> None:
     records = []
-    for i, (text, surfaces) in enumerate(EDGE):
+    for text, surfaces in EDGE:
         spans = [{"start": a, "end": b, "label": "X"} for a, b in spans_of(text, surfaces)]
         records.append({"text": text, "spans": spans, "answer": "accept",
                         "_annotator_id": "ann"})
@@ -80,7 +80,7 @@ def test_edge_texts_round_trip(tmp_path: Path) -> None:
             assert [doc.text[s.start:s.end] for s in store.spans(ann.id)] == surfaces
         out = tmp_path / "out.jsonl"
         export(store, out, format="prodigy")
-    for rec, (text, surfaces) in zip(read_jsonl(out), EDGE):
+    for rec, (text, surfaces) in zip(read_jsonl(out), EDGE, strict=True):
         norm = text.replace("\r\n", "\n")
         assert rec["text"] == norm
         assert [(s["start"], s["end"]) for s in rec["spans"]] == spans_of(norm, surfaces)
@@ -135,3 +135,36 @@ def test_misaligned_span_is_written_as_is_and_reported(tmp_path: Path) -> None:
     rec = json.loads(out.read_text())
     assert rec["spans"][0] == {"start": 0, "end": 6, "label": "GPE"}
     assert rec["spans"][1]["token_start"] == 2
+
+
+def test_meta_keeps_its_keys_and_gets_the_stored_source(tmp_path: Path) -> None:
+    """Issue 14: a Prodigy export wrote ``meta: {}`` although the document's source
+    (the file it came from) is stored. The real file, with one record given more meta
+    keys and one with no meta at all, and a CoNLL file of re3d."""
+    original = read_jsonl(PRODIGY)
+    original[0]["meta"] = {"source": "The New York Times", "section": "tech", "pattern": 3}
+    del original[1]["meta"]
+    src = tmp_path / "headlines.jsonl"
+    write_jsonl(src, original)
+    conll = next((Path(__file__).parent / "data" / "re3d" / "US_State_Department").glob("*.conll"))
+    db = tmp_path / "m.db"
+    assert run("import", src, conll, "--db", db).exit_code == 0
+    out = tmp_path / "out.jsonl"
+    res = run("export", "--db", db, "--format", "prodigy", "--out", out, "--all-statuses")
+    assert res.exit_code == 0, res.output
+    exported = {r["text"]: r for r in read_jsonl(out)}
+
+    assert exported[original[0]["text"]]["meta"] == original[0]["meta"]  # every key kept
+    assert exported[original[1]["text"]]["meta"] == {"source": str(src)}  # the stored source
+    for rec in original[2:]:
+        assert exported[rec["text"]]["meta"] == rec["meta"]
+    from_conll = [r for t, r in exported.items() if t not in {o["text"] for o in original}]
+    assert from_conll and {r["meta"]["source"] for r in from_conll} == {str(conll)}
+
+    # and back: the source and the other keys survive another round
+    db2 = tmp_path / "m2.db"
+    assert run("import", out, "--db", db2).exit_code == 0
+    out2 = tmp_path / "out2.jsonl"
+    assert run("export", "--db", db2, "--format", "prodigy", "--out", out2,
+               "--all-statuses").exit_code == 0
+    assert out2.read_bytes() == out.read_bytes()

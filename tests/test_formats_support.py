@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 from goldspan.cli import export_cmd, import_cmd
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 DATA = Path(__file__).parent / "data"
 PRODIGY = DATA / "prodigy" / "annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl"

@@ -31,7 +31,7 @@ from goldspan.core.formats.docbin import DocBinWriter
 from goldspan.core.formats.labelstudio import LabelStudioWriter
 from goldspan.core.importer import import_paths
 from goldspan.core.types import Record, Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 DATA = Path(__file__).parent / "data"
 SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
@@ -46,7 +46,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not SOAK,
 # ------------------------------------------------------------------------- seeds
 def _head(path: Path, n_lines: int) -> bytes:
     with open(path, "rb") as fh:
-        return b"".join(line for _, line in zip(range(n_lines), fh))
+        return b"".join(line for _, line in zip(range(n_lines), fh, strict=False))
 
 
 def _labelstudio_seed(tmp: Path) -> bytes:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from goldspan.core.types import Suggestion
 from goldspan.core.seeds import seed_texts
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.suggest import SpacySuggester, suggest_documents
 from goldspan.gui.main_window import MainWindow
 

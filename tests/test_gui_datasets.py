@@ -14,8 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from goldspan.core.importer import import_paths
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.export_dialog import ExportDialog
+from goldspan.gui import task_runner
 from goldspan.gui.import_dialog import ImportDialog
 from goldspan.gui.main_window import MainWindow
 from goldspan.gui.task_runner import Outcome, TaskRunner
@@ -60,6 +61,15 @@ def messages(monkeypatch) -> list[tuple[str, str]]:  # type: ignore[no-untyped-d
 
     for name in ("warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(capture))
+    real = task_runner.show_error
+
+    def opened(parent, title, text):  # type: ignore[no-untyped-def]
+        box = real(parent, title, text)  # the real box, opened (it never blocks) ...
+        seen.append((box.windowTitle(), box.text()))
+        box.accept()  # ... and read
+        return box
+
+    monkeypatch.setattr(task_runner, "show_error", opened)
     return seen
 
 
@@ -255,9 +265,14 @@ def test_export_options_map_to_the_cli_options(qtbot, tmp_path: Path, messages) 
     dialog.split_spin.setValue(0.75)
     dialog.seed_spin.setValue(7)
     dialog.all_statuses_check.setChecked(True)
+    # CoNLL holds no status: a skipped version would read back as done (the registry)
+    assert not dialog.all_statuses_check.isEnabled()
     assert dialog.options() == {"format": "conll", "annotator": "bob", "gold_only": False,
-                                "all_versions": False, "all_statuses": True, "split": 0.75,
+                                "all_versions": False, "all_statuses": False, "split": 0.75,
                                 "seed": 7, "config": None, "scheme": "biluo"}
+    dialog.set_format("prodigy")
+    assert dialog.all_statuses_check.isEnabled() and dialog.options()["all_statuses"] is True
+    dialog.set_format("conll")
     dialog.gold_radio.setChecked(True)
     assert dialog.options()["gold_only"] is True and dialog.options()["annotator"] is None
     dialog.set_format("spacy")
@@ -429,3 +444,24 @@ def test_ctrl_e_opens_export_with_the_annotators_of_the_db(qtbot, window: MainWi
     assert dialog.annotator_combo.itemData(0) == "carol"
     assert dialog.annotator_combo.itemText(0) == "carol  (372 done)"
     dialog.close()
+
+
+def test_the_import_dialog_counts_a_run_replaced_by_a_later_file_once(qtbot, tmp_path: Path, messages) -> None:  # type: ignore[no-untyped-def]
+    """Two task files suggesting for the same text: the second file's run replaces the
+    first's. The dialog imports file by file; its line counted both runs (found
+    red-teaming issue 11, as the command's line did)."""
+    db = make_db(tmp_path / "t.db")
+    text = "Alice met Bob in Paris."
+    first = tmp_path / "a.jsonl"
+    first.write_text(json.dumps({"text": text, "spans": [
+        {"start": 0, "end": 5, "label": "PERSON"}, {"start": 10, "end": 13, "label": "PERSON"}]}) + "\n")
+    second = tmp_path / "b.jsonl"
+    second.write_text(json.dumps({"text": text, "spans": [
+        {"start": 17, "end": 22, "label": "GPE"}]}) + "\n")
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_paths([first, second])
+    assert run(qtbot, dialog, dialog.import_button) == "succeeded"
+    assert rows(db, "SELECT count(*) FROM suggestions") == [(1,)]
+    assert "1 suggestions" in dialog.summary_label.text(), dialog.summary_label.text()

@@ -26,7 +26,8 @@ from goldspan.core.importer import import_paths
 from goldspan.core.labels import check_label
 from goldspan.core.types import Span
 from goldspan.core.queue import Queue, QueueFilter
-from goldspan.core.store import Store, check_annotator
+from goldspan.core.storage import Store
+from goldspan.core.labels import check_annotator
 
 CORE = Path(__file__).resolve().parent.parent / "core"
 
@@ -69,12 +70,13 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|WHERE|FROM|VALUES
 # What may be pasted into SQL text: the project's constants, an int() of a number,
 # and a list of "?" placeholders. Nothing a user or a file supplies.
 ALLOWED = {
-    "NOW", "_VERSION_COLS", "STATUS_CHECK", "ORIGIN_CHECK", "BUSY_TIMEOUT_MS",
-    "APPLICATION_ID", "SCHEMA_VERSION", "int(limit)",
+    "NOW", "STAMP", "ANNOTATION_COLUMNS", "DOCUMENT_COLUMNS", "SPAN_COLUMNS",
+    "STATUS_CHECK", "ORIGIN_CHECK", "BUSY_TIMEOUT_MS", "APPLICATION_ID", "SCHEMA_VERSION",
+    "int(limit)",
 }
 PLACEHOLDERS = re.compile(r"^', '\.join\('\?' \* len\(\w+\)\)$")
-# Identifiers of goldspan's own schema, checked and quoted by store._ident (the row
-# checks of `goldspan check`), and the CHECK expressions core/schema.py writes.
+# Identifiers of goldspan's own schema, checked and quoted by storage.integrity._ident
+# (the row checks of `goldspan check`), and the CHECK expressions storage/schema.py writes.
 IDENTIFIER = re.compile(r"^_ident\([\w ']+\)$")
 ALLOWED.add("schema_expr")
 
@@ -132,7 +134,7 @@ def test_hostile_labels_and_annotators_round_trip(tmp_path: Path) -> None:
         summary = import_paths(store, [src])
         assert summary.total("versions_written") == len(HOSTILE)
         assert [lab.name for lab in store.labels()] == list(dict.fromkeys(HOSTILE))
-        for doc_id, name in zip(store.document_ids(), HOSTILE):
+        for doc_id, name in zip(store.document_ids(), HOSTILE, strict=False):
             ann = store.annotation(doc_id, name)
             assert ann is not None and ann.annotator == name
             assert store.spans(ann.id) == [Span(0, 4, name)]

@@ -24,7 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from goldspan.core.types import Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.main_window import MainWindow
 from goldspan.gui.offsets import QT_BLOCK_BREAKS, QT_FRAME_MARKERS, displayable
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_formats_support import PRODIGY, db_state, run
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 GOOD = '{"text": "Alice met Bob in Paris.", "spans": [{"start": 0, "end": 5, "label": "PERSON"}], "answer": "accept"}'
 

@@ -10,7 +10,7 @@ from test_formats_support import DOCCANO_SEQ, db_state, write_jsonl
 
 from goldspan.core.formats.base import Cancelled
 from goldspan.core.importer import import_paths
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def test_dedupe_and_replace_not_duplicate(tmp_path: Path) -> None:

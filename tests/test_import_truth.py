@@ -23,7 +23,7 @@ from goldspan.core.errors import StoreError
 from goldspan.core.formats import prodigy
 from goldspan.core.importer import ImportInterrupted, import_paths
 from goldspan.core.types import Suggestion
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 TASK = {"data": {"text": "Alice met Bob."},
         "annotations": [{"result": [{"type": "labels",

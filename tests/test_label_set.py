@@ -12,7 +12,7 @@ from goldspan.core.errors import InputError
 from goldspan.core.label_edit import save_label_set
 from goldspan.core.labels import HOTKEYS, default_labels
 from goldspan.core.types import Label, Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 MODEL_LABELS = ['CARDINAL', 'DATE', 'EVENT', 'FAC', 'GPE', 'LANGUAGE', 'LAW', 'LOC', 'MONEY',
                 'NORP', 'ORDINAL', 'ORG', 'PERCENT', 'PERSON', 'PRODUCT', 'QUANTITY', 'TIME',

@@ -19,7 +19,7 @@ from goldspan.core.learning.loop import LearningLoop, LoopConfig
 from goldspan.core.learning.gate import Gate, relation
 from goldspan.core.learning.phrases import Conflicts, PhraseIndex, combine
 from goldspan.core.types import Span, Suggestion
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def goldspan_app() -> typer.Typer:

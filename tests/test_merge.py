@@ -17,7 +17,7 @@ from goldspan.cli import merge as merge_cmd
 from goldspan.core.errors import StoreError
 from goldspan.core.merge import merge_files
 from goldspan.core.types import Label, Span, Suggestion
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 SHARED = "Angela Merkel met Macron in Paris."
 SHARED2 = "The U.N. met in New York on Monday."

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from goldspan.core import spacy_models
 from goldspan.core.errors import ModelError
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def app() -> typer.Typer:

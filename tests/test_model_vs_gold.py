@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from goldspan.core.types import Span, Suggestion
 from goldspan.core.model_eval import model_vs_gold, outcome
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 T1 = "Mark Esper met Angela Merkel in Berlin and Paris on Monday with NATO officials."
 T2 = "The Pentagon said nothing."

@@ -22,7 +22,7 @@ from goldspan.core.errors import OutputError
 from goldspan.core.exporter import export
 from goldspan.core.types import Span
 from goldspan.core.outputs import MANIFEST, Outputs
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
 FOLDER_PROPERTY = settings(max_examples=360 if SOAK else 60, deadline=None,

@@ -26,7 +26,7 @@ import typer
 from typer.testing import CliRunner
 
 from goldspan.core.types import Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 TEXT = "Mark Esper met Moroccan officials in Rabat on Friday."
 TEXT2 = "Angela Merkel visited Paris.\n\nShe met Emmanuel Macron."

@@ -16,7 +16,7 @@ from goldspan.core.phrase_suggester import (
     PhraseSuggester,
     combine,
 )
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.suggest import suggest_documents
 
 ACCEPTED = "Defense Secretary Mark Esper met NATO allies in Brussels on Thursday."

@@ -47,7 +47,7 @@ def test_the_phrase_suggester_in_the_child_gives_what_it_gives_here(tmp_path) ->
     GUI process's GIL for 300 ms): same learning, same matches, same scores."""
     from goldspan.core.types import Span
     from goldspan.core.phrase_suggester import PhraseSuggester
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
 
     accepted = "Defense Secretary Mark Esper met NATO allies in Brussels on Thursday."
     other = "Esper, speaking later, said NATO would meet again in Brussels. Esperanto is not."

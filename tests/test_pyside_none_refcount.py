@@ -1,4 +1,4 @@
-"""DESIGN.md pitfall: PySide6 6.12.0 on Python 3.11 crashes ("deallocating None") after
+"""docs/DESIGN.md pitfall: PySide6 6.12.0 on Python 3.11 crashes ("deallocating None") after
 a few thousand calls of a Qt method that returns nothing. The pin keeps it out; this
 calls such methods 100,000 times in a child process and checks it lives."""
 
@@ -47,4 +47,4 @@ def test_not_the_crashing_release() -> None:
     assert PySide6.__version__ == installed_pyside()
     if sys.version_info[:2] == (3, 11):
         assert not PySide6.__version__.startswith("6.12.0"), (
-            "PySide6 6.12.0 crashes on Python 3.11 (DESIGN.md); keep the pin in pyproject.toml")
+            "PySide6 6.12.0 crashes on Python 3.11 (docs/DESIGN.md); keep the pin in pyproject.toml")

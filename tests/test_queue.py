@@ -6,7 +6,7 @@ from pathlib import Path
 
 from goldspan.core.types import Span, Suggestion
 from goldspan.core.queue import Queue
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 
 def test_entity_count_is_the_version_else_the_latest_suggestions(tmp_path: Path) -> None:

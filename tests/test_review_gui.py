@@ -16,7 +16,7 @@ from goldspan.core.adjudication import ACCEPTED, AGREE, DISAGREE, SOME
 from goldspan.core.agreement import compute_agreement, load_done_versions
 from goldspan.core.labels import default_labels
 from goldspan.core.types import GOLD, Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.review_view import KIND_COLOR
 from goldspan.gui.review_window import REVIEW_SHORTCUTS, ReviewWindow, open_review
 
@@ -26,7 +26,7 @@ T3 = "Apple hired Tim Cook in 1998.\n"  # no agreement at all
 T4 = "Only Alice finished this one about Paris.\n"  # one done version: not reviewed
 
 
-def P(text: str, needle: str, label: str) -> Span:
+def P(text: str, needle: str, label: str) -> Span:  # noqa: N802 - reads like a literal span
     start = text.index(needle)
     return Span(start, start + len(needle), label, "manual")
 

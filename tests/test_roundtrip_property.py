@@ -37,7 +37,7 @@ from goldspan.core.exporter import ExportSummary, export
 from goldspan.core.formats.brat import LINE_BREAKS
 from goldspan.core.importer import import_paths
 from goldspan.core.types import Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
 PROPERTY = settings(max_examples=300 if SOAK else 60, deadline=None, derandomize=not SOAK,
@@ -82,7 +82,7 @@ def documents(draw: st.DrawFn, label: st.SearchStrategy[str] = LABEL
     text = draw(st.one_of(TEXT, TEXT, TEXT, LONG_LINE))
     cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=12)))
     spans = []
-    for a, b in zip(cuts[::2], cuts[1::2]):  # consecutive pairs never overlap
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):  # consecutive pairs never overlap
         if a < b and draw(st.integers(0, 3)):
             spans.append(Span(a, b, draw(label), "manual"))
     return text, spans
@@ -110,7 +110,7 @@ def _export_import(corpus: list[tuple[str, list[Span]]], annotators: list[str],
                    ) -> tuple[list, list, ExportSummary]:  # type: ignore[type-arg]
     src, dst, out = Path(tmp, "src.db"), Path(tmp, "dst.db"), Path(tmp, OUT_NAMES[fmt])
     with Store.open(src) as store:
-        for (text, spans), who, status in zip(corpus, annotators, statuses):
+        for (text, spans), who, status in zip(corpus, annotators, statuses, strict=True):
             doc_id, created = store.add_document(text)
             assert created
             store.put_version(doc_id, who, status, spans)
@@ -130,10 +130,10 @@ def _round_trip(corpus: list[tuple[str, list[Span]]], annotators: list[str],
     left_out = {(p.document_id, p.start, p.end, p.label) for p in summary.problems if p.dropped}
     assert summary.dropped == len(left_out)  # every one kept in the summary
     assert [t for t, _, _ in after] == [t for t, _, _ in before]  # texts, in order
-    for doc_id, ((text, spans, _), (_, spans_back, _)) in enumerate(zip(before, after), 1):
+    for doc_id, ((text, spans, _), (_, spans_back, _)) in enumerate(zip(before, after, strict=True), 1):
         expected = [s for s in spans if (doc_id, *s) not in left_out]
         assert spans_back == expected, text[:80]
-        for start, end, label in spans_back:  # and they cover the same characters
+        for start, end, _label in spans_back:  # and they cover the same characters
             assert 0 <= start < end <= len(text)
     if fmt == "prodigy":  # Prodigy carries the annotator and the answer too
         assert [v for _, _, v in after] == [v for _, _, v in before]
@@ -235,7 +235,7 @@ def conll_documents(draw: st.DrawFn) -> tuple[str, list[Span]]:
     tokens = [(t.idx, t.idx + len(t.text)) for t in make_doc(text) if t.text.strip()]
     cuts = sorted(draw(st.sets(st.integers(0, len(tokens)), max_size=8)))
     spans = []
-    for a, b in zip(cuts[::2], cuts[1::2]):
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
         if a < b:
             spans.append(Span(tokens[a][0], tokens[b - 1][1], draw(LABEL), "manual"))
     return text, spans
@@ -299,7 +299,7 @@ def test_conll_round_trip_keeps_every_entity_or_refuses(
                                                 tmp, scheme=scheme)
     left_out = {(p.document_id, p.start, p.end, p.label) for p in summary.problems if p.dropped}
     assert len(after) == len(before)  # no document split, none merged
-    for doc_id, ((text, spans, _), (text_back, spans_back, _)) in enumerate(zip(before, after), 1):
+    for doc_id, ((text, spans, _), (text_back, spans_back, _)) in enumerate(zip(before, after, strict=True), 1):
         tokens = _tokens(text)
         assert text_back.split() == [text[a:b] for a, b in tokens]  # joined by spaces, newlines
         kept = [s for s in spans if (doc_id, *s) not in left_out]

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import goldspan.core.store as store_mod
+import goldspan.core.storage.schema as schema_mod
 from goldspan.core.errors import StoreError
 from goldspan.core.types import Span, Suggestion
-from goldspan.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from goldspan.core.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from goldspan.core.session import ArticleSession
-from goldspan.core.store import BUSY_TIMEOUT_MS, Store
+from goldspan.core.storage import BUSY_TIMEOUT_MS, Store
 
 DATA = Path(__file__).parent / "data" / "schemas"
 TEXT = "Mark Esper met Rabat officials in Washington on Friday."
@@ -360,8 +360,8 @@ END;
 
 def test_migrates_forward_with_backup(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_v1(db)
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", {**MIGRATIONS, SCHEMA_VERSION: MIGRATION_1_TO_2})
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema_mod, "MIGRATIONS", {**MIGRATIONS, SCHEMA_VERSION: MIGRATION_1_TO_2})
     with Store.open(db) as s:
         assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert s.conn.execute("SELECT language FROM documents").fetchall() == [("en",)]
@@ -383,8 +383,8 @@ def test_migrates_forward_with_backup(db: Path, monkeypatch: pytest.MonkeyPatch)
 def test_migrates_several_steps(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_v1(db)
     v = SCHEMA_VERSION
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", v + 2)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", {**MIGRATIONS,
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", v + 2)
+    monkeypatch.setattr(schema_mod, "MIGRATIONS", {**MIGRATIONS,
         v: "CREATE TABLE step_a (x);",
         v + 1: "ALTER TABLE step_a ADD COLUMN y; INSERT INTO step_a VALUES (1, 2);",
     })
@@ -396,8 +396,8 @@ def test_migrates_several_steps(db: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_failed_migration_leaves_file_unchanged(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_v1(db)
     before = sha(db)
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", {**MIGRATIONS,
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema_mod, "MIGRATIONS", {**MIGRATIONS,
         SCHEMA_VERSION: "CREATE TABLE half (x);\nINSERT INTO no_such_table VALUES (1);"})
     with pytest.raises(StoreError, match="migrat") as info:
         Store.open(db)
@@ -414,11 +414,75 @@ def test_failed_migration_leaves_file_unchanged(db: Path, monkeypatch: pytest.Mo
 def test_migration_needs_read_write(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_v1(db)
     before = sha(db)
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", {**MIGRATIONS, SCHEMA_VERSION: "CREATE TABLE x (y);"})
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema_mod, "MIGRATIONS", {**MIGRATIONS, SCHEMA_VERSION: "CREATE TABLE x (y);"})
     with pytest.raises(StoreError, match="needs migrating"):
         Store.open(db, migrate=False)
     assert sha(db) == before
+
+
+def with_python_step(monkeypatch: pytest.MonkeyPatch, step) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema_mod, "MIGRATIONS", {**MIGRATIONS, SCHEMA_VERSION: step})
+
+
+def test_a_python_step_rebuilds_a_table_others_refer_to_keeping_every_row(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ALTER TABLE cannot do is one sqlite-utils call in a migration: rebuilding
+    ``documents`` (``table.transform()``), which versions, suggestions and assignments
+    refer to with ON DELETE CASCADE, keeps every one of them (foreign keys are off
+    during the migration, and checked before it commits)."""
+    make_v1(db)
+    with Store.open(db) as s:
+        s.put_suggestions(1, "m@1", [Suggestion(0, 10, "PERSON", 0.9)])
+        s.assign("ann", [1])
+        close_clean(s)
+    with_python_step(monkeypatch, lambda database: database["documents"].transform(
+        types={"title": str}))
+    with Store.open(db) as s:
+        assert s.spans(1) == [Span(0, 10, "PERSON")]
+        assert [a.annotator for a in s.annotations(1)] == ["ann"]
+        assert s.suggestions(1, "m@1") == [Suggestion(0, 10, "PERSON", 0.9)]
+        assert s.assignment_counts() == {"ann": 1}
+        assert s.check().problems == []
+
+
+def test_full_text_search_can_come_as_a_migration(db: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15's search as a migration: ``enable_fts(..., create_triggers=True)`` in
+    the migration's transaction; the index follows new documents, and ``check``
+    accepts the file (new databases get the same index)."""
+    make_v1(db)
+    with_python_step(monkeypatch, lambda database: database["documents"].enable_fts(
+        ["text", "title"], create_triggers=True))
+    with Store.open(db) as s:
+        assert [r["id"] for r in s.db["documents"].search("Esper")] == [1]
+        s.add_document("Olaf Scholz visited Rabat.")
+        assert sorted(r["id"] for r in s.db["documents"].search("Rabat")) == [1, 2]
+        assert s.check().problems == []
+    fresh = Store.memory()
+    assert [r["id"] for r in fresh.db["documents"].search("anything")] == []
+    fresh.close()
+
+
+def test_a_failing_python_step_leaves_the_file_unchanged(db: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_v1(db)
+    before = sha(db)
+
+    def half(database) -> None:  # type: ignore[no-untyped-def]
+        database["documents"].enable_fts(["text"], create_triggers=True)
+        raise RuntimeError("a bug in the step")
+
+    with_python_step(monkeypatch, half)
+    with pytest.raises(StoreError, match="migrat.*RuntimeError: a bug in the step") as info:
+        Store.open(db)
+    assert "\n" not in str(info.value)
+    monkeypatch.undo()
+    assert sha(db) == before
+    with Store.open(db) as s:
+        assert not s.db["documents"].detect_fts()
+        assert s.check().problems == []
 
 
 @pytest.mark.parametrize("kept", sorted(DATA.glob("goldspan-schema*.db")) or [None],
@@ -486,3 +550,15 @@ def test_opening_again_keeps_the_locks_of_open_connections(tmp_path: Path) -> No
     first.add_document("Second article.")
     first.close()
     assert Store.open(path).document_count() == 2
+
+
+def test_non_overlapping_keeps_the_longest_then_the_earliest() -> None:
+    """As its docstring says (it used to say "the earliest, then the longest", which
+    the code never did): of overlapping spans the longest is kept, of equally long
+    ones the earliest, as spaCy's filter_spans; the result is in start order."""
+    from goldspan.core.storage import non_overlapping
+
+    assert non_overlapping([Span(0, 5, "A"), Span(3, 12, "B"), Span(10, 14, "C")]) == [
+        Span(3, 12, "B")]
+    assert non_overlapping([Span(2, 6, "B"), Span(0, 4, "A"), Span(7, 9, "C")]) == [
+        Span(0, 4, "A"), Span(7, 9, "C")]

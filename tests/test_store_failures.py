@@ -21,9 +21,9 @@ import typer
 from mounts import read_only_view, tmpfs
 from typer.testing import CliRunner
 
-import goldspan.core.store as store_mod
+import goldspan.core.storage.connection as connection
 from goldspan.core.types import Span
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 GOLDSPAN = Path(sys.executable).with_name("goldspan")
 SOAK = os.environ.get("GOLDSPAN_SOAK") == "1"
@@ -133,11 +133,11 @@ def test_a_really_full_disk(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_full_disk_at_many_points(tmp_path: Path) -> None:
+def test_full_disk_at_many_points(tmp_path: Path, soak_seed: int) -> None:
     """Fault injection: the disk fills at different points of the import (different
     sizes of disk and of file); every time the same honest line and an intact file.
     ``make soak`` runs 25 rounds instead of 3."""
-    rng = random.Random(os.environ.get("GOLDSPAN_SOAK_SEED", time.time_ns()))
+    rng = random.Random(soak_seed)
     for i in range(25 if SOAK else 3):
         fill_and_check(tmp_path, rng.randrange(200, 900), rng.randrange(1000, 4000), i)
 
@@ -228,7 +228,7 @@ def test_waiting_for_a_writer_is_said_and_ctrl_c_stops_it(db: Path, tmp_path: Pa
 def test_a_lock_held_too_long_gives_up_in_one_line(db: Path, tmp_path: Path,
                                                    holder: subprocess.Popen,  # type: ignore[type-arg]
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_mod, "RETRY_SECONDS", 2.5)
+    monkeypatch.setattr(connection, "RETRY_SECONDS", 2.5)
     (article,) = articles(tmp_path / "in", 1)
     r = run("import", article, "--db", db)
     assert r.exit_code == 2
@@ -300,7 +300,7 @@ def test_read_only_share_with_a_write_ahead_log(db: Path, tmp_path: Path) -> Non
     share.mkdir()
     code = textwrap.dedent("""
         import os, sys
-        from goldspan.core.store import Store
+        from goldspan.core.storage import Store
         s = Store.open(sys.argv[1])
         s.conn.execute("PRAGMA wal_autocheckpoint = 0")
         s.add_document("Only in the write-ahead log.")
@@ -377,10 +377,10 @@ def test_each_kind_of_failure_has_its_own_line(code: int, name: str, expected: s
     err = sqlite3.OperationalError("message from SQLite")
     err.sqlite_errorcode = code  # type: ignore[attr-defined]
     err.sqlite_errorname = name  # type: ignore[attr-defined]
-    explained = store_mod.explain(err, Path("x.db"))
+    explained = connection.explain(err, Path("x.db"))
     assert explained is not None and str(explained).startswith(expected)
     assert ("restore a backup" in str(explained)) == (name == "SQLITE_CORRUPT")
-    assert store_mod.explain(sqlite3.IntegrityError("UNIQUE constraint failed"), None) is None
+    assert connection.explain(sqlite3.IntegrityError("UNIQUE constraint failed"), None) is None
 
 
 def test_the_lock_holder_is_found_through_a_symlink(db: Path, tmp_path: Path,

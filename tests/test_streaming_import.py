@@ -29,7 +29,7 @@ PROBE = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
     from goldspan.core.importer import import_paths
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
 
     def peak_rss():
         # Linux: VmHWM is this program's own peak. ru_maxrss would carry over the peak

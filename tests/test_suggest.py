@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import goldspan.core.suggest as suggest_mod
 from goldspan.core.labels import default_labels
 from goldspan.core.types import Label
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.suggest import SpacySuggester, split_text, suggest_documents
 
 pytestmark = pytest.mark.slow

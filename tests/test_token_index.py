@@ -17,7 +17,7 @@ def idx() -> TokenIndex:
 
 
 def words(idx: TokenIndex) -> list[str]:
-    return [TEXT[a:b] for a, b in zip(idx.starts, idx.ends)]
+    return [TEXT[a:b] for a, b in zip(idx.starts, idx.ends, strict=True)]
 
 
 def test_tokens_skip_whitespace(idx: TokenIndex) -> None:
@@ -75,13 +75,13 @@ def test_snap_never_cuts_a_character_on_screen(cluster: str) -> None:
     i = text.index(cluster)
     for a in range(i, i + len(cluster)):
         assert idx.snap(a, a + 1) == (i, i + len(cluster))
-    assert [text[a:b] for a, b in zip(idx.starts, idx.ends)] == ["Hello", cluster, "Paris"]
+    assert [text[a:b] for a, b in zip(idx.starts, idx.ends, strict=True)] == ["Hello", cluster, "Paris"]
 
 
 def test_two_flags_in_a_row_are_two_tokens() -> None:
     text = "x \U0001F1EB\U0001F1F7\U0001F1E9\U0001F1EA y"
     idx = TokenIndex(text)
-    assert [text[a:b] for a, b in zip(idx.starts, idx.ends)] == [
+    assert [text[a:b] for a, b in zip(idx.starts, idx.ends, strict=True)] == [
         "x", "\U0001F1EB\U0001F1F7", "\U0001F1E9\U0001F1EA", "y"]
 
 

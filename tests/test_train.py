@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 from goldspan.core.importer import import_paths
 from goldspan.core.types import Span
 from goldspan.core.dataset import select
-from goldspan.core.store import Store
-from goldspan.core.train import TrainError, pipeline_name, split_indices
+from goldspan.core.storage import Store
+from goldspan.core.dataset import split as split_indices
+from goldspan.core.train import TrainError, pipeline_name
 from goldspan.core.train import train as train_fn
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,6 @@
-"""Readers and writers of the dataset formats goldspan speaks, one module per format.
+"""Readers and writers of the dataset formats goldspan speaks, one module per format,
+each described once in :mod:`.registry` (name, extensions, reader, writer factory,
+what its files can hold).
 
 Every reader is ``read(path) -> Iterator[Record]``, streaming and raising only
 :class:`goldspan.core.errors.InputError` (file, line, reason). Every writer has
@@ -8,23 +10,18 @@ format name to its reader.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from ..types import Record
+from ..errors import InputError
 
-ReadFn = Callable[[Path], Iterator[Record]]
+if TYPE_CHECKING:  # pragma: no cover
+    from .registry import ReadFn
 
 
 def reader(name: str) -> ReadFn:
-    from . import brat, conll, docbin, doccano, labelstudio, prodigy, text
+    from . import registry
 
-    return {
-        "txt": text.read,
-        "prodigy": prodigy.read,
-        "doccano": doccano.read,
-        "conll": conll.read,
-        "spacy": docbin.read,
-        "brat": brat.read,
-        "labelstudio": labelstudio.read,
-    }[name]
+    read = registry.get(name).read
+    if read is None:
+        raise InputError(f"goldspan cannot read {name} files")
+    return read

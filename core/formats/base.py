@@ -11,17 +11,21 @@ cannot represent.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import errno
 import json
 import math
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Protocol, Sequence
+from typing import Any, BinaryIO, Iterable, Iterator, Protocol, Sequence
 
 from ..errors import GoldspanError, InputError
 from ..types import Record, Span, sorted_spans
 from ..textio import BOM, decode
+
+BOM_CHAR = "\ufeff"
 
 
 class Cancelled(GoldspanError):
@@ -33,8 +37,10 @@ class Cancelled(GoldspanError):
 
 @dataclass(frozen=True)
 class Problem:
-    """A span a writer left out or wrote as it is, said to the user by document and
-    offset (never silently shifted)."""
+    """A span (or a line) a writer could not place exactly, said to the user by document
+    and offset, never silently shifted: it was left out (``dropped``) or written as it
+    is. ``off_tokens`` marks the commonest kind, a span off the tokens the file holds
+    (see :func:`off_tokens`), which the export's summary counts apart."""
 
     document_id: int
     start: int
@@ -42,11 +48,75 @@ class Problem:
     label: str
     reason: str
     dropped: bool
+    off_tokens: bool = False
 
     def __str__(self) -> str:
         what = "left out" if self.dropped else "written as it is"
         return (f"document {self.document_id}, offset {self.start}-{self.end} ({self.label}): "
                 f"{self.reason}; {what}")
+
+
+def off_tokens(doc_id: int, spans: Iterable[Span], *, dropped: bool,
+               tokens: str = "spaCy token") -> list[Problem]:
+    """The one rule every writer follows for spans that do not start and end on the
+    tokens its file holds: one :class:`Problem` per span, ``dropped`` when the format
+    can only hold token spans (spaCy, CoNLL), written as it is when it holds character
+    offsets beside the tokens (Prodigy's spans without ``token_start``/``token_end``).
+    Formats that hold only character offsets have no tokens to miss and report
+    nothing (the registry's :class:`~goldspan.core.formats.registry.Tokens` says
+    which is which, and a test holds every registered writer to it)."""
+    return [Problem(doc_id, s.start, s.end, s.label, f"not on {tokens} boundaries", dropped,
+                    off_tokens=True) for s in spans]
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """What an export passes to every writer factory; each format uses what it needs."""
+
+    scheme: str = "iob2"  # CoNLL's tag scheme (``source``: each document's own)
+    sharded: bool = False  # spaCy: a folder of DocBin shards instead of one file
+    by_annotator: bool = False  # folder formats: one file per version (``--all-versions``)
+
+
+def check_txt_text(text: str, doc_id: int, what: str = "a .txt file") -> None:
+    """A ``.txt`` that would not read back as this text is refused, naming the
+    document: one of nothing but whitespace (an empty file to every reader), or one
+    starting with U+FEFF (read as a byte order mark and dropped, moving every offset).
+    Shared by the brat and the plain-text writers (the plain one wrote both, and the
+    re-import dropped the mark, a new document, or refused the file as empty)."""
+    if not text.strip():
+        raise InputError(f"document {doc_id}: its text is only whitespace, which {what} "
+                         "cannot hold (it reads back as an empty file); export another format")
+    if text.startswith("\ufeff"):
+        raise InputError(f"document {doc_id}: its text starts with U+FEFF, which {what} "
+                         "cannot hold (readers drop it as a byte order mark, moving every "
+                         "offset); export another format")
+
+
+class FileNames:
+    """The file name (without extension) of each record a folder writer writes:
+    ``000012`` by document id, or ``000012.alice`` with ``by_annotator`` (``--all-versions``:
+    two versions of one document were written to the same ``000012.txt``, the second
+    replacing the first while the summary counted both). The annotator is
+    percent-encoded (``a%2Fb`` for ``a/b``), so a name is a file name and two
+    annotators never share one. A name taken twice is refused, never overwritten."""
+
+    def __init__(self, by_annotator: bool = False) -> None:
+        self.by_annotator = by_annotator
+        self.taken: set[str] = set()
+
+    def __call__(self, record: Record, doc_id: int) -> str:
+        from urllib.parse import quote
+
+        name = f"{doc_id:06d}"
+        if self.by_annotator:
+            name += "." + quote(record.annotator or "", safe="")
+        if name in self.taken:
+            raise InputError(f"document {doc_id}: a second version would be written to "
+                             f"{name} in the same folder; export with --all-versions to "
+                             "a folder format names each version's files by annotator")
+        self.taken.add(name)
+        return name
 
 
 class Writer(Protocol):
@@ -75,32 +145,42 @@ def read_error(err: OSError, path: Path) -> InputError:
                       + (f" ({name})" if name else ""), path=path)
 
 
-def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+def iter_lines(path: Path, fh: BinaryIO | None = None) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` for each line of a UTF-8 file, 1-based, newline
     stripped (``\\r\\n`` too). Invalid UTF-8 is refused with its line and byte offset;
-    an empty file (nothing but whitespace) is refused too."""
+    an empty file (nothing but whitespace) is refused too. ``fh``: the file already
+    open (a pipe can be opened only once), else ``path`` is opened."""
     offset = 0
     seen = False
-    with open_input(path) as fh:
+    number = 0
+    with (open_input(path) if fh is None else contextlib.nullcontext(fh)) as fh:
         try:
-            for number, raw in enumerate(fh, 1):
+            for raw in fh:
                 try:
-                    line = decode(raw, path)
+                    # a byte order mark only at the start of the file: a line of a CoNLL
+                    # file starting with U+FEFF is a token's character, which was dropped
+                    text = decode(raw, path, drop_bom=offset == 0)
                 except InputError as err:
-                    raise InputError(err.message, path=path, line=number,
+                    raise InputError(err.message, path=path, line=number + 1,
                                      offset=offset + (err.offset or 0)) from None
                 offset += len(raw)
-                line = line.rstrip("\n")
-                if line.strip():
-                    seen = True
-                yield number, line
+                if text.endswith("\n"):
+                    text = text[:-1]
+                # A lone \r ends a line too (old Mac files, mixed endings): the file is
+                # read in \n-terminated pieces, and a piece holding \r was one "line"
+                # of several, of which a CoNLL reader kept the first token only.
+                for line in text.split("\n"):
+                    number += 1
+                    if line.strip():
+                        seen = True
+                    yield number, line
         except OSError as err:  # an I/O error half-way (a disk, a network share)
             raise read_error(err, path) from None
     if not seen:
         raise InputError("empty file: nothing to import", path=path, line=1)
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+def iter_json_lines(path: Path, fh: BinaryIO | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(line_number, value)`` from JSONL. Blank lines are skipped. A record
     pretty-printed over several lines (doccano's relation example is one) is read too:
     a line holding only ``{`` starts a record that ends at a line holding only ``}``.
@@ -109,7 +189,7 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     """
     buf: list[str] = []
     start = 0
-    for number, line in iter_lines(path):
+    for number, line in iter_lines(path, fh):
         if buf:
             buf.append(line)
             if line.rstrip() in ("}", "},"):
@@ -117,8 +197,8 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
                 buf = []
                 yield start, _loads(text, path, start)
             continue
-        stripped = line.strip()
-        if not stripped:
+        stripped = line.strip().lstrip(BOM_CHAR)  # files concatenated, each with its BOM:
+        if not stripped:                          # no JSON value starts with U+FEFF
             continue
         if stripped == "{":
             buf, start = [line], number
@@ -339,16 +419,15 @@ def iter_json_array(path: Path, chunk_size: int = 1 << 16,
     concatenated to the first) is refused with its line, and so are a missing comma or
     a trailing one (not JSON). Work is linear in the file's size, for one huge task
     as for many small ones (``meter`` counts it)."""
-    with open_input(path) as fh:
+    with open_input(path) as fh:  # opened once: a pipe cannot be opened again
         try:
-            head = fh.read(4096)
+            head = fh.peek(4096)[:4096]  # type: ignore[attr-defined]
         except OSError as err:
             raise read_error(err, path) from None
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if first != b"[":
-        yield from iter_json_lines(path)
-        return
-    with open_input(path) as fh:
+        first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if first != b"[":
+            yield from iter_json_lines(path, fh)
+            return
         buf = _ChunkBuffer(fh, path, chunk_size, meter if meter is not None else Meter())
         line = 1 + buf.skip_space()
         buf.pos += 1  # the "[" seen above
@@ -387,7 +466,7 @@ def iter_json_array(path: Path, chunk_size: int = 1 << 16,
 
 class Newlines:
     """A text as a file gives it, and as goldspan stores it: ``\\r\\n`` and lone ``\\r``
-    become ``\\n`` (DESIGN: text is stored after newline normalisation), and every
+    become ``\\n`` (docs/DESIGN.md: text is stored after newline normalisation), and every
     offset after a removed ``\\r`` moves back by one.
 
     Spans are checked in the file's own offsets (so a refusal quotes the numbers the
@@ -438,6 +517,45 @@ def crlf_mapper(raw: str) -> tuple[str, Any]:
     refuses spans that would vanish)."""
     nl = Newlines(raw)
     return nl.text, nl.offset
+
+
+def head_lines(path: Path, n: int = 20) -> list[str]:
+    """The first ``n`` non-blank lines of a file, stripped, for a look at its shape
+    (``--format auto``); undecodable bytes are replaced, never refused here."""
+    out: list[str] = []
+    with open(path, "rb") as fh:
+        for raw in fh:
+            line = raw.decode("utf-8", "replace").strip()
+            if line:
+                out.append(line)
+            if len(out) >= n:
+                break
+    return out
+
+
+def json_kind(path: Path) -> str:
+    """Which of the JSON formats a ``.json``/``.jsonl`` file holds, by a look at its
+    first record: ``labelstudio`` (an array, or ``data`` with annotations), ``doccano``
+    (``label``/``entities`` and no Prodigy keys), else ``prodigy``. Each JSON format's
+    ``sniff`` in the registry asks this one function, so they never disagree."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if head.startswith("["):
+        return "labelstudio"
+    first = head.split("\n", 1)[0].strip()
+    try:
+        obj = json.loads(first) if first != "{" else None
+    except (ValueError, RecursionError):  # JSONDecodeError, 5,000-digit ints, deep nesting
+        obj = None
+    if obj is None:  # pretty-printed or truncated: look at the keys it mentions
+        keys = set(re.findall(r'"(\w+)"\s*:', head))
+    else:
+        keys = set(obj) if isinstance(obj, dict) else set()
+    if "data" in keys and ("annotations" in keys or "predictions" in keys or obj is not None):
+        return "labelstudio"
+    if keys & {"label", "labels", "entities", "annotations"} and not keys & {"spans", "answer"}:
+        return "doccano"
+    return "prodigy"
 
 
 # What marks a record as one format's, for a forced --format that does not fit: each
@@ -523,7 +641,7 @@ def check_spans(text: str, spans: Sequence[Span], path: Path, line: int | None, 
     ordered = sorted_spans(spans)
     if overlaps:
         return ordered
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         if b.start < a.end:
             raise InputError(
                 f"overlapping spans {a.start}-{a.end} ({a.label}) and {b.start}-{b.end} "

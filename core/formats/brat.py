@@ -29,16 +29,19 @@ back from a ``.txt``).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span
 from ..textio import BOM, decode
-from .base import Newlines, Problem, check_spans, iter_lines
+from .base import FileNames, Newlines, Problem, check_spans, check_txt_text, iter_lines
 
-# ASCII digits only: str.isdigit() is true of "²", which int() refuses.
-_DIGITS = re.compile(r"[0-9]+")
+# ASCII digits only: str.isdigit() is true of "²", which int() refuses; at most 18 of
+# them: a longer offset is past the end of any text, and int() refuses 4,300 digits.
+_DIGITS = re.compile(r"[0-9]{1,18}")
 _ID = re.compile(r"[TERAMN#][0-9]+")
 # What brat's configuration keeps of a type name (projectconfig.normalize_to_storage_form).
 BRAT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
@@ -97,8 +100,8 @@ def read(path: Path) -> Iterator[Record]:
             head = offsets.split(" ")
             if not label or len(head) != 2 or not _DIGITS.fullmatch(head[0]) \
                     or not _DIGITS.fullmatch(head[1]):
-                raise InputError(f"T line should give 'LABEL START END', not {parts[1]!r}",
-                                 path=ann, line=number)
+                raise InputError("T line should give 'LABEL START END' (offsets of at most 18 "
+                                 f"digits), not {parts[1][:60]!r}", path=ann, line=number)
             start, end = int(head[0]), int(head[1])
             check_spans(raw, [Span(start, end, label)], ann, number)
             # an earlier goldspan wrote a line break inside an entity as a space
@@ -115,7 +118,7 @@ def read(path: Path) -> Iterator[Record]:
     if other:
         brat["other"] = other
     meta = {"brat": brat}
-    yield Record(text=text, spans=check_spans(text, spans, ann, None), status="done",
+    yield Record(text=text, spans=check_spans(text, spans, ann, None), status=Status.DONE,
                  meta=meta, source=str(txt), line=1)
 
 
@@ -134,7 +137,7 @@ def _line_broken(offsets: str, quoted: str | None, raw: str) -> tuple[int, int] 
         if not a < b <= len(raw) or (ranges and a < ranges[-1][1]):
             return None
         ranges.append((a, b))
-    for (_, b), (a, _) in zip(ranges, ranges[1:]):
+    for (_, b), (a, _) in pairwise(ranges):
         gap = raw[b:a]
         if not gap.isspace() or not any(ch in LINE_BREAKS for ch in gap):
             return None
@@ -173,7 +176,7 @@ def check_type(label: str, doc_id: int) -> None:
             "export another format")
 
 
-def _moved(line: str, fix) -> str:  # type: ignore[no-untyped-def]
+def _moved(line: str, fix: Callable[[int], int]) -> str:
     """A discontinuous ``T`` line with its offsets in the text as goldspan keeps it
     (``\\r\\n`` read as ``\\n``)."""
     parts = line.split("\t")
@@ -199,16 +202,7 @@ def _refs(line: str) -> list[str]:
 
 
 def _check_text(text: str, doc_id: int) -> None:
-    """A ``.txt`` that would not read back as this text is refused, naming the
-    document: one of nothing but whitespace (an empty file to every reader), or one
-    starting with U+FEFF (read as a byte order mark and dropped, moving every offset)."""
-    if not text.strip():
-        raise InputError(f"document {doc_id}: its text is only whitespace, which a brat .txt "
-                         "cannot hold (it reads back as an empty file); export another format")
-    if text.startswith("\ufeff"):
-        raise InputError(f"document {doc_id}: its text starts with U+FEFF, which a .txt file "
-                         "cannot hold (readers drop it as a byte order mark, moving every "
-                         "offset); export another format")
+    check_txt_text(text, doc_id, "a brat .txt")
 
 
 def _text_bound(text: str, s: Span, doc_id: int) -> str:
@@ -230,23 +224,25 @@ def _text_bound(text: str, s: Span, doc_id: int) -> str:
 class BratWriter:
     """A folder of ``.txt``/``.ann`` pairs and an ``annotation.conf``."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, by_annotator: bool = False) -> None:
         self.folder = folder
+        self.names = FileNames(by_annotator)
         folder.mkdir(parents=True, exist_ok=True)
         self.labels: dict[str, None] = {}
 
     def write(self, record: Record, doc_id: int) -> list[Problem]:
         _check_text(record.text, doc_id)
-        name = f"{doc_id:06d}"
+        name = self.names(record, doc_id)
         (self.folder / f"{name}.txt").write_text(record.text, encoding="utf-8", newline="\n")
         brat = record.meta.get("brat") if isinstance(record.meta, dict) else None
         brat = brat if isinstance(brat, dict) else {}
-        old_ids = brat.get("ids") if isinstance(brat.get("ids"), dict) else {}
+        ids = brat.get("ids")
+        old_ids: dict[str, Any] = ids if isinstance(ids, dict) else {}
         other = [x for x in brat.get("other") or [] if isinstance(x, str)]
         by_bounds: dict[tuple[int, int], str] = {}
-        for tid, bounds in old_ids.items():
+        for old_tid, bounds in old_ids.items():
             if isinstance(bounds, list) and len(bounds) == 2:
-                by_bounds.setdefault((bounds[0], bounds[1]), tid)
+                by_bounds.setdefault((bounds[0], bounds[1]), old_tid)
         own = {line.split("\t", 1)[0] for line in other}
         numbers = [int(t[1:]) for t in [*old_ids, *own] if re.fullmatch(r"T[0-9]+", t)]
         next_number = max(numbers, default=0) + 1

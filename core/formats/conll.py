@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span
 from ..labels import label_refusal
-from .base import Problem, iter_lines
+from .base import Problem, head_lines, iter_lines, off_tokens
 from .tokenization import make_doc
 
 DOCSTART = "-DOCSTART-"
@@ -69,6 +70,26 @@ def _split_tag(tag: str, path: Path, line: int) -> tuple[str, str | None]:
     return prefix, typ
 
 
+TAG = re.compile(r"^(O|[BIELSU]-\S+)$")
+
+
+def looks_like(path: Path) -> bool:
+    """``--format auto`` for a ``.txt`` or ``.tsv``: every one of the first lines holds
+    two columns or more; in a ``.txt`` the last must also be a tag (``O``, ``B-X``...),
+    so an article of two-word lines stays text."""
+    strict = path.suffix.lower() != ".tsv"
+    lines = [ln for ln in head_lines(path) if not ln.startswith(DOCSTART)]
+    if not lines:
+        return False
+    for ln in lines:
+        cols = ln.split("\t") if "\t" in ln else ln.split()
+        if len(cols) < 2:
+            return False
+        if strict and not TAG.match(cols[-1].strip()):
+            return False
+    return True
+
+
 def _columns(line: str) -> list[str]:
     """A line's columns: split at tabs when it holds one (spaces then belong to the
     columns: ``B-CITY NAME``), else at runs of spaces. Only ASCII space and tab
@@ -92,7 +113,7 @@ def read(path: Path) -> Iterator[Record]:
                 sent_breaks.append(len(words))
             continue
         cols = _columns(line)
-        if cols[0] == DOCSTART:
+        if cols[0] in (DOCSTART, "\ufeff" + DOCSTART):  # a concatenated file's own BOM
             if words:
                 yield _document(words, middle, sent_breaks, path, first_line or number)
             words, middle, sent_breaks, first_line = [], [], [], number
@@ -140,7 +161,7 @@ def _document(words: list[tuple[str, str, str | None, int]], middle: list[list[s
     meta: dict[str, object] = {"conll_scheme": scheme}
     if any(middle):
         meta["conll_columns"] = middle
-    return Record(text="".join(parts), spans=spans, status="done", tokens=tokens,
+    return Record(text="".join(parts), spans=spans, status=Status.DONE, tokens=tokens,
                   sentences=sentences, meta=meta, line=line, source=str(path))
 
 
@@ -168,11 +189,12 @@ def _decode(tags: Sequence[tuple[str, str | None]], tokens: Sequence[tuple[int, 
             close(i)
             closed = True
             continue
+        assert typ is not None  # only "O" has no type
         if prefix == "":
             evidence.add("io")
             if not continues:
                 close(i)
-                cur = (i, typ)  # type: ignore[assignment]
+                cur = (i, typ)
             closed = False
             continue
         if prefix in "LU":
@@ -181,7 +203,7 @@ def _decode(tags: Sequence[tuple[str, str | None]], tokens: Sequence[tuple[int, 
             if prefix == "I" and not continues:
                 evidence.add("iob1")
             close(i)
-            cur = (i, typ)  # type: ignore[assignment]
+            cur = (i, typ)
         closed = prefix in "LU"
         if closed:
             close(i + 1)
@@ -348,8 +370,8 @@ class ConllWriter:
         for s in record.spans:
             first, last = by_start.get(s.start), by_end.get(s.end)
             if first is None or last is None:
-                problems.append(Problem(doc_id, s.start, s.end, s.label,
-                                        "not on token boundaries", True))
+                problems += off_tokens(doc_id, [s], dropped=True,
+                                       tokens="spaCy token" if src is None else "CoNLL token")
             elif sent_of[first] != sent_of[last]:
                 problems.append(Problem(doc_id, s.start, s.end, s.label,
                                         "crosses a sentence boundary", True))

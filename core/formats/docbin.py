@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span
-from .base import Newlines, Problem
+from .base import Newlines, Problem, off_tokens
 from .tokenization import align, blank_nlp, make_doc
 
 ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "SENT_START"]
@@ -42,14 +43,14 @@ def read(path: Path) -> Iterator[Record]:
     _check_one_blob(data, path)
     try:
         docs = list(DocBin().from_bytes(data).get_docs(blank_nlp().vocab))
-    except Exception as err:  # spaCy raises ValueError/zlib.error/msgpack errors
+    except Exception as err:  # noqa: BLE001 - spaCy raises ValueError/zlib.error/msgpack errors
         raise InputError(f"not a spaCy DocBin (.spacy) file ({type(err).__name__})",
                          path=path) from None
     for number, doc in enumerate(docs, 1):
         newlines = Newlines(doc.text)
         spans = [Span(e.start_char, e.end_char, e.label_, "import") for e in doc.ents]
         yield Record(text=newlines.text, spans=newlines.spans(spans, path, number),
-                     status="done", line=number)
+                     status=Status.DONE, line=number)
 
 
 def _check_one_blob(data: bytes, path: Path) -> None:
@@ -91,12 +92,11 @@ class DocBinWriter:
     def write(self, record: Record, doc_id: int) -> list[Problem]:
         doc = make_doc(record.text)
         aligned, misaligned = align(doc, record.spans)
-        doc.ents = [sp for _, sp in aligned]  # type: ignore[misc]
+        doc.ents = [sp for _, sp in aligned]
         self.docbin.add(doc)
         if self.sharded and len(self.docbin) >= SHARD_SIZE:
             self._flush()
-        return [Problem(doc_id, s.start, s.end, s.label, "not on spaCy token boundaries", True)
-                for s in misaligned]
+        return off_tokens(doc_id, misaligned, dropped=True)
 
     def _flush(self) -> None:
         if self.sharded:
@@ -119,6 +119,26 @@ def training_config(train: Path, dev: Path) -> str:
     from spacy.cli.init_config import init_config
 
     config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False)
-    config["paths"]["train"] = str(train)
-    config["paths"]["dev"] = str(dev)
+    set_corpus_paths(config, train, dev)
     return config.to_str()
+
+
+def set_corpus_paths(config, train: Path, dev: Path) -> None:  # type: ignore[no-untyped-def]
+    """Put the corpus paths in a spaCy config exactly, or refuse in one line. "${"
+    starts a variable there: a corpus under a folder named "a ${x}" gave a config spaCy
+    refused to load ("spaCy training failed: Config validation error" from ``train``).
+    Escaped, then read back to be sure; shared by ``export --config`` and ``train``."""
+    from thinc.api import Config
+
+    from ..errors import OutputError
+
+    config["paths"]["train"] = str(train).replace("${", "$${")
+    config["paths"]["dev"] = str(dev).replace("${", "$${")
+    try:
+        back = Config().from_str(config.to_str())["paths"]
+        ok = (back["train"], back["dev"]) == (str(train), str(dev))
+    except Exception:  # noqa: BLE001 - confection raises several kinds
+        ok = False
+    if not ok:
+        raise OutputError("spaCy's config cannot hold this path exactly (it reads '${' as "
+                          "the start of a variable); choose a path without it", path=train)

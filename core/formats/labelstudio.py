@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span, Suggestion
 from .base import (Newlines, Problem, check_shape, check_spans, iter_json_array, offset_int,
                    require, score_value)
@@ -108,7 +109,7 @@ def parse(task: Any, path: Path, line: int) -> Iterator[Record]:
         spans = newlines.spans([s for s, _ in pairs], path, line)
         yield Record(text=text, spans=spans, meta=meta, line=line,
                      annotator=_annotator(ann.get("completed_by"), path, line),
-                     status="skipped" if ann.get("was_cancelled") else "done")
+                     status=Status.SKIPPED if ann.get("was_cancelled") else Status.DONE)
         first = False
     if first:
         yield Record(text=text, meta=meta, line=line)
@@ -130,7 +131,7 @@ class LabelStudioWriter:
             for i, s in enumerate(record.spans)
         ]
         annotation: dict[str, Any] = {"result": result,
-                                      "was_cancelled": record.status == "skipped"}
+                                      "was_cancelled": record.status == Status.SKIPPED}
         if record.annotator:
             annotation["completed_by"] = {"email": record.annotator}
         task = {"id": doc_id, "data": {"text": record.text}, "annotations": [annotation],

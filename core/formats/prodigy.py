@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from ..errors import InputError
+from ..status import Status
 from ..types import Record, Span, Suggestion
-from .base import (Newlines, Problem, check_shape, check_spans, iter_json_lines, offset_int,
-                   require, score_value)
+from .base import (Newlines, Problem, check_shape, check_spans, iter_json_lines, off_tokens,
+                   offset_int, require, score_value)
 from .tokenization import align, make_doc
 
-ANSWER_TO_STATUS = {"accept": "done", "reject": "rejected", "ignore": "skipped"}
-STATUS_TO_ANSWER = {v: k for k, v in ANSWER_TO_STATUS.items()}
+ANSWER_TO_STATUS = {"accept": Status.DONE, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
+STATUS_TO_ANSWER: dict[str, str] = {v: k for k, v in ANSWER_TO_STATUS.items()}
 KEPT_KEYS = ("meta", "_input_hash", "_task_hash", "_view_id")
 
 
@@ -63,7 +64,7 @@ def parse(obj: Any, path: Path, line: int) -> Record:
     answer = obj.get("answer")
     if answer is None:
         rec.suggestions = [Suggestion(*newlines.span(s, path, line)[:3], sc)
-                           for s, sc in zip(spans, scores)]
+                           for s, sc in zip(spans, scores, strict=True)]
         model = meta.get("model")
         rec.model = model if isinstance(model, str) and model else "import"
         return rec
@@ -107,12 +108,18 @@ class ProdigyWriter:
             out: dict[str, Any] = {"start": s.start, "end": s.end}
             sp = by_key.get(s.key())
             if sp is not None:
-                out["token_start"] = sp.start  # type: ignore[attr-defined]
-                out["token_end"] = sp.end - 1  # type: ignore[attr-defined]
+                out["token_start"] = sp.start
+                out["token_end"] = sp.end - 1
             out["label"] = s.label
             spans_out.append(out)
         kept = record.meta.get("prodigy", {}) if isinstance(record.meta, dict) else {}
-        obj: dict[str, Any] = {"text": record.text, "meta": kept.get("meta", {})}
+        meta = dict(kept["meta"]) if isinstance(kept.get("meta"), dict) else {}
+        if record.source and "source" not in meta:
+            # where the text came from (documents.source: a file imported from
+            # another format, a Prodigy task's own meta.source): Prodigy shows
+            # meta.source under the task; the record's other meta keys stay as they were
+            meta["source"] = record.source
+        obj: dict[str, Any] = {"text": record.text, "meta": meta}
         for key in ("_input_hash", "_task_hash"):
             if key in kept:
                 obj[key] = kept[key]
@@ -129,8 +136,7 @@ class ProdigyWriter:
         if record.status is not None:
             obj["answer"] = STATUS_TO_ANSWER.get(record.status, "accept")
         self.fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        return [Problem(doc_id, s.start, s.end, s.label, "not on spaCy token boundaries", False)
-                for s in misaligned]
+        return off_tokens(doc_id, misaligned, dropped=False)
 
     def close(self) -> None:
         pass

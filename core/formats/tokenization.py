@@ -16,6 +16,7 @@ from ..types import Span
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 
 # spaCy's vocabulary and tokenizer cache grow with every new word they see; a fresh
@@ -41,10 +42,11 @@ def make_doc(text: str) -> "Doc":
     return blank_nlp().make_doc(text)
 
 
-def align(doc: "Doc", spans: Sequence[Span]) -> tuple[list[tuple[Span, object]], list[Span]]:
+def align(doc: "Doc", spans: Sequence[Span]
+          ) -> tuple[list[tuple[Span, "SpacySpan"]], list[Span]]:
     """Split spans into those on token boundaries (with their spaCy ``Span``) and those
     that are not (``char_span(..., alignment_mode="strict")`` is None)."""
-    aligned: list[tuple[Span, object]] = []
+    aligned: list[tuple[Span, SpacySpan]] = []
     misaligned: list[Span] = []
     for s in spans:
         sp = doc.char_span(s.start, s.end, label=s.label, alignment_mode="strict")

@@ -47,7 +47,7 @@ class Cost:
         return self.actions / self.scratch if self.scratch else 0.0
 
     def __add__(self, other: "Cost") -> "Cost":
-        return Cost(*(a + b for a, b in zip(_fields(self), _fields(other))))
+        return Cost(*(a + b for a, b in zip(_fields(self), _fields(other), strict=True)))
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -123,8 +123,8 @@ class PhraseIndex:
         with self._lock:
             self._forget(key)
             self._docs[key] = doc
-            for i, low in enumerate(doc.lowers):
-                self._where.setdefault(low, set()).add((key, i))
+            for i, word in enumerate(doc.lowers):
+                self._where.setdefault(word, set()).add((key, i))
             for exact, low, free in doc.ngrams():
                 if exact in self._lab_exact:
                     self._occ_exact[exact] += 1
@@ -169,10 +169,10 @@ class PhraseIndex:
         doc = self._docs.pop(key, None)
         if doc is None:
             return
-        for i, low in enumerate(doc.lowers):
-            self._where[low].discard((key, i))
-            if not self._where[low]:
-                del self._where[low]
+        for i, word in enumerate(doc.lowers):
+            self._where[word].discard((key, i))
+            if not self._where[word]:
+                del self._where[word]
         for exact, low, free in doc.ngrams():
             if exact in self._lab_exact:
                 self._occ_exact[exact] -= 1

@@ -29,7 +29,7 @@ from typing import Any, Callable, Sequence
 from ..errors import InputError
 from ..importer import import_paths
 from ..dataset import Options, select
-from ..store import Store
+from ..storage import Store
 from .costs import Cost, cost, total
 from .loop import LearningLoop, LoopConfig
 from .trainer import run_training
@@ -94,8 +94,11 @@ class ReplayResult:
         }
 
 
+DEFAULT_CONFIG = LoopConfig()  # frozen: one shared default is safe
+
+
 def replay(paths: Sequence[str | Path], *, labels: Sequence[str] | None = None,
-           config: LoopConfig = LoopConfig(), db: str | Path | None = None,
+           config: LoopConfig = DEFAULT_CONFIG, db: str | Path | None = None,
            fmt: str | None = None, limit: int | None = None,
            label_map: dict[str, str | None] | None = None,
            progress: Callable[[int, int], None] | None = None) -> ReplayResult:

@@ -98,9 +98,9 @@ def run_training(req: TrainRequest) -> TrainedModel:
     fix_random_seed(req.seed + req.generation)  # the same request trains the same model
     incremental = req.mode == "incremental" and req.previous is not None
     if incremental:
-        nlp = spacy.load(req.previous)
+        nlp = spacy.load(str(req.previous))
         for label in req.labels:
-            nlp.get_pipe("ner").add_label(label)
+            _ner(nlp).add_label(label)
     else:
         nlp, base_ner = _fresh(req)
     examples = [_example(nlp, Example, text, spans) for text, spans in req.examples]
@@ -142,7 +142,7 @@ def run_training(req: TrainRequest) -> TrainedModel:
                         mode="incremental" if incremental else "full", words=words)
 
 
-def _example(nlp: Any, Example: Any, text: str, spans: Sequence[tuple[int, int, str]]) -> Any:
+def _example(nlp: Any, example_cls: Any, text: str, spans: Sequence[tuple[int, int, str]]) -> Any:
     """A training example; spans off the tokenizer's boundaries are left out (never
     shifted), as ``goldspan train`` does."""
     doc = nlp.make_doc(text)
@@ -151,7 +151,7 @@ def _example(nlp: Any, Example: Any, text: str, spans: Sequence[tuple[int, int, 
         span = doc.char_span(a, b, label)
         if span is not None:
             ents.append((a, b, label))
-    return Example.from_dict(doc, {"entities": ents})
+    return example_cls.from_dict(doc, {"entities": ents})
 
 
 def _fresh(req: TrainRequest) -> tuple[Any, Any]:
@@ -162,19 +162,24 @@ def _fresh(req: TrainRequest) -> tuple[Any, Any]:
 
     if req.base is None:
         nlp = spacy.blank(req.lang)
-        ner = nlp.add_pipe("ner")
+        nlp.add_pipe("ner")
         for label in req.labels:
-            ner.add_label(label)
+            _ner(nlp).add_label(label)
         return nlp, None
     from ..spacy_models import load_for_ner
 
     nlp = load_for_ner(req.base)
     config = nlp.get_pipe_config("ner")
-    base_ner = nlp.get_pipe("ner")
+    base_ner = _ner(nlp)
     nlp.replace_pipe("ner", "ner", config={k: v for k, v in config.items() if k != "factory"})
     for label in req.labels:
-        nlp.get_pipe("ner").add_label(label)
+        _ner(nlp).add_label(label)
     return nlp, base_ner
+
+
+def _ner(nlp: Any) -> Any:
+    """The pipeline's ``ner`` (spaCy types ``get_pipe`` as a plain callable)."""
+    return nlp.get_pipe("ner")
 
 
 def _init_head(nlp: Any, base_ner: Any, examples: list[Any], req: TrainRequest) -> Any:

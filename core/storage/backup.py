@@ -1,0 +1,60 @@
+"""Copying the database while others use it: SQLite's online backup, verified."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import StoreError
+from .connection import Connection
+
+
+class BackupMixin(Connection):
+    def backup_to(self, target: str | Path,
+                  progress: Callable[[int, int], None] | None = None) -> Path:
+        """Copy the database with SQLite's online backup API (safe while others write).
+
+        Written through :mod:`goldspan.core.outputs`: never over this database or its
+        ``-wal``/``-shm``, into a temporary file that must pass ``PRAGMA
+        integrity_check`` before it is renamed over ``target``, so a failed or damaged
+        copy never takes the place of anything. The copy keeps the database's
+        permissions. It is one step (``pages=-1``): a read snapshot in WAL mode, which
+        writers do not wait for. Copied in small steps, every commit by another
+        connection restarts the backup from the first page, so a busy writer could
+        starve it.
+        """
+        from ..outputs import Outputs, database_files
+
+        t = Path(target)
+        with Outputs(protect=database_files(self.path)) as outputs:
+            tmp = outputs.path(t, validate=lambda p: _verify_copy(p, t), mode_from=self.path,
+                               database=True)
+            try:
+                dest = sqlite3.connect(str(tmp))
+                try:
+                    def _progress(status: int, remaining: int, total: int) -> None:
+                        if progress is not None:
+                            progress(total - remaining, total)
+                    self.conn.backup(dest, pages=-1, progress=_progress)
+                finally:
+                    dest.close()
+            except sqlite3.Error as err:
+                raise StoreError(f"cannot write the backup: {err}; nothing was replaced",
+                                 path=t) from None
+        return t
+
+
+def _verify_copy(copy: Path, target: Path) -> None:
+    """A backup must open and pass ``PRAGMA integrity_check`` before it is kept."""
+    try:
+        conn = sqlite3.connect(str(copy))
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        finally:
+            conn.close()
+    except sqlite3.Error as err:
+        rows = [str(err)]
+    if rows != ["ok"]:
+        raise StoreError(f"the copy fails SQLite's integrity check ({rows[0]}); nothing was "
+                         "replaced: run 'goldspan check' on the database", path=target)
