@@ -243,7 +243,7 @@ class LearningLoop:
             phrases = [p for p in phrases if p.label in self.labels]
             candidates = [s for found in keyed.values() for s in found]
             relations = [relation(p, candidates) for p in phrases]
-            passed = [(p, r) for p, r in zip(phrases, relations)
+            passed = [(p, r) for p, r in zip(phrases, relations, strict=True)
                       if self.gate.shows(PHRASES, p, text, r)]
             wins = ([self.conflicts.phrase_wins(r) for _, r in passed]
                     if self.config.phrases_win else False)

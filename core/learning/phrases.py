@@ -287,7 +287,7 @@ class Conflicts:
                 statistical: Sequence[Suggestion], gold: Sequence[object],
                 sign: int = 1) -> None:
         by_bounds = {(g.start, g.end): g.label for g in gold}  # type: ignore[attr-defined]
-        for p, rel in zip(phrases, relations):
+        for p, rel in zip(phrases, relations, strict=True):
             p_right = outcome(p, by_bounds, gold) == "right"
             for s in statistical:
                 if s.start < p.end and p.start < s.end:
@@ -320,7 +320,7 @@ def combine(statistical: Sequence[Suggestion], phrases: Sequence[Suggestion],
                 if all(p.end <= s.start or p.start >= s.end for s in statistical)]
         return sorted(out, key=lambda x: (x.start, x.end, x.label))
     wins = [True] * len(phrases) if phrases_win is True else list(phrases_win)
-    kept = [p for p, w in zip(phrases, wins)
+    kept = [p for p, w in zip(phrases, wins, strict=True)
             if w or all(p.end <= s.start or p.start >= s.end for s in statistical)]
     out = list(kept)
     out += [s for s in statistical if all(s.end <= p.start or s.start >= p.end for p in kept)]
