@@ -194,10 +194,26 @@ def test_phrase_matches_what_analysts_mean_and_beat_the_model_bounds() -> None:
     index = PhraseIndex()
     index.learn(1, "The SDF took Raqqa.", [Span(4, 7, "Organisation")])
     index.learn(2, "Fighters of the SDF.", [Span(16, 19, "Organisation")])
-    phrases = index.suggest_one("Later the sdf and the SDF met.")
-    assert [(p.start, p.end) for p in phrases] == [(10, 13), (22, 25)]  # case follows evidence
+    phrases = index.suggest_one("Later THE SDF and the SDF met.")
+    assert [(p.start, p.end) for p in phrases] == [(10, 13), (22, 25)]  # any case...
     model = [Suggestion(18, 25, "ORG")]  # the model's "the SDF"
     assert combine(model, phrases) == phrases  # the analysts' "SDF" replaces it
+
+
+def test_an_all_lower_case_match_needs_its_own_lower_case_evidence() -> None:
+    """wikigold: "Allied" labelled ORG was suggested as "allied" (an adjective), and
+    "Player" (a surname) as "player": a lower-case form is another word until the
+    analysts label it so."""
+    index = PhraseIndex()
+    index.learn(1, "The Allied forces and Gary Player.", [Span(4, 10, "ORG"),
+                                                          Span(22, 33, "PER")])
+    index.learn(2, "Allied troops landed.", [Span(0, 6, "ORG")])
+    text = "ALLIED and allied troops."
+    assert [(s.start, s.end) for s in index.suggest_one(text)] == [(0, 6)]
+    index.learn(3, "The allied command.", [Span(4, 10, "ORG")])  # now labelled lower case
+    assert [(s.start, s.end) for s in index.suggest_one(text)] == [(0, 6), (11, 17)]
+    index.forget(3)
+    assert [(s.start, s.end) for s in index.suggest_one(text)] == [(0, 6)]
 
 
 # ------------------------------------------------------------------------ gate
@@ -273,6 +289,22 @@ def test_undoing_an_accept_unlearns_it() -> None:
     loop.unaccept(1)
     assert loop.suggest(2, "Airmen again.") == []
     assert loop.phrases.evidence("Airmen")["occurrences"] == 0
+
+
+def test_the_rule_before_the_loop_replays_with_learnt_phrases() -> None:
+    """``--config today`` (the phrase suggester before issue 13) learns phrases too:
+    accepting an article it suggested a phrase on must not trip on the gated
+    phrases' bookkeeping (the conflicts between phrases and the model)."""
+    from dataclasses import replace
+
+    from goldspan.core.learning.loop import PRESETS
+
+    loop = LearningLoop(["Person"], replace(PRESETS["today"], model=None))
+    loop.accept(1, "Ann came.", [Span(0, 3, "Person")])
+    shown = loop.suggest(2, "Ann left.")
+    assert [(s.start, s.end, s.label) for s in shown] == [(0, 3, "Person")]
+    loop.accept(2, "Ann left.", [Span(0, 3, "Person")])
+    assert loop.accepted == 2
 
 
 def test_the_loop_and_its_requests_cross_a_process_boundary() -> None:

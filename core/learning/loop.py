@@ -89,6 +89,7 @@ class LoopConfig:
     growth: float = 0.5
     epochs: int | None = None
     word_budget: int = WORD_BUDGET
+    rehearsal: float = 1.0  # earlier documents rehearsed per new one (incremental)
     seed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -317,9 +318,10 @@ class LearningLoop:
                     self._arb[(source, s.label)] += sign * (
                         1 if what == "right" else -1 if what == "spurious" else 0)
         self.gate.observe(PHRASES, seen.phrases, gold, sign, text, seen.relations)
-        self.conflicts.observe(seen.phrases, seen.relations,
-                               [s for found in seen.keyed.values() for s in found], gold, sign)
-        if self.config.phrases == "gated":
+        if self.config.phrases == "gated":  # relations are worked out for these only
+            self.conflicts.observe(seen.phrases, seen.relations,
+                                   [s for found in seen.keyed.values() for s in found],
+                                   gold, sign)
             if sign > 0:
                 self.phrases.learn(key, text, gold)
             else:
@@ -363,7 +365,7 @@ class LearningLoop:
             out=str(Path(workdir) / f"generation-{self.generation + 1}"),
             generation=self.generation + 1, base=self.config.base, mode=self.config.train,
             previous=previous, new=new, epochs=self.config.epochs, seed=self.config.seed,
-            word_budget=self.config.word_budget,
+            word_budget=self.config.word_budget, rehearsal=self.config.rehearsal,
             head_from=self.label_map.head_from() if self.config.map_labels else ())
         self._training = True
         self._last_start = n

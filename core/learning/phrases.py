@@ -13,8 +13,9 @@ pays when it is right more often than it is spurious, so the threshold sits near
 ``goldspan replay`` (README, "The learning loop").
 
 Case: matching is case-insensitive when the string's lower-cased form has enough
-precision in the gold ("Airmen" and "airmen"), else exact-case only ("US" the country,
-never "us").
+precision in the gold ("Airmen" and "AIRMEN"), else exact-case only ("US" the country,
+never "us"); an all lower-case match needs its own lower-case form labelled
+("airmen" once the analysts labelled "airmen"; "allied" is not "Allied").
 
 Reversible: every accepted document's contribution is kept, so :meth:`forget` takes it
 back out exactly (an undone accept unlearns), and learning does not depend on the order
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from ..types import Suggestion
 from ..suggest import split_text
 from .costs import outcome
+from .gate import cased
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -201,7 +203,11 @@ class PhraseIndex:
     def decide(self, words: tuple[str, ...]) -> tuple[str, float] | None:
         """The label a string is suggested with and its precision, or None."""
         low = tuple(w.lower() for w in words)
-        if self.ignore_case and low in self._lab_lower:
+        # An all lower-case match ("allied", "player") of a string the analysts only
+        # ever labelled capitalised ("Allied", "Player") is another word: matched
+        # in any case only where that lower-case form was labelled itself.
+        any_case = cased(" ".join(words)) or words in self._lab_exact
+        if self.ignore_case and any_case and low in self._lab_lower:
             found = self._best(self._lab_lower[low], self._occ_lower[low],
                                self._free_lower[low])
             if found is not None:

@@ -67,6 +67,9 @@ class TrainRequest:
     epochs: int | None = None
     seed: int = 0
     word_budget: int = WORD_BUDGET
+    # Incremental: how many earlier documents each epoch rehearses per new one
+    # (drawn afresh each epoch; capped at all of them).
+    rehearsal: float = 1.0
     # Per project label, the base labels its output row starts from and their weights
     # (the labels rule's evidence: how often each was turned into it). Empty: fresh.
     head_from: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
@@ -107,7 +110,9 @@ def run_training(req: TrainRequest) -> TrainedModel:
     if incremental:
         new = examples[len(examples) - req.new:] if req.new else examples[-1:]
         old = examples[:len(examples) - len(new)]
-        per_epoch = 2 * sum(len(e.reference) for e in new) or 1  # new + as many earlier
+        n_old = min(len(old), max(1, round(len(new) * req.rehearsal)))
+        per_epoch = round((1 + min(req.rehearsal, len(old) / len(new)))
+                          * sum(len(e.reference) for e in new)) or 1  # new + earlier
         epochs = req.epochs or max(MIN_EPOCHS, min(MAX_EPOCHS, round(
             req.word_budget * INCREMENTAL_SHARE / per_epoch)))
         optimizer = nlp.resume_training()
@@ -119,7 +124,7 @@ def run_training(req: TrainRequest) -> TrainedModel:
                      else _init_head(nlp, base_ner, examples, req))
     words = 0
     for _ in range(epochs):
-        batch_set = list(new) + (rng.sample(old, min(len(old), max(len(new), 1))) if old else [])
+        batch_set = list(new) + (rng.sample(old, n_old) if old else [])
         rng.shuffle(batch_set)
         for i in range(0, len(batch_set), BATCH):
             chunk = batch_set[i:i + BATCH]
