@@ -279,6 +279,27 @@ def test_conflicts_between_phrases_and_the_model_are_learnt_per_relation() -> No
     assert conflicts.phrase_wins("inside")
 
 
+def test_an_untried_overlap_goes_to_the_side_the_gate_expects_more_of() -> None:
+    """wikigold's third article: with no conflict evidence yet, a new phrase "French"
+    replaced the model's right "French Revolution". Where the conflicts are even, the
+    gate's expectation of each side decides: the base's MISC has been right, the
+    phrases have no record, so the model's span stays; a relation decided by the
+    conflicts is unaffected."""
+    loop = LearningLoop(["MISC", "PER"], LoopConfig(model=None, train="none"))
+    text1 = "Victoria won. Victoria smiled. The Iron Cross is old."
+    raw1 = [Suggestion(0, 8, "PER"), Suggestion(14, 22, "PER"), Suggestion(35, 45, "MISC")]
+    loop.suggest(1, text1, raw=raw1)
+    loop.accept(1, text1, [Span(0, 8, "PER"), Span(14, 22, "PER"), Span(35, 45, "MISC")])
+    text2 = "He got the Victoria Cross."
+    raw2 = [Suggestion(11, 25, "MISC")]
+    assert [(p.start, p.end) for p in loop.phrases.suggest_one(text2)] == [(11, 19)]
+    shown = loop.suggest(2, text2, raw=raw2)
+    assert [(s.start, s.end, s.label) for s in shown] == [(11, 25, "MISC")]
+    loop.conflicts.phrase["inside"] += 1  # once the analysts' evidence says so
+    shown = loop.suggest(2, text2, raw=raw2)
+    assert [(s.start, s.end, s.label) for s in shown] == [(11, 19, "PER")]
+
+
 def test_undoing_an_accept_unlearns_it() -> None:
     loop = LearningLoop(["Person"], LoopConfig(model=None, train="none"))
     text = "Airmen met Airmen."

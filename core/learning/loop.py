@@ -80,6 +80,7 @@ class LoopConfig:
     phrases_win: bool = True
     learn_conflicts: bool = True  # who wins a phrase/model overlap is learnt per relation
     conflict_ties: bool = True  # with equal evidence the phrase wins
+    conflict_gate: bool = True  # ... unless the gate expects more of the model's span
     ensemble: bool = True  # the base's mapped entities fill in where the trained model is silent
     agreement: bool = False  # gate the trained model's entities apart where the base agrees
     arbitrate: bool = True  # per label, the source that saved more so far leads
@@ -236,7 +237,9 @@ class LearningLoop:
                                                              for t in trained)]
         else:
             keyed[BASE] = mapped
-        stat = [s for source, found in keyed.items() for s in self.gate.filter(source, found, text)]
+        stat_sources = [(source, s) for source, found in keyed.items()
+                        for s in self.gate.filter(source, found, text)]
+        stat = [s for _, s in stat_sources]
         phrases: list[Suggestion] = []
         relations: list[str] = []
         if self.config.phrases == "gated":
@@ -246,7 +249,7 @@ class LearningLoop:
             relations = [relation(p, candidates) for p in phrases]
             passed = [(p, r) for p, r in zip(phrases, relations, strict=True)
                       if self.gate.shows(PHRASES, p, text, r)]
-            wins = ([self.conflicts.phrase_wins(r) for _, r in passed]
+            wins = ([self._phrase_wins(p, r, stat_sources, text) for p, r in passed]
                     if self.config.phrases_win else False)
             shown = combine(stat, [p for p, _ in passed], phrases_win=wins)
         elif self.config.phrases == "legacy":
@@ -259,6 +262,23 @@ class LearningLoop:
         self._seen[key] = _Seen(raw_list, mapped, trained, keyed, phrases, relations,
                                 self.generation)
         return shown
+
+    def _phrase_wins(self, phrase: Suggestion, rel: str,
+                     stat_sources: list[tuple[str, Suggestion]], text: str) -> bool:
+        """Whether a phrase replaces the model spans it overlaps: as the conflicts
+        learnt for its relation say; where they are even (none yet, early on), the
+        side the gate expects more of (the phrase's kind against the best of the
+        model spans it would replace), so an untried relation does not displace a
+        model entity of a kind that has been right ("French Revolution" is not
+        "French" + "Revolution" on the third article)."""
+        decided = self.conflicts.decided(rel)
+        if decided is not None or not self.config.conflict_gate:
+            return decided if decided is not None else self.conflicts.ties
+        over = [self.gate.estimate(self.gate.keys(source, s, text))
+                for source, s in stat_sources if s.start < phrase.end and phrase.start < s.end]
+        if not over:
+            return True
+        return self.gate.estimate(self.gate.keys(PHRASES, phrase, text, rel)) >= max(over)
 
     def lead(self, label: str) -> str:
         """Which statistical source leads for a label: the trained generation once it

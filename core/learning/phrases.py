@@ -284,10 +284,15 @@ class Conflicts:
         self.model: Counter[str] = Counter()
 
     def phrase_wins(self, relation: str) -> bool:
+        decided = self.decided(relation)
+        return self.ties if decided is None else decided
+
+    def decided(self, relation: str) -> bool | None:
+        """Whether the phrase wins where the evidence says so; None where it is even."""
         if not self.learn:
             return True
         a, b = self.phrase[relation], self.model[relation]
-        return a > b if a != b else self.ties
+        return a > b if a != b else None
 
     def observe(self, phrases: Sequence[Suggestion], relations: Sequence[str],
                 statistical: Sequence[Suggestion], gold: Sequence[object],
