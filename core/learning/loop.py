@@ -108,6 +108,7 @@ PRESETS: dict[str, LoopConfig] = {
     "train": LoopConfig(gate=False, phrases="none"),
     "train-full": LoopConfig(gate=False, phrases="none", train="full"),
     "loop": LoopConfig(),
+    "loop-no-phrases": LoopConfig(phrases="none"),  # what the phrases are worth in the loop
     "loop-full": LoopConfig(train="full"),
     "loop-full-no-arbitration": LoopConfig(train="full", arbitrate=False),
     "loop-full-blank": LoopConfig(train="full", base=None),
