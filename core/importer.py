@@ -270,9 +270,9 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
     _refuse_changed(path, fs.format, before)
     fs.suggestions = sum(runs.values())
     if new_labels:
-        before = {lab.name for lab in store.labels()}
+        had = {lab.name for lab in store.labels()}
         store.add_labels(new_labels)
-        fs.labels_added = [lab.name for lab in store.labels() if lab.name not in before]
+        fs.labels_added = [lab.name for lab in store.labels() if lab.name not in had]
     fs.conll_schemes = list(schemes)
     if other_lines:
         fs.notes.append(f"{other_lines} brat lines other than text-bound entities kept in "
@@ -320,7 +320,7 @@ def _refuse_changed(path: Path, fmt: str, before: list[tuple[int, int, int, int]
     a copy still being written, an editor saving over it. A file truncated half-way
     through used to import its first part and report success."""
     after = _fingerprint(path, fmt)
-    for p, old, new in zip(_files_read(path, fmt), before, after):
+    for p, old, new in zip(_files_read(path, fmt), before, after, strict=True):
         if old is None or old == new:
             continue
         if new is None:

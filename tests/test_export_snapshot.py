@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from goldspan.core.exporter import export
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 

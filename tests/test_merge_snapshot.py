@@ -19,7 +19,7 @@ from typing import Iterable
 import pytest
 
 from goldspan.core.merge import merge_files
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 TEXT = "Mark Esper met Acme officials in Rabat."
