@@ -30,7 +30,7 @@ documents have grown by ``growth`` (a half) since the last one started, and neve
 while one is running. The first generation is trained from the base; each next one
 goes on from the previous generation on the new documents with as many earlier ones
 (rehearsal): measured with ``goldspan replay`` against a full retrain each time, it
-saved more on wikigold and GUM, about as much on re3d, in a fraction of the time. A generation replaces the suggester only when it is complete
+saved more on wikigold and GUM, less on re3d (README), in about half the time. A generation replaces the suggester only when it is complete
 (:meth:`install`); documents already suggested keep what they were shown.
 
 Everything learnt is derived from the accepted documents the loop holds, with counts
