@@ -39,7 +39,8 @@ def rows(db: Path) -> tuple[list, list]:  # type: ignore[type-arg]
 
 def n_process_2(db: Path, workers: int) -> float:
     from goldspan.core.storage import Store
-    from goldspan.core.suggest import SpacySuggester, suggest_documents
+    from goldspan.core.suggesters.spacy_ner import SpacySuggester
+    from goldspan.core.suggesters.documents import suggest_documents
 
     with Store.open(db) as store:
         suggester = SpacySuggester("en_core_web_sm", batch_size=32, n_process=workers)

@@ -28,7 +28,7 @@ def seed_text() -> str:
 def seed_spans() -> list[Span]:
     """The model's suggestions on the seed article (computed once, cached as JSON)."""
     def build(tmp: Path) -> None:
-        from goldspan.core.suggest import SpacySuggester
+        from goldspan.core.suggesters.spacy_ner import SpacySuggester
 
         (found,) = list(SpacySuggester("en_core_web_sm").suggest([seed_text()]))
         write_json(tmp, [[s.start, s.end, s.label] for s in non_overlapping(found)])

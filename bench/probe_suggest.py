@@ -4,7 +4,7 @@
 
 ``bare``: ``spacy.load`` with every component but ``ner`` excluded, ``nlp.pipe`` over the
 texts (read with sqlite3), entities read and dropped.
-``goldspan``: :func:`goldspan.core.suggest.suggest_documents` with a
+``goldspan``: :func:`goldspan.core.suggesters.documents.suggest_documents` with a
 :class:`SpacySuggester` — what ``goldspan suggest`` runs — storing every suggestion.
 The model is loaded before the clock starts in both; words are whitespace-separated.
 """
@@ -37,7 +37,8 @@ def main() -> None:
         elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     else:
         from goldspan.core.storage import Store
-        from goldspan.core.suggest import SpacySuggester, suggest_documents
+        from goldspan.core.suggesters.spacy_ner import SpacySuggester
+        from goldspan.core.suggesters.documents import suggest_documents
 
         store = Store.open(db)
         store.conn.execute("DELETE FROM suggestion_runs")

@@ -11,7 +11,8 @@ import typer
 from tqdm import tqdm
 from typer.core import TyperCommand
 
-from ..core.suggest import SpacySuggester, ensure_label_set, suggest_documents
+from ..core.suggesters.spacy_ner import SpacySuggester
+from ..core.suggesters.documents import ensure_label_set, suggest_documents
 from .common import DbOption, clean_errors, db_path, fail, model_notice, open_store
 
 RAY_HELP = ("Run on Ray: alone (or 'local'), a Ray runtime on this machine; with an address "

@@ -45,7 +45,8 @@ from typing import Any
 from .errors import ClusterError, GoldspanError, StoreError
 from .merge import merge_store
 from .storage import SQLiteError, Store
-from .suggest import SpacySuggester, ensure_label_set, suggest_documents
+from .suggesters.spacy_ner import SpacySuggester
+from .suggesters.documents import ensure_label_set, suggest_documents
 
 INSTALL_HINT = "pip install 'goldspan[ray]'"
 LOCAL = "local"  # ``--ray`` without an address, or ``--ray local``: a runtime on this machine

@@ -9,14 +9,15 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.errors import GoldspanError
 from ..core.storage import Store
-from ..core.phrase_suggester import PHRASES_MODEL_ID, combine
-from ..core.suggest import ProcessSuggester, ensure_label_set
+from ..core.suggesters.phrases import PHRASES_MODEL_ID, combine
+from ..core.suggesters.process import ProcessSuggester
+from ..core.suggesters.documents import ensure_label_set
 from ..core.types import Span
 
 
 class SuggestWorker(QObject):
     """Runs the statistical model, and on top of it the phrase suggester that learns
-    from accepted articles (core/phrase_suggester.py), for the documents asked for.
+    from accepted articles (core/suggesters/phrases.py), for the documents asked for.
 
     Both results are stored: the model's under its own id, the combination under
     ``<model>+goldspan-phrases@1`` (written last, so it is the latest suggestion the

@@ -37,6 +37,10 @@ def test_the_import_contracts_are_kept() -> None:
     ("core/storage/ids.py", "from ..dataset import select", "core.storage, the one home of SQL"),
     ("core/qt_helper.py", "from PySide6 import QtCore", "core imports no Qt"),
     ("gui/extra.py", "from ..cli import main", "gui may import core"),
+    ("core/suggesters/base.py", "from .process import ProcessSuggester",
+     "the suggesters are layered"),
+    ("core/learning/gate.py", "from ..suggesters.process import ProcessSuggester",
+     "never the child process"),
 ])
 def test_a_forbidden_import_inside_a_function_breaks_a_contract(
         tmp_path: Path, module: str, line: str, contract: str) -> None:

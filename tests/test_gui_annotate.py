@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication
 from goldspan.core.types import Suggestion
 from goldspan.core.seeds import seed_texts
 from goldspan.core.storage import Store
-from goldspan.core.suggest import SpacySuggester, suggest_documents
+from goldspan.core.suggesters.spacy_ner import SpacySuggester
+from goldspan.core.suggesters.documents import suggest_documents
 from goldspan.gui.main_window import MainWindow
 
 SECOND = "Second article.\n\nPresident Joe Biden met Angela Merkel in Berlin on Monday.\n"

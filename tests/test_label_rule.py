@@ -605,7 +605,7 @@ class FakeModel:
 
 def test_a_models_labels_outside_a_locked_set_never_reach_a_version(tmp_path: Path) -> None:
     from goldspan.core.labels import LabelFilter
-    from goldspan.core.suggest import suggest_documents
+    from goldspan.core.suggesters.documents import suggest_documents
 
     with Store.open(tmp_path / "g.db") as store:
         for text in ("Anne Mon abc one.", "Bert Tue def two."):

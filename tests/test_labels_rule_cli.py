@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from goldspan.cli import main
 from goldspan.core.storage import Store
-from goldspan.core.suggest import suggest_documents
+from goldspan.core.suggesters.documents import suggest_documents
 from goldspan.core.types import Label, Span, Suggestion
 
 

@@ -439,7 +439,7 @@ def test_the_loop_runs_in_the_windows_suggester_child(tmp_path: Path) -> None:
     further process and its generation suggests once complete."""
     import time
 
-    from goldspan.core.suggest import ProcessSuggester
+    from goldspan.core.suggesters.process import ProcessSuggester
 
     child = ProcessSuggester("en_core_web_sm")
     try:

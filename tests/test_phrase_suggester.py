@@ -10,14 +10,9 @@ from typing import Iterable, Iterator, Sequence
 import pytest
 
 from goldspan.core.types import Span, Suggestion
-from goldspan.core.phrase_suggester import (
-    PHRASES_MODEL_ID,
-    CombinedSuggester,
-    PhraseSuggester,
-    combine,
-)
+from goldspan.core.suggesters.phrases import PHRASES_MODEL_ID, CombinedSuggester, PhraseSuggester, combine
 from goldspan.core.storage import Store
-from goldspan.core.suggest import suggest_documents
+from goldspan.core.suggesters.documents import suggest_documents
 
 ACCEPTED = "Defense Secretary Mark Esper met NATO allies in Brussels on Thursday."
 OTHER = ("Esper, speaking later, said NATO would meet again. Esperanto is a language; "

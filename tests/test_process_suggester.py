@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from goldspan.core.errors import ModelError
-from goldspan.core.suggest import ProcessSuggester, SpacySuggester
+from goldspan.core.suggesters.process import ProcessSuggester
+from goldspan.core.suggesters.spacy_ner import SpacySuggester
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +47,7 @@ def test_the_phrase_suggester_in_the_child_gives_what_it_gives_here(tmp_path) ->
     """The GUI's phrase suggester runs in the child (building a blank pipeline held the
     GUI process's GIL for 300 ms): same learning, same matches, same scores."""
     from goldspan.core.types import Span
-    from goldspan.core.phrase_suggester import PhraseSuggester
+    from goldspan.core.suggesters.phrases import PhraseSuggester
     from goldspan.core.storage import Store
 
     accepted = "Defense Secretary Mark Esper met NATO allies in Brussels on Thursday."

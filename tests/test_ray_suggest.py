@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 import goldspan.core.distributed_suggest as ds
 from goldspan.core.errors import ClusterError
 from goldspan.core.storage import Store
-from goldspan.core.suggest import SpacySuggester, suggest_documents
+from goldspan.core.suggesters.spacy_ner import SpacySuggester
+from goldspan.core.suggesters.documents import suggest_documents
 
 pytestmark = pytest.mark.slow
 

@@ -11,11 +11,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import goldspan.core.suggest as suggest_mod
+import goldspan.core.suggesters.base as suggest_mod
 from goldspan.core.labels import default_labels
 from goldspan.core.types import Label
 from goldspan.core.storage import Store
-from goldspan.core.suggest import SpacySuggester, split_text, suggest_documents
+from goldspan.core.suggesters.spacy_ner import SpacySuggester
+from goldspan.core.suggesters.base import split_text
+from goldspan.core.suggesters.documents import suggest_documents
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from goldspan.core.storage import Store
-from goldspan.core.suggest import SpacySuggester, suggest_documents
+from goldspan.core.suggesters.spacy_ner import SpacySuggester
+from goldspan.core.suggesters.documents import suggest_documents
 
 TEXT = "({}) Angela Merkel met Emmanuel Macron in Paris on Monday."
 

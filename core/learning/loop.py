@@ -182,7 +182,7 @@ class LearningLoop:
             self.phrases = PhraseIndex(lang, threshold=config.phrase_threshold,
                                        prior=config.phrase_prior, rule=config.phrase_rule)
         elif config.phrases == "legacy":
-            from ..phrase_suggester import PhraseSuggester
+            from ..suggesters.phrases import PhraseSuggester
 
             self.phrases = PhraseSuggester(lang)
         self._statistical = statistical
@@ -201,7 +201,7 @@ class LearningLoop:
     @property
     def statistical(self) -> Any:
         if self._statistical is None and self.config.model:
-            from ..suggest import SpacySuggester
+            from ..suggesters.spacy_ner import SpacySuggester
 
             self._statistical = SpacySuggester(self.config.model)
         return self._statistical
@@ -254,7 +254,7 @@ class LearningLoop:
                     if self.config.phrases_win else False)
             shown = combine(stat, [p for p, _ in passed], phrases_win=wins)
         elif self.config.phrases == "legacy":
-            from ..phrase_suggester import combine as legacy_combine
+            from ..suggesters.phrases import combine as legacy_combine
 
             phrases = self.phrases.suggest_one(text)
             shown = legacy_combine(stat, phrases)
@@ -398,7 +398,7 @@ class LearningLoop:
     def install(self, trained: TrainedModel) -> None:
         """The new generation suggests from now on (documents already shown keep
         theirs)."""
-        from ..suggest import SpacySuggester
+        from ..suggesters.spacy_ner import SpacySuggester
 
         self._training = False
         self._trained = SpacySuggester(trained.path)

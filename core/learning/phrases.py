@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..types import Suggestion
-from ..suggest import split_text
+from ..suggesters.base import split_text
 from .costs import outcome
 from .gate import cased
 

@@ -46,10 +46,10 @@ import threading
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from .types import Span, Suggestion
-from .dataset import Options, select
-from .storage import Store
-from .suggest import Suggester, split_text
+from ..types import Span, Suggestion
+from ..dataset import Options, select
+from ..storage import Store
+from .base import Suggester, split_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
