@@ -20,6 +20,8 @@ fails on ``.conn`` or ``execute(`` anywhere else in core/, gui/ and cli/).
 ``queue``          an annotator's queue, and the assignments that limit it
 ``dataset``        the version cursor export, ``stats`` and ``train`` read
 ``review``         the done versions review and agreement read, gold statuses
+``bulk``           an import's records written a batch at a time (one
+                   ``executemany`` per kind of row), same outcome as record by record
 ``merge``          the statements only a merge runs (rows copied with their times)
 ``deletion``       deleting a document or a version, and restoring it exactly
 ``integrity``      ``goldspan check`` and the schema guard run at every open
@@ -57,6 +59,7 @@ edit, committed before it returns; retry while another process writes; read-only
 opening; SQLite's result codes turned into goldspan's errors.
 """
 
+from .bulk import BulkWriter
 from .connection import BUSY_TIMEOUT_MS, ConstraintError, SQLiteError, explain
 from .deletion import Rows
 from .integrity import CheckReport
@@ -67,6 +70,7 @@ from .versions import non_overlapping
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "Annotation",
+    "BulkWriter",
     "CheckReport",
     "ConstraintError",
     "Document",

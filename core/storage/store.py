@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import DamagedDatabaseError, ReadOnlyDatabaseError, StoreError
 from . import schema
 from .connection import connect, connect_readonly, explain, writable
+from .bulk import BulkWriter
 from .dataset import DatasetMixin
 from .deletion import DeletionMixin
 from .documents import DocumentsMixin
@@ -22,6 +23,11 @@ class Store(DocumentsMixin, MergeMixin, DeletionMixin, QueueMixin, DatasetMixin,
             IntegrityMixin):
     """A goldspan database. Open with :meth:`open` (or :meth:`memory`); one Store per
     thread."""
+
+    def bulk(self) -> BulkWriter:
+        """A writer for a file's records, batch by batch, in the caller's transaction
+        (``goldspan import``: :mod:`.bulk`)."""
+        return BulkWriter(self)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True,
