@@ -38,7 +38,8 @@ soak: install
 		$(PY) -m pytest -q -p no:cacheprovider tests/test_crash_safety.py \
 		tests/test_fuzz_readers.py tests/test_roundtrip_property.py tests/test_hostile_records.py \
 		tests/test_label_rule.py tests/test_hostile_text_gui.py tests/test_streaming_import.py \
-		tests/test_store_failures.py tests/test_output_folders.py tests/test_output_leftovers.py
+		tests/test_store_failures.py tests/test_output_folders.py tests/test_output_leftovers.py \
+		tests/test_kill_during_bulk_writes.py tests/test_input_paths.py
 
 screenshot: install
 	QT_QPA_PLATFORM=offscreen $(PY) resources/make_screenshot.py

@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterable, List, Optional
 
 import typer
 from tqdm import tqdm
 
 from ..core.agreement import AgreementCounter, done_annotators, load_done_versions
 from ..core.agreement_report import html_report, text_report
-from ..core.errors import InputError
+from ..core.errors import InputError, shown
 from ..core.types import GOLD
 from ..core.outputs import Outputs, database_files, is_stdout
 from .common import DbOption, clean_errors, open_store, progress_enabled
 
 
-def split_names(values: Optional[List[str]]) -> list[str] | None:
-    """``a,b`` and repeated options both work; ``None`` when not given."""
+def split_names(values: Optional[List[str]], known: Iterable[str] = ()) -> list[str] | None:
+    """``a,b`` and repeated options both work; ``None`` when not given. A value that is
+    a ``known`` name as a whole is that name: names may hold a comma ("Smith, J", a
+    label "CITY, STATE"), and splitting made them impossible to choose."""
     if not values:
         return None
-    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    known = set(known)
+    names = [n.strip() for v in values
+             for n in ([v.strip()] if v.strip() in known else v.split(",")) if n.strip()]
     return list(dict.fromkeys(names)) or None
 
 
@@ -70,8 +74,10 @@ def register(app: typer.Typer) -> None:
                 Outputs(protect=database_files(store.path)) as outputs:
             # The output is checked before the figures are computed: a refusal is at once.
             report = outputs.file(html, stdout_ok=True) if html is not None else None
-            names = choose_annotators(done_annotators(store), split_names(annotators))
-            counter = AgreementCounter(names, split_names(labels))
+            known = done_annotators(store)
+            names = choose_annotators(known, split_names(annotators, known))
+            counter = AgreementCounter(names, split_names(
+                labels, [lab.name for lab in store.labels()] + list(store.span_label_counts())))
             total = store.shared_documents(names, at_least=2)
             docs = load_done_versions(store, names)
             for doc in tqdm(docs, total=total, desc="agreement", unit="doc",
@@ -87,4 +93,4 @@ def register(app: typer.Typer) -> None:
         else:
             typer.echo(text_report(result), nl=False)
             if html is not None:
-                typer.echo(f"HTML report written to {html}")
+                typer.echo(f"HTML report written to {shown(html)}")

@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from ..core.backups import backup_prefix
 from ..core.paths import backups_dir
+from ..core.errors import shown
 from .common import DbOption, clean_errors, db_path, open_store
 
 
@@ -40,9 +41,9 @@ def backup(
                 bar.n = done
                 bar.refresh()
             store.backup_to(target, progress=progress)
-    typer.echo(f"backup written to {target}")
+    typer.echo(f"backup written to {shown(target)}")
     if problems:
-        typer.echo(f"goldspan: {db_path(db)}: the copy was made, but the database's schema is "
+        typer.echo(f"goldspan: {shown(db_path(db))}: the copy was made, but the database's schema is "
                    f"not goldspan's ({'; '.join(problems)}), so the copy has the same damage: "
                    "run 'goldspan check'", err=True)
         raise typer.Exit(1)

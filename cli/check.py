@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ..core.errors import DamagedDatabaseError
+from ..core.errors import DamagedDatabaseError, shown
 from .common import DbOption, clean_errors, db_path, open_store
 
 
@@ -31,9 +31,9 @@ def check(db: Optional[Path] = DbOption) -> None:
             typer.echo(f"note: {note}")
         if report.problems:
             for p in report.problems:
-                typer.echo(f"goldspan: {db_path(db)}: {p}", err=True)
+                typer.echo(f"goldspan: {shown(db_path(db))}: {p}", err=True)
             raise typer.Exit(1)
-        typer.echo(f"{db_path(db)}: ok ({store.document_count()} documents)")
+        typer.echo(f"{shown(db_path(db))}: ok ({store.document_count()} documents)")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from ..core.errors import shown
 from .common import (DbOption, clean_errors, import_formats, open_store, progress_enabled,
                      registry_help)
 
@@ -52,7 +53,9 @@ def import_command(
     typer.echo(summary.line())
     for f in summary.files:
         for note in f.notes:
-            typer.echo(f"note: {f.path}: {note}", err=True)
+            typer.echo(f"note: {shown(f.path)}: {note}", err=True)
+    for path, why in summary.passed_over:
+        typer.echo(f"note: {shown(path)}: not read: {why}", err=True)
 
 
 def register(app: typer.Typer) -> None:

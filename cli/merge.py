@@ -16,6 +16,7 @@ import typer
 from tqdm import tqdm
 
 from ..core.merge import MergeReport, SourceDoc, merge_files
+from ..core.errors import shown
 from .common import DbOption, clean_errors, db_path, progress_enabled, say_waiting
 
 
@@ -53,5 +54,5 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))
         else:
             n = sum(len(r.conflicts) for r in reports)
-            typer.echo(f"merged {len(reports)} file(s) into {db_path(db)}; {n} conflict(s)"
+            typer.echo(f"merged {len(reports)} file(s) into {shown(db_path(db))}; {n} conflict(s)"
                        + (", listed above" if n else ""))

@@ -31,8 +31,9 @@ def review(
         check_annotator(lead)
     store = open_store(db, create=False)
     try:
-        wanted = split_names(annotators)
-        names = choose_annotators(done_annotators(store), wanted) if wanted else None
+        known = done_annotators(store)
+        wanted = split_names(annotators, known)
+        names = choose_annotators(known, wanted) if wanted else None
         from goldspan.gui.app import make_app  # Qt only when a window is wanted
         from goldspan.gui.platform_check import problem
 

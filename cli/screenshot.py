@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from ..core.errors import shown
 from .common import DbOption, clean_errors, open_store
 
 
@@ -29,7 +30,7 @@ def screenshot(
         from goldspan.gui.screenshot import render
 
         render(store, doc, annotator, out, width=width, height=height, dark=dark)
-    typer.echo(f"screenshot of document {doc} written to {out}")
+    typer.echo(f"screenshot of document {doc} written to {shown(out)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -62,12 +62,15 @@ def suggest(
     if total:
         ensure_label_set(store, suggester.labels)
     labels = store.label_filter()
+    dropped: list[int] = []
     with tqdm(total=total, unit="doc", desc=f"suggest {model_id}", disable=None) as bar:
         n_docs, n_sugg = suggest_documents(store, suggester, force=force, progress=bar.update,
-                                           labels=labels)
+                                           labels=labels, dropped=dropped)
     left_out = labels.describe()
     typer.echo(f"{model_id}: {n_sugg} suggestions in {n_docs} documents"
-               + ("" if n_docs else " (nothing new to do)")
+               + ("" if n_docs or dropped else " (nothing new to do)")
+               + (f" ({len(dropped)} documents deleted during the run left out)"
+                  if dropped else "")
                + (f"; {left_out}" if left_out else ""))
 
 

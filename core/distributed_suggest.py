@@ -35,6 +35,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -151,12 +153,21 @@ class ShardFolder:
         except ImportError:
             raise ClusterError(f"--ray needs filelock, which is not installed: {INSTALL_HINT}"
                                ) from None
+        if self.path.is_symlink():
+            raise StoreError("is a symbolic link; goldspan keeps its shards in a folder of its "
+                             "own, which it empties and removes: remove the link",
+                             path=self.path)
         try:
             self.path.mkdir(exist_ok=True)
         except OSError as err:
             raise StoreError(f"cannot create the shard folder next to the database "
                              f"({err.strerror}); --ray needs a writable folder there",
                              path=self.path) from None
+        foreign = next((p.name for p in sorted(self.path.iterdir()) if not _ours(p)), None)
+        if foreign is not None:
+            raise StoreError(f"holds {foreign}, which goldspan did not write; this folder is "
+                             "goldspan's own, emptied and removed by every run: move your "
+                             "files out of it", path=self.path)
         lock = FileLock(str(self.path / "lock"), timeout=0)
         try:
             lock.acquire()
@@ -169,7 +180,7 @@ class ShardFolder:
     def __exit__(self, *exc: object) -> None:
         with contextlib.suppress(FileNotFoundError):  # removed by hand meanwhile
             for p in self.path.iterdir():
-                if p.name != "lock":
+                if p.name != "lock" and _ours(p):  # a file put here meanwhile stays
                     p.unlink(missing_ok=True)
         self._lock.release()
         (self.path / "lock").unlink(missing_ok=True)
@@ -180,9 +191,9 @@ class ShardFolder:
         """Complete shards of an interrupted run, in order; anything else is deleted."""
         keep = []
         for p in sorted(self.path.iterdir()):
-            if p.name == "lock":
+            if p.name == "lock" or not _ours(p):
                 continue
-            if p.name.startswith("shard-") and p.suffix == ".db":
+            if p.name.endswith(".db"):
                 keep.append(p)
             else:
                 p.unlink(missing_ok=True)
@@ -204,6 +215,16 @@ class ShardFolder:
                              "free some space next to the database and run again",
                              path=self.path) from None
         return final
+
+
+_SHARD_NAME = re.compile(r"^(lock|shard-\d{6,}\.db(\.part|-wal|-shm|-journal)?)$")
+
+
+def _ours(p: Path) -> bool:
+    """A file the shard folder's own code writes: ``lock``, ``shard-NNNNNN.db``, its
+    ``.part`` and the files SQLite keeps beside a shard it opened. Nothing else there is
+    ever deleted (a user's export put in the folder)."""
+    return bool(_SHARD_NAME.match(p.name)) and not p.is_symlink() and p.is_file()
 
 
 def merge_shard(team: Store, path: Path, model_id: str, *, force: bool = False

@@ -10,6 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def shown(path: str | Path) -> str:
+    """A path as a message line shows it: as it is, or quoted with Python's escapes
+    when it holds a line break or another character that is not printable (a file
+    named with a newline split the one-line refusal in two)."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)
+
+
 class GoldspanError(Exception):
     """A refusal with a stable code (``E001``...) and a one-line message."""
 
@@ -32,7 +40,7 @@ class GoldspanError(Exception):
     def where(self) -> str:
         parts = []
         if self.path is not None:
-            parts.append(self.path)
+            parts.append(shown(self.path))
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.offset is not None:

@@ -37,7 +37,7 @@ from pathlib import Path
 from fractions import Fraction
 from typing import Callable, cast
 
-from .errors import InputError, OutputError
+from .errors import InputError, OutputError, shown
 from .formats import registry
 from .formats.base import Cancelled, Problem, WriteOptions, Writer
 from .formats.registry import Format, Output, PathWriterFactory, StreamWriterFactory
@@ -53,7 +53,8 @@ MAX_PROBLEMS_KEPT = 1000
 @dataclass
 class ExportSummary:
     outputs: list[Path] = field(default_factory=list)
-    written: int = 0
+    written: int = 0  # records (a version each)
+    documents: int = 0  # distinct documents among them (fewer with --all-versions)
     per_output: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
     conflict_ids: list[int] = field(default_factory=list)
@@ -65,8 +66,10 @@ class ExportSummary:
     config: Path | None = None
 
     def line(self) -> str:
-        parts = [f"exported {self.written} documents to "
-                 + ", ".join(f"{'standard output' if is_stdout(p) else p} "
+        what = (f"{self.written} documents" if self.documents == self.written else
+                f"{self.written} versions of {self.documents} documents")
+        parts = [f"exported {what} to "
+                 + ", ".join(f"{'standard output' if is_stdout(p) else shown(p)} "
                              f"({self.per_output.get(str(p), 0)})" for p in self.outputs)]
         if self.conflicts:
             parts.append(f"{self.conflicts} left out: annotators disagree and no gold "
@@ -80,7 +83,7 @@ class ExportSummary:
             parts.append(f"{self.other} other spans or lines the format cannot hold as they are"
                          + (f", {dropped} of them left out" if dropped else ""))
         if self.config is not None:
-            parts.append(f"training config {self.config}")
+            parts.append(f"training config {shown(self.config)}")
         return "; ".join(parts)
 
 
@@ -119,17 +122,26 @@ def export(
             f"a {fmt.extension} file is binary")
         raise OutputError(f"standard output ('-') is not possible for {fmt.name}: {what}; "
                           "give a path", path=STDOUT)
+    if annotator is not None:
+        known = sorted(set(store.annotator_names()))
+        if annotator not in known:
+            # a typo: the export would replace the file at --out with an empty one
+            shown_names = ", ".join(repr(n) for n in known[:10]) or "none"
+            raise InputError(f"--annotator {annotator[:40]!r}: no versions by that name; "
+                             f"annotators here: {shown_names}; nothing was written")
     options = Options(annotator=annotator, gold_only=gold_only, all_versions=all_versions,
                       all_statuses=all_statuses)
     out = Path(out)
     with Outputs(protect=database_files(store.path)) as outputs:
-        writers, targets = _open_writers(outputs, out, fmt, split, scheme, stdout_ok)
+        writers, targets = _open_writers(outputs, out, fmt, split, scheme, stdout_ok,
+                                         by_annotator=all_versions)
         config_fh = outputs.file(config) if config is not None else None
         total = count(store, options)
         dev_items = split_items(total, 1 - Fraction(str(split)), seed) if split is not None \
             else set()
         summary = ExportSummary(outputs=list(targets.values()))
         stats = SelectionStats()
+        last_doc: int | None = None
         for i, item in enumerate(validated(select(store, options, stats), store.path)):
             if cancelled is not None and cancelled():
                 raise Cancelled("export cancelled; no file was written", path=out)
@@ -153,6 +165,9 @@ def export(
             key = str(targets[name])
             summary.per_output[key] = summary.per_output.get(key, 0) + 1
             summary.written += 1
+            if item.document.id != last_doc:
+                summary.documents += 1  # items come in document order
+                last_doc = item.document.id
             if progress is not None:
                 progress(i + 1, total)
         for w in writers.values():
@@ -187,7 +202,8 @@ def _sharded(out: Path, fmt: Format) -> bool:
 
 
 def _open_writers(outputs: Outputs, out: Path, fmt: Format, split: float | None, scheme: str,
-                  stdout_ok: bool) -> tuple[dict[str, Writer], dict[str, Path]]:
+                  stdout_ok: bool, by_annotator: bool = False
+                  ) -> tuple[dict[str, Writer], dict[str, Path]]:
     """One writer per output (``all``, or ``train`` and ``dev``) on the temporary paths
     :class:`Outputs` hands out, and the user's path of each."""
     if split is None:
@@ -199,7 +215,8 @@ def _open_writers(outputs: Outputs, out: Path, fmt: Format, split: float | None,
     writers: dict[str, Writer] = {}
     owner = f"goldspan export --format {fmt.name}"
     for key, target in targets.items():
-        options = WriteOptions(scheme=scheme, sharded=split is None and _sharded(out, fmt))
+        options = WriteOptions(scheme=scheme, sharded=split is None and _sharded(out, fmt),
+                               by_annotator=by_annotator)
         if fmt.output is Output.STREAM:
             fh = outputs.file(target, stdout_ok=stdout_ok)
             writers[key] = cast(StreamWriterFactory, fmt.writer)(fh, options)

@@ -21,18 +21,20 @@ never held in memory; only the open transaction grows.
 from __future__ import annotations
 
 import operator
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .errors import GoldspanError, InputError
+from .errors import GoldspanError, InputError, shown
 from .formats import reader
 from .formats.base import Cancelled, read_error
-from .formats.detect import detect, expand, normalise_format
-from .labels import check_annotator, label_refusal
+from .formats.detect import detect, expand, input_kind_problem, normalise_format
+from .labels import check_annotator, label_refusal, lookalike, lookalike_refusal
 from .storage import BulkWriter, Store
 from .textio import first_line
-from .types import Record
+from .types import Record, Span
 
 DEFAULT_ANNOTATOR = "import"
 
@@ -46,8 +48,9 @@ class FileSummary:
     records: int = 0
     documents_created: int = 0
     documents_existing: int = 0
-    versions_written: int = 0
-    versions_replaced: int = 0
+    versions_written: int = 0  # new or replaced: rows written
+    versions_replaced: int = 0  # of them, replacing a different version of that annotator
+    versions_unchanged: int = 0  # already there with the same status and spans: not rewritten
     suggestions: int = 0
     labels_added: list[str] = field(default_factory=list)
     conll_schemes: list[str] = field(default_factory=list)
@@ -58,6 +61,7 @@ class FileSummary:
 class ImportSummary:
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    passed_over: list[tuple[Path, str]] = field(default_factory=list)  # not read, and why
 
     def total(self, name: str) -> int:
         return sum(getattr(f, name) for f in self.files)
@@ -74,11 +78,16 @@ class ImportSummary:
             f"{self.total('documents_existing')} already there",
             f"{self.total('versions_written')} versions "
             f"({self.total('versions_replaced')} replaced)",
+            *([f"{self.total('versions_unchanged')} versions already there unchanged"]
+              if self.total("versions_unchanged") else []),
             f"{self.total('suggestions')} suggestions",
             f"{len(self.labels_added)} new labels",
         ]
         if self.skipped:
             parts.append(f"{len(self.skipped)} files of unknown type left out")
+        if self.passed_over:
+            parts.append(f"{len(self.passed_over)} entries of a folder not read (see the "
+                         "notes)")
         notes = sum(len(f.notes) for f in self.files)
         if notes:
             parts.append(f"{notes} notes")
@@ -88,12 +97,12 @@ class ImportSummary:
 def _kept(done: ImportSummary) -> str:
     """Which earlier files of this call were imported and stay: their names (the first
     three and the last), so the user knows where to start again."""
-    names = [str(f.path) for f in done.files]
+    names = [shown(f.path) for f in done.files]
     n = len(names)
     if n == 0:
         return "no earlier file was imported"
-    shown = ", ".join(names) if n <= 4 else f"{', '.join(names[:3])}, ... {names[-1]}"
-    return f"{n} earlier file{'s were' if n != 1 else ' was'} imported and kept: {shown}"
+    listed = ", ".join(names) if n <= 4 else f"{', '.join(names[:3])}, ... {names[-1]}"
+    return f"{n} earlier file{'s were' if n != 1 else ' was'} imported and kept: {listed}"
 
 
 class ImportFailed(InputError):
@@ -104,7 +113,7 @@ class ImportFailed(InputError):
         message = err.message
         # an error of the database (a full disk) names the database: say which file
         this = ("this file" if current is None or err.path == str(current)
-                else str(current))
+                else shown(current))
         if done.files:
             message += f" (nothing of {this} was imported; {_kept(done)})"
         elif this != "this file":
@@ -133,26 +142,32 @@ def import_paths(
     locked_labels: bool = False,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    runs: dict[tuple[int, str], tuple[FileSummary, int]] | None = None,
 ) -> ImportSummary:
     """Import files and folders; returns what was stored, per file (every count is
-    what the database took, never what the file offered)."""
+    what the database took, never what the file offered). ``runs``: carried from one
+    call to the next by a caller importing file by file (the Import dialog), so that a
+    suggestion run replaced by a later file is counted once over all of them."""
     fmt = normalise_format(format)
     if annotator is not None:
         check_annotator(annotator)
     try:
-        files, skipped = expand([Path(p) for p in paths])
+        files, skipped, passed = expand([Path(p) for p in paths], pipes_ok=fmt != "auto")
     except OSError as err:  # a folder that cannot be listed
         raise read_error(err, Path(err.filename or paths[0])) from None
-    summary = ImportSummary(skipped=skipped)
+    summary = ImportSummary(skipped=skipped, passed_over=passed)
     locked = locked_labels or store.setting("labels_locked", False, kind=bool)
+    # which file's run each (document, model) holds: a later file's run replaces it
+    # (put_suggestions), and the total must count it once
+    runs = {} if runs is None else runs
     for path in files:
         try:
             try:
                 file_fmt = detect(path) if fmt == "auto" else fmt
                 fs = FileSummary(path, file_fmt)
                 with store.transaction():
-                    _import_file(store, path, fs, annotator or DEFAULT_ANNOTATOR, locked,
-                                 progress, cancelled)
+                    file_runs = _import_file(store, path, fs, annotator or DEFAULT_ANNOTATOR,
+                                             locked, progress, cancelled)
             except OSError as err:  # permission denied, vanished since listed, I/O error
                 raise read_error(err, path) from None
         except Cancelled:
@@ -163,13 +178,33 @@ def import_paths(
             if fmt != "auto":
                 err = _with_format_hint(err, path, fmt)
             raise ImportFailed(err, summary, path) from None
+        _count_runs(runs, file_runs, fs)
         summary.files.append(fs)
     return summary
+
+
+def _count_runs(runs: dict[tuple[int, str], tuple[FileSummary, int]],
+                file_runs: dict[tuple[int, str], int], fs: FileSummary) -> None:
+    """Once a file is committed: its runs replace those earlier files of the call
+    stored for the same document and model, which no longer count."""
+    replaced = 0
+    for key, n in file_runs.items():
+        earlier = runs.get(key)
+        if earlier is not None:
+            earlier[0].suggestions -= earlier[1]
+            replaced += earlier[1]
+        runs[key] = (fs, n)
+    if replaced:
+        fs.notes.append(f"{replaced} suggestion{'s' if replaced != 1 else ''} that an earlier "
+                        "file of this import stored replaced by this file's run of the same "
+                        "model on the same document, counted once")
 
 
 def _with_format_hint(err: GoldspanError, path: Path, fmt: str) -> GoldspanError:
     """A refusal under a forced ``--format`` says which format the file looks like
     when that is another one (a Prodigy file read as CoNLL, a .spacy read as text)."""
+    if input_kind_problem(path, pipes_ok=False) is not None:
+        return err  # a pipe is read once: a second look would wait for another writer
     try:
         guess = detect(path)
     except (GoldspanError, OSError):
@@ -194,17 +229,20 @@ BATCH_SPANS = 5000
 
 def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: str,
                  locked: bool, progress: Progress | None,
-                 cancelled: Callable[[], bool] | None) -> None:
-    """Read, check and write one file, in the caller's transaction.
+                 cancelled: Callable[[], bool] | None) -> dict[tuple[int, str], int]:
+    """Import one file (inside the caller's transaction); returns how many suggestions
+    each (document, model) run it stored holds.
 
     Every record is checked in Python as it is read (labels, annotator names, spans
     within the text and not overlapping), so a refusal names its line; the records are
     then written a batch at a time (:meth:`Store.bulk`), a few ``executemany`` per
-    batch instead of several statements per record."""
+    batch instead of several statements per record: the outcome and every count are
+    those of writing record by record (tests/test_import_truth.py)."""
     state = _FileState(store, fs, default_annotator, locked, path)
     bulk = store.bulk()
     batch: list[Record] = []
     chars = spans = 0
+    before = _fingerprint(path, fs.format)
     for rec in reader(fs.format)(path):
         if cancelled is not None and cancelled():
             raise Cancelled("import cancelled; nothing of this file was kept", path=path)
@@ -219,22 +257,31 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
         if progress is not None:
             progress(path, fs.records)
     state.write(bulk, batch)
+    _refuse_changed(path, fs.format, before)
+    fs.suggestions = sum(state.runs.values())
     if state.new_labels:
-        before = {lab.name for lab in store.labels()}
+        before_labels = {lab.name for lab in store.labels()}
         store.add_labels(state.new_labels)
-        fs.labels_added = [lab.name for lab in store.labels() if lab.name not in before]
+        fs.labels_added = [lab.name for lab in store.labels() if lab.name not in before_labels]
     fs.conll_schemes = list(state.schemes)
     if state.other_lines:
         fs.notes.append(f"{state.other_lines} brat lines other than text-bound entities kept "
                         "in documents.meta, not imported as spans")
+    if state.replaced:
+        n = state.replaced
+        fs.notes.append(f"{n} suggestion{'s' if n != 1 else ''} replaced by a later record "
+                        "of the same document and model in this file (a model's last run is "
+                        "kept), not counted")
     if state.duplicates:
-        fs.notes.append(f"{state.duplicates} suggestion{'s' if state.duplicates != 1 else ''} "
-                        "repeated within a record stored once (not counted twice)")
+        n = state.duplicates
+        fs.notes.append(f"{n} suggestion{'s' if n != 1 else ''} repeated within a record "
+                        "stored once (not counted twice)")
+    return state.runs
 
 
 class _FileState:
     """What the import of one file carries from record to record: the names already
-    checked, the labels it adds, and its counts."""
+    checked, the labels it adds, the runs it stored, and its counts."""
 
     def __init__(self, store: Store, fs: FileSummary, default_annotator: str, locked: bool,
                  path: Path) -> None:
@@ -247,16 +294,21 @@ class _FileState:
         self.annotators: set[str] = set()  # annotator names found to follow the rule
         self.new_labels: dict[str, None] = {}
         self.schemes: dict[str, None] = {}
+        self.runs: dict[tuple[int, str], int] = {}  # what each (document, model) holds now
         self.other_lines = 0
         self.duplicates = 0
+        self.replaced = 0
+
+    def annotator(self, rec: Record) -> str:
+        return rec.annotator if rec.annotator is not None else self.default_annotator
 
     def check(self, rec: Record) -> None:
         """Refuse, with the record's line, anything the database would refuse: a label
         or an annotator name that breaks the naming rule (or a label outside a locked
-        set), spans past the text, empty or overlapping."""
+        set, or a lookalike of one), spans past the text, empty or overlapping."""
         _check_labels(rec, self.known, self.new_labels, self.locked, self.path, self.checked)
         if rec.status is not None:
-            name = rec.annotator if rec.annotator is not None else self.default_annotator
+            name = self.annotator(rec)
             if name not in self.annotators:
                 try:
                     check_annotator(name)
@@ -268,21 +320,32 @@ class _FileState:
             _check_suggestions(rec, self.path)
 
     def write(self, bulk: BulkWriter, batch: list[Record]) -> None:
+        """Write a batch of checked records, in file order."""
         if not batch:
             return
         fs = self.fs
-        hashes = bulk.prefetch([rec.text for rec in batch])
+        hashes = bulk.prefetch([rec.text for rec in batch],
+                               [self.annotator(rec) if rec.status is not None else None
+                                for rec in batch])
         for rec, h in zip(batch, hashes, strict=True):
             doc_id = _document(bulk, rec, fs, h)
             if rec.status is not None:
-                name = rec.annotator if rec.annotator is not None else self.default_annotator
-                if bulk.version(doc_id, name, rec.status, rec.spans):
-                    fs.versions_replaced += 1
-                fs.versions_written += 1
+                outcome = bulk.version(doc_id, self.annotator(rec), rec.status, rec.spans)
+                if outcome == "unchanged":
+                    # the same version: left as it is (its time, its edits' origins), and
+                    # not called "replaced", so that a re-import shows the ones that changed
+                    fs.versions_unchanged += 1
+                else:
+                    fs.versions_replaced += outcome == "replaced"
+                    fs.versions_written += 1
             elif rec.suggestions:
-                stored = bulk.suggestions(doc_id, rec.model or "import", rec.suggestions)
-                fs.suggestions += stored
+                model = rec.model or "import"
+                stored = bulk.suggestions(doc_id, model, rec.suggestions)
                 self.duplicates += len(rec.suggestions) - stored
+                # a later record of the same document and model replaces the run (as a
+                # re-import does): the summary counts what is stored, not both
+                self.replaced += self.runs.get((doc_id, model), 0)
+                self.runs[(doc_id, model)] = stored
             if isinstance(rec.meta, dict) and rec.meta:
                 if "conll_scheme" in rec.meta:
                     self.schemes[rec.meta["conll_scheme"]] = None
@@ -325,6 +388,55 @@ def _check_suggestions(rec: Record, path: Path) -> None:
 _START_END = operator.itemgetter(0, 1)
 
 
+def _keys(spans: Iterable[Span]) -> list[tuple[int, int, str]]:
+    return sorted((s.start, s.end, s.label) for s in spans)
+
+
+def _files_read(path: Path, fmt: str) -> list[Path]:
+    if fmt == "brat":
+        from .formats.brat import pair
+
+        return list(pair(path))
+    return [path]
+
+
+def _fingerprint(path: Path, fmt: str) -> list[tuple[int, int, int, int] | None]:
+    """(device, inode, size, modification time) of each regular file the reader of
+    ``fmt`` reads for ``path``; None for a pipe (read as it comes) or a missing one."""
+    out: list[tuple[int, int, int, int] | None] = []
+    for p in _files_read(path, fmt):
+        try:
+            st = os.stat(p)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+                   if stat.S_ISREG(st.st_mode) else None)
+    return out
+
+
+def _refuse_changed(path: Path, fmt: str, before: list[tuple[int, int, int, int] | None]
+                    ) -> None:
+    """Refuse (and so roll back) a file that changed while it was read: a download or
+    a copy still being written, an editor saving over it. A file truncated half-way
+    through used to import its first part and report success."""
+    after = _fingerprint(path, fmt)
+    for p, old, new in zip(_files_read(path, fmt), before, after):
+        if old is None or old == new:
+            continue
+        if new is None:
+            what = "was removed or replaced"
+        elif new[:2] != old[:2]:
+            what = "was replaced by another file"
+        elif new[2] != old[2]:
+            what = f"changed size from {old[2]:,} to {new[2]:,} bytes"
+        else:
+            what = "was modified"
+        raise InputError(f"the file {what} while goldspan read it (is it still being "
+                         "written?); nothing of it was imported: import it again once it "
+                         "is complete", path=p)
+
+
 def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bool,
                   path: Path, checked: set[str]) -> None:
     """Every label of the record follows the naming rule (:func:`labels.name_problem`),
@@ -343,6 +455,9 @@ def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bo
         if locked:
             raise InputError(f"unknown label {name!r}: the label set is locked; add the label "
                              "first or import without locking", path=path, line=rec.line)
+        other = lookalike(name, [*known, *new])
+        if other is not None:
+            raise InputError(lookalike_refusal(name, other), path=path, line=rec.line)
         new[name] = None
 
 
@@ -360,7 +475,8 @@ def _document(bulk: BulkWriter, rec: Record, fs: FileSummary, h: str) -> int:
     else:
         fs.documents_existing += 1
         if meta:
-            # Add keys a re-import brings (CoNLL tokens for a text first imported as
-            # .txt...) without overwriting what the document already has.
+            # keys a re-import brings (CoNLL tokens for a text first imported as .txt)
+            # are added without overwriting what the document already has
             bulk.merge_meta(doc_id, h, meta)
     return doc_id
+

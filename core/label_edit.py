@@ -7,7 +7,7 @@ import re
 from typing import Mapping, Sequence
 
 from .errors import InputError
-from .labels import check_label, extend_labels
+from .labels import check_label, extend_labels, lookalike, lookalike_refusal
 from .types import Label
 from .storage import Store
 
@@ -23,6 +23,9 @@ def validate(labels: Sequence[Label]) -> None:
         check_label(lab.name)
         if lab.name in names:
             raise InputError(f"label {lab.name!r} appears twice")
+        other = lookalike(lab.name, names)
+        if other is not None:
+            raise InputError(lookalike_refusal(lab.name, other))
         names.add(lab.name)
         if not COLOR.match(lab.color or ""):
             raise InputError(f"label {lab.name!r}: colour {lab.color!r} is not #rrggbb")
@@ -49,6 +52,14 @@ def save_label_set(store: Store, labels: Sequence[Label], renames: Mapping[str, 
     validate(labels)
     renames = {old: new for old, new in (renames or {}).items() if old != new}
     with store.transaction():
+        for old, new in renames.items():
+            # A name still carried by spans or suggestions outside the set (a label
+            # removed while suggestions kept it) is taken: renaming onto it merged the
+            # two for good, as ``goldspan labels --rename`` refuses. Swaps are fine.
+            if new not in renames and any(store.label_uses(new)):
+                raise InputError(f"label {new!r} is still carried by spans or suggestions; "
+                                 f"renaming {old[:40]!r} onto it would merge the two: "
+                                 "choose a new name")
         # Through placeholder names, so that swapping two labels (A -> B, B -> A) swaps
         # them instead of merging both into one.
         temps = {old: f"\x01goldspan-rename-{i}" for i, old in enumerate(renames)}
@@ -85,6 +96,9 @@ def rename_label(store: Store, old: str, new: str) -> tuple[int, int]:
     if new in names or any(store.label_uses(new)):
         raise InputError(f"label {new!r} already exists; renaming {old[:40]!r} onto it would "
                          "merge the two: rename it to a new name")
+    other = lookalike(new, [n for n in [*names, *store.span_label_counts()] if n != old])
+    if other is not None:
+        raise InputError(lookalike_refusal(new, other))
     if old in names:
         labels = [Label(new, lab.color, lab.hotkey, lab.description) if lab.name == old else lab
                   for lab in current]

@@ -176,8 +176,57 @@ def check_label(name: str) -> str:
     return name
 
 
+# Letters of other scripts drawn like Latin ones (from Unicode's confusables): the
+# Cyrillic and Greek capitals and small letters that look the same in every font.
+_LOOKALIKES = str.maketrans({
+    **dict(zip("АВЕКМНОРСТХУІЈЅ", "ABEKMHOPCTXYIJS")),  # Cyrillic capitals
+    **dict(zip("аеорсхуіјѕһԁԛԝӏ", "aeopcxyijshdqwl")),  # Cyrillic small letters
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX")),  # Greek capitals
+    **dict(zip("οικνρυχ", "oikvpux")),  # Greek small letters
+    "\u0261": "g", "\u0581": "g", "\u0585": "o", "\u01c0": "l", "\u217e": "d",
+})
+
+
+def skeleton(name: str) -> str:
+    """What ``name`` looks like: compatibility forms folded (NFKC: fullwidth letters) and
+    letters of other scripts drawn like Latin ones replaced by those. Two different names
+    with one skeleton read as the same name on every button, list and figure."""
+    return unicodedata.normalize("NFKC", name).translate(_LOOKALIKES)
+
+
+def lookalike(name: str, others: Iterable[str]) -> str | None:
+    """The first of ``others`` that ``name`` looks like without being it, or None."""
+    mine = skeleton(name)
+    return next((o for o in others if o != name and skeleton(o) == mine), None)
+
+
+def lookalike_refusal(name: str, other: str) -> str:
+    """``label 'ОRG' looks like the label 'ORG' but is another one: it holds U+041E ...``,
+    naming as the odd one the name holding the lookalike characters, whichever came
+    first."""
+    if skeleton(name) == name and skeleton(other) != other:
+        name, other = other, name
+    where = next((i for i, (a, b) in enumerate(zip(name, other)) if a != b), None)
+    what = (f": it holds U+{ord(name[where]):04X} "
+            f"({unicodedata.name(name[where], 'unnamed')}) at position {where + 1}"
+            if where is not None and len(name) == len(other) else "")
+    return (f"label {name[:40]!r} looks like the label {other[:40]!r} but is another "
+            f"one{what}; two labels that look the same would split one class in two: "
+            "use the existing label (or rename one of them)")
+
+
+def looks_like_gold(name: str) -> bool:
+    """``Gold``, ``GOLD``, ``ｇｏｌｄ`` or ``gоld`` with a Cyrillic о: names that read as
+    the reserved ``gold`` (the adjudicated version) in every list and figure without
+    being it. Only ``gold`` itself is the gold."""
+    return skeleton(name).casefold() == "gold" and name != "gold"
+
+
 def annotator_refusal(name: object) -> str:
     problem = name_problem(name, ANNOTATOR_MAX)
+    if problem is None and isinstance(name, str) and looks_like_gold(name):
+        problem = ("reads as 'gold', the name reserved for the adjudicated version (only "
+                   "adjudication writes it)")
     if problem is None:
         return ""
     shown = name[:40] if isinstance(name, str) else name

@@ -38,8 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .errors import GoldspanError, InputError, StoreError
-from .labels import LabelFilter, annotator_refusal, extend_labels, label_refusal
+from .errors import GoldspanError, InputError, StoreError, shown
+from .labels import (LabelFilter, annotator_refusal, extend_labels, label_refusal, lookalike,
+                     lookalike_refusal)
 from .types import Label
 from .storage import SQLiteError, Store, parse_meta
 from .textio import text_hash
@@ -82,7 +83,7 @@ class MergeReport:
     conflicts: list[Conflict] = field(default_factory=list)
 
     def summary(self) -> str:
-        out = (f"{self.source}: {self.documents_added} new documents, "
+        out = (f"{shown(self.source)}: {self.documents_added} new documents, "
                f"{self.documents_matched} already there; {self.versions_added} versions added, "
                f"{self.versions_identical} identical, {self.versions_replaced} replaced by newer; "
                f"{self.suggestion_runs_added} suggestion runs, {self.labels_added} labels added; "
@@ -91,7 +92,8 @@ class MergeReport:
             names = ", ".join(repr(n[:40]) for n in self.labels_not_added[:10])
             more = len(self.labels_not_added) - 10
             out += (f"; {len(self.labels_not_added)} unused labels of the source not added "
-                    f"(outside the locked label set, or breaking the naming rule): {names}"
+                    f"(outside the locked label set, breaking the naming rule, or looking "
+                    f"like one of the target's): {names}"
                     + (f" and {more} more" if more > 0 else ""))
         if self.suggestions_left_out:
             out += f"; {self.suggestions_left_out}"
@@ -137,11 +139,18 @@ def _source_docs(source: Store) -> Iterator[SourceDoc]:
         yield SourceDoc(*r)
 
 
-def _check_names(source: Store, keep: LabelFilter, name: str) -> None:
+def _check_names(target: Store, source: Store, keep: LabelFilter, name: str) -> None:
     """Refuse a source whose spans carry a label the target cannot take (it breaks the
     naming rule, or is outside the target's locked set), or whose versions or
     assignments carry an annotator name that breaks the rule."""
+    target_labels = [lab.name for lab in target.labels()]
     for label, n in sorted(source.span_label_counts().items()):
+        other = lookalike(label, target_labels) if label not in target_labels else None
+        if other is not None:
+            raise InputError(f"{n} span(s) carry a label that reads as one of the team's: "
+                             f"{lookalike_refusal(label, other)}; rename it in this file "
+                             "first (goldspan labels --db SOURCE --rename OLD NEW); nothing of "
+                             "it was merged", path=name)
         refusal = label_refusal(label)
         if refusal:
             raise InputError(f"{n} span(s) carry a label that breaks the naming rule: "
@@ -167,8 +176,8 @@ def _merge_labels(target: Store, labels: Sequence[Label], keep: LabelFilter,
     for lab in labels:
         if lab.name in have:
             continue
-        if not keep.keeps(lab.name):  # unused here: _check_names refused used ones
-            report.labels_not_added.append(lab.name)
+        if not keep.keeps(lab.name) or lookalike(lab.name, have) is not None:
+            report.labels_not_added.append(lab.name)  # unused: _check_names refused used ones
             continue
         used_colors = {x.color.lower() for x in out}
         used_keys = {x.hotkey for x in out if x.hotkey}
@@ -233,7 +242,7 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
     try:
         with target.transaction():
             keep = target.label_filter()
-            _check_names(source, keep, name)
+            _check_names(target, source, keep, name)
             report.labels_added = _merge_labels(target, source.labels(), keep, report)
             docs: Iterable[SourceDoc] = _source_docs(source)
             if progress is not None:

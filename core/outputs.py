@@ -149,16 +149,17 @@ class Outputs:
         return entry.handle
 
     def path(self, path: str | Path, *, validate: Callable[[Path], None] | None = None,
-             mode_from: str | Path | None = None) -> Path:
+             mode_from: str | Path | None = None, database: bool = False) -> Path:
         """A temporary path for a writer that wants a path (SQLite, Qt, spaCy), created
         empty here so that a read-only folder or a full disk is said at once and in plain
         words (Qt and SQLite would only say they failed); the writer overwrites it.
         ``validate(temp)`` may refuse it before it replaces ``path``. A new file takes
-        the permissions of ``mode_from`` (a backup keeps its database's)."""
+        the permissions of ``mode_from`` (a backup keeps its database's). ``database``:
+        the output is an SQLite database itself (a backup), so it may replace one."""
         if is_stdout(path):
             raise OutputError("standard output ('-') is not possible for this output; "
                               "give a file name", path=STDOUT)
-        entry = self._register(Path(path), "path")
+        entry = self._register(Path(path), "path", database=database)
         entry.validate = validate
         entry.mode_from = Path(mode_from) if mode_from is not None else None
         assert entry.temp is not None
@@ -186,7 +187,7 @@ class Outputs:
         self.entries.append(_Entry(Path(near), real, "scratch", temp=temp))
         return temp
 
-    def _register(self, given: Path, kind: str) -> _Entry:
+    def _register(self, given: Path, kind: str, database: bool = False) -> _Entry:
         real, st = _inspect(given)
         folder_kind = kind == "folder"
         if st is not None:
@@ -206,6 +207,10 @@ class Outputs:
                               f"({real.parent}); goldspan creates no folder a link points to",
                               path=given)
         self._refuse_protected(given, real, st)
+        if not folder_kind:
+            _refuse_live_database(given, real)
+            if not database and st is not None and stat.S_ISREG(st.st_mode):
+                _refuse_a_database(given, real)
         self._refuse_overlap(given, real, st)
         container = self._container(real)
         if container is not None:  # e.g. --config inside the --split folder being written
@@ -227,7 +232,7 @@ class Outputs:
         self._make_parents(given, real.parent)
         sweep(real.parent, real.name)
         if st is None and real.exists():  # a dead process's folder swap was put back
-            return self._register(given, kind)
+            return self._register(given, kind, database)
         entry = _Entry(given, real, kind, temp=_temp_name(real, "partial"),
                        existed=st is not None, old_stat=st)
         self.entries.append(entry)
@@ -413,6 +418,7 @@ class Outputs:
             raise OutputError("changed into something other than a regular file while "
                               "goldspan was writing; it was left alone", path=e.given)
         self._refuse_protected(e.given, real, st)
+        _refuse_live_database(e.given, real)
         _copy_mode(e.temp, st if st is not None else _stat(e.mode_from))
         _rename(e.temp, real, e)
         _fsync_dir(real.parent)
@@ -445,6 +451,44 @@ class Outputs:
             raise
         _fsync_dir(real.parent)
         shutil.rmtree(old, ignore_errors=True)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _refuse_a_database(given: Path, real: Path) -> None:
+    """An output that is not a database never replaces one: ``export --db analyst.db
+    --out team.db`` (a slip of the keyboard) put a JSON-lines file where the team's
+    database was. Only a backup replaces an SQLite file. (Read here only once the file
+    is known not to be open in this process: closing a descriptor of a file drops the
+    process's SQLite locks on it.)"""
+    try:
+        with open(real, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError:
+        return
+    if head == SQLITE_HEADER:
+        raise OutputError("is an SQLite database (another project, a backup?); this output "
+                          "is not one and never replaces one: choose another path (or move "
+                          "the database away first)", path=given)
+
+
+def _refuse_live_database(given: Path, real: Path) -> None:
+    """Refuse to replace a file that has SQLite's ``-wal``, ``-shm`` or ``-journal``
+    beside it: an SQLite database that a program has open, or that was not closed
+    cleanly. Renaming a new file over it would leave the old log beside the new file:
+    the next opening replays the old pages into it (a backup written over a crashed
+    database came out damaged, and what the old log held was lost), and a program
+    that has it open goes on writing to a file that no longer has a name."""
+    for base in dict.fromkeys((given, real)):
+        for suffix in DATABASE_SUFFIXES[1:]:
+            if os.path.lexists(base.with_name(base.name + suffix)):
+                raise OutputError(
+                    f"has {_SQLITE_FILES[suffix]} beside it ({base.name}{suffix}): it is an "
+                    "SQLite database that a program has open or that was not closed cleanly, "
+                    "and replacing it would lose what that log holds and damage the new "
+                    "file; close the program using it (or open it once with goldspan "
+                    "check), or choose another path", path=given)
 
 
 # ------------------------------------------------------------------ manifests

@@ -24,3 +24,33 @@ def default_db() -> Path:
 
 def backups_dir() -> Path:
     return data_dir() / "backups"
+
+
+_SQLITE_COMPANIONS = {"-wal": "SQLite's write-ahead log", "-shm": "SQLite's shared-memory index",
+                      "-journal": "SQLite's rollback journal"}
+
+
+def database_path_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a goldspan database file, or None. Checked before SQLite
+    sees it, because SQLite would take it: a device (``/dev/null`` gave "an I/O error
+    ... the database is intact"), a pipe, or the ``-wal``/``-shm``/``-journal`` of
+    another database (``--db team.db-wal`` while a window had team.db open created a
+    new database inside the live log, lost when the window closed)."""
+    import stat
+
+    for p in dict.fromkeys((path, Path(os.path.realpath(path)))):
+        for suffix, what in _SQLITE_COMPANIONS.items():
+            base = p.name[:-len(suffix)]
+            if p.name.endswith(suffix) and base and p.with_name(base).is_file():
+                return (f"is {what} of the database {p.with_name(base)}, not a database; "
+                        f"pass {p.with_name(base)}")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+            "a pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a special file")
+    return f"is {kind}, not a database file; pass the path of a goldspan .db file"

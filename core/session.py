@@ -9,10 +9,12 @@ copy of those suggestions (origin ``model``) and then applies itself.
 from __future__ import annotations
 
 import bisect
+import sqlite3
 
 from . import edits
 from .edits import ChangeSet, Edit
 from .status import Status
+from .errors import EditError
 from .types import Span, Suggestion
 from .storage import Annotation, Document, Store, non_overlapping
 from .token_index import TokenIndex
@@ -89,7 +91,11 @@ class ArticleSession:
     def ensure_version(self) -> int:
         """Create the annotator's version (a copy of the suggestions) if needed."""
         if self.annotation is None:
-            self.annotation = self.store.open_version(self.doc_id, self.annotator)
+            try:
+                self.annotation = self.store.open_version(self.doc_id, self.annotator)
+            except sqlite3.IntegrityError:  # the document's row is gone (foreign key)
+                raise EditError(f"document {self.doc_id} was deleted elsewhere (goldspan "
+                                "delete, another window); nothing was saved") from None
             self.spans = self.store.spans(self.annotation.id)
         return self.annotation.id
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence, TypeVar
 
+from .errors import StoreError
 from .labels import LabelFilter, is_valid_label
 from .types import Span, Suggestion
 from .storage import Store
@@ -193,6 +194,7 @@ def suggest_documents(
     commit_seconds: float = 1.0,
     progress: Callable[[int], None] | None = None,
     labels: LabelFilter | None = None,
+    dropped: list[int] | None = None,
 ) -> tuple[int, int]:
     """Run ``suggester`` on documents and store the results under its model id.
 
@@ -203,7 +205,10 @@ def suggest_documents(
     project's :meth:`Store.label_filter`: with a locked label set, its labels only;
     never a label that breaks the naming rule); pass one (made after
     :func:`ensure_label_set`) to read what it left out.
-    Returns (documents processed, suggestions stored).
+    Returns (documents processed, suggestions stored). A document deleted while the
+    run goes on (``goldspan delete``, the window) is left out and its id appended to
+    ``dropped``: the run used to stop there ("no document with id 15000"), the
+    documents after it not done.
     """
     model = suggester.model_id
     if doc_ids is None:
@@ -214,16 +219,39 @@ def suggest_documents(
         return 0, 0
     ensure_label_set(store, suggester.labels)
     keep = labels if labels is not None else store.label_filter()
-    texts = (store.document(d).text for d in ids)
+    gone = dropped if dropped is not None else []
+    read: list[int] = []  # the ids whose text the suggester took, in order
+
+    def texts() -> Iterator[str]:
+        for d in ids:
+            try:
+                text = store.document(d).text
+            except StoreError:  # deleted since the list was read
+                gone.append(d)
+                continue
+            read.append(d)
+            yield text
+
+    def read_ids() -> Iterator[int]:
+        # results come after their texts were taken: the id is in ``read`` by then
+        for i in itertools.count():
+            yield read[i]
+
     n_docs = n_sugg = 0
-    results = suggester.suggest(texts)
-    for batch in _batched_by_time(zip(ids, results, strict=True), commit_seconds):
+    results = suggester.suggest(texts())
+    for batch in _batched_by_time(((d, r) for r, d in zip(results, read_ids(), strict=False)),
+                                  commit_seconds):
+        stored = 0
         with store.transaction():
             for doc_id, sugg in batch:
+                if not store.has_document(doc_id):  # deleted while the model ran on it
+                    gone.append(doc_id)
+                    continue
                 kept = keep(sugg)
                 store.put_suggestions(doc_id, model, kept)
                 n_sugg += len(kept)
-        n_docs += len(batch)
+                stored += 1
+        n_docs += stored
         if progress is not None:
             progress(len(batch))
     return n_docs, n_sugg

@@ -13,23 +13,45 @@ from pathlib import Path
 from .errors import InputError
 
 BOM = b"\xef\xbb\xbf"
+COMPRESSED = ((b"\x1f\x8b", "gzip", "zcat"), (b"BZh", "bzip2", "bzcat"),
+              (b"\xfd7zXZ\x00", "xz", "xzcat"), (b"(\xb5/\xfd", "zstd", "zstdcat"),
+              (b"PK\x03\x04", "zip", "unzip -p"))
+
+
+def compressed(head: bytes) -> tuple[str, str] | None:
+    """(the compression, the command that decompresses to stdout) when ``head`` starts
+    like a compressed file (goldspan reads none: a ``.jsonl.gz`` is refused as such,
+    not as "invalid UTF-8 at offset 1")."""
+    return next(((kind, cmd) for magic, kind, cmd in COMPRESSED if head.startswith(magic)),
+                None)
+
+
+def compressed_refusal(kind: str, cmd: str, path: str | Path | None) -> str:
+    return (f"the file is {kind}-compressed; goldspan reads uncompressed files: decompress "
+            f"it first, or read it through a pipe with its format "
+            f"(goldspan import <({cmd} {path or 'FILE'}) --format prodigy)")
 
 
 def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode(data: bytes, path: str | Path | None = None) -> str:
+def decode(data: bytes, path: str | Path | None = None, *, drop_bom: bool = True) -> str:
     """Decode bytes as UTF-8 (BOM dropped), newlines normalised to ``\\n``.
 
     Invalid UTF-8 is refused naming the byte offset of the first bad byte in the file.
+    ``drop_bom=False`` for a piece that is not the start of a file: there U+FEFF is a
+    character of the data (a zero-width no-break space at a CoNLL token's start).
     """
     skip = 0
-    if data.startswith(BOM):
+    if drop_bom and data.startswith(BOM):
         skip = len(BOM)
     try:
         text = data[skip:].decode("utf-8")
     except UnicodeDecodeError as err:
+        packed = compressed(data) if drop_bom else None
+        if packed is not None:
+            raise InputError(compressed_refusal(*packed, path), path=path) from None
         raise InputError(
             f"not valid UTF-8 (byte 0x{data[skip + err.start]:02x}); "
             "convert the file to UTF-8 and import it again",

@@ -391,9 +391,10 @@ def _config(lang: str, base: str | None, train_path: Path, dev_path: Path, max_s
     and predicts only the project's labels (issue 13: no PERSON in a Person project)."""
     from spacy.cli.init_config import init_config
 
+    from .formats.docbin import set_corpus_paths
+
     config = init_config(lang=lang, pipeline=["ner"], optimize="efficiency", gpu=False)
-    config["paths"]["train"] = str(train_path)
-    config["paths"]["dev"] = str(dev_path)
+    set_corpus_paths(config, train_path, dev_path)
     config["system"]["seed"] = seed
     training = config["training"]
     training["max_steps"] = max_steps

@@ -54,8 +54,9 @@ def import_task(
     one transaction (see the module docstring), with progress per file and record."""
 
     def run(store: Store, report: Report, cancelled: Callable[[], bool]) -> ImportSummary:
-        files, skipped = expand([Path(p) for p in paths])
-        summary = ImportSummary(skipped=skipped)
+        files, skipped, passed = expand([Path(p) for p in paths])
+        summary = ImportSummary(skipped=skipped, passed_over=passed)
+        runs: dict = {}  # type: ignore[type-arg]  # suggestion runs over all the files
         n = len(files)
         with store.transaction():
             for i, path in enumerate(files):
@@ -70,7 +71,7 @@ def import_task(
                 try:
                     done = import_paths(store, [path], format=format, annotator=annotator,
                                         locked_labels=locked_labels, progress=progress,
-                                        cancelled=cancelled)
+                                        cancelled=cancelled, runs=runs)
                 except Cancelled:
                     raise
                 except GoldspanError as err:

@@ -5,6 +5,7 @@ the undo stack, or opening a document) and refreshes only what it changed."""
 from __future__ import annotations
 
 import time
+from typing import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,7 @@ from .queue_model import QueueModel
 from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .shortcuts import SHORTCUTS, by_name
 from .theme import app_style, apply_theme, is_dark
-from .undo import EditCommand
+from .undo import EditCommand, show_not_saved
 from .widgets import (
     Resize, action_row, fit_columns, follow_undo_stack, hand_back_focus, heading, row_table, select_row,
     shortcut_actions, undo_or_explain,
@@ -367,10 +368,11 @@ class MainWindow(QMainWindow):
             return
         sel = self.view.selection()
         if sel is not None and sel[0] < sel[1]:
-            self.apply_edit(s.add(sel[0], sel[1], name, snap=not self._precise))
+            self.edit(lambda: s.add(sel[0], sel[1], name, snap=not self._precise))
             self.view.clear_selection()
         elif self.selected is not None:
-            self.apply_edit(s.relabel(self.selected, name))
+            selected = self.selected
+            self.edit(lambda: s.relabel(selected, name))
         else:
             self.active_label = None if self.active_label == name else name
             self.label_bar.set_active(self.active_label)
@@ -468,9 +470,8 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         doc_id = s.doc_id
-        if not self.imported_guard.allows(s):
+        if not self.edit(lambda: s.set_status(status)):
             return  # stay on the article: nothing was changed
-        self.apply_edit(s.set_status(status))
         if status == Status.DONE and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
         nxt = self.queue.next_unfinished(after=doc_id)
@@ -487,8 +488,23 @@ class MainWindow(QMainWindow):
             return False
         if self.session is not None and not self.imported_guard.allows(self.session):
             return False
-        self.undo_stack.push(EditCommand(edit, self._apply))
+        self.undo_stack.push(EditCommand(edit, self._apply, lambda e: show_not_saved(self, e)))
         return True
+
+    def edit(self, build: Callable[[], Edit | None]) -> bool:
+        """Build an edit of the open article and apply it. The imported-version guard
+        asks first (building may write: the first edit creates the analyst's version).
+        A build the database refuses (the article was deleted by another process,
+        goldspan delete) is said in the status bar, where the error used to escape the
+        key handler and the edit was silently lost. False when nothing was applied."""
+        if self.session is not None and not self.imported_guard.allows(self.session):
+            return False
+        try:
+            edit = build()
+        except EditError as err:
+            self.statusBar().showMessage(str(err), 8000)
+            return False
+        return self.apply_edit(edit)
 
     def _apply(self, edit: Edit) -> ChangeSet | None:
         if isinstance(edit, (DeleteRows, RestoreRows)):
@@ -532,10 +548,12 @@ class MainWindow(QMainWindow):
 
     def _saved(self) -> None:
         self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
+        self.saved_label.setToolTip("")
 
     def delete_selected(self) -> None:
         if self.session is not None and self.selected is not None:
-            if not self.apply_edit(self.session.delete(self.selected)):
+            session, selected = self.session, self.selected
+            if not self.edit(lambda: session.delete(selected)):
                 return
             self.selected = None
             self.view.set_selected_span(None)
@@ -543,7 +561,8 @@ class MainWindow(QMainWindow):
 
     def move_boundary(self, edge: str, step: int) -> None:
         if self.session is not None and self.selected is not None:
-            self.apply_edit(self.session.move_boundary(self.selected, edge, step))
+            session, selected = self.session, self.selected
+            self.edit(lambda: session.move_boundary(selected, edge, step))
 
     def accept_all_offered(self) -> None:
         s = self.session
@@ -557,7 +576,7 @@ class MainWindow(QMainWindow):
         try:
             for sug in todo:
                 if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans):
-                    self.apply_edit(s.accept_offered(sug))
+                    self.edit(lambda sug=sug: s.accept_offered(sug))
         finally:
             self.undo_stack.endMacro()
 
@@ -604,7 +623,8 @@ class MainWindow(QMainWindow):
         if self.selected is not None:
             self.select_span(None)
         if self.active_label and self.session is not None:
-            self.apply_edit(self.session.add(start, end, self.active_label, snap=not precise))
+            session, label = self.session, self.active_label
+            self.edit(lambda: session.add(start, end, label, snap=not precise))
             self.view.clear_selection()
 
     def _view_clicked(self, pos: int) -> None:
@@ -620,7 +640,7 @@ class MainWindow(QMainWindow):
         if s.doc_id not in self.dismissed:
             sug = s.offered_at(pos)
             if sug is not None:
-                self.apply_edit(s.accept_offered(sug))
+                self.edit(lambda sug=sug: s.accept_offered(sug))
                 return
         self.select_span(None)
 
@@ -632,7 +652,7 @@ class MainWindow(QMainWindow):
         if isinstance(item, Span):
             self.select_span(item)
         else:
-            self.apply_edit(s.accept_offered(item))
+            self.edit(lambda: s.accept_offered(item))
         self.view.setFocus()
 
     # ================================================================= queue

@@ -42,7 +42,7 @@ from .review_models import DocumentListModel, DocumentRow, fmt, score_color
 from .review_view import Legend, ReviewArticleView
 from .shortcuts import Shortcut
 from .theme import OUT_OF_SET_HELP, app_style, in_label_set
-from .undo import EditCommand
+from .undo import EditCommand, show_not_saved
 from .widgets import (
     action_row, follow_undo_stack, heading, select_row, shortcut_actions, undo_or_explain,
 )
@@ -589,11 +589,13 @@ class ReviewWindow(QMainWindow):
         if not edits:
             return
         if len(edits) == 1:
-            self.undo_stack.push(EditCommand(edits[0], self._apply))
+            self.undo_stack.push(EditCommand(edits[0], self._apply,
+                                             lambda err: show_not_saved(self, err)))
             return
         self.undo_stack.beginMacro(edits[-1].text)
         for e in edits:
-            self.undo_stack.push(EditCommand(e, self._apply))
+            self.undo_stack.push(EditCommand(e, self._apply,
+                                             lambda err: show_not_saved(self, err)))
         self.undo_stack.endMacro()
 
     def _apply(self, edit: ReviewEdit) -> ChangeSet | None:
@@ -609,6 +611,7 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(str(err), 8000)
             raise
         self.saved_label.setText(f"✓ Saved {time.strftime('%H:%M:%S')}")
+        self.saved_label.setToolTip("")
         sel = self.selected
         if sel is not None and sel[0] == GOLD and not any(g.key() == sel[1].key() for g in s.gold):
             self.selected = None

@@ -9,19 +9,26 @@ from PySide6.QtGui import QUndoCommand
 
 from ..core.adjudication import ReviewEdit
 from ..core.edits import ChangeSet, Edit
-from ..core.errors import EditError
+from ..core.errors import EditError, GoldspanError
 
 AnyEdit = Edit | ReviewEdit
 
 
 class EditCommand(QUndoCommand):
     """``apply`` takes the kind of edit it was given and its inverse (the annotation
-    window's edits, or the review's)."""
+    window's edits, or the review's). ``failed(err)`` hears of an edit the database
+    refused for a reason of its own (a full disk, a lock held too long, a read-only
+    file): the command is dropped, as for an :class:`EditError`, and the window says
+    that nothing was saved. Before, such an error escaped ``redo`` (a traceback on
+    stderr, invisible in a window), the command stayed on the undo stack as if
+    applied, and "Saved" kept its last time."""
 
-    def __init__(self, edit: AnyEdit, apply: Callable[[Any], ChangeSet | None]) -> None:
+    def __init__(self, edit: AnyEdit, apply: Callable[[Any], ChangeSet | None],
+                 failed: Callable[[GoldspanError], None] | None = None) -> None:
         super().__init__(edit.text)
         self.edit = edit
         self._apply = apply
+        self._failed = failed
 
     def redo(self) -> None:
         self._run(self.edit)
@@ -36,3 +43,16 @@ class EditCommand(QUndoCommand):
             # The document changed under us (another writer): this command no longer
             # applies; drop it rather than corrupt the history.
             self.setObsolete(True)
+        except GoldspanError as err:  # rolled back by the store: nothing was saved
+            self.setObsolete(True)
+            if self._failed is None:
+                raise
+            self._failed(err)
+
+
+def show_not_saved(window: Any, err: GoldspanError) -> None:
+    """The window's "Saved" mark turns into "Not saved" (with the reason as its tooltip)
+    and the status bar keeps the one line until the next message."""
+    window.saved_label.setText("✗ Not saved")
+    window.saved_label.setToolTip(str(err))
+    window.statusBar().showMessage(f"Not saved: {err}")

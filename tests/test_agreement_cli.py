@@ -141,3 +141,35 @@ def test_reports_show_undefined_figures() -> None:
     result = compute_agreement([], annotators=["a", "b"])
     assert "n/a" in text_report(result)
     assert 'class="na">n/a' in html_report(result)
+
+
+def test_names_holding_a_comma_can_be_chosen(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``--annotators`` and ``--labels`` split at commas, and names may hold one: an
+    annotator "Smith, J" or a label "CITY, STATE" could not be chosen at all."""
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from goldspan.cli import main
+    from goldspan.core.storage import Store
+    from goldspan.core.types import Span
+
+    db = tmp_path / "c.db"
+    with Store.open(db) as s:
+        s.add_document("Mark Esper met officials in Rabat, Morocco.")
+        s.put_version(1, "Smith, J", "done", [Span(0, 10, "PERSON"), Span(28, 42, "CITY, STATE")])
+        s.put_version(1, "bob", "done", [Span(0, 10, "PERSON")])
+        s.put_version(1, "carol", "done", [])
+        s.add_labels(["PERSON", "CITY, STATE"])
+    if not main.app.registered_commands:
+        main._register()
+    res = CliRunner().invoke(main.app, ["agreement", "--db", str(db), "--json",
+                                        "--annotators", "Smith, J", "--annotators", "bob",
+                                        "--labels", "CITY, STATE"])
+    assert res.exit_code == 0, res.output
+    figures = _json.loads(res.stdout)
+    assert "Smith, J" in _json.dumps(figures) and "carol" not in _json.dumps(figures)
+    assert "CITY, STATE" in _json.dumps(figures) and "PERSON" not in _json.dumps(figures)
+    res = CliRunner().invoke(main.app, ["agreement", "--db", str(db), "--json",
+                                        "--annotators", "bob,carol"])
+    assert res.exit_code == 0, res.output  # the comma list still works

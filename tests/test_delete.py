@@ -351,3 +351,21 @@ def test_the_suggester_skips_an_article_deleted_after_it_was_asked_for(tmp_path:
     finally:
         worker.close()
     assert failed == [] and done == [kept]
+
+
+def test_labelling_an_article_deleted_elsewhere_says_so(qtbot, window: MainWindow,
+                                                        db: Path) -> None:
+    """The window shows document 3, which alice has no version of yet; another process
+    deletes it; she labels a word. The first edit creates her version: the database
+    refused it (foreign key), the error escaped the key handler and the edit was lost
+    without a word. Now the status bar says so and nothing is written."""
+    window.open_document(3)
+    with Store.open(db) as other:  # goldspan delete --doc 3, from another process
+        other.delete_document(3)
+    before = dump(db)
+    window.view.select_range(0, 3)  # "Eve"
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert "document 3 was deleted elsewhere" in window.statusBar().currentMessage()
+    window.finish("done")  # Enter: the same
+    assert "document 3 was deleted elsewhere" in window.statusBar().currentMessage()
+    assert dump(db) == before

@@ -444,3 +444,24 @@ def test_ctrl_e_opens_export_with_the_annotators_of_the_db(qtbot, window: MainWi
     assert dialog.annotator_combo.itemData(0) == "carol"
     assert dialog.annotator_combo.itemText(0) == "carol  (372 done)"
     dialog.close()
+
+
+def test_the_import_dialog_counts_a_run_replaced_by_a_later_file_once(qtbot, tmp_path: Path, messages) -> None:  # type: ignore[no-untyped-def]
+    """Two task files suggesting for the same text: the second file's run replaces the
+    first's. The dialog imports file by file; its line counted both runs (found
+    red-teaming issue 11, as the command's line did)."""
+    db = make_db(tmp_path / "t.db")
+    text = "Alice met Bob in Paris."
+    first = tmp_path / "a.jsonl"
+    first.write_text(json.dumps({"text": text, "spans": [
+        {"start": 0, "end": 5, "label": "PERSON"}, {"start": 10, "end": 13, "label": "PERSON"}]}) + "\n")
+    second = tmp_path / "b.jsonl"
+    second.write_text(json.dumps({"text": text, "spans": [
+        {"start": 17, "end": 22, "label": "GPE"}]}) + "\n")
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_paths([first, second])
+    assert run(qtbot, dialog, dialog.import_button) == "succeeded"
+    assert rows(db, "SELECT count(*) FROM suggestions") == [(1,)]
+    assert "1 suggestions" in dialog.summary_label.text(), dialog.summary_label.text()

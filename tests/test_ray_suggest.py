@@ -360,3 +360,44 @@ def test_the_project_label_set_is_kept(ray_runtime: Path, db: Path, locked: bool
         assert s.labels() == mine
     assert snapshot(db) == snapshot(single)
     assert run.suggestions == len(snapshot(db)["suggestions"])  # counted as stored
+
+
+# ------------------------------------------- the shard folder holds only goldspan's files
+def test_a_shard_folder_holding_the_users_files_is_refused_and_left_alone(db: Path) -> None:
+    """``g.db.ray-shards`` holding a file goldspan did not write (an export put there,
+    a folder of that name): every run used to delete it. Refused before Ray starts."""
+    folder = db.parent / (db.name + ".ray-shards")
+    folder.mkdir()
+    (folder / "notes.jsonl").write_text("the user's own file\n")
+    (folder / "shard-000003.db.part").write_bytes(b"torn")
+    before = snapshot(db)
+    code, out = run_cli("suggest", "--db", db, "--ray")
+    assert code != 0 and "holds notes.jsonl, which goldspan did not write" in out, out
+    assert len(out.strip().splitlines()) == 1 and "Traceback" not in out
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.jsonl", "shard-000003.db.part"]
+    assert (folder / "notes.jsonl").read_text() == "the user's own file\n"
+    assert snapshot(db) == before
+
+
+def test_a_shard_folder_that_is_a_link_is_refused(db: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "mine"
+    elsewhere.mkdir()
+    (elsewhere / "shard-000000.db").write_bytes(b"the user's file, whatever its name")
+    os.symlink(elsewhere, db.parent / (db.name + ".ray-shards"))
+    code, out = run_cli("suggest", "--db", db, "--ray")
+    assert code != 0 and "is a symbolic link" in out, out
+    assert [p.name for p in elsewhere.iterdir()] == ["shard-000000.db"]
+
+
+def test_a_file_put_in_the_shard_folder_during_a_run_stays(ray_runtime: Path, reference: dict,
+                                                           db: Path) -> None:
+    folder = db.parent / (db.name + ".ray-shards")
+    mine = folder / "export.jsonl"
+
+    def drop(_model: str, _n: int) -> None:
+        mine.write_text("written during the run\n")
+
+    ds.suggest_on_ray(db, shard_size=SHARD, on_plan=drop)
+    assert snapshot(db) == reference
+    assert mine.read_text() == "written during the run\n"
+    assert [p.name for p in folder.iterdir()] == ["export.jsonl"]

@@ -11,6 +11,7 @@ cannot represent.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import errno
 import json
 import math
@@ -23,7 +24,9 @@ from typing import Any, BinaryIO, Iterable, Iterator, Protocol, Sequence
 
 from ..errors import GoldspanError, InputError
 from ..types import Record, Span
-from ..textio import BOM, decode, normalise_newlines
+from ..textio import BOM, decode
+
+BOM_CHAR = "\ufeff"
 
 
 class Cancelled(GoldspanError):
@@ -73,6 +76,48 @@ class WriteOptions:
 
     scheme: str = "iob2"  # CoNLL's tag scheme (``source``: each document's own)
     sharded: bool = False  # spaCy: a folder of DocBin shards instead of one file
+    by_annotator: bool = False  # folder formats: one file per version (``--all-versions``)
+
+
+def check_txt_text(text: str, doc_id: int, what: str = "a .txt file") -> None:
+    """A ``.txt`` that would not read back as this text is refused, naming the
+    document: one of nothing but whitespace (an empty file to every reader), or one
+    starting with U+FEFF (read as a byte order mark and dropped, moving every offset).
+    Shared by the brat and the plain-text writers (the plain one wrote both, and the
+    re-import dropped the mark, a new document, or refused the file as empty)."""
+    if not text.strip():
+        raise InputError(f"document {doc_id}: its text is only whitespace, which {what} "
+                         "cannot hold (it reads back as an empty file); export another format")
+    if text.startswith("\ufeff"):
+        raise InputError(f"document {doc_id}: its text starts with U+FEFF, which {what} "
+                         "cannot hold (readers drop it as a byte order mark, moving every "
+                         "offset); export another format")
+
+
+class FileNames:
+    """The file name (without extension) of each record a folder writer writes:
+    ``000012`` by document id, or ``000012.alice`` with ``by_annotator`` (``--all-versions``:
+    two versions of one document were written to the same ``000012.txt``, the second
+    replacing the first while the summary counted both). The annotator is
+    percent-encoded (``a%2Fb`` for ``a/b``), so a name is a file name and two
+    annotators never share one. A name taken twice is refused, never overwritten."""
+
+    def __init__(self, by_annotator: bool = False) -> None:
+        self.by_annotator = by_annotator
+        self.taken: set[str] = set()
+
+    def __call__(self, record: Record, doc_id: int) -> str:
+        from urllib.parse import quote
+
+        name = f"{doc_id:06d}"
+        if self.by_annotator:
+            name += "." + quote(record.annotator or "", safe="")
+        if name in self.taken:
+            raise InputError(f"document {doc_id}: a second version would be written to "
+                             f"{name} in the same folder; export with --all-versions to "
+                             "a folder format names each version's files by annotator")
+        self.taken.add(name)
+        return name
 
 
 class Writer(Protocol):
@@ -101,44 +146,42 @@ def read_error(err: OSError, path: Path) -> InputError:
                       + (f" ({name})" if name else ""), path=path)
 
 
-def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+def iter_lines(path: Path, fh: BinaryIO | None = None) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` for each line of a UTF-8 file, 1-based, newline
     stripped (``\\r\\n`` too). Invalid UTF-8 is refused with its line and byte offset;
-    an empty file (nothing but whitespace) is refused too."""
+    an empty file (nothing but whitespace) is refused too. ``fh``: the file already
+    open (a pipe can be opened only once), else ``path`` is opened."""
     offset = 0
     seen = False
-    with open_input(path) as fh:
+    number = 0
+    with (open_input(path) if fh is None else contextlib.nullcontext(fh)) as fh:
         try:
-            for number, raw in enumerate(fh, 1):
-                line = _fast_decode(raw) if number > 1 else None
-                if line is None:  # the first line (a BOM?), or not valid UTF-8
-                    try:
-                        line = decode(raw, path)
-                    except InputError as err:
-                        raise InputError(err.message, path=path, line=number,
-                                         offset=offset + (err.offset or 0)) from None
+            for raw in fh:
+                try:
+                    # a byte order mark only at the start of the file: a line of a CoNLL
+                    # file starting with U+FEFF is a token's character, which was dropped
+                    text = decode(raw, path, drop_bom=offset == 0)
+                except InputError as err:
+                    raise InputError(err.message, path=path, line=number + 1,
+                                     offset=offset + (err.offset or 0)) from None
                 offset += len(raw)
-                line = line.rstrip("\n")
-                if line.strip():
-                    seen = True
-                yield number, line
+                if text.endswith("\n"):
+                    text = text[:-1]
+                # A lone \r ends a line too (old Mac files, mixed endings): the file is
+                # read in \n-terminated pieces, and a piece holding \r was one "line"
+                # of several, of which a CoNLL reader kept the first token only.
+                for line in text.split("\n"):
+                    number += 1
+                    if line.strip():
+                        seen = True
+                    yield number, line
         except OSError as err:  # an I/O error half-way (a disk, a network share)
             raise read_error(err, path) from None
     if not seen:
         raise InputError("empty file: nothing to import", path=path, line=1)
 
 
-def _fast_decode(raw: bytes) -> str | None:
-    """A line decoded as :func:`~goldspan.core.textio.decode` would, at C speed for
-    the common case (valid UTF-8); None when it is not (the caller says where)."""
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return normalise_newlines(line) if "\r" in line else line
-
-
-def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+def iter_json_lines(path: Path, fh: BinaryIO | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(line_number, value)`` from JSONL. Blank lines are skipped. A record
     pretty-printed over several lines (doccano's relation example is one) is read too:
     a line holding only ``{`` starts a record that ends at a line holding only ``}``.
@@ -147,7 +190,7 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     """
     buf: list[str] = []
     start = 0
-    for number, line in iter_lines(path):
+    for number, line in iter_lines(path, fh):
         if buf:
             buf.append(line)
             if line.rstrip() in ("}", "},"):
@@ -155,8 +198,8 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
                 buf = []
                 yield start, _loads(text, path, start)
             continue
-        stripped = line.strip()
-        if not stripped:
+        stripped = line.strip().lstrip(BOM_CHAR)  # files concatenated, each with its BOM:
+        if not stripped:                          # no JSON value starts with U+FEFF
             continue
         if stripped == "{":
             buf, start = [line], number
@@ -377,16 +420,15 @@ def iter_json_array(path: Path, chunk_size: int = 1 << 16,
     concatenated to the first) is refused with its line, and so are a missing comma or
     a trailing one (not JSON). Work is linear in the file's size, for one huge task
     as for many small ones (``meter`` counts it)."""
-    with open_input(path) as fh:
+    with open_input(path) as fh:  # opened once: a pipe cannot be opened again
         try:
-            head = fh.read(4096)
+            head = fh.peek(4096)[:4096]  # type: ignore[attr-defined]
         except OSError as err:
             raise read_error(err, path) from None
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if first != b"[":
-        yield from iter_json_lines(path)
-        return
-    with open_input(path) as fh:
+        first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if first != b"[":
+            yield from iter_json_lines(path, fh)
+            return
         buf = _ChunkBuffer(fh, path, chunk_size, meter if meter is not None else Meter())
         line = 1 + buf.skip_space()
         buf.pos += 1  # the "[" seen above

@@ -37,7 +37,7 @@ from ..errors import InputError
 from ..status import Status
 from ..types import Record, Span
 from ..textio import BOM, decode
-from .base import Newlines, Problem, check_spans, iter_lines
+from .base import FileNames, Newlines, Problem, check_spans, check_txt_text, iter_lines
 
 # ASCII digits only: str.isdigit() is true of "²", which int() refuses; at most 18 of
 # them: a longer offset is past the end of any text, and int() refuses 4,300 digits.
@@ -202,16 +202,7 @@ def _refs(line: str) -> list[str]:
 
 
 def _check_text(text: str, doc_id: int) -> None:
-    """A ``.txt`` that would not read back as this text is refused, naming the
-    document: one of nothing but whitespace (an empty file to every reader), or one
-    starting with U+FEFF (read as a byte order mark and dropped, moving every offset)."""
-    if not text.strip():
-        raise InputError(f"document {doc_id}: its text is only whitespace, which a brat .txt "
-                         "cannot hold (it reads back as an empty file); export another format")
-    if text.startswith("\ufeff"):
-        raise InputError(f"document {doc_id}: its text starts with U+FEFF, which a .txt file "
-                         "cannot hold (readers drop it as a byte order mark, moving every "
-                         "offset); export another format")
+    check_txt_text(text, doc_id, "a brat .txt")
 
 
 def _text_bound(text: str, s: Span, doc_id: int) -> str:
@@ -233,14 +224,15 @@ def _text_bound(text: str, s: Span, doc_id: int) -> str:
 class BratWriter:
     """A folder of ``.txt``/``.ann`` pairs and an ``annotation.conf``."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, by_annotator: bool = False) -> None:
         self.folder = folder
+        self.names = FileNames(by_annotator)
         folder.mkdir(parents=True, exist_ok=True)
         self.labels: dict[str, None] = {}
 
     def write(self, record: Record, doc_id: int) -> list[Problem]:
         _check_text(record.text, doc_id)
-        name = f"{doc_id:06d}"
+        name = self.names(record, doc_id)
         (self.folder / f"{name}.txt").write_text(record.text, encoding="utf-8", newline="\n")
         brat = record.meta.get("brat") if isinstance(record.meta, dict) else None
         brat = brat if isinstance(brat, dict) else {}

@@ -113,7 +113,7 @@ def read(path: Path) -> Iterator[Record]:
                 sent_breaks.append(len(words))
             continue
         cols = _columns(line)
-        if cols[0] == DOCSTART:
+        if cols[0] in (DOCSTART, "\ufeff" + DOCSTART):  # a concatenated file's own BOM
             if words:
                 yield _document(words, middle, sent_breaks, path, first_line or number)
             words, middle, sent_breaks, first_line = [], [], [], number

@@ -119,6 +119,26 @@ def training_config(train: Path, dev: Path) -> str:
     from spacy.cli.init_config import init_config
 
     config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False)
-    config["paths"]["train"] = str(train)
-    config["paths"]["dev"] = str(dev)
+    set_corpus_paths(config, train, dev)
     return config.to_str()
+
+
+def set_corpus_paths(config, train: Path, dev: Path) -> None:  # type: ignore[no-untyped-def]
+    """Put the corpus paths in a spaCy config exactly, or refuse in one line. "${"
+    starts a variable there: a corpus under a folder named "a ${x}" gave a config spaCy
+    refused to load ("spaCy training failed: Config validation error" from ``train``).
+    Escaped, then read back to be sure; shared by ``export --config`` and ``train``."""
+    from thinc.api import Config
+
+    from ..errors import OutputError
+
+    config["paths"]["train"] = str(train).replace("${", "$${")
+    config["paths"]["dev"] = str(dev).replace("${", "$${")
+    try:
+        back = Config().from_str(config.to_str())["paths"]
+        ok = (back["train"], back["dev"]) == (str(train), str(dev))
+    except Exception:  # noqa: BLE001 - confection raises several kinds
+        ok = False
+    if not ok:
+        raise OutputError("spaCy's config cannot hold this path exactly (it reads '${' as "
+                          "the start of a variable); choose a path without it", path=train)

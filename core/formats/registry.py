@@ -159,7 +159,7 @@ register(Format(
     annotator=True))
 register(Format(
     "brat", "brat standoff (.txt + .ann)", (".ann", ".txt"), brat.read,
-    lambda folder, o: brat.BratWriter(folder), sniff=_brat_pair, output=Output.FOLDER))
+    lambda folder, o: brat.BratWriter(folder, o.by_annotator), sniff=_brat_pair, output=Output.FOLDER))
 register(Format(
     "conll", "CoNLL / IOB (one token per line)",
     (".conll", ".iob", ".iob2", ".bio", ".biluo", ".conll03", ".ner", ".txt", ".tsv"),
@@ -171,5 +171,5 @@ register(Format(
     output=Output.FILE, shards=True, tokens=Tokens.REQUIRED, options=frozenset({"config"})))
 register(Format(
     "txt", "Plain text (.txt, one article per file)", (".txt", ".tsv"), text.read,
-    lambda folder, o: text.TextWriter(folder), aliases=("text",), output=Output.FOLDER,
+    lambda folder, o: text.TextWriter(folder, o.by_annotator), aliases=("text",), output=Output.FOLDER,
     statuses=frozenset(Status), labels=False))

@@ -13,7 +13,7 @@ from typing import Iterator
 from ..errors import InputError
 from ..types import Record
 from ..textio import first_line, read_text
-from .base import Problem
+from .base import FileNames, Problem, check_txt_text
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -45,14 +45,18 @@ def _refuse_json(text: str, path: Path) -> None:
 
 
 class TextWriter:
-    """Writes ``<folder>/<id>.txt`` per document."""
+    """Writes ``<folder>/<id>.txt`` per document (``<id>.<annotator>.txt`` per version
+    with ``by_annotator``)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, by_annotator: bool = False) -> None:
         self.folder = folder
+        self.names = FileNames(by_annotator)
         folder.mkdir(parents=True, exist_ok=True)
 
     def write(self, record: Record, doc_id: int) -> list[Problem]:
-        (self.folder / f"{doc_id:06d}.txt").write_text(record.text, encoding="utf-8")
+        check_txt_text(record.text, doc_id)
+        (self.folder / f"{self.names(record, doc_id)}.txt").write_text(
+            record.text, encoding="utf-8", newline="\n")
         return []
 
     def close(self) -> None:

@@ -28,7 +28,8 @@ class BackupMixin(Connection):
 
         t = Path(target)
         with Outputs(protect=database_files(self.path)) as outputs:
-            tmp = outputs.path(t, validate=lambda p: _verify_copy(p, t), mode_from=self.path)
+            tmp = outputs.path(t, validate=lambda p: _verify_copy(p, t), mode_from=self.path,
+                               database=True)
             try:
                 dest = sqlite3.connect(str(tmp))
                 try:

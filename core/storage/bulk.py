@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 _IN_CHUNK = 900
 
 
+# a version in the database: (id, status, its spans' keys)
+_Stored = tuple[int, str, list[tuple[int, int, str]]]
+
+
 @dataclass
 class _NewDocument:
     id: int
@@ -54,6 +58,12 @@ class _Version:
     status: str
     spans: Sequence[Span]
     new: bool  # not in the database yet (else its spans are replaced)
+    write: bool = True  # False: the same as the database's, left untouched
+
+
+def _keys(spans: Iterable[Span]) -> list[tuple[int, int, str]]:
+    """What makes two versions' spans the same (origins aside)."""
+    return sorted((s.start, s.end, s.label) for s in spans)
 
 
 class BulkWriter:
@@ -69,7 +79,8 @@ class BulkWriter:
         self._stored: dict[str, int] = {}  # hash -> id, documents already in the database
         self._new: dict[str, _NewDocument] = {}  # hash -> document to insert
         self._new_ids: set[int] = set()
-        self._versions_in_db: dict[tuple[int, str], int] = {}  # (doc, annotator) -> id
+        # (doc, annotator) -> (id, status, span keys): the versions a batch may replace
+        self._versions_in_db: dict[tuple[int, str], _Stored] = {}
         self._versions: dict[tuple[int, str], _Version] = {}
         self._suggestions: dict[tuple[int, str], tuple[bool, list[Suggestion]]] = {}
         self._metas: dict[int, dict[str, Any]] = {}  # stored document -> its new meta
@@ -77,9 +88,12 @@ class BulkWriter:
         self._next_version: int | None = None
 
     # ---------------------------------------------------------------- a batch
-    def prefetch(self, texts: Iterable[str]) -> list[str]:
-        """The hashes of a batch's texts, having looked up in one query which of them
-        the database holds, and those documents' versions."""
+    def prefetch(self, texts: Sequence[str], annotators: Sequence[str | None]) -> list[str]:
+        """The hashes of a batch's texts, having looked up (a query per 900 records)
+        which of them the database holds, and the versions the batch's records would
+        replace (``annotators``: each record's annotator, None for one without a
+        version), with their status and spans, to tell a changed version from the same
+        one imported again."""
         hashes = [text_hash(t) for t in texts]
         wanted = list({h for h in hashes if h not in self._new})
         found: dict[str, int] = {}
@@ -89,15 +103,28 @@ class BulkWriter:
                 "SELECT text_hash, id FROM documents WHERE text_hash IN ("
                 + ",".join("?" * len(part)) + ")", part).fetchall())
         self._stored = found
-        ids = list(found.values())
-        versions: dict[tuple[int, str], int] = {}
+        asked = {(found[h], name) for h, name in zip(hashes, annotators, strict=True)
+                 if name is not None and h in found}
+        ids = sorted({doc_id for doc_id, _ in asked})
+        versions: dict[tuple[int, str], tuple[int, str]] = {}
         for i in range(0, len(ids), _IN_CHUNK):
             id_part = ids[i:i + _IN_CHUNK]
-            for doc_id, annotator, ann_id in self.conn.execute(
-                    "SELECT document_id, annotator, id FROM annotations WHERE document_id IN ("
-                    + ",".join("?" * len(id_part)) + ")", id_part):
-                versions[(doc_id, annotator)] = ann_id
-        self._versions_in_db = versions
+            for doc_id, annotator, ann_id, status in self.conn.execute(
+                    "SELECT document_id, annotator, id, status FROM annotations "
+                    "WHERE document_id IN (" + ",".join("?" * len(id_part)) + ")", id_part):
+                if (doc_id, annotator) in asked:
+                    versions[(doc_id, annotator)] = (ann_id, status)
+        keys: dict[int, list[tuple[int, int, str]]] = {ann_id: [] for ann_id, _ in
+                                                       versions.values()}
+        ann_ids = list(keys)
+        for i in range(0, len(ann_ids), _IN_CHUNK):
+            ann_part = ann_ids[i:i + _IN_CHUNK]
+            for ann_id, start, end, label in self.conn.execute(
+                    'SELECT annotation_id, start, "end", label FROM spans '
+                    "WHERE annotation_id IN (" + ",".join("?" * len(ann_part)) + ")", ann_part):
+                keys[ann_id].append((start, end, label))
+        self._versions_in_db = {key: (ann_id, status, sorted(keys[ann_id]))
+                                for key, (ann_id, status) in versions.items()}
         return hashes
 
     def document(self, text: str, h: str, title: str | None, source: str | None,
@@ -139,25 +166,32 @@ class BulkWriter:
         if missing or doc_id in self._metas:
             self._metas[doc_id] = {**current, **missing}
 
-    def version(self, doc_id: int, annotator: str, status: str, spans: Sequence[Span]) -> bool:
-        """Create or replace one annotator's whole version of a document; True when it
-        replaced one (in the database or earlier in the file)."""
+    def version(self, doc_id: int, annotator: str, status: str,
+                spans: Sequence[Span]) -> str:
+        """Create or replace one annotator's whole version of a document: "new",
+        "replaced" (a different version was there, in the database or earlier in the
+        file) or "unchanged" (the same status and spans were there: left as it is, its
+        time and its spans' origins kept)."""
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r}")
         key = (doc_id, annotator)
         pending = self._versions.get(key)
         if pending is not None:
-            pending.status, pending.spans = status, spans
-            return True
+            if pending.status == status and _keys(pending.spans) == _keys(spans):
+                return "unchanged"
+            pending.status, pending.spans, pending.write = status, spans, True
+            return "replaced"
         found = None if doc_id in self._new_ids else self._versions_in_db.get(key)
         if found is not None:
-            self._versions[key] = _Version(found, status, spans, new=False)
-            return True
+            ann_id, old_status, old_keys = found
+            same = old_status == status and old_keys == _keys(spans)
+            self._versions[key] = _Version(ann_id, status, spans, new=False, write=not same)
+            return "unchanged" if same else "replaced"
         if self._next_version is None:
             self._next_version = self.store.next_id("annotations")
         self._versions[key] = _Version(self._next_version, status, spans, new=True)
         self._next_version += 1
-        return False
+        return "new"
 
     def suggestions(self, doc_id: int, model: str, suggestions: Sequence[Suggestion]) -> int:
         """What a model said about a document, replacing its earlier run; how many rows
@@ -182,22 +216,21 @@ class BulkWriter:
         if self._metas:
             c.executemany("UPDATE documents SET meta = ? WHERE id = ?",
                           [(dumps(m) if m else None, i) for i, m in self._metas.items()])
-        replaced = [v.id for v in self._versions.values() if not v.new]
+        written = [v for v in self._versions.values() if v.write]
+        replaced = [v for v in written if not v.new]
         if replaced:
-            c.executemany("DELETE FROM spans WHERE annotation_id = ?", [(i,) for i in replaced])
+            c.executemany("DELETE FROM spans WHERE annotation_id = ?", [(v.id,) for v in replaced])
             c.executemany(f"UPDATE annotations SET status = ?, edited = 1, updated_at = {NOW} "
-                          "WHERE id = ?",
-                          [(v.status, v.id) for v in self._versions.values() if not v.new])
+                          "WHERE id = ?", [(v.status, v.id) for v in replaced])
         new = [(v.id, doc_id, annotator, v.status)
                for (doc_id, annotator), v in self._versions.items() if v.new]
         if new:
             c.executemany(
                 "INSERT INTO annotations (id, document_id, annotator, status, edited) "
                 "VALUES (?, ?, ?, ?, 1)", new)
-        if self._versions:
+        if written:
             self.store.insert_span_rows(
-                (v.id, s.start, s.end, s.label, s.origin)
-                for v in self._versions.values() for s in v.spans)
+                (v.id, s.start, s.end, s.label, s.origin) for v in written for s in v.spans)
         if self._suggestions:
             c.executemany("DELETE FROM suggestions WHERE document_id = ? AND model = ?",
                           [key for key, (stored, _) in self._suggestions.items() if stored])

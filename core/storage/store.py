@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import DamagedDatabaseError, ReadOnlyDatabaseError, StoreError
+from ..paths import database_path_problem
 from . import schema
 from .connection import connect, connect_readonly, explain, writable
 from .bulk import BulkWriter
@@ -48,6 +49,9 @@ class Store(DocumentsMixin, MergeMixin, DeletionMixin, QueueMixin, DatasetMixin,
         An older schema is still migrated when the file is writable and ``migrate``.
         """
         p = Path(path)
+        problem = database_path_problem(p)
+        if problem is not None:
+            raise StoreError(problem, path=p)
         exists = p.exists() and p.stat().st_size > 0
         if p.exists() and p.is_dir():
             raise StoreError("is a folder, not a database file", path=p)
