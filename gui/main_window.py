@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from ..core.edits import ChangeSet, DeleteRows, Edit, RestoreRows
 from ..core.errors import EditError, StoreError
 from ..core.types import Span, Suggestion
-from ..core.queue import Queue, QueueFilter
+from ..core.queue import SEARCH_HELP, Queue, QueueFilter
 from ..core.session import ArticleSession
 from ..core.status import Status, display
 from ..core.storage import Store
@@ -104,7 +104,9 @@ class MainWindow(QMainWindow):
         self.label_bar.labelClicked.connect(self.label_pressed)
 
         # --- queue (left)
-        self.filter_edit = QLineEdit(placeholderText="Filter articles…  (Ctrl+F)")
+        self.filter_edit = QLineEdit(placeholderText="Search: words, \"a phrase\", "
+                                                     "label:PERSON Esper  (Ctrl+F)")
+        self.filter_edit.setToolTip(SEARCH_HELP)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter_changed)
         self.status_filter = QComboBox()
@@ -668,7 +670,7 @@ class MainWindow(QMainWindow):
     def _filter_changed(self, *_: object) -> None:
         statuses = STATUS_FILTERS[self.status_filter.currentIndex()][1]
         fewer = self.fewer_box.value() or None
-        self.queue_model.set_filter(QueueFilter(statuses, self.filter_edit.text().strip(),
+        self.queue_model.set_filter(QueueFilter(statuses, self.filter_edit.text(),
                                                 self.assigned_box.isChecked(), fewer))
         self._update_progress()
         if self.session is not None:

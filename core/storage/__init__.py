@@ -24,6 +24,8 @@ fails on ``.conn`` or ``execute(`` anywhere else in core/, gui/ and cli/).
                    ``executemany`` per kind of row), same outcome as record by record
 ``merge``          the statements only a merge runs (rows copied with their times)
 ``deletion``       deleting a document or a version, and restoring it exactly
+``search``         the full-text index and entity search: typed text made
+                   safe FTS5 queries, the index checked and rebuilt
 ``integrity``      ``goldspan check`` and the schema guard run at every open
 ``reference``      the schema of a new database, which files are compared with
 ``store``          ``Store`` itself: the mixins, and :meth:`Store.open`
@@ -63,6 +65,7 @@ from .bulk import BulkWriter
 from .connection import BUSY_TIMEOUT_MS, ConstraintError, SQLiteError, explain
 from .deletion import Rows
 from .integrity import CheckReport
+from .search import Search, parse as parse_search
 from .records import Annotation, Document, dumps, json_cell, parse_meta
 from .store import Store
 from .versions import non_overlapping
@@ -72,6 +75,7 @@ __all__ = [
     "Annotation",
     "BulkWriter",
     "CheckReport",
+    "Search",
     "ConstraintError",
     "Document",
     "Rows",
@@ -81,5 +85,6 @@ __all__ = [
     "explain",
     "json_cell",
     "non_overlapping",
+    "parse_search",
     "parse_meta",
 ]

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from ..labels import check_annotator
 from ..types import GOLD
 from .connection import Connection
+from .search import document_clause, parse
 
 
 class QueueScope(Protocol):
@@ -60,14 +61,16 @@ def _filter_sql(flt: QueueScope, annotator: str) -> tuple[str, list[Any]]:
         clauses.append("COALESCE(a.status, 'todo') IN (" + ",".join("?" * len(flt.statuses)) + ")")
         params.extend(flt.statuses)
     if flt.text:
-        pattern = "%" + flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append("(d.title LIKE ? ESCAPE '\\' OR d.text LIKE ? ESCAPE '\\')")
-        params.extend([pattern, pattern])
+        search = parse(flt.text)
+        if not search.empty:
+            clause, search_params = document_clause(search)
+            clauses.append(clause)
+            params.extend(search_params)
     return (" AND ".join(clauses) or "1"), params
 
 
 def _unfiltered(flt: QueueScope) -> bool:
-    return not flt.statuses and not flt.text and not flt.scoped
+    return not flt.statuses and parse(flt.text).empty and not flt.scoped
 
 
 _FROM = " FROM documents d LEFT JOIN annotations a ON a.document_id = d.id AND a.annotator = ? "

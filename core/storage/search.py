@@ -1,0 +1,258 @@
+"""Searching the documents: words and phrases through the full-text index
+(``documents_fts``, schema version 3), and entities (a string labelled with a label, by
+any or a given annotator).
+
+What a user types becomes a :class:`Search` (:func:`parse`); what the database is asked
+is built here from it, never from the typed text: every word and phrase goes into the
+FTS5 query as a quoted string, so no typed text is FTS5 syntax (``AND``, ``NEAR``,
+``-``, ``:``, ``*``, a lone quote are searched for, never obeyed, and never an error).
+
+The syntax (README "Searching"), the same in the queue's filter box and in
+``goldspan search``:
+
+- ``Mark Esper``: documents holding both words, in the title or the text, in any
+  case and with or without accents. The word being typed (the last one, with no space
+  after it) matches as a prefix: ``Mark Es`` already finds "Esper".
+- ``"Mark Esper"``: the phrase, words in this order (an unclosed quote: the phrase
+  so far, its last word a prefix).
+- ``label:PERSON``, ``annotator:alice`` (or ``by:alice``), ``entity:"Mark Esper"``: an
+  entity search: documents where a version (of that annotator, else anyone's) has a
+  span (with that label, else any) whose text is the rest of what was typed (in any
+  case; nothing typed: any span). ``label:PERSON Mark Esper`` and ``entity:"Mark
+  Esper" label:PERSON`` are the same search.
+- Text with no word in it (``%``, ``--``): the plain substring search it replaces.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import StoreError
+from .connection import Connection, _fold, connect
+
+_KEYS = {"label": "label", "annotator": "annotator", "by": "annotator", "entity": "entity"}
+# a key, then a quoted value (closed or not) or a bare one; a phrase; a bare word
+_TOKEN = re.compile(r'(?P<key>[A-Za-z]+):(?:"(?P<qv>[^"]*)"?|(?P<v>\S*))'
+                    r'|"(?P<phrase>[^"]*)(?P<closed>"?)|(?P<word>[^\s"]+)')
+
+
+@dataclass(frozen=True)
+class Search:
+    """A parsed search. ``match``: the FTS5 query of the words and phrases ("" when
+    there are none); ``substring``: text with no word in it, searched as a substring;
+    ``entity``/``label``/``annotator``: an entity search (:attr:`is_entity`)."""
+
+    match: str = ""
+    substring: str = ""
+    entity: str | None = None
+    label: str | None = None
+    annotator: str | None = None
+
+    @property
+    def is_entity(self) -> bool:
+        return self.entity is not None or self.label is not None or self.annotator is not None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.match or self.substring or self.is_entity)
+
+
+def _clean(text: str) -> str:
+    """Control characters (a NUL ends an FTS5 string: "unterminated string") become
+    spaces."""
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+def has_word(text: str) -> bool:
+    """Whether the index's tokenizer (unicode61: letters, digits, private use) finds a
+    word in ``text``; a phrase of none matches nothing."""
+    return any(unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co"
+               for ch in text)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def parse(typed: str, *, label: str | None = None, annotator: str | None = None,
+          entity: bool = False, typing: bool = True) -> Search:
+    """What ``typed`` asks for (module docstring). ``label``, ``annotator`` and
+    ``entity`` are the command line's options: they make it an entity search too, and
+    win over the same keys typed. ``typing``: the text is being typed (the filter
+    box), so its last word is a prefix unless a space follows; the command line says
+    False (whole words; ``esp*`` asks for a prefix anywhere)."""
+    text = _clean(typed)
+    typing = typing and bool(text) and not text[-1].isspace()
+    terms: list[tuple[str, bool]] = []  # (words, a prefix may follow)
+    keys: dict[str, str] = {}
+    rest: list[str] = []
+    matches = list(_TOKEN.finditer(text))
+    for i, m in enumerate(matches):
+        last = i == len(matches) - 1 and typing
+        key = (m.group("key") or "").lower()
+        if m.group("key") is not None and key in _KEYS:
+            value = m.group("qv") if m.group("qv") is not None else m.group("v") or ""
+            keys[_KEYS[key]] = value
+        elif m.group("phrase") is not None:
+            rest.append(m.group("phrase"))
+            terms.append((m.group("phrase"), last and not m.group("closed")))
+        else:
+            words = m.group(0)  # a bare word, or "key:value" with a key of no meaning
+            asked = words.endswith("*")  # "esp*": a prefix, wherever it is
+            words = words.rstrip("*") if asked else words
+            rest.append(words)
+            terms.append((words, last or asked))
+    if label is not None:
+        keys["label"] = label
+    if annotator is not None:
+        keys["annotator"] = annotator
+    if entity or keys:
+        said = keys.get("entity", "")
+        string = " ".join(x for x in (said, *rest) if x.strip()).strip()
+        return Search(entity=" ".join(string.split()), label=keys.get("label") or None,
+                      annotator=keys.get("annotator") or None)
+    parts = [_quoted(" ".join(t.split())) + ("*" if prefix else "")
+             for t, prefix in terms if has_word(t)]
+    if parts:
+        return Search(match=" ".join(parts))
+    return Search(substring=text.strip())
+
+
+fold = _fold  # how entity strings are compared (registered on every connection)
+
+
+def document_clause(search: Search, alias: str = "d") -> tuple[str, list[Any]]:
+    """An SQL condition on ``documents`` (as ``alias``) selecting what ``search``
+    finds, and its parameters. The one place a search becomes SQL."""
+    d = alias
+    if search.is_entity:
+        where = ["s.annotation_id = a.id"]
+        params: list[Any] = []
+        if search.label is not None:
+            where.append("s.label = ? COLLATE NOCASE")
+            params.append(search.label)
+        if search.annotator is not None:
+            where.append("a.annotator = ?")
+            params.append(search.annotator)
+        outer = ""
+        outer_params: list[Any] = []
+        if search.entity:
+            where.append('goldspan_fold(substr(t.text, s.start + 1, s."end" - s.start)) = ?')
+            params.append(fold(search.entity))
+            if has_word(search.entity):  # the index narrows the texts to look at first
+                outer = (f" AND {d}.id IN (SELECT rowid FROM documents_fts WHERE "
+                         "documents_fts MATCH ?)")
+                outer_params.append(_quoted(" ".join(search.entity.split())))
+        return (f"(EXISTS (SELECT 1 FROM annotations a JOIN spans s ON {where[0]} "
+                f"JOIN documents t ON t.id = a.document_id WHERE a.document_id = {d}.id"
+                + "".join(f" AND {w}" for w in where[1:]) + ")" + outer + ")",
+                [*params, *outer_params])
+    if search.match:
+        return (f"{d}.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
+                [search.match])
+    if search.substring:
+        pattern = "%" + search.substring.replace("\\", "\\\\").replace(
+            "%", "\\%").replace("_", "\\_") + "%"
+        return (f"({d}.title LIKE ? ESCAPE '\\' OR {d}.text LIKE ? ESCAPE '\\')",
+                [pattern, pattern])
+    return "1", []
+
+
+def _fts_integrity(c: sqlite3.Connection) -> str | None:
+    """FTS5's 'integrity-check' of the index against the texts, in a savepoint rolled
+    back: a problem, None, or "read-only" when this connection may not run it."""
+    try:
+        c.execute("SAVEPOINT search_check")
+    except sqlite3.OperationalError as err:
+        return f"the search index cannot be checked ({err})"
+    try:
+        c.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.OperationalError as err:
+        if "readonly" in str(err) or "read-only" in str(err):
+            return "read-only"
+        return f"the search index cannot be checked ({err})"
+    except sqlite3.DatabaseError:  # SQLITE_CORRUPT_VTAB: the index is not the texts'
+        return ("the search index does not match the texts of the documents; rebuild it: "
+                "goldspan search --rebuild-index")
+    finally:
+        c.execute("ROLLBACK TO search_check")
+        c.execute("RELEASE search_check")
+    return None
+
+
+class SearchMixin(Connection):
+    def search(self, search: Search, *, limit: int | None = None) -> list[tuple[int, str | None]]:
+        """(id, title) of the documents ``search`` finds, in id order."""
+        self._require_index()
+        where, params = document_clause(search)
+        sql = f"SELECT d.id, d.title FROM documents d WHERE {where} ORDER BY d.id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self._rows(sql, params).fetchall()
+
+    def search_count(self, search: Search) -> int:
+        self._require_index()
+        where, params = document_clause(search)
+        return int(self._value(f"SELECT count(*) FROM documents d WHERE {where}", params))
+
+    # ------------------------------------------------------------ the index itself
+    def _require_index(self) -> None:
+        """A file of schema 2 opened read-only (not migrated) has no index: say so in
+        one line rather than "no such table"."""
+        if self._one("SELECT 1 FROM sqlite_master WHERE name = 'documents_fts'") is None:
+            raise StoreError("this database has no search index yet (schema "
+                             f"{self._value('PRAGMA user_version')}): open it once with "
+                             "write access (any goldspan command that writes) to add it",
+                             path=self.path)
+
+    def search_index_problems(self, *, full: bool = True,
+                              notes: list[str] | None = None) -> list[str]:
+        """Where the full-text index disagrees with the documents: a document not
+        indexed, or indexed but gone (read-only: the index's row table), and, with
+        ``full`` and a writable file, FTS5's own 'integrity-check' against the texts
+        (every text tokenised again; SQLite before 3.44 runs it as an INSERT, which
+        a read-only connection may not)."""
+        c = self.conn
+        if c.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents_fts'").fetchone() \
+                is None:
+            return []  # reported as missing by the schema comparison
+        fix = "; rebuild it: goldspan search --rebuild-index"
+        out = []
+        missing = c.execute("SELECT count(*), min(id) FROM documents WHERE id NOT IN "
+                            "(SELECT id FROM documents_fts_docsize)").fetchone()
+        if missing[0]:
+            out.append(f"the search index lacks {missing[0]} document(s) (the first: "
+                       f"{missing[1]}){fix}")
+        extra = c.execute("SELECT count(*), min(id) FROM documents_fts_docsize WHERE id NOT IN "
+                          "(SELECT id FROM documents)").fetchone()
+        if extra[0]:
+            out.append(f"the search index holds {extra[0]} document(s) that are gone (the "
+                       f"first: {extra[1]}){fix}")
+        if out or not full:
+            return out
+        problem = _fts_integrity(c)
+        if problem == "read-only" and self.path is not None and os.access(self.path, os.W_OK):
+            other = connect(self.path)  # the check is an INSERT before SQLite 3.44
+            try:
+                problem = _fts_integrity(other)
+            finally:
+                other.close()
+        if problem == "read-only":
+            if notes is not None:
+                notes.append("the search index was compared with the documents row by row "
+                             "only (a read-only file: SQLite's full check of it writes)")
+        elif problem:
+            out.append(problem)
+        return out
+
+    def rebuild_search_index(self) -> None:
+        """Index every text again (a file whose index was damaged or written by a tool
+        that dropped the triggers)."""
+        with self.transaction() as c:
+            c.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
