@@ -421,7 +421,7 @@ def _refuse_changed(path: Path, fmt: str, before: list[tuple[int, int, int, int]
     a copy still being written, an editor saving over it. A file truncated half-way
     through used to import its first part and report success."""
     after = _fingerprint(path, fmt)
-    for p, old, new in zip(_files_read(path, fmt), before, after):
+    for p, old, new in zip(_files_read(path, fmt), before, after, strict=False):
         if old is None or old == new:
             continue
         if new is None:
