@@ -158,7 +158,7 @@ CREATE INDEX assignments_annotator ON assignments(annotator, document_id);
 # file already holds.
 SCHEMA_V3_SEARCH = """
 CREATE VIRTUAL TABLE documents_fts USING fts5 (
-    title, text, content=documents, content_rowid=id,
+    title, text, content="documents", content_rowid="id",
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN

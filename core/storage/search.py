@@ -165,7 +165,8 @@ def document_clause(search: Search, alias: str = "d") -> tuple[str, list[Any]]:
 
 def _fts_integrity(c: sqlite3.Connection) -> str | None:
     """FTS5's 'integrity-check' of the index against the texts, in a savepoint rolled
-    back: a problem, None, or "read-only" when this connection may not run it."""
+    back: a problem, None, "read-only" when this connection may not run it, "busy"
+    when another process holds the write lock."""
     try:
         c.execute("SAVEPOINT search_check")
     except sqlite3.OperationalError as err:
@@ -175,6 +176,8 @@ def _fts_integrity(c: sqlite3.Connection) -> str | None:
     except sqlite3.OperationalError as err:
         if "readonly" in str(err) or "read-only" in str(err):
             return "read-only"
+        if "locked" in str(err) or "busy" in str(err):
+            return "busy"
         return f"the search index cannot be checked ({err})"
     except sqlite3.DatabaseError:  # SQLITE_CORRUPT_VTAB: the index is not the texts'
         return ("the search index does not match the texts of the documents; rebuild it: "
@@ -189,8 +192,13 @@ class SearchMixin(Connection):
     def search(self, search: Search, *, limit: int | None = None) -> list[tuple[int, str | None]]:
         """(id, title) of the documents ``search`` finds, in id order."""
         self._require_index()
-        where, params = document_clause(search)
-        sql = f"SELECT d.id, d.title FROM documents d WHERE {where} ORDER BY d.id"
+        if search.match and not search.is_entity:  # read from the index, in its order
+            sql = ("SELECT d.id, d.title FROM documents_fts f JOIN documents d ON d.id = f.rowid "
+                   "WHERE documents_fts MATCH ? ORDER BY f.rowid")
+            params: list[Any] = [search.match]
+        else:
+            where, params = document_clause(search)
+            sql = f"SELECT d.id, d.title FROM documents d WHERE {where} ORDER BY d.id"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
@@ -198,6 +206,9 @@ class SearchMixin(Connection):
 
     def search_count(self, search: Search) -> int:
         self._require_index()
+        if search.match and not search.is_entity:
+            return int(self._value("SELECT count(*) FROM documents_fts WHERE documents_fts "
+                                   "MATCH ?", (search.match,)))
         where, params = document_clause(search)
         return int(self._value(f"SELECT count(*) FROM documents d WHERE {where}", params))
 
@@ -240,13 +251,16 @@ class SearchMixin(Connection):
         if problem == "read-only" and self.path is not None and os.access(self.path, os.W_OK):
             other = connect(self.path)  # the check is an INSERT before SQLite 3.44
             try:
+                other.execute("PRAGMA busy_timeout = 0")  # a reader never waits for a writer
                 problem = _fts_integrity(other)
             finally:
                 other.close()
-        if problem == "read-only":
+        if problem in ("read-only", "busy"):
             if notes is not None:
+                why = ("a read-only file: SQLite's full check of it is a write" if
+                       problem == "read-only" else "another process is writing")
                 notes.append("the search index was compared with the documents row by row "
-                             "only (a read-only file: SQLite's full check of it writes)")
+                             f"only ({why})")
         elif problem:
             out.append(problem)
         return out
