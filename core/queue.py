@@ -17,7 +17,7 @@ from .storage import Store
 # ``goldspan search``'s.
 SEARCH_HELP = (
     "Words: articles holding all of them (any case, accents or not); the word being "
-    "typed matches as a prefix.\n"
+    "typed matches as a prefix from its third letter.\n"
     "\"a phrase\": these words in this order.\n"
     "label:PERSON Mark Esper: articles where \"Mark Esper\" is labelled PERSON.\n"
     "annotator:alice (or by:alice), entity:\"Mark Esper\": the same, by alice, with any "

@@ -69,6 +69,7 @@ def test_words_phrases_and_the_word_being_typed(store: Store) -> None:
     assert found(store, "esper ") == [1]  # a word, any case; not "Esperanto"
     assert found(store, "esper") == [1, 2]  # the last word, being typed: a prefix
     assert found(store, "Esp") == [1, 2]
+    assert found(store, "Es") == []  # a prefix from the third letter: "es" is a word
     assert found(store, "mark esper") == [1]  # both words, anywhere
     assert found(store, '"esper mark"') == []  # a phrase: in this order
     assert found(store, '"Mark Esper"') == [1]
@@ -278,7 +279,9 @@ def test_the_filter_box_searches_words_and_entities(qtbot, tmp_path: Path) -> No
     qtbot.waitExposed(w)
     try:
         assert w.queue_model.rowCount() == 3
-        qtbot.keyClicks(w.filter_edit, "Esp")  # typed as far as "Esp": a prefix
+        qtbot.keyClicks(w.filter_edit, "Es")  # two letters: the word "es", in none
+        assert w.queue_model.rowCount() == 0
+        qtbot.keyClicks(w.filter_edit, "p")  # "Esp": a prefix from the third letter
         assert w.queue_model.rowCount() == 2
         qtbot.keyClicks(w.filter_edit, "er ")  # "Esper ", a whole word
         assert w.queue_model.rowCount() == 1

@@ -154,12 +154,16 @@ CREATE INDEX assignments_annotator ON assignments(annotator, document_id);
 # trigger fires only when the title or the text changes (a document's meta is
 # rewritten by imports; re-indexing its text then would cost for nothing).
 # ``unicode61 remove_diacritics 2``: "Macron" finds "Macrón", any script is split into
-# words; no stemming (names are what is searched). The 'rebuild' indexes the texts a
-# file already holds.
+# words; no stemming (names are what is searched). ``prefix='3'``: every word's first
+# three letters are indexed too, so the word being typed in the filter box (a prefix
+# query from its third letter) reads one entry; measured on 100,000 articles, "the"*
+# took 195 ms without it, 25 ms with it (the index of 2- and 3-letter prefixes
+# cost 196 MB more, of 3-letter ones alone about half). The 'rebuild' indexes the
+# texts a file already holds.
 SCHEMA_V3_SEARCH = """
 CREATE VIRTUAL TABLE documents_fts USING fts5 (
     title, text, content="documents", content_rowid="id",
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', prefix='3'
 );
 CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
     INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
