@@ -12,7 +12,9 @@ The syntax (README "Searching"), the same in the queue's filter box and in
 
 - ``Mark Esper``: documents holding both words, in the title or the text, in any
   case and with or without accents. The word being typed (the last one, with no space
-  after it) matches as a prefix: ``Mark Es`` already finds "Esper".
+  after it) matches as a prefix from its third letter: ``Mark Esp`` already finds
+  "Esper". ``esp*`` is a prefix anywhere (and on the command line, where words are
+  whole: ``goldspan search`` is not typed live).
 - ``"Mark Esper"``: the phrase, words in this order (an unclosed quote: the phrase
   so far, its last word a prefix).
 - ``label:PERSON``, ``annotator:alice`` (or ``by:alice``), ``entity:"Mark Esper"``: an
@@ -64,9 +66,10 @@ class Search:
 
 
 def _clean(text: str) -> str:
-    """Control characters (a NUL ends an FTS5 string: "unterminated string") become
+    """Control characters (a NUL ends an FTS5 string: "unterminated string") and lone
+    surrogates (undecodable bytes of a command line: SQLite cannot take them) become
     spaces."""
-    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
 
 
 def has_word(text: str) -> bool:
