@@ -156,10 +156,10 @@ CREATE INDEX assignments_annotator ON assignments(annotator, document_id);
 # ``unicode61 remove_diacritics 2``: "Macron" finds "Macrón", any script is split into
 # words; no stemming (names are what is searched). ``prefix='3'``: every word's first
 # three letters are indexed too, so the word being typed in the filter box (a prefix
-# query from its third letter) reads one entry; measured on 100,000 articles, "the"*
-# took 195 ms without it, 25 ms with it (the index of 2- and 3-letter prefixes
-# cost 196 MB more, of 3-letter ones alone about half). The 'rebuild' indexes the
-# texts a file already holds.
+# query from its third letter) reads one entry; measured on 100,000 articles of 3 KB
+# (bench/bench_search.py), "the"* took 195 ms without it and 25 ms with it; the index
+# is 134 MB without prefixes, 239 MB with 3-letter ones, 330 MB with 2- and 3-letter
+# ones. The 'rebuild' indexes the texts a file already holds.
 SCHEMA_V3_SEARCH = """
 CREATE VIRTUAL TABLE documents_fts USING fts5 (
     title, text, content="documents", content_rowid="id",
