@@ -65,9 +65,9 @@ def import_figure(n: int, per: int, rounds: int, work: Path) -> Figure:
         t["goldspan"].append(run_process([GOLDSPAN, "import", "--format", "prodigy", "--db",
                                           str(db), str(src)]).wall)
         assert _spans(db) == per * n
-    db = _fresh(_empty_db(work, search_index=False), work / "bare_no_index.db")
-    t["bare_no_index"].append(run_process([PY, str(BENCH / "probe_io.py"), "bare", str(src),
-                                           str(db)]).wall)
+        db = _fresh(_empty_db(work, search_index=False), work / "bare_no_index.db")
+        t["bare_no_index"].append(run_process([PY, str(BENCH / "probe_io.py"), "bare", str(src),
+                                               str(db)]).wall)
     ours, bare = min(t["goldspan"]), min(t["bare"])
     ratio = ours / bare
     index_cost = bare / min(t["bare_no_index"])

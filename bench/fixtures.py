@@ -220,10 +220,8 @@ def export_db(n_records: int) -> Path:
     def build(tmp: Path) -> None:
         from probe_io import bare
 
-        store = Store.open(tmp)
-        bare(prodigy_jsonl(n_records), store)
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        store.close()
+        Store.open(tmp).close()
+        bare(prodigy_jsonl(n_records), tmp)  # its last connection closed: checkpointed
 
     return cached(f"export_{n_records}.db", build)
 
