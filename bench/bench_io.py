@@ -6,7 +6,6 @@ of about 4 spans and 10,000 of 20; export of the same in constant memory (peak R
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 import tempfile
