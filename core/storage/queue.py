@@ -73,7 +73,7 @@ def _filter_sql(flt: QueueScope, annotator: str) -> tuple[str, list[Any], str, l
     search = parse(flt.text)
     ids = matching_ids(search)
     if ids is not None:
-        source = (f" FROM {ids[0]} d LEFT JOIN annotations a ON a.document_id = d.id "
+        source = (" FROM " + ids[0] + " d LEFT JOIN annotations a ON a.document_id = d.id "
                   "AND a.annotator = ? ")
         source_params = [*ids[1], annotator]
     elif not search.empty:

@@ -158,7 +158,7 @@ def matching_ids(search: Search) -> tuple[str, list[Any]] | None:
                              "documents_fts MATCH ?)")
                 params.append(_quoted(" ".join(search.entity.split())))
         return ("(SELECT DISTINCT ea.document_id AS id FROM annotations ea JOIN spans es ON "
-                f"es.annotation_id = ea.id{join} WHERE " + (" AND ".join(where) or "1")
+                "es.annotation_id = ea.id" + join + " WHERE " + (" AND ".join(where) or "1")
                 + " ORDER BY ea.document_id)", params)
     if search.match:
         # no ORDER BY here: the subquery is then flattened into the caller's query,
@@ -168,16 +168,16 @@ def matching_ids(search: Search) -> tuple[str, list[Any]] | None:
     return None
 
 
-def document_clause(search: Search, alias: str = "d") -> tuple[str, list[Any]]:
-    """An SQL condition on ``documents`` (as ``alias``) selecting what ``search``
-    finds, and its parameters."""
+def document_clause(search: Search) -> tuple[str, list[Any]]:
+    """An SQL condition on ``documents`` (as ``d``) selecting what ``search`` finds,
+    and its parameters."""
     ids = matching_ids(search)
     if ids is not None:
-        return f"{alias}.id IN {ids[0]}", ids[1]
+        return "d.id IN " + ids[0], ids[1]
     if search.substring:
         pattern = "%" + search.substring.replace("\\", "\\\\").replace(
             "%", "\\%").replace("_", "\\_") + "%"
-        return (f"({alias}.title LIKE ? ESCAPE '\\' OR {alias}.text LIKE ? ESCAPE '\\')",
+        return ("(d.title LIKE ? ESCAPE '\\' OR d.text LIKE ? ESCAPE '\\')",
                 [pattern, pattern])
     return "1", []
 
@@ -213,11 +213,11 @@ class SearchMixin(Connection):
         self._require_index()
         ids = matching_ids(search)
         if ids is not None:
-            sql = f"SELECT d.id, d.title FROM {ids[0]} m JOIN documents d ON d.id = m.id"
+            sql = "SELECT d.id, d.title FROM " + ids[0] + " m JOIN documents d ON d.id = m.id"
             params = list(ids[1])
         else:
             where, params = document_clause(search)
-            sql = f"SELECT d.id, d.title FROM documents d WHERE {where}"
+            sql = "SELECT d.id, d.title FROM documents d WHERE " + where
         sql += " ORDER BY d.id"
         if limit is not None:
             sql += " LIMIT ?"
@@ -228,9 +228,9 @@ class SearchMixin(Connection):
         self._require_index()
         ids = matching_ids(search)
         if ids is not None:
-            return int(self._value(f"SELECT count(*) FROM {ids[0]}", ids[1]))
+            return int(self._value("SELECT count(*) FROM " + ids[0], ids[1]))
         where, params = document_clause(search)
-        return int(self._value(f"SELECT count(*) FROM documents d WHERE {where}", params))
+        return int(self._value("SELECT count(*) FROM documents d WHERE " + where, params))
 
     # ------------------------------------------------------------ the index itself
     def _require_index(self) -> None:
