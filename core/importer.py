@@ -34,7 +34,7 @@ from .formats.detect import detect, expand, input_kind_problem, normalise_format
 from .labels import check_annotator, label_refusal, lookalike, lookalike_refusal
 from .storage import BulkWriter, Store
 from .textio import first_line
-from .types import Record, Span
+from .types import Record
 
 DEFAULT_ANNOTATOR = "import"
 
@@ -388,10 +388,6 @@ def _check_suggestions(rec: Record, path: Path) -> None:
 _START_END = operator.itemgetter(0, 1)
 
 
-def _keys(spans: Iterable[Span]) -> list[tuple[int, int, str]]:
-    return sorted((s.start, s.end, s.label) for s in spans)
-
-
 def _files_read(path: Path, fmt: str) -> list[Path]:
     if fmt == "brat":
         from .formats.brat import pair
@@ -421,7 +417,7 @@ def _refuse_changed(path: Path, fmt: str, before: list[tuple[int, int, int, int]
     a copy still being written, an editor saving over it. A file truncated half-way
     through used to import its first part and report success."""
     after = _fingerprint(path, fmt)
-    for p, old, new in zip(_files_read(path, fmt), before, after, strict=False):
+    for p, old, new in zip(_files_read(path, fmt), before, after, strict=True):
         if old is None or old == new:
             continue
         if new is None:
