@@ -10,8 +10,8 @@ from typing import Optional
 import typer
 
 from ..core.errors import InputError
-from ..core.storage import parse_search
-from .common import DbOption, clean_errors, open_store
+from ..core.storage import Store, parse_search
+from .common import DbOption, clean_errors, db_path, open_store, say_waiting
 
 
 @clean_errors
@@ -35,8 +35,9 @@ def search(
     order; a count on stderr. TEXT works as in the queue's filter box, but words are
     whole (esp* for a prefix). Exit 0 also when nothing is found."""
     if rebuild_index:
-        with open_store(db, create=False) as store:
-            store.rebuild_search_index()
+        # the open tolerates the index's own objects missing or changed, and makes them
+        with Store.open(db_path(db), create=False, rebuild_search=True) as store:
+            store.on_wait = say_waiting
             typer.echo(f"search index rebuilt ({store.document_count()} documents)", err=True)
         if not text:
             return

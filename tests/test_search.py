@@ -297,3 +297,29 @@ def test_the_filter_box_searches_words_and_entities(qtbot, tmp_path: Path) -> No
     finally:
         w.close()
         store.close()
+
+
+def test_rebuild_mends_a_dropped_shadow_table_and_trigger(tmp_path: Path) -> None:
+    """A tool that dropped part of the index (a shadow table, a trigger): check says
+    so and names the fix; the rebuild makes the index and its triggers again."""
+    db = tmp_path / "g.db"
+    with Store.open(db) as s:
+        s.add_document(ESPER)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE documents_fts_docsize")
+    conn.execute("DROP TRIGGER documents_ad")
+    conn.commit()
+    conn.close()
+    res = run("check", "--db", db)
+    assert res.exit_code == 1
+    assert ("trigger documents_ad is missing (goldspan search --rebuild-index makes the "
+            "search index again)") in res.output
+    assert "the search index is damaged" in res.output
+    assert "goldspan search --rebuild-index" in res.output
+    res = run("search", "--rebuild-index", "--db", db)
+    assert res.exit_code == 0, res.output
+    assert run("check", "--db", db).exit_code == 0
+    with Store.open(db) as s:
+        assert found(s, "esper ") == [1]
+        edits.delete_document(s, 1).apply(s)  # type: ignore[union-attr]
+        indexed_in_step(s)

@@ -23,7 +23,7 @@ from ..labels import annotator_refusal, label_refusal
 from ..textio import text_hash
 from . import schema
 from .labels import SETTING_TYPES
-from .search import SearchMixin
+from .search import REBUILD_HINT, SEARCH_OBJECTS, SearchMixin
 from .reference import RowQuery, difference, objects, reference_objects, row_queries, shapes
 
 MAX_FINDINGS_PER_CHECK = 50
@@ -185,7 +185,8 @@ class IntegrityMixin(SearchMixin, schema.SchemaMixin):
                 problems.append(line)
         for r in c.execute("PRAGMA foreign_key_check"):
             problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")
-        problems.extend(self.schema_problems(report.notes))
+        problems.extend(x + (f" ({REBUILD_HINT})" if x.split(" ", 2)[1] in SEARCH_OBJECTS
+                             else "") for x in self.schema_problems(report.notes))
         problems.extend(self.search_index_problems(notes=report.notes))
         problems.extend(self.name_problems())
         for query in checks:

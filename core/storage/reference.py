@@ -44,9 +44,14 @@ def reference_objects() -> dict[tuple[str, str], str]:
 
 
 def objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(type, name) -> normalised SQL of every table, index and trigger but SQLite's
+    own: its internal tables and a virtual table's shadow tables (the search index's
+    ``documents_fts_data``...), which SQLite writes as its version does (the virtual
+    table's own statement is compared; ``goldspan check`` checks the index's data)."""
+    shadows = _shadow_tables(conn)
     return {(r[0], r[1]): _normalise_sql(r[2]) for r in conn.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
-        "AND sql IS NOT NULL")}
+        "AND sql IS NOT NULL") if r[1] not in shadows}
 
 
 def row_queries() -> list[RowQuery]:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import StoreError
+from . import schema
 from .connection import Connection, _fold, connect
 
 PREFIX_FROM = 3  # the word being typed is a prefix from this many characters on
@@ -254,6 +255,10 @@ class SearchMixin(Connection):
                 is None:
             return []  # reported as missing by the schema comparison
         fix = "; rebuild it: goldspan search --rebuild-index"
+        try:
+            c.execute("SELECT count(*) FROM documents_fts_docsize").fetchone()
+        except sqlite3.DatabaseError as err:
+            return [f"the search index is damaged ({err}){fix}"]
         out = []
         missing = c.execute("SELECT count(*), min(id) FROM documents WHERE id NOT IN "
                             "(SELECT id FROM documents_fts_docsize)").fetchone()
@@ -286,7 +291,23 @@ class SearchMixin(Connection):
         return out
 
     def rebuild_search_index(self) -> None:
-        """Index every text again (a file whose index was damaged or written by a tool
-        that dropped the triggers)."""
+        """Make the index again from the texts: its table and its triggers dropped
+        and created as schema 3 makes them, every text indexed (a file whose index
+        a tool damaged, wrote around, or whose triggers it dropped)."""
         with self.transaction() as c:
-            c.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
+            for sql in _DROP_INDEX:
+                c.execute(sql)
+            for sql in schema.statements(schema.SCHEMA_V3_SEARCH):
+                c.execute(sql)
+
+
+# the schema objects of the index: what --rebuild-index makes again
+SEARCH_OBJECTS = frozenset({"documents_fts", "documents_ai", "documents_ad", "documents_au"})
+REBUILD_HINT = "goldspan search --rebuild-index makes the search index again"
+
+_DROP_INDEX = (
+    "DROP TRIGGER IF EXISTS documents_ai",
+    "DROP TRIGGER IF EXISTS documents_ad",
+    "DROP TRIGGER IF EXISTS documents_au",
+    "DROP TABLE IF EXISTS documents_fts",
+)
