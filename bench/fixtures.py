@@ -220,9 +220,51 @@ def export_db(n_records: int) -> Path:
     def build(tmp: Path) -> None:
         from probe_io import bare
 
-        store = Store.open(tmp)
-        bare(prodigy_jsonl(n_records), store)
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        store.close()
+        Store.open(tmp).close()
+        bare(prodigy_jsonl(n_records), tmp)  # its last connection closed: checkpointed
 
     return cached(f"export_{n_records}.db", build)
+
+
+SURNAMES = ["Esper", "Macron", "Merkel", "Biden", "Okonjo", "Nakamura", "Haddad", "Kowalski",
+            "Moreau", "Lindqvist", "Osei", "Petrov", "Quispe", "Rahman", "Silva", "Tanaka"]
+GIVEN = ["Mark", "Anna", "Joe", "Ngozi", "Yuki", "Omar", "Ewa", "Luc", "Ingrid", "Kofi",
+         "Olga", "Rosa", "Aisha", "Pedro", "Ken", "Lea"]
+
+
+def news_db(n: int) -> Path:
+    """``n`` news-sized articles (about 3 KB: a headline and seed paragraphs in a random
+    order, a dateline naming a person, a numbered reference), searchable through the
+    full-text index the schema keeps; every tenth has a ``bench`` version labelling
+    its person PERSON. Person names are drawn from 256 combinations, so a name is in
+    about 400 articles; the seed's words are in nearly all."""
+    def build(tmp: Path) -> None:
+        paras = paragraphs()
+        rng = random.Random(15)
+        conn = _new_db(tmp)
+        for start in range(1, n + 1, 10_000):
+            docs, anns, spans = [], [], []
+            for i in range(start, min(n, start + 9_999) + 1):
+                person = f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}"
+                head = f"Article {i}: {person} speaks (ref {i * 7919 % 1_000_003})"
+                line = f"By our correspondent. {person} said on Monday:"
+                body: list[str] = []
+                while sum(len(p) for p in body) < 2_800:
+                    body.append(rng.choice(paras))
+                text = f"{head}\n\n{line}\n\n" + "\n\n".join(body) + "\n"
+                docs.append((i, text, text_hash(text), head))
+                if i % 10 == 0:
+                    k = len(head) + 2 + len("By our correspondent. ")
+                    anns.append((i, i, "bench", "done"))
+                    spans.append((i, k, k + len(person), "PERSON", "manual"))
+            conn.executemany("INSERT INTO documents (id, text, text_hash, title, source) "
+                             "VALUES (?, ?, ?, ?, 'bench')", docs)
+            conn.executemany("INSERT INTO annotations (id, document_id, annotator, status, "
+                             "edited) VALUES (?, ?, ?, ?, 1)", anns)
+            conn.executemany('INSERT INTO spans (annotation_id, start, "end", label, origin) '
+                             "VALUES (?, ?, ?, ?, ?)", spans)
+        conn.execute("COMMIT")
+        conn.execute("VACUUM")
+        conn.close()
+
+    return cached(f"news_{n}.db", build)

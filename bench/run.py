@@ -4,7 +4,7 @@ measured in the same run, PASS/MISS against the issue's target.
 Writes bench/results.json (all figures, machine details) and bench/RESULTS.md (the table
 the README includes). Environment:
 
-- GOLDSPAN_BENCH_ONLY=article,queue,io,suggest,startup,agreement,train,loop,scaling — run some of them
+- GOLDSPAN_BENCH_ONLY=article,queue,io,suggest,startup,agreement,train,loop,scaling,search — run some of them
   (figures of the others are kept from the last results.json);
 - GOLDSPAN_BENCH_QUICK=1 — smaller inputs and fewer repeats (a smoke run; its figures
   go to bench/work/results-quick.json and RESULTS-quick.md, never over a full run's);
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BENCH, CACHE, QUICK, Figure, write_json
 
 SUITES = ("article", "queue", "io", "suggest", "startup", "agreement", "train", "loop",
-          "scaling")
+          "scaling", "search")
 ISSUE_TARGETS = {
     "article": "1 MB article with ~25,000 spans",
     "queue": "queue of 100,000 articles",
@@ -41,6 +41,7 @@ ISSUE_TARGETS = {
     "train": "training on the shared corpora (issue 5)",
     "loop": "the learning loop: goldspan replay and training time (issue 13)",
     "scaling": "bulk suggestions on Ray (local runtime) vs --n-process 2",
+    "search": "search on 100,000 news-sized articles (issue 15)",
 }
 
 

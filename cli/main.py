@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "train",
     "replay",
     "stats",
+    "search",
     "check",
     "backup",
     "screenshot",

@@ -20,6 +20,7 @@ never held in memory; only the open transaction grows.
 
 from __future__ import annotations
 
+import operator
 import os
 import stat
 from dataclasses import dataclass, field
@@ -31,8 +32,9 @@ from .formats import reader
 from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, input_kind_problem, normalise_format
 from .labels import check_annotator, label_refusal, lookalike, lookalike_refusal
-from .types import Record, Span
-from .storage import Store
+from .storage import BulkWriter, Store
+from .textio import first_line
+from .types import Record
 
 DEFAULT_ANNOTATOR = "import"
 
@@ -216,79 +218,174 @@ def _with_format_hint(err: GoldspanError, path: Path, fmt: str) -> GoldspanError
     return hinted
 
 
+# A batch is written when it holds this many records, characters of text or spans and
+# suggestions, whichever comes first: memory stays bounded whatever the size of the
+# articles (the import streams; tests/test_streaming_import.py). Measured here, batches
+# of 200 records were as fast as batches of 1,000.
+BATCH_RECORDS = 1000
+BATCH_CHARS = 1_000_000
+BATCH_SPANS = 5000
+
+
 def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: str,
                  locked: bool, progress: Progress | None,
                  cancelled: Callable[[], bool] | None) -> dict[tuple[int, str], int]:
     """Import one file (inside the caller's transaction); returns how many suggestions
-    each (document, model) run it stored holds."""
-    known = {lab.name for lab in store.labels()}
-    checked: set[str] = set()  # labels of the set already found to follow the rule
-    new_labels: dict[str, None] = {}
-    schemes: dict[str, None] = {}
-    other_lines = 0
-    duplicates = 0
-    runs: dict[tuple[int, str], int] = {}  # what each (document, model) holds now
-    replaced = 0
+    each (document, model) run it stored holds.
+
+    Every record is checked in Python as it is read (labels, annotator names, spans
+    within the text and not overlapping), so a refusal names its line; the records are
+    then written a batch at a time (:meth:`Store.bulk`), a few ``executemany`` per
+    batch instead of several statements per record: the outcome and every count are
+    those of writing record by record (tests/test_import_truth.py)."""
+    state = _FileState(store, fs, default_annotator, locked, path)
+    bulk = store.bulk()
+    batch: list[Record] = []
+    chars = spans = 0
     before = _fingerprint(path, fs.format)
     for rec in reader(fs.format)(path):
         if cancelled is not None and cancelled():
             raise Cancelled("import cancelled; nothing of this file was kept", path=path)
         fs.records += 1
-        _check_labels(rec, known, new_labels, locked, path, checked)
-        doc_id = _document(store, rec, fs)
-        if rec.status is not None:
-            name = rec.annotator if rec.annotator is not None else default_annotator
-            try:
-                check_annotator(name)
-            except InputError as err:
-                raise InputError(err.message, path=path, line=rec.line) from None
-            existing = store.annotation(doc_id, name)
-            if existing is not None and existing.status == rec.status and _keys(
-                    store.spans(existing.id)) == _keys(rec.spans):
-                # the same version: left as it is (its time, its edits' origins), and not
-                # called "replaced", so that a re-import shows the ones that changed
-                fs.versions_unchanged += 1
-            else:
-                if existing is not None:
-                    fs.versions_replaced += 1
-                store.put_version(doc_id, name, rec.status, rec.spans)
-                fs.versions_written += 1
-        elif rec.suggestions:
-            model = rec.model or "import"
-            stored = store.put_suggestions(doc_id, model, rec.suggestions)
-            duplicates += len(rec.suggestions) - stored
-            # a later record of the same document and model replaces the run (as a
-            # re-import does): the summary counts what is stored, not both
-            replaced += runs.get((doc_id, model), 0)
-            runs[(doc_id, model)] = stored
-        if isinstance(rec.meta, dict):
-            if "conll_scheme" in rec.meta:
-                schemes[rec.meta["conll_scheme"]] = None
-            other_lines += len(rec.meta.get("brat", {}).get("other", []))
+        state.check(rec)
+        batch.append(rec)
+        chars += len(rec.text)
+        spans += len(rec.spans) + len(rec.suggestions)
+        if len(batch) >= BATCH_RECORDS or chars >= BATCH_CHARS or spans >= BATCH_SPANS:
+            state.write(bulk, batch)
+            batch, chars, spans = [], 0, 0
         if progress is not None:
             progress(path, fs.records)
+    state.write(bulk, batch)
     _refuse_changed(path, fs.format, before)
-    fs.suggestions = sum(runs.values())
-    if new_labels:
-        had = {lab.name for lab in store.labels()}
-        store.add_labels(new_labels)
-        fs.labels_added = [lab.name for lab in store.labels() if lab.name not in had]
-    fs.conll_schemes = list(schemes)
-    if other_lines:
-        fs.notes.append(f"{other_lines} brat lines other than text-bound entities kept in "
-                        "documents.meta, not imported as spans")
-    if replaced:
-        fs.notes.append(f"{replaced} suggestion{'s' if replaced != 1 else ''} replaced by a "
-                        "later record of the same document and model in this file (a model's "
-                        "last run is kept), not counted")
-    if duplicates:
-        fs.notes.append(f"{duplicates} suggestion{'s' if duplicates != 1 else ''} repeated "
-                        "within a record stored once (not counted twice)")
-    return runs
+    fs.suggestions = sum(state.runs.values())
+    if state.new_labels:
+        before_labels = {lab.name for lab in store.labels()}
+        store.add_labels(state.new_labels)
+        fs.labels_added = [lab.name for lab in store.labels() if lab.name not in before_labels]
+    fs.conll_schemes = list(state.schemes)
+    if state.other_lines:
+        fs.notes.append(f"{state.other_lines} brat lines other than text-bound entities kept "
+                        "in documents.meta, not imported as spans")
+    if state.replaced:
+        n = state.replaced
+        fs.notes.append(f"{n} suggestion{'s' if n != 1 else ''} replaced by a later record "
+                        "of the same document and model in this file (a model's last run is "
+                        "kept), not counted")
+    if state.duplicates:
+        n = state.duplicates
+        fs.notes.append(f"{n} suggestion{'s' if n != 1 else ''} repeated within a record "
+                        "stored once (not counted twice)")
+    return state.runs
 
 
-def _keys(spans: Iterable[Span]) -> list[tuple[int, int, str]]:
-    return sorted((s.start, s.end, s.label) for s in spans)
+class _FileState:
+    """What the import of one file carries from record to record: the names already
+    checked, the labels it adds, the runs it stored, and its counts."""
+
+    def __init__(self, store: Store, fs: FileSummary, default_annotator: str, locked: bool,
+                 path: Path) -> None:
+        self.fs = fs
+        self.path = path
+        self.default_annotator = default_annotator
+        self.locked = locked
+        self.known = {lab.name for lab in store.labels()}
+        self.checked: set[str] = set()  # labels found to follow the rule (and in the set)
+        self.annotators: set[str] = set()  # annotator names found to follow the rule
+        self.new_labels: dict[str, None] = {}
+        self.schemes: dict[str, None] = {}
+        self.runs: dict[tuple[int, str], int] = {}  # what each (document, model) holds now
+        self.other_lines = 0
+        self.duplicates = 0
+        self.replaced = 0
+
+    def annotator(self, rec: Record) -> str:
+        return rec.annotator if rec.annotator is not None else self.default_annotator
+
+    def check(self, rec: Record) -> None:
+        """Refuse, with the record's line, anything the database would refuse: a label
+        or an annotator name that breaks the naming rule (or a label outside a locked
+        set, or a lookalike of one), spans past the text, empty or overlapping."""
+        _check_labels(rec, self.known, self.new_labels, self.locked, self.path, self.checked)
+        if rec.status is not None:
+            name = self.annotator(rec)
+            if name not in self.annotators:
+                try:
+                    check_annotator(name)
+                except InputError as err:
+                    raise InputError(err.message, path=self.path, line=rec.line) from None
+                self.annotators.add(name)
+            _check_version_spans(rec, self.path)
+        elif rec.suggestions:
+            _check_suggestions(rec, self.path)
+
+    def write(self, bulk: BulkWriter, batch: list[Record]) -> None:
+        """Write a batch of checked records, in file order."""
+        if not batch:
+            return
+        fs = self.fs
+        hashes = bulk.prefetch([rec.text for rec in batch],
+                               [self.annotator(rec) if rec.status is not None else None
+                                for rec in batch])
+        for rec, h in zip(batch, hashes, strict=True):
+            doc_id = _document(bulk, rec, fs, h)
+            if rec.status is not None:
+                outcome = bulk.version(doc_id, self.annotator(rec), rec.status, rec.spans)
+                if outcome == "unchanged":
+                    # the same version: left as it is (its time, its edits' origins), and
+                    # not called "replaced", so that a re-import shows the ones that changed
+                    fs.versions_unchanged += 1
+                else:
+                    fs.versions_replaced += outcome == "replaced"
+                    fs.versions_written += 1
+            elif rec.suggestions:
+                model = rec.model or "import"
+                stored = bulk.suggestions(doc_id, model, rec.suggestions)
+                self.duplicates += len(rec.suggestions) - stored
+                # a later record of the same document and model replaces the run (as a
+                # re-import does): the summary counts what is stored, not both
+                self.replaced += self.runs.get((doc_id, model), 0)
+                self.runs[(doc_id, model)] = stored
+            if isinstance(rec.meta, dict) and rec.meta:
+                if "conll_scheme" in rec.meta:
+                    self.schemes[rec.meta["conll_scheme"]] = None
+                brat = rec.meta.get("brat")
+                if isinstance(brat, dict):
+                    self.other_lines += len(brat.get("other", []))
+        bulk.flush()
+
+
+def _check_version_spans(rec: Record, path: Path) -> None:
+    """A version's spans lie within the text, are not empty and do not overlap (every
+    reader checks this too; here it is checked once for all of them, so that the
+    database's own guard, the overlap trigger, never has to refuse a batch)."""
+    spans = rec.spans
+    if not spans:
+        return
+    n = len(rec.text)
+    ordered = sorted(spans, key=_START_END)
+    end = 0
+    for i, s in enumerate(ordered):
+        if not 0 <= s.start < s.end <= n:
+            raise InputError(f"span {s.start}-{s.end} ({s.label}) is not within the text "
+                             f"({n} characters)", path=path, line=rec.line)
+        if i and s.start < end:
+            a = ordered[i - 1]
+            raise InputError(f"overlapping spans {a.start}-{a.end} ({a.label}) and "
+                             f"{s.start}-{s.end} ({s.label}) in one record",
+                             path=path, line=rec.line)
+        end = s.end
+
+
+def _check_suggestions(rec: Record, path: Path) -> None:
+    n = len(rec.text)
+    for s in rec.suggestions:
+        if not 0 <= s.start < s.end <= n:
+            raise InputError(f"suggestion {s.start}-{s.end} ({s.label}) is not within the "
+                             f"text ({n} characters)", path=path, line=rec.line)
+
+
+_START_END = operator.itemgetter(0, 1)
 
 
 def _files_read(path: Path, fmt: str) -> list[Path]:
@@ -360,29 +457,22 @@ def _check_labels(rec: Record, known: set[str], new: dict[str, None], locked: bo
         new[name] = None
 
 
-def _document(store: Store, rec: Record, fs: FileSummary) -> int:
+def _document(bulk: BulkWriter, rec: Record, fs: FileSummary, h: str) -> int:
     meta = dict(rec.meta) if isinstance(rec.meta, dict) else {}
     if rec.tokens is not None:
         meta["tokens"] = [list(t) for t in rec.tokens]
     if rec.sentences is not None:
         meta["sentences"] = [list(s) for s in rec.sentences]
     source = rec.source or str(fs.path)
-    doc_id, created = store.add_document(rec.text, title=rec.title, source=source,
-                                         meta=meta or None)
+    doc_id, created = bulk.document(rec.text, h, rec.title or first_line(rec.text), source,
+                                    meta or None)
     if created:
         fs.documents_created += 1
     else:
         fs.documents_existing += 1
         if meta:
-            _merge_meta(store, doc_id, meta)
+            # keys a re-import brings (CoNLL tokens for a text first imported as .txt)
+            # are added without overwriting what the document already has
+            bulk.merge_meta(doc_id, h, meta)
     return doc_id
 
-
-def _merge_meta(store: Store, doc_id: int, meta: dict) -> None:
-    """Add keys a re-import brings (CoNLL tokens for a text first imported as .txt...)
-    without overwriting what the document already has."""
-    current = store.document_meta(doc_id)
-    missing = {k: v for k, v in meta.items() if k not in current}
-    if missing:
-        current.update(missing)
-        store.set_document_meta(doc_id, current)

@@ -13,6 +13,19 @@ from .status import FINISHED
 from .storage import Store
 
 
+# The filter box's tooltip: the search syntax (goldspan.core.storage.search), also
+# ``goldspan search``'s.
+SEARCH_HELP = (
+    "Words: articles holding all of them (any case, accents or not); the word being "
+    "typed matches as a prefix from its third letter.\n"
+    "\"a phrase\": these words in this order.\n"
+    "label:PERSON Mark Esper: articles where \"Mark Esper\" is labelled PERSON.\n"
+    "annotator:alice (or by:alice), entity:\"Mark Esper\": the same, by alice, with any "
+    "label.\n"
+    "No word in it (% or --): the text is searched as it is."
+)
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     """What the queue shows. ``assigned`` and ``fewer_done_than`` are the queue's
@@ -20,7 +33,7 @@ class QueueFilter:
     it, progress counts it); ``statuses`` and ``text`` only filter the table."""
 
     statuses: tuple[str, ...] = ()  # empty: all
-    text: str = ""
+    text: str = ""  # a search as typed (SEARCH_HELP): words, phrases, label:/annotator:
     assigned: bool = False  # only documents assigned to this annotator
     fewer_done_than: int | None = None  # only documents with fewer done versions (gold aside)
 

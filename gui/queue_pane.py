@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QProgressBar, QSpinBox, QVBoxLayout, QWidget
 
-from ..core.queue import Queue, QueueFilter
+from ..core.queue import SEARCH_HELP, Queue, QueueFilter
 from ..core.status import Status, display
 from .parts.elided import ElidedLabel
 from .queue_model import QueueModel
@@ -29,7 +29,9 @@ class QueuePane(QWidget):
     def __init__(self, queue: Queue) -> None:
         super().__init__()
         self.queue = queue
-        self.filter_edit = QLineEdit(placeholderText="Filter articles…  (Ctrl+F)")
+        self.filter_edit = QLineEdit(placeholderText="Search: words, \"a phrase\", "
+                                                     "label:PERSON Esper  (Ctrl+F)")
+        self.filter_edit.setToolTip(SEARCH_HELP)  # the search syntax (core.storage.search)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter_changed)
         self.status_filter = QComboBox()
@@ -91,7 +93,7 @@ class QueuePane(QWidget):
     def _filter_changed(self, *_: object) -> None:
         statuses = STATUS_FILTERS[self.status_filter.currentIndex()][1]
         fewer = self.fewer_box.value() or None
-        self.queue_model.set_filter(QueueFilter(statuses, self.filter_edit.text().strip(),
+        self.queue_model.set_filter(QueueFilter(statuses, self.filter_edit.text(),
                                                 self.assigned_box.isChecked(), fewer))
         self.update_progress()
         self.filtered.emit()

@@ -46,7 +46,8 @@ def dump(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+            "SELECT name FROM sqlite_master WHERE type='table' "
+            "AND name NOT LIKE 'documents_fts%' ORDER BY name")]  # the index: derived
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
     finally:
         conn.close()
@@ -278,6 +279,7 @@ def command_lines(bad: Path, good: Path, tmp: Path) -> dict[str, list[object]]:
         "labels": ["labels", "--db", bad, "--rename", "PER", "PERSON"],
         "stats": ["stats", "--db", bad],
         "check": ["check", "--db", bad],
+        "search": ["search", "Esper", "--db", bad],
         "backup": ["backup", "--db", bad, "--out", tmp / "b.db"],
         "screenshot": ["screenshot", "--db", bad, "--doc", 1, "--out", tmp / "x.png"],
     }

@@ -20,8 +20,12 @@ fails on ``.conn`` or ``execute(`` anywhere else in core/, gui/ and cli/).
 ``queue``          an annotator's queue, and the assignments that limit it
 ``dataset``        the version cursor export, ``stats`` and ``train`` read
 ``review``         the done versions review and agreement read, gold statuses
+``bulk``           an import's records written a batch at a time (one
+                   ``executemany`` per kind of row), same outcome as record by record
 ``merge``          the statements only a merge runs (rows copied with their times)
 ``deletion``       deleting a document or a version, and restoring it exactly
+``search``         the full-text index and entity search: typed text made
+                   safe FTS5 queries, the index checked and rebuilt
 ``integrity``      ``goldspan check`` and the schema guard run at every open
 ``reference``      the schema of a new database, which files are compared with
 ``store``          ``Store`` itself: the mixins, and :meth:`Store.open`
@@ -57,9 +61,11 @@ edit, committed before it returns; retry while another process writes; read-only
 opening; SQLite's result codes turned into goldspan's errors.
 """
 
+from .bulk import BulkWriter
 from .connection import BUSY_TIMEOUT_MS, ConstraintError, SQLiteError, explain
 from .deletion import Rows
 from .integrity import CheckReport
+from .search import Search, parse as parse_search
 from .records import Annotation, Document, dumps, json_cell, parse_meta
 from .store import Store
 from .versions import non_overlapping
@@ -67,7 +73,9 @@ from .versions import non_overlapping
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "Annotation",
+    "BulkWriter",
     "CheckReport",
+    "Search",
     "ConstraintError",
     "Document",
     "Rows",
@@ -77,5 +85,6 @@ __all__ = [
     "explain",
     "json_cell",
     "non_overlapping",
+    "parse_search",
     "parse_meta",
 ]

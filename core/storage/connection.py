@@ -147,6 +147,11 @@ def writable(p: Path) -> bool | str:
     return True
 
 
+def _fold(text: str | None) -> str | None:
+    """Case folded, spaces as one: how an entity search compares a span's text."""
+    return None if text is None else " ".join(str(text).casefold().split())
+
+
 def connect(p: Path | str) -> sqlite3.Connection:
     """A read-write connection (``":memory:"`` for an in-memory database). Autocommit
     (``isolation_level=None``): transactions are begun and ended by
@@ -204,6 +209,8 @@ class Connection:
         self.conn = conn
         self.path = path
         self.readonly = readonly
+        # what an entity search compares span texts with (storage/search.py: fold)
+        conn.create_function("goldspan_fold", 1, _fold, deterministic=True)
         # Told once per wait when another process holds the write lock for a second
         # (the CLI prints it on stderr); None: wait silently.
         self.on_wait: Callable[[str], None] | None = None

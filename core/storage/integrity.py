@@ -23,6 +23,7 @@ from ..labels import annotator_refusal, label_refusal
 from ..textio import text_hash
 from . import schema
 from .labels import SETTING_TYPES
+from .search import REBUILD_HINT, SEARCH_OBJECTS, SearchMixin
 from .reference import RowQuery, difference, objects, reference_objects, row_queries, shapes
 
 MAX_FINDINGS_PER_CHECK = 50
@@ -80,7 +81,7 @@ def json_problem(value: Any, want_object: bool = False) -> str | None:
     return None
 
 
-class IntegrityMixin(schema.SchemaMixin):
+class IntegrityMixin(SearchMixin, schema.SchemaMixin):
     def integrity_problems(self) -> list[str]:
         """SQLite's integrity and foreign-key checks plus goldspan's own invariants
         (the problems of :meth:`check`)."""
@@ -93,7 +94,8 @@ class IntegrityMixin(schema.SchemaMixin):
         constraint of the schema evaluated again row by row (a tool that wrote with
         ``ignore_check_constraints`` or an edited schema is caught); spans and
         suggestions within their text; spans of one version not overlapping;
-        ``text_hash`` against the text; JSON columns holding valid, strict JSON (no
+        ``text_hash`` against the text; the full-text index against the texts
+        (:meth:`search_index_problems`); JSON columns holding valid, strict JSON (no
         NaN); known settings of the right type. Labels used by spans but missing from
         the label set are notes, not problems (the set is a palette; the spans are
         still valid data)."""
@@ -183,7 +185,9 @@ class IntegrityMixin(schema.SchemaMixin):
                 problems.append(line)
         for r in c.execute("PRAGMA foreign_key_check"):
             problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")
-        problems.extend(self.schema_problems(report.notes))
+        problems.extend(x + (f" ({REBUILD_HINT})" if x.split(" ", 2)[1] in SEARCH_OBJECTS
+                             else "") for x in self.schema_problems(report.notes))
+        problems.extend(self.search_index_problems(notes=report.notes))
         problems.extend(self.name_problems())
         for query in checks:
             self._rows_breaking(report, query)

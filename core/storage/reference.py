@@ -44,9 +44,14 @@ def reference_objects() -> dict[tuple[str, str], str]:
 
 
 def objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(type, name) -> normalised SQL of every table, index and trigger but SQLite's
+    own: its internal tables and a virtual table's shadow tables (the search index's
+    ``documents_fts_data``...), which SQLite writes as its version does (the virtual
+    table's own statement is compared; ``goldspan check`` checks the index's data)."""
+    shadows = _shadow_tables(conn)
     return {(r[0], r[1]): _normalise_sql(r[2]) for r in conn.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
-        "AND sql IS NOT NULL")}
+        "AND sql IS NOT NULL") if r[1] not in shadows}
 
 
 def row_queries() -> list[RowQuery]:
@@ -55,13 +60,15 @@ def row_queries() -> list[RowQuery]:
     SQL built from goldspan's own schema (table and column names, as sqlite-utils
     reads them from a new database, through :func:`_ident`; CHECK expressions as
     :mod:`.schema` writes them), never from the file being checked. Virtual tables
-    (full-text search, when it comes) hold nothing to check row by row."""
+    and their shadow tables (full-text search's index) hold nothing to check row by
+    row: ``goldspan check`` compares the index with the texts instead."""
     key = schema.reference_key()
     if key not in _ROW_QUERIES:
         queries: list[RowQuery] = []
         with schema.SchemaMixin.memory() as ref:
+            shadows = _shadow_tables(ref.conn)
             for table in sorted(ref.db.tables, key=lambda t: t.name):
-                if table.virtual_table_using:
+                if table.virtual_table_using or table.name in shadows:
                     continue
                 name, columns = table.name, table.columns
                 pks = [col.name for col in columns if col.is_pk]
@@ -86,6 +93,18 @@ def row_queries() -> list[RowQuery]:
                             json=col_name))
         _ROW_QUERIES[key] = queries
     return _ROW_QUERIES[key]
+
+
+def _shadow_tables(conn: sqlite3.Connection) -> set[str]:
+    """The tables a virtual table keeps its data in (``documents_fts_data``...):
+    ``PRAGMA table_list`` (SQLite 3.37) says "shadow"; before it, the FTS5 names."""
+    try:
+        return {r[1] for r in conn.execute("PRAGMA table_list") if r[2] == "shadow"}
+    except sqlite3.OperationalError:
+        virtual = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        return {f"{v}_{suffix}" for v in virtual
+                for suffix in ("data", "idx", "docsize", "config", "content")}
 
 
 def shapes(db: sqlite_utils.Database) -> dict[tuple[str, str], Any]:

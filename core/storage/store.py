@@ -10,6 +10,7 @@ from ..errors import DamagedDatabaseError, ReadOnlyDatabaseError, StoreError
 from ..paths import database_path_problem
 from . import schema
 from .connection import connect, connect_readonly, explain, writable
+from .bulk import BulkWriter
 from .dataset import DatasetMixin
 from .deletion import DeletionMixin
 from .documents import DocumentsMixin
@@ -17,6 +18,7 @@ from .integrity import IntegrityMixin
 from .merge import MergeMixin
 from .queue import QueueMixin
 from .review import ReviewMixin
+from .search import SEARCH_OBJECTS
 
 
 class Store(DocumentsMixin, MergeMixin, DeletionMixin, QueueMixin, DatasetMixin, ReviewMixin,
@@ -24,9 +26,14 @@ class Store(DocumentsMixin, MergeMixin, DeletionMixin, QueueMixin, DatasetMixin,
     """A goldspan database. Open with :meth:`open` (or :meth:`memory`); one Store per
     thread."""
 
+    def bulk(self) -> BulkWriter:
+        """A writer for a file's records, batch by batch, in the caller's transaction
+        (``goldspan import``: :mod:`.bulk`)."""
+        return BulkWriter(self)
+
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True,
-             readonly: bool = False) -> Store:
+             readonly: bool = False, rebuild_search: bool = False) -> Store:
         """Open (or create) a goldspan database, refusing anything else untouched.
 
         A file that is not SQLite, an SQLite file that is not goldspan's, or a goldspan
@@ -41,6 +48,10 @@ class Store(DocumentsMixin, MergeMixin, DeletionMixin, QueueMixin, DatasetMixin,
         (``query_only``), and a read-only file or folder is opened read-only (see
         :func:`connect_readonly`), so an analyst's file on a read-only share works.
         An older schema is still migrated when the file is writable and ``migrate``.
+
+        ``rebuild_search=True`` (``goldspan search --rebuild-index``): the search
+        index's own objects may differ or be missing; it is made again from the texts
+        before the store is returned (anything else that differs is still refused).
         """
         p = Path(path)
         problem = database_path_problem(p)
@@ -122,11 +133,15 @@ class Store(DocumentsMixin, MergeMixin, DeletionMixin, QueueMixin, DatasetMixin,
                 conn.execute("PRAGMA query_only = 1")
             else:
                 problems = store.schema_problems()
+                if rebuild_search:
+                    problems = [x for x in problems if x.split(" ", 2)[1] not in SEARCH_OBJECTS]
                 if problems:
                     raise DamagedDatabaseError(
                         f"its schema is not goldspan's ({problems[0]}"
                         + (f", and {len(problems) - 1} more" if len(problems) > 1 else "")
                         + "); nothing was written: run 'goldspan check'", path=p)
+            if rebuild_search and not readonly:
+                store.rebuild_search_index()
         except BaseException:
             conn.close()
             raise

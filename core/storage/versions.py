@@ -1,8 +1,10 @@
 """Annotators' versions of documents (``annotations``) and their spans (``spans``).
 
-Spans are inserted in ONE place, :meth:`VersionsMixin.insert_spans` (imports, new
-versions seeded from suggestions, edits, the review's gold, merges), with one
-``executemany``: the schema's triggers refuse an overlap, whoever writes.
+Spans are inserted in ONE place, :meth:`VersionsMixin.insert_span_rows` (through
+:meth:`~VersionsMixin.insert_spans` for one version: new versions seeded from
+suggestions, edits, the review's gold, merges; directly for an import's batch of
+versions), with one ``executemany``: the schema's triggers refuse an overlap, whoever
+writes.
 """
 
 from __future__ import annotations
@@ -91,9 +93,15 @@ class VersionsMixin(SuggestionsMixin, IdsMixin):
     def insert_spans(self, annotation_id: int, spans: Iterable[Span]) -> None:
         """Add spans to a version, in the caller's transaction. An overlap with a span
         already there (or among them) raises :data:`ConstraintError`."""
+        self.insert_span_rows((annotation_id, s.start, s.end, s.label, s.origin) for s in spans)
+
+    def insert_span_rows(self, rows: Iterable[tuple[int, int, int, str, str]]) -> None:
+        """Add spans of any versions as (annotation id, start, end, label, origin) rows,
+        in the caller's transaction: the one statement every span goes in by (an import
+        writes a batch of versions' spans at once). The schema's triggers refuse an
+        overlap, whoever writes."""
         self.conn.executemany(
-            f"INSERT INTO spans (annotation_id, {SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-            [(annotation_id, s.start, s.end, s.label, s.origin) for s in spans])
+            f"INSERT INTO spans (annotation_id, {SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?)", rows)
 
     def delete_span(self, annotation_id: int, span: Span) -> bool:
         """Remove one span (by offsets and label) from a version; False if it is not
