@@ -36,7 +36,6 @@ import contextlib
 import logging
 import os
 import re
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass

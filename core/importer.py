@@ -270,9 +270,9 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
     _refuse_changed(path, fs.format, before)
     fs.suggestions = sum(runs.values())
     if new_labels:
-        before = {lab.name for lab in store.labels()}
+        had = {lab.name for lab in store.labels()}
         store.add_labels(new_labels)
-        fs.labels_added = [lab.name for lab in store.labels() if lab.name not in before]
+        fs.labels_added = [lab.name for lab in store.labels() if lab.name not in had]
     fs.conll_schemes = list(schemes)
     if other_lines:
         fs.notes.append(f"{other_lines} brat lines other than text-bound entities kept in "
@@ -299,28 +299,32 @@ def _files_read(path: Path, fmt: str) -> list[Path]:
     return [path]
 
 
-def _fingerprint(path: Path, fmt: str) -> list[tuple[int, int, int, int] | None]:
+Fingerprint = tuple[int, int, int, int] | None
+
+
+def _fingerprint(path: Path, fmt: str) -> dict[Path, Fingerprint]:
     """(device, inode, size, modification time) of each regular file the reader of
     ``fmt`` reads for ``path``; None for a pipe (read as it comes) or a missing one."""
-    out: list[tuple[int, int, int, int] | None] = []
+    out: dict[Path, Fingerprint] = {}
     for p in _files_read(path, fmt):
         try:
             st = os.stat(p)
         except OSError:
-            out.append(None)
+            out[p] = None
             continue
-        out.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-                   if stat.S_ISREG(st.st_mode) else None)
+        out[p] = ((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+                  if stat.S_ISREG(st.st_mode) else None)
     return out
 
 
-def _refuse_changed(path: Path, fmt: str, before: list[tuple[int, int, int, int] | None]
-                    ) -> None:
+def _refuse_changed(path: Path, fmt: str, before: dict[Path, Fingerprint]) -> None:
     """Refuse (and so roll back) a file that changed while it was read: a download or
     a copy still being written, an editor saving over it. A file truncated half-way
-    through used to import its first part and report success."""
+    through used to import its first part and report success. Files are matched by
+    path: one removed from a brat folder meanwhile is named, not its neighbour."""
     after = _fingerprint(path, fmt)
-    for p, old, new in zip(_files_read(path, fmt), before, after):
+    for p, old in before.items():
+        new = after.get(p)
         if old is None or old == new:
             continue
         if new is None:

@@ -179,10 +179,10 @@ def check_label(name: str) -> str:
 # Letters of other scripts drawn like Latin ones (from Unicode's confusables): the
 # Cyrillic and Greek capitals and small letters that look the same in every font.
 _LOOKALIKES = str.maketrans({
-    **dict(zip("АВЕКМНОРСТХУІЈЅ", "ABEKMHOPCTXYIJS")),  # Cyrillic capitals
-    **dict(zip("аеорсхуіјѕһԁԛԝӏ", "aeopcxyijshdqwl")),  # Cyrillic small letters
-    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX")),  # Greek capitals
-    **dict(zip("οικνρυχ", "oikvpux")),  # Greek small letters
+    **dict(zip("АВЕКМНОРСТХУІЈЅ", "ABEKMHOPCTXYIJS", strict=True)),  # Cyrillic capitals
+    **dict(zip("аеорсхуіјѕһԁԛԝӏ", "aeopcxyijshdqwl", strict=True)),  # Cyrillic small letters
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),  # Greek capitals
+    **dict(zip("οικνρυχ", "oikvpux", strict=True)),  # Greek small letters
     "\u0261": "g", "\u0581": "g", "\u0585": "o", "\u01c0": "l", "\u217e": "d",
 })
 
@@ -206,7 +206,7 @@ def lookalike_refusal(name: str, other: str) -> str:
     first."""
     if skeleton(name) == name and skeleton(other) != other:
         name, other = other, name
-    where = next((i for i, (a, b) in enumerate(zip(name, other)) if a != b), None)
+    where = next((i for i, (a, b) in enumerate(zip(name, other, strict=False)) if a != b), None)
     what = (f": it holds U+{ord(name[where]):04X} "
             f"({unicodedata.name(name[where], 'unnamed')}) at position {where + 1}"
             if where is not None and len(name) == len(other) else "")

@@ -25,7 +25,8 @@ Rules, decided once:
   that are outside it (or break the rule) and that no span uses are not added, and
   suggestions with such labels are not copied (both counted in the summary), as
   ``suggest`` does.
-- Each source is merged all-or-nothing, in one transaction of the target. Sources are
+- Each source is merged all-or-nothing, in one transaction of the target, and read
+  as one snapshot (an edit committed to it during the merge is not part of it). Sources are
   opened (and so checked to be goldspan databases) before the target is touched, and
   are only read: opened read-only (``Store.open(readonly=True)``), so an analyst's file
   on a read-only share merges.
@@ -238,9 +239,12 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
     """Merge one source into the target in one transaction (all or nothing)."""
     name = str(source.path) if source.path is not None else ":memory:"
     report = MergeReport(name)
-    total = source.document_count()
     try:
-        with target.transaction():
+        # one view of the source from the checks to the last copied row: an
+        # analyst's window may commit an edit to it meanwhile, which would be merged
+        # unchecked (a label outside the target's locked set)
+        with source.snapshot(), target.transaction():
+            total = source.document_count()
             keep = target.label_filter()
             _check_names(target, source, keep, name)
             report.labels_added = _merge_labels(target, source.labels(), keep, report)

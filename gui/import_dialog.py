@@ -56,7 +56,7 @@ def import_task(
     def run(store: Store, report: Report, cancelled: Callable[[], bool]) -> ImportSummary:
         files, skipped, passed = expand([Path(p) for p in paths])
         summary = ImportSummary(skipped=skipped, passed_over=passed)
-        runs: dict = {}  # type: ignore[type-arg]  # suggestion runs over all the files
+        runs: dict = {}  # suggestion runs over all the files
         n = len(files)
         with store.transaction():
             for i, path in enumerate(files):

@@ -151,7 +151,7 @@ def test_names_holding_a_comma_can_be_chosen(tmp_path) -> None:  # type: ignore[
     from typer.testing import CliRunner
 
     from goldspan.cli import main
-    from goldspan.core.store import Store
+    from goldspan.core.storage import Store
     from goldspan.core.types import Span
 
     db = tmp_path / "c.db"

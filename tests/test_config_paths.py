@@ -14,7 +14,7 @@ from pathlib import Path
 from thinc.api import Config
 from typer.testing import CliRunner
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 TEXT = "Mark Esper met Moroccan officials in Rabat on Friday."

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 LOOKALIKES = ["Gold", "GOLD", "gOLd", "\uff47\uff4f\uff4c\uff44", "g\u043eld"]

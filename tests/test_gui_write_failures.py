@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.gui.main_window import MainWindow
 
 WORDS = [f"Word{i}" for i in range(1500)]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 DATA = Path(__file__).parent / "data"
@@ -173,7 +173,7 @@ def test_the_write_ahead_log_of_a_live_database_is_not_a_database(tmp_path: Path
         s.add_document("The team's article.")
     window = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys
-        from goldspan.core.store import Store
+        from goldspan.core.storage import Store
         s = Store.open({str(live)!r})
         s.document_count()
         print("open", flush=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 KILLS = 12 if os.environ.get("GOLDSPAN_SOAK") else 3

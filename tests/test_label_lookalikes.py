@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from goldspan.core.labels import default_labels
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 TEXT = "Acme Corp hired Mark Esper in Rabat."

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from goldspan.core.labels import default_labels
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span, Suggestion
 
 TEXT = "Mark Esper met Acme officials on Monday."

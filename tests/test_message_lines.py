@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 ODD = "two\nlines ü.jsonl"

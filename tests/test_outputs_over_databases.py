@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 
@@ -54,7 +54,7 @@ def crashed_database(path: Path) -> None:
         s.add_document("An older text.")
     code = textwrap.dedent(f"""
         import os
-        from goldspan.core.store import Store
+        from goldspan.core.storage import Store
         s = Store.open({str(path)!r})
         s.conn.execute("PRAGMA wal_autocheckpoint = 0")
         for i in range(200):
@@ -102,7 +102,7 @@ def test_a_backup_over_a_database_open_in_another_process_is_refused(project: Pa
         s.add_document("The window's text.")
     code = textwrap.dedent(f"""
         import sys, time
-        from goldspan.core.store import Store
+        from goldspan.core.storage import Store
         s = Store.open({str(live)!r})
         s.document_count()
         print("open", flush=True)

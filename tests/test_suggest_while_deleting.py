@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.suggest import SpacySuggester, suggest_documents
 
 TEXT = "({}) Angela Merkel met Emmanuel Macron in Paris on Monday."

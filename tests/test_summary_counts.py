@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_formats_support import run, write_jsonl
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 from goldspan.core.types import Span
 
 TEXT = "Alice met Bob in Paris."

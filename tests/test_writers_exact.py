@@ -19,7 +19,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from goldspan.core.store import Store
+from goldspan.core.storage import Store
 
 BOM = "\ufeff"
 
