@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .errors import InputError
-from .storage import Rows, Store
+from .storage import MAX_ID, Rows, Store
 
 
 @dataclass
@@ -60,8 +60,14 @@ def _total(rows: list[Rows], table: str) -> int:
 def parse_version(spec: str) -> tuple[int, str]:
     """``"12:alice"`` -> ``(12, "alice")`` (the annotator may hold ``:`` itself)."""
     doc, sep, annotator = spec.partition(":")
-    if not sep or not doc.strip().isdigit() or not annotator:
-        raise InputError(f"--version {spec!r}: expected DOC:ANNOTATOR, e.g. 12:alice")
+    doc = doc.strip()
+    # ASCII digits only: "²" and "٣" are digits to str.isdigit() (int() refused the
+    # first with a traceback and read the second as 3)
+    if not sep or not (doc.isascii() and doc.isdigit()) or not annotator:
+        raise InputError(f"--version {spec[:60]!r}: expected DOC:ANNOTATOR, e.g. 12:alice")
+    if not 1 <= int(doc) <= MAX_ID:
+        raise InputError(f"--version {spec[:60]!r}: no document has the id {doc[:30]} "
+                         f"(ids run from 1 to {MAX_ID})")
     return int(doc), annotator
 
 

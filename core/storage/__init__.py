@@ -59,6 +59,7 @@ opening; SQLite's result codes turned into goldspan's errors.
 
 from .connection import BUSY_TIMEOUT_MS, ConstraintError, SQLiteError, explain
 from .deletion import Rows
+from .ids import MAX_ID
 from .integrity import CheckReport
 from .records import Annotation, Document, dumps, json_cell, parse_meta
 from .store import Store
@@ -69,6 +70,7 @@ __all__ = [
     "Annotation",
     "CheckReport",
     "ConstraintError",
+    "MAX_ID",
     "Document",
     "Rows",
     "SQLiteError",
