@@ -154,7 +154,6 @@ def import_paths(
     except OSError as err:  # a folder that cannot be listed
         raise read_error(err, Path(err.filename or paths[0])) from None
     summary = ImportSummary(skipped=skipped, passed_over=passed)
-    locked = locked_labels or store.setting("labels_locked", False, kind=bool)
     # which file's run each (document, model) holds: a later file's run replaces it
     # (put_suggestions), and the total must count it once
     runs = {} if runs is None else runs
@@ -165,7 +164,7 @@ def import_paths(
                 fs = FileSummary(path, file_fmt)
                 with store.transaction():
                     file_runs = _import_file(store, path, fs, annotator or DEFAULT_ANNOTATOR,
-                                             locked, progress, cancelled)
+                                             locked_labels, progress, cancelled)
             except OSError as err:  # permission denied, vanished since listed, I/O error
                 raise read_error(err, path) from None
         except Cancelled:
@@ -217,11 +216,14 @@ def _with_format_hint(err: GoldspanError, path: Path, fmt: str) -> GoldspanError
 
 
 def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: str,
-                 locked: bool, progress: Progress | None,
+                 locked_labels: bool, progress: Progress | None,
                  cancelled: Callable[[], bool] | None) -> dict[tuple[int, str], int]:
     """Import one file (inside the caller's transaction); returns how many suggestions
     each (document, model) run it stored holds."""
+    # the label set and its lock as they are in this file's transaction: a lock set by
+    # another process during a multi-file import holds from the next file on
     known = {lab.name for lab in store.labels()}
+    locked = locked_labels or store.setting("labels_locked", False, kind=bool)
     checked: set[str] = set()  # labels of the set already found to follow the rule
     new_labels: dict[str, None] = {}
     schemes: dict[str, None] = {}

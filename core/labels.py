@@ -284,11 +284,23 @@ class LabelFilter:
     label, so every summary can say it.
 
     One place on purpose: a model-label -> project-label map (issue 13) grows here.
+
+    ``project``: the filter is the project's own (:meth:`Store.label_filter`), which a
+    long run reads again in each of its transactions (:meth:`follow`): the lead may
+    lock or change the set while ``suggest`` runs for hours.
     """
 
     allowed: frozenset[str] | None = None
     outside: Counter[str] = field(default_factory=Counter)
     invalid: Counter[str] = field(default_factory=Counter)
+    project: bool = False
+
+    def follow(self, current: "LabelFilter") -> None:
+        """Take the project's set as it is now (``current``, read in the caller's
+        transaction), keeping what was counted; a filter that is not the project's
+        (a caller's own) stays as it is."""
+        if self.project:
+            self.allowed = current.allowed
 
     def keeps(self, label: str) -> bool:
         if self.allowed is not None:
@@ -335,5 +347,6 @@ def project_labels_filter(project_labels: Iterable[str], locked: bool) -> LabelF
     """The filter for a project whose label set is ``project_labels``: with a locked
     set, only its labels; otherwise any label that follows the naming rule."""
     if locked:
-        return LabelFilter(frozenset(name for name in project_labels if is_valid_label(name)))
-    return LabelFilter(None)
+        return LabelFilter(frozenset(name for name in project_labels if is_valid_label(name)),
+                           project=True)
+    return LabelFilter(None, project=True)
