@@ -61,9 +61,9 @@ def parse_version(spec: str) -> tuple[int, str]:
     """``"12:alice"`` -> ``(12, "alice")`` (the annotator may hold ``:`` itself)."""
     doc, sep, annotator = spec.partition(":")
     doc = doc.strip()
-    # ASCII digits only: "²" and "٣" are digits to str.isdigit() (int() refused the
-    # first with a traceback and read the second as 3)
-    if not sep or not (doc.isascii() and doc.isdigit()) or not annotator:
+    # decimal digits, as int() and the --doc option read them ("١٢" is 12): "²" is a
+    # digit to str.isdigit() but not a number to int(), which raised a traceback
+    if not sep or not doc.isdecimal() or not annotator:
         raise InputError(f"--version {spec[:60]!r}: expected DOC:ANNOTATOR, e.g. 12:alice")
     if not 1 <= int(doc) <= MAX_ID:
         raise InputError(f"--version {spec[:60]!r}: no document has the id {doc[:30]} "
