@@ -267,6 +267,12 @@ def check_exported_names(labels: Iterable[str], annotator: str | None, doc_id: i
                              "annotator's name: export with another format")
 
 
+def listed(names: Iterable[str]) -> str:
+    """Names joined with commas, those holding a comma quoted ("'Smith, J', alice, bob"
+    read as four names)."""
+    return ", ".join(repr(n) if "," in n or n != n.strip() else n for n in names)
+
+
 # ------------------------------------------------ which of a model's labels are kept
 class _Labelled(Protocol):
     @property

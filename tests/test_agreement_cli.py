@@ -173,3 +173,27 @@ def test_names_holding_a_comma_can_be_chosen(tmp_path) -> None:  # type: ignore[
     res = CliRunner().invoke(main.app, ["agreement", "--db", str(db), "--json",
                                         "--annotators", "bob,carol"])
     assert res.exit_code == 0, res.output  # the comma list still works
+
+
+def test_names_holding_a_comma_are_chosen_beside_others_and_listed_quoted(
+        tmp_path: Path) -> None:
+    """Found red-teaming issue 11: ``--annotators "Smith, J,bob"`` was split into three
+    names and refused ("no done versions by 'Smith', 'J'"), and every list of names
+    ("3 annotators (Smith, J, alice, bob)") read as four."""
+    db = tmp_path / "t.db"
+    with Store.open(db) as s:
+        s.add_document(TEXT)
+        s.add_labels(["PER", "CITY, STATE"])
+        for who, spans in (("Smith, J", [Span(0, 13, "PER"), Span(28, 33, "CITY, STATE")]),
+                           ("bob", [Span(0, 13, "PER")]), ("alice", [Span(0, 13, "PER")])):
+            s.put_version(1, who, "done", spans)
+    code, out = run("--db", str(db), "--annotators", "Smith, J,bob")
+    assert code == 0, out
+    assert out.splitlines()[0].startswith("2 annotators ('Smith, J', bob),")
+    code, out = run("--db", str(db), "--annotators", "Smith, J,bob", "--labels",
+                    "CITY, STATE,PER", "--json")
+    assert code == 0, out
+    assert json.loads(out)["annotators"] == ["Smith, J", "bob"]
+    code, out = run("--db", str(db), "--annotators", "Smith,bob")
+    assert code != 0
+    assert "annotators with done versions: 'Smith, J', alice, bob" in out
