@@ -15,7 +15,7 @@ from typer.core import TyperCommand
 
 from ..core.errors import GoldspanError
 from ..core.paths import default_db
-from ..core.storage import MAX_ID, Store, explain
+from ..core.storage import Store, explain
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,14 +24,14 @@ DbOption = typer.Option(
     dir_okay=False,
 )
 
-# Every document id the command line reads: from 1 to SQLite's largest integer (a
-# larger one raised OverflowError with a traceback in delete, screenshot and gui).
-ID_RANGE: dict[str, int] = {"min": 1, "max": MAX_ID}
+# Every document id the command line reads runs from 1 to SQLite's largest integer,
+# core.storage.MAX_ID (a larger one raised OverflowError with a traceback in delete, screenshot and
+# gui): ``typer.Option(..., min=1, max=MAX_ID)``.
 # A split's seed, the same range for export and train (the same seed holds out the same
 # documents in both): numpy's seeds, which spaCy's training takes (from 2**64 on it
 # failed after loading, "<method '__getitem__' of 'dict' objects> returned a result
-# with an exception set").
-SEED_RANGE: dict[str, int] = {"min": 0, "max": 2**32 - 1}
+# with an exception set"): ``min=0, max=MAX_SEED``.
+MAX_SEED = 2**32 - 1
 
 
 def db_path(db: Optional[Path]) -> Path:

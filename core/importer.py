@@ -30,6 +30,7 @@ from .errors import GoldspanError, InputError, shown
 from .formats import reader
 from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, input_kind_problem, normalise_format
+from .textio import SQLITE_MAGIC, database_refusal
 from .labels import check_annotator, label_refusal, lookalike, lookalike_refusal
 from .types import Record, Span
 from .storage import Store
@@ -232,6 +233,7 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
     runs: dict[tuple[int, str], int] = {}  # what each (document, model) holds now
     replaced = 0
     before = _fingerprint(path, fs.format)
+    _refuse_a_database(path)
     for rec in reader(fs.format)(path):
         if cancelled is not None and cancelled():
             raise Cancelled("import cancelled; nothing of this file was kept", path=path)
@@ -299,6 +301,22 @@ def _files_read(path: Path, fmt: str) -> list[Path]:
 
         return list(pair(path))
     return [path]
+
+
+def _refuse_a_database(path: Path) -> None:
+    """An SQLite database given with a forced format (``--format txt``) is refused
+    before it is read: one whose first bytes happen to be valid UTF-8 was stored as an
+    article. A pipe is left alone (its start can be read only once)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError:
+        return  # the reader says why, in its own words
+    refusal = database_refusal(head)
+    if refusal:
+        raise InputError(refusal, path=path)
 
 
 Fingerprint = tuple[int, int, int, int] | None

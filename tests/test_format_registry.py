@@ -68,7 +68,7 @@ def test_a_new_format_is_one_registry_line(toy: Format, tmp_path: Path, qtbot) -
     assert "toy" in run("import", "--help").output
     assert "toy" in run("export", "--help").output
     assert detect(src) == "toy"
-    assert expand([src.parent]) == ([src], [])
+    assert expand([src.parent]) == ([src], [], [])
     db = tmp_path / "g.db"
     res = run("import", src.parent, "--db", db)
     assert res.exit_code == 0 and "2 new documents" in res.output, res.output
@@ -86,7 +86,7 @@ def test_a_new_format_is_one_registry_line(toy: Format, tmp_path: Path, qtbot) -
     try:
         assert "toy" not in run("import", "--help").output
         assert "unknown format 'toy'" in run("import", src, "--format", "toy", "--db", db).output
-        assert expand([src.parent]) == ([], [src])
+        assert expand([src.parent]) == ([], [src], [])
     finally:
         registry.register(TOY)
 
