@@ -161,3 +161,41 @@ def test_an_output_that_is_no_database_never_replaces_one(case: str, project: Pa
     assert "is an SQLite database" in result.stderr and "team.spacy" in result.stderr
     assert sha(team) == before
 
+
+
+OUTPUTS_TO = [
+    ["export", "--format", "prodigy", "--out"],
+    ["export", "--format", "spacy", "--out", "{tmp}/x.spacy", "--config"],
+    ["agreement", "--html"],
+    ["backup", "--out"],
+    ["screenshot", "--doc", "1", "--out"],
+]
+
+
+@pytest.mark.parametrize("suffix", ["-journal", "-wal", "-shm"])
+@pytest.mark.parametrize("command", OUTPUTS_TO, ids=lambda c: " ".join(c[:1] + c[-1:]))
+def test_an_output_never_takes_the_name_of_a_databases_own_file(
+        project: Path, tmp_path: Path, command: list[str], suffix: str) -> None:
+    """Found red-teaming issue 11: ``export --out other.db-journal`` (or ``-wal``)
+    wrote the file, exit 0, and the next opening of other.db deleted it (SQLite
+    takes it for its own: an invalid journal or log is discarded). Likewise
+    ``--db link.db --out real/t.db-journal``, the files SQLite keeps beside the
+    target of a linked database. Refused in one line, nothing written."""
+    other = tmp_path / "other.db"
+    with Store.open(other) as s:
+        s.add_document("Another project's text.")
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "t.db").write_bytes(project.read_bytes())
+    (tmp_path / "link.db").symlink_to(real / "t.db")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    cases = [(project, other.with_name(other.name + suffix))]
+    if suffix == "-journal":  # a -wal and -shm exist while the command has it open
+        cases.append((tmp_path / "link.db", real / "t.db-journal"))
+    for db, out in cases:
+        result = run(*args, out, "--db", db)
+        assert result.exit_code != 0, result.output
+        assert "is the name of SQLite's" in result.output, result.output
+        assert not out.exists()
+    with Store.open(other, readonly=True) as s:
+        assert s.document_count() == 1
