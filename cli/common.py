@@ -13,7 +13,7 @@ import click
 import typer
 from typer.core import TyperCommand
 
-from ..core.errors import GoldspanError
+from ..core.errors import GoldspanError, InputError
 from ..core.paths import default_db
 from ..core.storage import Store, explain
 
@@ -35,6 +35,12 @@ MAX_SEED = 2**32 - 1
 
 
 def db_path(db: Optional[Path]) -> Path:
+    """The database's path; ``-`` is refused: it means standard input or output
+    everywhere else on the command line, and ``import --db -`` created a database
+    file named ``-`` in the current folder."""
+    if db is not None and str(db) == "-":
+        raise InputError("--db -: a database is a file, not standard input or output; give "
+                         "the path of a .db file")
     return Path(db) if db is not None else default_db()
 
 

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..core.storage import MAX_ID
-from .common import DbOption, clean_errors, model_notice
+from .common import DbOption, clean_errors, db_path, model_notice
 
 
 @clean_errors
@@ -24,7 +24,7 @@ def gui(
 
     if annotator:
         check_annotator(annotator)
-    if db is not None and not db.exists():
+    if db is not None and not db_path(db).exists():
         # the window has no import: an empty new database would be a dead end (a typo)
         raise StoreError(f"no such database; create it with 'goldspan import FILES --db {db}' "
                          "or leave out --db for the default one", path=db)
