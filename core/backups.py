@@ -24,11 +24,19 @@ from .storage import Store
 DEFAULT_KEEP_DAYS = 14
 
 
+# Bytes of the stem kept in a backup's name: the hash, the time and ``.db`` follow, and
+# a file name is at most 255 bytes (a database named with 120 "é" is 243 bytes: its
+# backups failed with "File name too long", every day). The hash tells projects apart.
+MAX_STEM_BYTES = 120
+
+
 def backup_prefix(db: Path) -> str:
-    """``<stem>-<first 8 hex of SHA-256 of the resolved path>``: one name per project."""
+    """``<stem>-<first 8 hex of SHA-256 of the resolved path>``: one name per project
+    (a long stem cut to MAX_STEM_BYTES, never inside a character)."""
     real = os.path.realpath(db)
     digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    return f"{db.stem}-{digest}"
+    stem = db.stem.encode("utf-8", "surrogateescape")[:MAX_STEM_BYTES]
+    return f"{stem.decode('utf-8', 'ignore')}-{digest}"
 
 
 def backup_name(db: Path, day: dt.date) -> str:
