@@ -82,7 +82,9 @@ def register(app: typer.Typer) -> None:
         if is_stdout(html) and as_json:
             raise InputError("--json and --html - both want standard output; pick one, or "
                              "give --html a file name")
-        with open_store(db, create=False, readonly=True) as store, \
+        # one snapshot: the counts, the versions and the last document's text (read
+        # after the versions' cursor ends) from one view, whatever is deleted meanwhile
+        with open_store(db, create=False, readonly=True) as store, store.snapshot(), \
                 Outputs(protect=database_files(store.path)) as outputs:
             # The output is checked before the figures are computed: a refusal is at once.
             report = outputs.file(html, stdout_ok=True) if html is not None else None
