@@ -12,6 +12,7 @@ line), ``goldspan check`` and the export use them, never a rule of their own.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -85,6 +86,27 @@ def extend_labels(current: Sequence[Label], names: Iterable[str]) -> list[Label]
         if key:
             used_keys.add(key)
     return out
+
+
+# A label's colour and key: what the window puts into a style sheet and a shortcut. A
+# colour is "#rrggbb" (anything else went into the label bar's style sheet as it was);
+# a key is one letter or digit (Ctrl+Q, Return or Space would take a command's
+# shortcut: Quit, Accept, Skip).
+COLOR = re.compile(r"#[0-9a-fA-F]{6}\Z")
+
+
+def color_problem(color: object) -> str | None:
+    """Why ``color`` is not a label's colour, or None."""
+    if isinstance(color, str) and COLOR.match(color):
+        return None
+    return f"colour {str(color)[:40]!r} is not #rrggbb"
+
+
+def hotkey_problem(hotkey: object) -> str | None:
+    """Why ``hotkey`` is not a label's key (None, or one letter or digit), or None."""
+    if hotkey is None or (isinstance(hotkey, str) and len(hotkey) == 1 and hotkey.isalnum()):
+        return None
+    return f"hotkey {str(hotkey)[:40]!r} must be one letter or digit"
 
 
 # ----------------------------------------------------------------- the naming rule

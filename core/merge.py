@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import GoldspanError, InputError, StoreError, shown
-from .labels import (LabelFilter, annotator_refusal, extend_labels, label_refusal, lookalike,
-                     lookalike_refusal)
+from .labels import (LabelFilter, annotator_refusal, color_problem, extend_labels,
+                     hotkey_problem, label_refusal, lookalike, lookalike_refusal)
 from .types import Label
 from .storage import SQLiteError, Store, parse_meta
 from .textio import text_hash
@@ -181,10 +181,15 @@ def _merge_labels(target: Store, labels: Sequence[Label], keep: LabelFilter,
             report.labels_not_added.append(lab.name)  # unused: _check_names refused used ones
             continue
         used_colors = {x.color.lower() for x in out}
-        used_keys = {x.hotkey for x in out if x.hotkey}
+        used_keys = {x.hotkey.lower() for x in out if x.hotkey}
         auto = extend_labels(out, [lab.name])[-1]
-        color = lab.color if lab.color.lower() not in used_colors else auto.color
-        hotkey = lab.hotkey if lab.hotkey and lab.hotkey not in used_keys else auto.hotkey
+        # the source's colour and key when they are a colour and a key (a file made by
+        # another tool or edited by hand: "Ctrl+Q" took Quit, a style sheet went into
+        # the label bar) and free here; else the next free ones
+        color = (lab.color if not color_problem(lab.color)
+                 and lab.color.lower() not in used_colors else auto.color)
+        hotkey = (lab.hotkey if lab.hotkey and not hotkey_problem(lab.hotkey)
+                  and lab.hotkey.lower() not in used_keys else auto.hotkey)
         out.append(Label(lab.name, color, hotkey, lab.description))
         have.add(lab.name)
         added += 1

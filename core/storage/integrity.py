@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..labels import annotator_refusal, label_refusal
+from ..labels import annotator_refusal, color_problem, hotkey_problem, label_refusal
 from ..textio import text_hash
 from . import schema
 from .labels import SETTING_TYPES
@@ -169,6 +169,28 @@ class IntegrityMixin(schema.SchemaMixin):
             out.append(f"{annotator_refusal(name)} ({', '.join(places)})")
         return out
 
+    def label_set_problems(self) -> list[str]:
+        """Colours and keys of the label set that are not a colour and a key, or a key
+        two labels share (the window puts them in a style sheet and in shortcuts; a
+        file made by another tool or edited by hand may hold anything)."""
+        out: list[str] = []
+        keys: dict[str, str] = {}
+        try:
+            rows = self.conn.execute("SELECT name, color, hotkey FROM labels ORDER BY position")
+            for name, color, hotkey in rows:
+                for problem in (color_problem(color), hotkey_problem(hotkey or None)):
+                    if problem:
+                        out.append(f"label {str(name)[:40]!r}: {problem}; set it in "
+                                   "Project -> Labels")
+                if hotkey and not hotkey_problem(hotkey):
+                    other = keys.setdefault(hotkey.lower(), name)
+                    if other != name:
+                        out.append(f"labels {str(other)[:40]!r} and {str(name)[:40]!r} share the "
+                                   f"hotkey {hotkey!r}; set another in Project -> Labels")
+        except sqlite3.OperationalError:
+            pass  # a missing table or column is reported by schema_problems
+        return out
+
     def _check(self, report: CheckReport) -> None:
         c = self.conn
         problems = report.problems
@@ -185,6 +207,7 @@ class IntegrityMixin(schema.SchemaMixin):
             problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")
         problems.extend(self.schema_problems(report.notes))
         problems.extend(self.name_problems())
+        problems.extend(self.label_set_problems())
         for query in checks:
             self._rows_breaking(report, query)
         self._check_settings(report)
