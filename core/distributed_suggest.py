@@ -250,6 +250,12 @@ def merge_shard(team: Store, path: Path, model_id: str, *, force: bool = False
                 elif team.has_run(tid, model_id):
                     continue  # done meanwhile (another suggest): the merge keeps that one
                 merged.append(tid)
+            keep = team.label_filter()  # the project's labels rule and lock, as suggest
+            for sid in shard.document_ids():
+                found = shard.suggestions(sid, model_id)
+                kept = keep(found)
+                if kept != found:
+                    shard.put_suggestions(sid, model_id, kept)
             report = merge_store(team, shard)
             if report.documents_added or report.versions_added or report.labels_added:
                 raise StoreError("a shard would have added documents, versions or labels; "

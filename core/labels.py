@@ -308,27 +308,34 @@ T = TypeVar("T", bound=_Labelled)
 class LabelFilter:
     """Which labels a model's output may carry into this project, and what was left
     out. ``allowed`` is the locked label set (None: the set is open, and every label
-    that follows the naming rule is kept). The counters say what was left out, by
-    label, so every summary can say it.
+    that follows the naming rule is kept). ``mapping`` is the labels rule the user set
+    (``goldspan labels --map``, Project -> Labels): a model label is renamed to its
+    project label, or dropped (None), before the set is asked. The counters say what
+    was mapped and left out, by label, so every summary can say it.
 
-    One place on purpose: a model-label -> project-label map (issue 13) grows here.
+    One place on purpose: every path that takes a model's output into the project
+    (``goldspan suggest``, its Ray twin, the window's suggestions) goes through here.
 
     ``project``: the filter is the project's own (:meth:`Store.label_filter`), which a
     long run reads again in each of its transactions (:meth:`follow`): the lead may
-    lock or change the set while ``suggest`` runs for hours.
+    lock, change or map the set while ``suggest`` runs for hours.
     """
 
     allowed: frozenset[str] | None = None
     outside: Counter[str] = field(default_factory=Counter)
     invalid: Counter[str] = field(default_factory=Counter)
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    mapped: Counter[str] = field(default_factory=Counter)  # "GPE -> Location"
+    dropped: Counter[str] = field(default_factory=Counter)  # by the rule
     project: bool = False
 
     def follow(self, current: "LabelFilter") -> None:
-        """Take the project's set as it is now (``current``, read in the caller's
-        transaction), keeping what was counted; a filter that is not the project's
-        (a caller's own) stays as it is."""
+        """Take the project's set and rule as they are now (``current``, read in the
+        caller's transaction), keeping what was counted; a filter that is not the
+        project's (a caller's own) stays as it is."""
         if self.project:
             self.allowed = current.allowed
+            self.mapping = current.mapping
 
     def keeps(self, label: str) -> bool:
         if self.allowed is not None:
@@ -340,6 +347,15 @@ class LabelFilter:
         kept: list[T] = []
         for item in items:
             label = item.label
+            if label in self.mapping:
+                target = self.mapping[label]
+                if target is None:
+                    self.dropped[label] += 1
+                    continue
+                if target != label:
+                    self.mapped[f"{label} -> {target}"] += 1
+                    item = _relabelled(item, target)
+                    label = target
             if self.keeps(label):
                 kept.append(item)
             elif self.allowed is not None and is_valid_label(label):
@@ -350,31 +366,49 @@ class LabelFilter:
 
     @property
     def left_out(self) -> int:
-        return sum(self.outside.values()) + sum(self.invalid.values())
+        return (sum(self.outside.values()) + sum(self.invalid.values())
+                + sum(self.dropped.values()))
 
     def describe(self, what: str = "suggestions") -> str:
         """``"12 suggestions left out: labels outside the locked label set: DATE (9),
         CARDINAL (3)"``, or ``""`` when nothing was left out."""
+        mapped = (f"{sum(self.mapped.values())} {what} relabelled by the labels rule: "
+                  + _counts(self.mapped, quote=False)) if self.mapped else ""
         if not self.left_out:
-            return ""
+            return mapped
         parts = []
+        if self.dropped:
+            parts.append("labels the labels rule drops: " + _counts(self.dropped))
         if self.outside:
             parts.append("labels outside the locked label set: " + _counts(self.outside))
         if self.invalid:
             parts.append("labels that break the naming rule: " + _counts(self.invalid))
-        return f"{self.left_out} {what} left out, with " + "; ".join(parts)
+        left = f"{self.left_out} {what} left out, with " + "; ".join(parts)
+        return f"{mapped}; {left}" if mapped else left
 
 
-def _counts(counter: Counter[str], most: int = 10) -> str:
+def _relabelled(item: T, label: str) -> T:
+    """``item`` with another label: a Span (a named tuple) or a Suggestion (a dataclass)."""
+    if hasattr(item, "_replace"):
+        return item._replace(label=label)
+    from dataclasses import replace
+
+    return replace(item, label=label)  # type: ignore[type-var]
+
+
+def _counts(counter: Counter[str], most: int = 10, *, quote: bool = True) -> str:
     items = counter.most_common()
-    shown = ", ".join(f"{label[:40]!r} ({n})" for label, n in items[:most])
+    shown = ", ".join(f"{label[:40]!r} ({n})" if quote else f"{label} ({n})"
+                      for label, n in items[:most])
     return shown + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
-def project_labels_filter(project_labels: Iterable[str], locked: bool) -> LabelFilter:
+def project_labels_filter(project_labels: Iterable[str], locked: bool,
+                          mapping: dict[str, str | None] | None = None) -> LabelFilter:
     """The filter for a project whose label set is ``project_labels``: with a locked
-    set, only its labels; otherwise any label that follows the naming rule."""
+    set, only its labels; otherwise any label that follows the naming rule; a model
+    label in ``mapping`` (the user's labels rule) renamed or dropped first."""
     if locked:
         return LabelFilter(frozenset(name for name in project_labels if is_valid_label(name)),
-                           project=True)
-    return LabelFilter(None, project=True)
+                           mapping=dict(mapping or {}), project=True)
+    return LabelFilter(None, mapping=dict(mapping or {}), project=True)

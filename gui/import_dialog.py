@@ -26,7 +26,7 @@ from ..core.errors import GoldspanError, InputError
 from ..core.formats.base import Cancelled
 from ..core.formats import registry
 from ..core.formats.detect import expand
-from ..core.importer import DEFAULT_ANNOTATOR, ImportSummary, import_paths
+from ..core.importer import DEFAULT_ANNOTATOR, FileSummary, ImportSummary, import_paths
 from ..core.storage import Store
 from .task_runner import Report, TaskDialog, TaskRunner
 
@@ -56,7 +56,7 @@ def import_task(
     def run(store: Store, report: Report, cancelled: Callable[[], bool]) -> ImportSummary:
         files, skipped, passed = expand([Path(p) for p in paths])
         summary = ImportSummary(skipped=skipped, passed_over=passed)
-        runs: dict = {}  # suggestion runs over all the files
+        runs: dict[tuple[int, str], tuple[FileSummary, int]] = {}  # runs over all the files
         n = len(files)
         with store.transaction():
             for i, path in enumerate(files):

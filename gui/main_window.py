@@ -5,6 +5,7 @@ the undo stack, or opening a document) and refreshes only what it changed."""
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -576,7 +577,7 @@ class MainWindow(QMainWindow):
         try:
             for sug in todo:
                 if not any(sp.overlaps(sug.start, sug.end) for sp in s.spans):
-                    self.edit(lambda sug=sug: s.accept_offered(sug))
+                    self.edit(partial(s.accept_offered, sug))
         finally:
             self.undo_stack.endMacro()
 
@@ -640,7 +641,7 @@ class MainWindow(QMainWindow):
         if s.doc_id not in self.dismissed:
             sug = s.offered_at(pos)
             if sug is not None:
-                self.edit(lambda sug=sug: s.accept_offered(sug))
+                self.edit(partial(s.accept_offered, sug))
                 return
         self.select_span(None)
 

@@ -41,9 +41,11 @@ class LabelsMixin(Connection):
         return new
 
     def label_filter(self) -> LabelFilter:
-        """The project's :func:`labels.project_labels_filter`: its label set and lock."""
+        """The project's :func:`labels.project_labels_filter`: its label set, its lock
+        and the labels rule the user set (:meth:`label_map`)."""
         names = self._column("SELECT name FROM labels")
-        return project_labels_filter(names, bool(self.setting("labels_locked", False)))
+        return project_labels_filter(names, bool(self.setting("labels_locked", False)),
+                                     self.label_map())
 
     def relabel(self, old: str, new: str) -> tuple[int, int]:
         """Give every span and suggestion labelled ``old`` the label ``new`` (the label
