@@ -91,3 +91,29 @@ def test_a_lock_set_during_a_suggest_run_holds_from_the_next_batch(
         if keep is not None:
             assert keep.describe() == ("2 suggestions left out, with labels outside the "
                                        "locked label set: 'DATE' (2)")
+
+
+class DropsDateAfterTheFirstDocument(LocksAfterTheFirstDocument):
+    """The lead sets the labels rule ``DATE=`` (drop it: ``goldspan labels --drop``)
+    after the run's first document is stored."""
+
+    def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
+        for i, _ in enumerate(texts):
+            if i == 1:
+                with Store.open(self.db) as other:
+                    other.set_label_map({"DATE": None})
+            yield [Suggestion(0, 4, "PER"), Suggestion(5, 8, "DATE")]
+
+
+def test_a_labels_rule_set_during_a_suggest_run_holds_from_the_next_batch(
+        tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with Store.open(db) as store:
+        for text in ("Anne Mon one.", "Bert Tue two."):
+            store.add_document(text)
+        keep = store.label_filter()
+        suggest_documents(store, DropsDateAfterTheFirstDocument(db), commit_seconds=0,
+                          labels=keep)
+        labels = [sorted({s.label for s in store.suggestions(d, "fake@1")})
+                  for d in store.document_ids()]
+    assert labels == [["DATE", "PER"], ["PER"]]
