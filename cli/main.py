@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "stats",
     "check",
     "backup",
+    "restore",
     "screenshot",
 ]
 

@@ -279,13 +279,15 @@ def command_lines(bad: Path, good: Path, tmp: Path) -> dict[str, list[object]]:
         "stats": ["stats", "--db", bad],
         "check": ["check", "--db", bad],
         "backup": ["backup", "--db", bad, "--out", tmp / "b.db"],
+        "restore-source": ["restore", bad, "--db", good],
+        "restore-target": ["restore", good, "--db", bad],
         "screenshot": ["screenshot", "--db", bad, "--doc", 1, "--out", tmp / "x.png"],
     }
 
 
 KINDS = {"not-sqlite": not_sqlite, "foreign-sqlite": foreign_sqlite,
          "future-schema": future_goldspan, "missing": missing}
-CREATES = {"import", "merge-target", "replay"}  # writing to a new file is what these are for
+CREATES = {"import", "merge-target", "replay", "restore-target"}  # writing to a new file is what these are for
 
 
 COMMANDS = list(command_lines(Path("x"), Path("y"), Path("z")))

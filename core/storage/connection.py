@@ -121,7 +121,8 @@ def explain(err: sqlite3.Error, path: Path | None, state: str = "") -> GoldspanE
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return DamagedDatabaseError(
             f"the database is damaged ({err}); run 'goldspan check', and restore a backup "
-            "(goldspan backup, or the daily copies) if it says so", path=path)
+            "(goldspan restore BACKUP: one of goldspan backup's, or the daily copies) if "
+            "it says so", path=path)
     if code == SQLITE_CANTOPEN:
         return StoreError(f"cannot open the database file ({err}): check that it and its "
                           "folder exist and are readable", path=path)

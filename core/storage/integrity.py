@@ -102,8 +102,8 @@ class IntegrityMixin(schema.SchemaMixin):
             self._check(report)
         except sqlite3.DatabaseError as err:  # too damaged to finish the checks
             report.problems.append(
-                f"the database is damaged ({err}); restore a backup (goldspan backup, or "
-                "the daily copies)")
+                f"the database is damaged ({err}); restore a backup (goldspan restore "
+                "BACKUP: one of goldspan backup's, or the daily copies)")
         return report
 
     def schema_problems(self, notes: list[str] | None = None) -> list[str]:
