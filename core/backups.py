@@ -110,6 +110,13 @@ def restore(db: Path, backup: Path, keep_in: Path) -> tuple[Path | None, int]:
                                  f"{db.name}-shm if there) aside, then restore again",
                                  path=db) from None
             with current:
+                if current.page_size() != source.page_size():
+                    raise StoreError(
+                        f"the backup's pages are {source.page_size()} bytes and the "
+                        f"database's {current.page_size()}: SQLite cannot restore across "
+                        f"page sizes into a database in WAL mode; move {db.name} (and "
+                        f"{db.name}-wal, {db.name}-shm if there) aside, then restore "
+                        "again; nothing was changed", path=db)
                 kept = current.keep_copy(keep_in / f"{backup_prefix(db)}-before-restore-"
                                                    f"{stamp}.db")
         else:

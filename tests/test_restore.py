@@ -89,8 +89,16 @@ def test_refusals_change_nothing(tmp_path: Path, home: Path) -> None:
     damage(bad)
     not_sqlite = tmp_path / "notes.db"
     not_sqlite.write_text("my notes")
+    other_pages = tmp_path / "other-pages.db"  # said "the database is read-only"
+    shutil.copy2(good, other_pages)
+    conn = sqlite3.connect(other_pages)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA page_size = 8192")
+    conn.execute("VACUUM")
+    conn.close()
     before = sha(team)
     cases = [((bad, team), "the backup fails goldspan check"),
+             ((other_pages, team), "SQLite cannot restore across page sizes"),
              ((team, team), "is the database itself"),
              ((tmp_path / "missing.db", team), "no such database"),
              ((good, not_sqlite), "move notes.db (and notes.db-wal")]

@@ -46,6 +46,11 @@ class BackupMixin(Connection):
         return t
 
 
+    def page_size(self) -> int:
+        """The size of the file's pages (SQLite's backup API cannot change it in a
+        database in WAL mode: a restore across sizes is refused before anything)."""
+        return int(self._value("PRAGMA page_size"))
+
     def keep_copy(self, target: Path) -> Path:
         """Copy the database as it is to ``target``, a new file, whatever its state:
         what ``goldspan restore`` keeps of a database before replacing it, damaged or
