@@ -43,11 +43,14 @@ def sha(path: Path) -> str:
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """Every row of every table, but the mark a backup carries of what it is a copy of
+    (``settings`` key ``backup_of``: which database it may replace a backup of)."""
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+        return {t: [r for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")
+                    if not (t == "settings" and r[0] == "backup_of")] for t in tables}
     finally:
         conn.close()
 

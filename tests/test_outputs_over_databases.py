@@ -124,16 +124,40 @@ def test_a_backup_over_a_database_open_in_another_process_is_refused(project: Pa
 
 
 def test_a_cleanly_closed_database_may_still_be_replaced(project: Path, tmp_path: Path) -> None:
-    """An old backup (closed cleanly: nothing beside it) is replaced as before."""
+    """An old backup of this database (closed cleanly: nothing beside it) is replaced
+    as before."""
     old = tmp_path / "old-backup.db"
-    with Store.open(old) as s:
-        s.add_document("An older text.")
+    assert run("backup", "--db", project, "--out", old).exit_code == 0
+    with Store.open(project) as s:
+        s.add_document("A text written after the first backup.")
     assert not Path(f"{old}-wal").exists()
     result = run("backup", "--db", project, "--out", old)
     assert result.exit_code == 0, result.output
     with Store.open(old, readonly=True) as s:
-        assert s.document_count() == 1
+        assert s.document_count() == 2
         assert s.document(1).text.startswith("Mark Esper")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old-backup.db", "t.db"]
+
+
+def test_a_backup_never_replaces_another_database(project: Path, tmp_path: Path) -> None:
+    """Found red-teaming issue 11: a backup was the one output allowed over an SQLite
+    file, so ``goldspan backup --db analyst.db --out team.db`` (a slip of the keyboard,
+    the team's database closed cleanly) replaced the team's database with the
+    analyst's: what ``export`` had been stopped from doing. A backup replaces only a
+    backup of the same database (goldspan marks them); anything else is refused."""
+    team = tmp_path / "team.db"
+    with Store.open(team) as s:
+        s.add_document("The team's text.")
+    team_backup = tmp_path / "team-backup.db"
+    assert run("backup", "--db", team, "--out", team_backup).exit_code == 0
+    for target, said in ((team, "it is another database"),
+                         (team_backup, f"it is a backup of {team.resolve()}")):
+        before = sha(target)
+        result = run("backup", "--db", project, "--out", target)
+        assert result.exit_code == 2, result.output
+        assert "not a backup of this one" in result.output and said in result.output
+        assert sha(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.db", "team-backup.db", "team.db"]
 
 
 NOT_DATABASES = {
