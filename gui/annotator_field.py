@@ -17,7 +17,7 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QToolButton, QWidget
 
-from ..core.session import ArticleSession
+from ..core.sessions.annotate import ArticleSession
 from .settings import COMMAND_LINE, AnnotatorChoice
 from .widgets import hand_back_focus
 
@@ -59,7 +59,7 @@ class ImportedVersionGuard:
 
     def allows(self, session: ArticleSession) -> bool:
         name = session.annotator
-        if name in self.confirmed or session.annotation is None:
+        if name in self.confirmed or session.version is None:
             return True
         imported = sum(1 for s in session.spans if s.origin == "import")
         if not imported:

@@ -7,19 +7,23 @@ The view speaks Qt (UTF-16) positions; it emits code points through its
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Callable, Sequence, cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QTimer, Qt, Signal
 from PySide6.QtGui import (
-    QColor, QFocusEvent, QFont, QHelpEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter,
+    QColor, QContextMenuEvent, QFocusEvent, QFont, QHelpEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter,
     QPaintEvent, QPalette, QPen, QPixmap, QResizeEvent, QTextCursor, QTextLayout, QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from ..core.edits import Edit
+from ..core.sessions.common import MenuEntry
+from ..core.spans import SpanIndex, as_index
 from ..core.types import Span, Suggestion
+from .parts.entity_menu import show_entity_menu
 from .highlighter import CHIP_PAD, QtSpan, SpanHighlighter
 from .offsets import Utf16Map, displayable
-from .theme import NO_SET_COLOR, OUT_OF_SET_COLOR, OUT_OF_SET_HELP, chip_text_color, is_dark
+from .theme import NO_SET_COLOR, OUT_OF_SET_COLOR, chip_text_color, is_dark
 
 MAX_TEXT_WIDTH = 860  # characters per line stay readable on wide screens
 
@@ -45,7 +49,12 @@ class ArticleView(QPlainTextEdit):
         self.highlighter = SpanHighlighter(self.document())
         self.map = Utf16Map("")
         self._colors: dict[str, str] = {}
-        self._spans: list[Span] = []
+        self._spans = SpanIndex()
+        # set by the window: the tooltip text at a code point, the entity menu's
+        # entries at a code point, and what choosing one of them does
+        self.tooltip_for: Callable[[int], str | None] | None = None
+        self.menu_for: Callable[[int], list[MenuEntry]] | None = None
+        self.menu_chosen: Callable[[Edit], None] = lambda _edit: None
         self._shortcut_keys: set[int] = set()
         self._chips: dict[tuple[object, ...], QPixmap] = {}
         self._apply_fonts()
@@ -91,7 +100,8 @@ class ArticleView(QPlainTextEdit):
                 break
         return total
 
-    def show_document(self, text: str, spans: list[Span], offered: list[Suggestion]) -> None:
+    def show_document(self, text: str, spans: SpanIndex | Sequence[Span],
+                      offered: list[Suggestion]) -> None:
         """Show a new text (plain, literally) with its spans; scrolls to the top."""
         self.map = Utf16Map(text)
         self.highlighter.blockSignals(True)
@@ -99,21 +109,30 @@ class ArticleView(QPlainTextEdit):
         self.setPlainText(displayable(text))  # Qt's frame markers shown, not obeyed
         self.highlighter.setDocument(self.document())
         self.highlighter.blockSignals(False)
-        self._spans = list(spans)
-        self.highlighter.set_spans(self._qt_all(spans), [self._qt(s, True) for s in offered],
+        self._spans = as_index(spans)
+        self.highlighter.set_spans(self._qt_all(self._spans), [self._qt(s, True) for s in offered],
                                    keep_selection=False)  # a new text: nothing is selected
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.highlight_visible()
         self.viewport().update()
 
-    def refresh_spans(self, removed: list[Span], added: list[Span], spans: list[Span]) -> None:
-        self._spans = list(spans)
+    def refresh_spans(self, removed: Sequence[Span], added: Sequence[Span],
+                      spans: SpanIndex | Sequence[Span]) -> None:
+        """Follow one change of the spans shown. ``spans`` is the session's index,
+        which has the change already; given a list instead (the spans after the change),
+        the view's own index follows the change."""
+        if not isinstance(spans, SpanIndex):
+            self._spans.update(removed, added)
+        elif spans is not self._spans:  # another document's index: shown anew
+            self._spans = spans
+            self.highlighter.set_index(self._qt_all(spans))
         # rehighlightBlock repaints just the blocks it touched (with their chips)
-        self.highlighter.replace([self._qt(s) for s in removed], [self._qt(s) for s in added])
+        self.highlighter.replace([self._qt_span(s) for s in removed],
+                                 [self._qt_span(s) for s in added])
 
-    def reset_spans(self, spans: list[Span], offered: list[Suggestion]) -> None:
-        self._spans = list(spans)
-        self.highlighter.set_spans(self._qt_all(spans), [self._qt(s, True) for s in offered])
+    def reset_spans(self, spans: SpanIndex | Sequence[Span], offered: list[Suggestion]) -> None:
+        self._spans = as_index(spans)
+        self.highlighter.set_spans(self._qt_all(self._spans), [self._qt(s, True) for s in offered])
         self.highlight_visible()
         self.viewport().update()
 
@@ -130,13 +149,18 @@ class ArticleView(QPlainTextEdit):
             self.setTextCursor(cur)
             self.ensureCursorVisible()
 
-    def _qt_all(self, spans: list[Span]) -> list[Any]:
-        """Spans for the highlighter: core spans as they are when code points and UTF-16
-        units coincide (no astral characters; it only reads start, end and label, so a
-        Span stands in for a QtSpan: hence Any)."""
+    def _qt_all(self, spans: SpanIndex) -> SpanIndex | list[Span]:
+        """Spans for the highlighter: the session's index itself when code points and
+        UTF-16 units coincide (no astral characters), else the spans in UTF-16
+        positions."""
         if not self.map.astral:
-            return list(spans)
-        return [self._qt(s) for s in spans]
+            return spans
+        return [self._qt_span(s) for s in spans]
+
+    def _qt_span(self, s: Span) -> Span:
+        if not self.map.astral:
+            return s
+        return s._replace(start=self.map.to_qt(s.start), end=self.map.to_qt(s.end))
 
     def _qt(self, s: Span | Suggestion, offered: bool = False) -> QtSpan:
         if not self.map.astral:  # the common case: code points are UTF-16 units
@@ -154,6 +178,10 @@ class ArticleView(QPlainTextEdit):
         if not cur.hasSelection():
             return None
         return self.map.from_qt(cur.selectionStart()), self.map.from_qt(cur.selectionEnd())
+
+    def selection_start(self) -> int:
+        """Where the text cursor is (the start of the selection), in code points."""
+        return self.map.from_qt(self.textCursor().selectionStart())
 
     def clear_selection(self) -> None:
         cur = self.textCursor()
@@ -220,29 +248,33 @@ class ArticleView(QPlainTextEdit):
 
     # ---------------------------------------------------------------- tooltips
     def span_under(self, point: QPoint) -> Span | None:
-        cp = self.position_at(point)
-        for s in self._spans:
-            if s.start <= cp < s.end:
-                return s
-        return None
+        return self._spans.at(self.position_at(point))
 
     def viewportEvent(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
-            s = self.span_under(e.pos())
-            if s is not None:
-                text = self.raw_text()
-                q0, q1 = self.map.to_qt(s.start), self.map.to_qt(s.end)
-                origin = {"model": "suggested by the model", "manual": "added by hand",
-                          "import": "imported", "review": "from review"}.get(s.origin, s.origin)
-                note = "" if self.highlighter.in_set(s.label) else f"\n{s.label} is {OUT_OF_SET_HELP}"
-                QToolTip.showText(
-                    e.globalPos(),
-                    f"{s.label}: “{text[q0:q1]}” ({origin}; {s.start}–{s.end}){note}", self
-                )
+            # the text comes from the window's controller (core): no wording here
+            text = self.tooltip_for(self.position_at(e.pos())) if self.tooltip_for else None
+            if text:
+                QToolTip.showText(e.globalPos(), text, self)
             else:
                 QToolTip.hideText()
             return True
         return super().viewportEvent(e)
+
+    def contextMenuEvent(self, e: QContextMenuEvent) -> None:
+        """Right-click or the Menu key: the entity's menu (from the window's controller)
+        above the view's own Copy and Select All."""
+        if e.reason() == QContextMenuEvent.Reason.Keyboard:
+            pos = self.textCursor().position()
+            at = self.viewport().mapToGlobal(self.cursorRect().bottomLeft())
+        else:
+            pos = self.cursorForPosition(e.pos()).position()
+            at = e.globalPos()
+        entries = self.menu_for(self.map.from_qt(pos)) if self.menu_for else []
+        standard = self.createStandardContextMenu()
+        show_entity_menu(self, at, entries, self.menu_chosen,
+                         extra=lambda menu: menu.addActions(standard.actions()))
+        standard.deleteLater()
 
     # ---------------------------------------------------------------- painting
     def resizeEvent(self, e: QResizeEvent) -> None:
@@ -283,10 +315,10 @@ class ArticleView(QPlainTextEdit):
                         self._paint_chip(painter, s, False, layout, first,
                                          left + origin.x(), top + origin.y())
                 covered = {(s.start, s.end) for s in spans}
-                for s in hl.offered_between(first, last):
-                    if (s.end <= last and (s.start, s.end) not in covered
-                            and not hl.spans_between(s.start, s.end)):
-                        self._paint_chip(painter, s, True, layout, first,
+                for o in hl.offered_between(first, last):
+                    if (o.end <= last and (o.start, o.end) not in covered
+                            and not hl.spans_between(o.start, o.end)):
+                        self._paint_chip(painter, o, True, layout, first,
                                          left + origin.x(), top + origin.y())
             top += height
             block = block.next()
@@ -300,7 +332,7 @@ class ArticleView(QPlainTextEdit):
         if self.highlight_visible():
             self.viewport().update()
 
-    def _paint_chip(self, painter: QPainter, s: QtSpan, offered: bool, layout: QTextLayout,
+    def _paint_chip(self, painter: QPainter, s: Span | QtSpan, offered: bool, layout: QTextLayout,
                     first: int,
                     x0: float, y0: float) -> None:
         """The label chip in the gap after the span's last character. Its place comes

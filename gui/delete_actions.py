@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from ..core import edits
 from ..core.edits import ChangeSet, DeleteRows, RestoreRows
-from ..core.errors import EditError
 
 UNDO_HINT = "Ctrl+Z brings it back"
 
@@ -85,20 +84,14 @@ def apply_rows_edit(window: Any, edit: DeleteRows | RestoreRows) -> ChangeSet:
     nxt = None
     if whole and isinstance(edit, DeleteRows):
         nxt = window.queue.neighbour(doc_id, 1) or window.queue.neighbour(doc_id, -1)
-    try:
-        change = edit.apply(window.store)
-    except EditError as err:
-        window.statusBar().showMessage(str(err), 8000)
-        raise
-    window._saved()
+    change = edit.apply(window.store)  # (an EditError: the window's applier says it)
     if whole:
         window.queue_model.reload()
         window._update_progress()
         if change.restored:
             window.open_document(doc_id)
         elif window.session is not None and window.session.doc_id == doc_id:
-            window.session = None
-            window.selected = None
+            window.session = None  # (no document open, nothing selected)
             if nxt is not None:
                 window.open_document(nxt)
             else:

@@ -1,18 +1,24 @@
-"""The side panel's list of the open article's entities (and offered suggestions)."""
+"""The side panel's list of the open article's entities (and offered suggestions).
+
+The entities are the session's :class:`~goldspan.core.spans.SpanIndex` itself, read
+in place; the model observes it and turns each row that goes or comes into Qt's
+precise row removal or insertion (no copy of the list, no reset per edit: the table
+keeps its scroll position and selection). Offered suggestions follow the entities."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ..core.sessions.common import ORIGIN_SHORT
+from ..core.spans import SpanIndex, SpanObserver, as_index
 from ..core.types import Span, Suggestion
 from .theme import (
-    NO_SET_COLOR, NOT_IN_SET, OUT_OF_SET_COLOR, OUT_OF_SET_HELP, in_label_set, out_of_set_swatch,
+    NO_SET_COLOR, NOT_IN_SET, OUT_OF_SET_COLOR, in_label_set, out_of_set_swatch,
 )
 
-ORIGIN_TEXT = {"model": "model", "manual": "you", "import": "import", "review": "review"}
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
@@ -23,70 +29,85 @@ _GREY = QBrush(QColor("#8c8c8c"))  # offered, not yet taken
 _RED = QBrush(QColor(OUT_OF_SET_COLOR))  # a label outside the project's set
 
 
+class _Rows(SpanObserver):
+    """The index's changes as Qt row signals of ``model``."""
+
+    def __init__(self, model: EntityModel) -> None:
+        self.model = model
+
+    def spans_removing(self, row: int) -> None:
+        self.model.beginRemoveRows(QModelIndex(), row, row)
+
+    def spans_removed(self, row: int) -> None:
+        self.model.endRemoveRows()
+
+    def spans_inserting(self, row: int) -> None:
+        self.model.beginInsertRows(QModelIndex(), row, row)
+
+    def spans_inserted(self, row: int) -> None:
+        self.model.endInsertRows()
+
+    def spans_resetting(self) -> None:
+        self.model.beginResetModel()
+
+    def spans_reset(self) -> None:
+        self.model.endResetModel()
+
+
 class EntityModel(QAbstractTableModel):
     HEADERS = ("Text", "Label", "Origin")
 
     def __init__(self) -> None:
         super().__init__()
         self.text = ""
-        self.items: list[Span | Suggestion] = []
-        self.n_spans = 0
+        self.spans = SpanIndex()
+        self.offered: list[Suggestion] = []
         self.colors: dict[str, str] = {}
+        self._rows = _Rows(self)
+        # set by the window: a row's tooltip, from its controller (core)
+        self.tooltip_for: Callable[[Span | Suggestion, bool], str] | None = None
 
-    def set_items(self, text: str, spans: list[Span], offered: list[Suggestion]) -> None:
+    def set_items(self, text: str, spans: SpanIndex | Sequence[Span],
+                  offered: list[Suggestion]) -> None:
+        """Show ``spans`` (an index is read in place and followed) and ``offered``
+        after them."""
+        spans = as_index(spans)
         self.beginResetModel()
+        self.spans.unobserve(self._rows)
         self.text = text
-        self.items = [*spans, *offered]
-        self.n_spans = len(spans)
+        self.spans = spans
+        spans.observe(self._rows)
+        self.offered = list(offered)
         self.endResetModel()
 
-    def apply_change(self, removed: list[Span], added: list[Span]) -> None:
-        """Precise row removals and insertions for one edit (no reset: the table keeps
-        its scroll position and selection, and an edit costs O(log n) look-ups)."""
-        import bisect
-
-        for r in removed:
-            row = self.row_of(r)
-            if row is None:
-                continue
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self.items[row]
-            self.n_spans -= 1
-            self.endRemoveRows()
-        for a in added:
-            row = bisect.bisect_right(self.items, a.start, hi=self.n_spans, key=lambda x: x.start)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self.items.insert(row, a)
-            self.n_spans += 1
-            self.endInsertRows()
+    @property
+    def n_spans(self) -> int:
+        return len(self.spans)
 
     def set_offered(self, offered: list[Suggestion]) -> None:
-        old = len(self.items) - self.n_spans
-        if old:
-            self.beginRemoveRows(QModelIndex(), self.n_spans, len(self.items) - 1)
-            del self.items[self.n_spans:]
+        n = self.n_spans
+        if self.offered:
+            self.beginRemoveRows(QModelIndex(), n, n + len(self.offered) - 1)
+            self.offered = []
             self.endRemoveRows()
         if offered:
-            self.beginInsertRows(QModelIndex(), self.n_spans, self.n_spans + len(offered) - 1)
-            self.items.extend(offered)
+            self.beginInsertRows(QModelIndex(), n, n + len(offered) - 1)
+            self.offered = list(offered)
             self.endInsertRows()
 
     def item(self, row: int) -> Span | Suggestion | None:
-        return self.items[row] if 0 <= row < len(self.items) else None
-
-    def row_of(self, span: Span) -> int | None:
-        import bisect
-
-        i = bisect.bisect_left(self.items, span.start, hi=self.n_spans, key=lambda x: x.start)
-        while i < self.n_spans and self.items[i].start == span.start:
-            s = self.items[i]
-            if (s.end, s.label) == (span.end, span.label):
-                return i
-            i += 1
+        n = self.n_spans
+        if 0 <= row < n:
+            return self.spans[row]
+        if n <= row < n + len(self.offered):
+            return self.offered[row - n]
         return None
 
+    def row_of(self, span: Span) -> int | None:
+        return self.spans.row_of(span)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.items)
+        return 0 if parent.isValid() else len(self.spans) + len(self.offered)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -100,8 +121,9 @@ class EntityModel(QAbstractTableModel):
         col = index.column()
         if role == _DECORATION and col != 1:
             return None
-        offered = row >= self.n_spans
-        s = self.items[row]
+        n = self.n_spans
+        offered = row >= n
+        s = self.offered[row - n] if offered else self.spans[row]
         if role == _FOREGROUND:
             if not in_label_set(s.label, self.colors):
                 return _RED
@@ -112,17 +134,13 @@ class EntityModel(QAbstractTableModel):
             if col == 1:
                 return s.label if in_label_set(s.label, self.colors) else f"{s.label} · {NOT_IN_SET}"
             if col == 2:
-                return "offered" if offered else ORIGIN_TEXT.get(getattr(s, "origin", ""), "")
+                return "offered" if offered else ORIGIN_SHORT.get(getattr(s, "origin", ""), "")
         elif role == _DECORATION:
             if not in_label_set(s.label, self.colors):
                 return out_of_set_swatch()
             return QColor(self.colors.get(s.label, NO_SET_COLOR))
         elif role == _TOOLTIP:
-            where = f"{s.start}–{s.end}"
-            tip = f"{s.label} at {where}" + (" (offered by the model; Shift+Enter accepts)" if offered else "")
-            if not in_label_set(s.label, self.colors):
-                tip += f"\n{s.label} is {OUT_OF_SET_HELP}"
-            return tip
+            return self.tooltip_for(s, offered) if self.tooltip_for else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

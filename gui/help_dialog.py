@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ..core.types import Label
-from .shortcuts import LABEL_HELP, MOUSE_HELP, SHORTCUTS
+from .shortcuts import LABEL_HELP, MOUSE_HELP, REVIEW_SHORTCUTS, SHORTCUTS
 
 
 def rows(labels: Sequence[Label] = ()) -> list[tuple[str, str, str]]:
@@ -24,6 +24,7 @@ def rows(labels: Sequence[Label] = ()) -> list[tuple[str, str, str]]:
         out.append(("Labels", "(no key)", "Click the button: " + ", ".join(unkeyed)))
     out += [(s.group, " / ".join(s.keys), s.help) for s in SHORTCUTS]
     out += [("Mouse", what, why) for what, why in MOUSE_HELP]
+    out += [(f"Review window · {s.group}", " / ".join(s.keys), s.help) for s in REVIEW_SHORTCUTS]
     return out
 
 

@@ -15,7 +15,6 @@ them, and a block already highlighted is never computed again by scrolling.
 from __future__ import annotations
 
 import bisect
-import operator
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -24,6 +23,8 @@ from PySide6.QtGui import (
     QColor, QFont, QFontMetrics, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument,
 )
 
+from ..core.spans import SpanIndex
+from ..core.types import Span
 from .theme import NO_SET_COLOR, NOT_IN_SET, OUT_OF_SET_COLOR, in_label_set, out_of_set_brush, tint
 
 
@@ -38,15 +39,16 @@ class QtSpan:
 
 
 CHIP_PAD = 6
-_by_start = operator.attrgetter("start")
 
 
 class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
-        self._spans: list[QtSpan] = []
-        self._starts: list[int] = []
-        self._ends: list[int] = []
+        # The spans shown: the session's own SpanIndex when code points are UTF-16
+        # units (the common case: read, never copied or changed here), else an index
+        # of the spans in UTF-16 positions that :meth:`replace` keeps up to date.
+        self._index = SpanIndex()
+        self._shared = False
         self._offered: list[QtSpan] = []
         self._offered_starts: list[int] = []
         self._offered_longest = 0
@@ -90,16 +92,24 @@ class SpanHighlighter(QSyntaxHighlighter):
         text = label + ("?" if offered else "")
         return text if self.in_set(label) else f"{text} · {NOT_IN_SET}"
 
-    def set_spans(self, spans: list[QtSpan], offered: list[QtSpan], *,
+    def set_spans(self, spans: SpanIndex | list[Span], offered: list[QtSpan], *,
                   keep_selection: bool = True) -> None:
         """Replace all spans (a document was opened, or reloaded): every block is
-        highlighted anew when it is next on screen (:meth:`highlight_blocks`)."""
+        highlighted anew when it is next on screen (:meth:`highlight_blocks`). A
+        :class:`SpanIndex` is shared (the session applies each change to it); a list
+        (spans in UTF-16 positions) gets an index of its own."""
         if not keep_selection:
             self._selected = None
-        self._spans = sorted(spans, key=_by_start)
-        self._starts = [s.start for s in self._spans]
-        self._ends = [s.end for s in self._spans]
+        self._shared = isinstance(spans, SpanIndex)
+        self._index = spans if isinstance(spans, SpanIndex) else SpanIndex(spans)
         self._set_offered(offered)
+        self.forget_all()
+
+    def set_index(self, spans: SpanIndex | list[Span]) -> None:
+        """Read another index of the same text (the offered suggestions and what was
+        highlighted stay)."""
+        self._shared = isinstance(spans, SpanIndex)
+        self._index = spans if isinstance(spans, SpanIndex) else SpanIndex(spans)
         self.forget_all()
 
     # ------------------------------------------------------- lazy highlighting
@@ -138,23 +148,11 @@ class SpanHighlighter(QSyntaxHighlighter):
                 count += 1
         return count
 
-    def replace(self, removed: list[QtSpan], added: list[QtSpan]) -> None:
-        """Apply one change and re-highlight only the blocks it touches."""
-        # Bisection and list insert/delete (a memmove in C) instead of rebuilding the
-        # sorted lists: an edit costs microseconds at 25,000 spans, not 10 ms.
-        for s in removed:
-            i = bisect.bisect_left(self._starts, s.start)
-            while i < len(self._spans) and self._starts[i] == s.start:
-                old = self._spans[i]
-                if (old.end, old.label) == (s.end, s.label):
-                    del self._spans[i], self._starts[i], self._ends[i]
-                    break
-                i += 1
-        for s in added:
-            i = bisect.bisect_right(self._starts, s.start)
-            self._spans.insert(i, s)
-            self._starts.insert(i, s.start)
-            self._ends.insert(i, s.end)
+    def replace(self, removed: list[Span], added: list[Span]) -> None:
+        """Follow one change (in UTF-16 positions) and re-highlight only the blocks it
+        touches. A shared index has it already (the session applied it)."""
+        if not self._shared:
+            self._index.update(removed, added)
         for s in removed + added:
             self.rehighlight_range(s.start, s.end)
 
@@ -192,13 +190,8 @@ class SpanHighlighter(QSyntaxHighlighter):
             block = block.next()
 
     # ------------------------------------------------------------- look-ups
-    def spans_between(self, start: int, end: int) -> list[QtSpan]:
-        i = bisect.bisect_right(self._ends, start)
-        out = []
-        while i < len(self._spans) and self._spans[i].start < end:
-            out.append(self._spans[i])
-            i += 1
-        return out
+    def spans_between(self, start: int, end: int) -> list[Span]:
+        return self._index.overlapping(start, end)
 
     def offered_between(self, start: int, end: int) -> list[QtSpan]:
         # Offered suggestions may overlap one another, so their ends are not sorted:
@@ -209,7 +202,7 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     @property
     def span_count(self) -> int:
-        return len(self._spans)
+        return len(self._index)
 
     # ------------------------------------------------------------- formats
     def _format(self, label: str, selected: bool) -> QTextCharFormat:
@@ -250,7 +243,8 @@ class SpanHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:
         # Called for every block when a document opens (15,000 blocks for a 1 MB
         # article): the span loop is inlined and formats come from a per-label cache.
-        spans = self._spans
+        index = self._index
+        spans = index.items
         if not spans and not self._offered:
             return
         block = self.currentBlock()
@@ -262,9 +256,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         # code points, short by one per emoji or flag, which left spans at the end of
         # such a line unhighlighted (tests/test_hostile_text_gui.py).
         end = pos + block.length() - 1
-        starts = self._starts
+        starts = index.starts
         n = len(spans)
-        i = bisect.bisect_right(self._ends, pos)
+        i = bisect.bisect_right(index.ends, pos)
         selected = self._selected
         plain = self._plain
         while i < n and starts[i] <= end:
@@ -291,12 +285,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         if self._offered:
             # (an offered suggestion with a span on the same range is covered by the
             # overlap test below: no per-block set of all spans)
-            for s in self.offered_between(pos, end + 1):
-                a = max(s.start, pos) - pos
-                b = min(s.end, end) - pos
+            for o in self.offered_between(pos, end + 1):
+                a = max(o.start, pos) - pos
+                b = min(o.end, end) - pos
                 if b <= a:
                     continue
-                if not self.spans_between(s.start, s.end):
-                    self.setFormat(a, b - a, self._offered_format(s.label))
-                    if s.end <= end:
-                        self.setFormat(b - 1, 1, self._gap_format(s.label, False, True))
+                if not self.spans_between(o.start, o.end):
+                    self.setFormat(a, b - a, self._offered_format(o.label))
+                    if o.end <= end:
+                        self.setFormat(b - 1, 1, self._gap_format(o.label, False, True))

@@ -8,11 +8,11 @@ span that wraps gets a bar on each of its lines; nothing enters the document.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence, cast
+from typing import Sequence, cast
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPaintEvent, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolTip, QWidget
+from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtGui import QColor, QPaintEvent, QPainter, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ..core.adjudication import ACCEPTED, AGREE, DISAGREE, KIND_HELP, KIND_TEXT, SOME
 from ..core.types import Span
@@ -39,7 +39,6 @@ class ReviewArticleView(ArticleView):
         self.setObjectName("reviewView")
         self._marks: list[tuple[int, int, str]] = []  # Qt positions, class
         self._focus: tuple[int, int] | None = None
-        self.tooltip_for: Callable[[int], str | None] | None = None
 
     def set_marks(self, marks: Sequence[tuple[Span, str]]) -> None:
         """The class bar of each span (code points in, Qt positions kept)."""
@@ -130,17 +129,6 @@ class ReviewArticleView(ArticleView):
             for r in self.span_rects(*self._focus):
                 painter.drawRoundedRect(r.adjusted(-2, 0, 2, 0), 4, 4)
         painter.end()
-
-    def viewportEvent(self, e: QEvent) -> bool:
-        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent) \
-                and self.tooltip_for is not None:
-            text = self.tooltip_for(self.position_at(e.pos()))
-            if text:
-                QToolTip.showText(e.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(e)
 
 
 class Legend(QWidget):

@@ -8,7 +8,8 @@ from typing import Callable, Iterable, Mapping, Sequence
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStatusBar,
+    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QMenuBar, QPushButton,
+    QStatusBar,
     QTableView, QWidget,
 )
 
@@ -25,11 +26,13 @@ def heading(text: str) -> QLabel:
 
 
 def action_row(buttons: Sequence[QPushButton], *, height: int = 34) -> tuple[QLabel, QHBoxLayout]:
-    """The bar under an article: a plain-text hint on the left, then the buttons (which
-    never take the keyboard focus away from the article). Returns (hint, layout)."""
-    hint = QLabel()
+    """The bar under an article: a plain-text hint on the left, one line elided to its
+    width (a longer hint never widens the pane nor moves the article), then the buttons
+    (which never take the keyboard focus away from the article). Returns (hint, layout)."""
+    from .parts.elided import ElidedLabel
+
+    hint = ElidedLabel()
     hint.setObjectName("hintLabel")
-    hint.setTextFormat(Qt.TextFormat.PlainText)
     row = QHBoxLayout()
     row.addWidget(hint, 1)
     for b in buttons:
@@ -87,11 +90,10 @@ def shortcut_actions(
     shortcuts: Iterable[Shortcut],
     handlers: Mapping[str, Callable[[], object]],
     *,
-    local: set[str],
     local_area: QWidget,
     keys_text: Callable[[Shortcut], str] = lambda sc: " / ".join(sc.keys),
 ) -> dict[str, QAction]:
-    """One QAction per shortcut that has a handler. Names in ``local`` work only while
+    """One QAction per shortcut that has a handler. ``local`` shortcuts work only while
     the focus is inside ``local_area`` (typing in a filter box never edits an article);
     the others work anywhere in the window."""
     actions: dict[str, QAction] = {}
@@ -102,7 +104,7 @@ def shortcut_actions(
         act.setShortcuts([QKeySequence(k) for k in sc.keys])
         act.setToolTip(f"{sc.help}  [{keys_text(sc)}]")
         act.setStatusTip(sc.help)
-        if sc.name in local:
+        if sc.local:
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             local_area.addAction(act)
         else:
@@ -111,6 +113,26 @@ def shortcut_actions(
         act.triggered.connect(handlers[sc.name])
         actions[sc.name] = act
     return actions
+
+
+def add_menu(bar: QMenuBar, title: str, actions: Mapping[str, QAction],
+             names: Sequence[str | None]) -> QMenu:
+    """A menu of the menu bar with the named actions in order (None: a separator)."""
+    menu = bar.addMenu(title)
+    for name in names:
+        if name is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(actions[name])
+    return menu
+
+
+def menu_action(window: QWidget, text: str, tip: str, handler: Callable[[], object]) -> QAction:
+    """An action with no key (a dialog opened from a menu)."""
+    act = QAction(text, window)
+    act.setToolTip(tip)
+    act.triggered.connect(lambda _=False: handler())
+    return act
 
 
 NOTHING_TO_UNDO = ("Nothing to undo: the history starts when the window opens "

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    from goldspan.core.session import ArticleSession
+    from goldspan.core.sessions.annotate import ArticleSession
     from goldspan.core.storage import Store
 
     with tempfile.TemporaryDirectory() as tmp:

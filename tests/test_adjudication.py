@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from goldspan.core.adjudication import (
-    ACCEPTED, AGREE, DISAGREE, REVIEW, SOME, CreateGold, ReviewSession, classify,
-    create_gold, document_f1, done_versions, premerge,
+    ACCEPTED, AGREE, DISAGREE, REVIEW, SOME, classify, create_gold, document_f1, done_versions,
+    premerge,
 )
+from goldspan.core.edits import CreateVersion, Steps
+from goldspan.core.sessions.review import ReviewSession
 from goldspan.core.errors import EditError
 from goldspan.core.types import GOLD, Span
 from goldspan.core.storage import Store
@@ -119,63 +121,63 @@ def test_take_replaces_overlapping_gold_and_undo_restores_everything(store: Stor
     before = store.conn.execute("SELECT * FROM annotations ORDER BY id").fetchall()
     s = ReviewSession(store, 1)
     first = s.take(S(15, 29, "ORG"), "bob")
-    assert [type(e).__name__ for e in first] == ["CreateGold", "ReplaceSpans"]
-    for e in first:
-        s.apply(e)
+    assert isinstance(first, Steps)  # one edit, one undo step: create the gold, then take
+    assert [type(e).__name__ for e in first.steps] == ["CreateVersion", "ReplaceSpans"]
+    s.apply(first)
     assert gold_rows(store) == [(0, 10, "PERSON", REVIEW), (15, 29, "ORG", REVIEW),
                                 (33, 38, "GPE", REVIEW)]
     # a wider span replaces the gold spans it overlaps
     second = s.add(14, 38, "ORG", snap=False)
-    assert [type(e).__name__ for e in second] == ["ReplaceSpans"]
-    s.apply(second[0])
+    assert type(second).__name__ == "ReplaceSpans"
+    s.apply(second)
     assert gold_rows(store) == [(0, 10, "PERSON", REVIEW), (14, 38, "ORG", REVIEW)]
     # relabel and accept
     third = s.relabel(s.gold_at(20), "GPE")
-    s.apply(third[0])
-    (accept,) = s.accept()
+    s.apply(third)
+    accept = s.accept()
     s.apply(accept)
     assert s.status == "done"
     # everything undone in reverse order: the database is as it was, no gold row left
-    for e in reversed(first + second + third + [accept]):
+    for e in reversed([first, second, third, accept]):
         s.apply(e.inverse())
     assert store.conn.execute("SELECT * FROM annotations ORDER BY id").fetchall() == before
     assert gold_rows(store) == []
     # and redone: the gold gets the same annotation id back, so later edits apply
-    for e in first + second:
+    for e in (first, second):
         s.apply(e)
     assert gold_rows(store)[-1] == (14, 38, "ORG", REVIEW)
 
 
 def test_accept_without_changes_creates_the_premerge_done(store: Store) -> None:
     s = ReviewSession(store, 1)
-    for e in s.accept():
-        s.apply(e)
+    s.apply(s.accept())
     assert store.annotation(1, GOLD).status == "done"
     assert [g.key() for g in s.gold] == [(0, 10, "PERSON"), (33, 38, "GPE")]
-    assert s.accept() == []
+    assert s.accept() is None
 
 
 def test_take_what_gold_has_is_nothing_and_take_all(store: Store) -> None:
     s = ReviewSession(store, 1)
-    assert s.take(S(0, 10, "PERSON")) == []
-    for e in s.take_all("alice"):
-        s.apply(e)
+    assert s.take(S(0, 10, "PERSON")) is None
+    s.apply(s.take_all("alice"))
     assert [g[:3] for g in gold_rows(store)] == [(0, 10, "PERSON"), (15, 29, "PERSON"),
                                                  (33, 38, "GPE"), (42, 48, "DATE")]
 
 
 def test_create_gold_refuses_when_made_elsewhere(store: Store) -> None:
     s = ReviewSession(store, 1)
-    edits = s.take(S(54, 65, "PERSON"))
+    edit = s.take(S(54, 65, "PERSON"))
     create_gold(store, 1)  # another window got there first
     with pytest.raises(EditError):
-        s.apply(edits[0])
-    assert isinstance(edits[0], CreateGold)
+        s.apply(edit)
+    assert isinstance(edit, Steps) and isinstance(edit.steps[0], CreateVersion)
 
 
 def test_drop_gold_refuses_a_changed_gold(store: Store) -> None:
     s = ReviewSession(store, 1)
-    create, replace = s.take(S(54, 65, "PERSON"))
+    edit = s.take(S(54, 65, "PERSON"))
+    assert isinstance(edit, Steps)
+    create, replace = edit.steps
     s.apply(create)
     s.apply(replace)
     with pytest.raises(EditError):
@@ -187,12 +189,10 @@ def test_gold_is_exported_once_done(store: Store, tmp_path: Path) -> None:
     from goldspan.core.exporter import export
 
     s = ReviewSession(store, 1)
-    for e in s.take(S(15, 29, "ORG")) + []:
-        s.apply(e)
+    s.apply(s.take(S(15, 29, "ORG")))
     out = tmp_path / "gold.jsonl"
     assert export(store, out, format="prodigy", gold_only=True).written == 0  # in progress
-    for e in s.accept():
-        s.apply(e)
+    s.apply(s.accept())
     assert export(store, out, format="prodigy", gold_only=True).written == 1
     assert '"label": "ORG"' in out.read_text() or '"label":"ORG"' in out.read_text()
 
@@ -204,7 +204,6 @@ def test_open_items_are_undecided_differences_once_each(store: Store) -> None:
     assert got == [("alice", (15, 29, "PERSON")), ("bob", (15, 29, "ORG")),
                    ("carol", (22, 29, "PERSON")), ("alice", (42, 48, "DATE")),
                    ("bob", (54, 65, "PERSON"))]
-    for e in s.take(S(15, 29, "ORG"), "bob"):
-        s.apply(e)
+    s.apply(s.take(S(15, 29, "ORG"), "bob"))
     got = [(c.annotator, c.span.key()) for c in s.open_items()]
     assert got == [("alice", (42, 48, "DATE")), ("bob", (54, 65, "PERSON"))]

@@ -28,7 +28,7 @@ TEXT = " ".join(f"w{i:04d}" for i in range(N_WORDS))
 # after the commit "done": a line "done" means the edit was shown as saved.
 WRITER = textwrap.dedent("""
     import json, random, sys
-    from goldspan.core.session import ArticleSession
+    from goldspan.core.sessions.annotate import ArticleSession
     from goldspan.core.storage import Store
 
     import time
@@ -58,9 +58,10 @@ WRITER = textwrap.dedent("""
             edit = session.add(start, start + length * 6 - 1, rng.choice(labels), snap=False)
         if edit is None:
             continue
-        change = {"status": getattr(edit, "after", None),
-                  "removed": [list(s.key()) for s in getattr(edit, "removed", ())],
-                  "added": [list(s.key()) for s in getattr(edit, "added", ())]}
+        inner = edit.steps[-1] if hasattr(edit, "steps") else edit  # (the first creates the version)
+        change = {"status": getattr(inner, "after", None),
+                  "removed": [list(s.key()) for s in getattr(inner, "removed", ())],
+                  "added": [list(s.key()) for s in getattr(inner, "added", ())]}
         print("begin " + json.dumps(change), flush=True)
         session.apply(edit)
         print("done", flush=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from goldspan.core.edits import ReplaceSpans
+from goldspan.core.edits import CreateVersion, ReplaceSpans, Steps
 from goldspan.core.errors import EditError
 from goldspan.core.types import Span, Suggestion
-from goldspan.core.session import ArticleSession
+from goldspan.core.sessions.annotate import ArticleSession
 from goldspan.core.storage import Store
 
 TEXT = "US Defence Secretary Mark Esper held talks with Moroccan officials in Rabat on Friday."
@@ -56,6 +56,11 @@ def status_on_disk(db: Path) -> str | None:
         return ann.status if ann else None
 
 
+def undone_to_start(db: Path, session: ArticleSession) -> bool:
+    """Every edit undone: no version in the database, the model's spans shown."""
+    return on_disk(db) == [] and status_on_disk(db) is None and full(session.spans) == MODEL_SPANS
+
+
 MODEL_SPANS = [("Mark Esper", "PERSON", "model"), ("Moroccan", "NORP", "model"),
                ("officials", "ORG", "model"), ("Rabat", "GPE", "model")]
 
@@ -64,7 +69,8 @@ def test_add_replaces_overlapped_spans_and_inverse_restores(db: Path, session: A
     start = TEXT.index("Moroccan")
     end = TEXT.index(" in Rabat")
     edit = session.add(start + 2, end - 2, "ORG")  # snapped to "Moroccan officials"
-    assert isinstance(edit, ReplaceSpans)
+    assert isinstance(edit, Steps)  # the first edit creates the version, then adds
+    assert [type(e) for e in edit.steps] == [CreateVersion, ReplaceSpans]
     change = session.apply(edit)
     assert full(change.removed) == [("Moroccan", "NORP", "model"), ("officials", "ORG", "model")]
     expected = [("Mark Esper", "PERSON", "model"), ("Moroccan officials", "ORG", "manual"),
@@ -74,9 +80,15 @@ def test_add_replaces_overlapped_spans_and_inverse_restores(db: Path, session: A
     assert status_on_disk(db) == "in_progress"
 
     session.apply(edit.inverse())
-    assert full(session.spans) == MODEL_SPANS
-    assert on_disk(db) == MODEL_SPANS  # origins restored too
+    assert full(session.spans) == MODEL_SPANS  # shown as before, origins too
+    assert on_disk(db) == [] and status_on_disk(db) is None  # undone to the start: no version
     session.apply(edit)  # redo
+    assert on_disk(db) == expected
+    # a later edit is a plain ReplaceSpans, undone without touching the version
+    second = session.delete(session.spans[0])
+    assert isinstance(second, ReplaceSpans)
+    session.apply(second)
+    session.apply(second.inverse())
     assert on_disk(db) == expected
 
 
@@ -105,7 +117,7 @@ def test_relabel(db: Path, session: ArticleSession) -> None:
     assert on_disk(db)[-1] == ("Rabat", "LOC", "manual")
     assert session.relabel(session.spans[-1], "LOC") is None
     session.apply(edit.inverse())  # type: ignore[union-attr]
-    assert on_disk(db)[-1] == ("Rabat", "GPE", "model")
+    assert undone_to_start(db, session)
 
 
 def test_delete(db: Path, session: ArticleSession) -> None:
@@ -114,7 +126,7 @@ def test_delete(db: Path, session: ArticleSession) -> None:
     session.apply(edit)
     assert on_disk(db) == MODEL_SPANS[1:]
     session.apply(edit.inverse())
-    assert on_disk(db) == MODEL_SPANS
+    assert undone_to_start(db, session)
 
 
 @pytest.mark.parametrize(
@@ -136,7 +148,7 @@ def test_move_boundary_by_whole_tokens(db: Path, session: ArticleSession, edge: 
     session.apply(edit)
     assert on_disk(db)[0] == (expected, "PERSON", "manual")
     session.apply(edit.inverse())
-    assert on_disk(db) == MODEL_SPANS
+    assert undone_to_start(db, session)
 
 
 def test_move_boundary_cannot_empty_a_span_or_leave_the_text(session: ArticleSession) -> None:
@@ -165,7 +177,7 @@ def test_growing_into_a_neighbour_replaces_it(db: Path, session: ArticleSession)
     assert on_disk(db) == [("Mark Esper", "PERSON", "model"), ("officials in Rabat", "GPE", "manual")]
     session.apply(edit2.inverse())  # type: ignore[union-attr]
     session.apply(edit.inverse())  # type: ignore[union-attr]
-    assert on_disk(db) == MODEL_SPANS
+    assert undone_to_start(db, session)
 
 
 def test_set_status(db: Path, session: ArticleSession) -> None:
@@ -176,7 +188,7 @@ def test_set_status(db: Path, session: ArticleSession) -> None:
     assert on_disk(db) == MODEL_SPANS  # accepting keeps the model's spans as gold
     assert session.set_status("done") is None
     session.apply(edit.inverse())  # type: ignore[union-attr]
-    assert status_on_disk(db) == "todo"
+    assert status_on_disk(db) is None and session.status == "todo"  # no version again
     for status in ("skipped", "rejected", "done"):
         session.apply(session.set_status(status))  # type: ignore[arg-type]
         assert status_on_disk(db) == status
@@ -188,19 +200,34 @@ def test_edit_keeps_done_status(db: Path, session: ArticleSession) -> None:
     assert status_on_disk(db) == "done"
 
 
-def test_undo_of_first_edit_leaves_the_model_spans(db: Path, session: ArticleSession) -> None:
+def test_undo_of_first_edit_leaves_no_version(db: Path, session: ArticleSession) -> None:
+    """Undoing the first edit used to leave an edited, in-progress version of the
+    model's spans (building the edit created the version outside the undo stack)."""
     assert on_disk(db) == []  # opening wrote nothing
     edit = session.delete(session.spans[0])
+    assert edit is not None and on_disk(db) == []  # building wrote nothing either
     session.apply(edit)
     assert on_disk(db) == MODEL_SPANS[1:]
-    session.apply(edit.inverse())
-    assert on_disk(db) == MODEL_SPANS
     with Store.open(db) as s:
         assert s.annotation(1, "ann").seeded_from == MODEL  # type: ignore[union-attr]
+    session.apply(edit.inverse())
+    assert on_disk(db) == [] and status_on_disk(db) is None
+    assert session.status == "todo" and not session.edited
+    assert full(session.spans) == MODEL_SPANS  # the starting point is shown again
+
+
+def test_a_key_press_that_changes_nothing_writes_nothing(db: Path, session: ArticleSession) -> None:
+    rabat = session.span_at(TEXT.index("Rabat"))
+    assert rabat is not None
+    assert session.relabel(rabat, "GPE") is None  # same label
+    assert session.add(rabat.start, rabat.end, "GPE") is None  # same span
+    assert session.move_boundary(rabat, "end", -1) is None  # would empty it
+    with Store.open(db) as s:
+        assert s.annotation(1, "ann") is None
 
 
 def test_edit_error_when_removed_elsewhere(db: Path, session: ArticleSession) -> None:
-    session.ensure_version()
+    session.apply(session.set_status("in_progress"))  # the version exists
     other = ArticleSession(Store.open(db), 1, "ann")  # another window / process
     other.apply(other.delete(other.spans[0]))
     before = on_disk(db)
@@ -216,7 +243,7 @@ def test_edit_error_when_removed_elsewhere(db: Path, session: ArticleSession) ->
 
 
 def test_edit_error_when_overlapping_span_added_elsewhere(db: Path, session: ArticleSession) -> None:
-    session.ensure_version()
+    session.apply(session.set_status("in_progress"))
     other = ArticleSession(Store.open(db), 1, "ann")
     i = TEXT.index("talks")
     other.apply(other.add(i, i + 5, "EVENT"))  # type: ignore[arg-type]
@@ -252,7 +279,8 @@ def test_late_suggestions_are_offered_never_applied(db: Path, session: ArticleSe
 
 
 def test_late_suggestions_seed_an_untouched_version(db: Path, session: ArticleSession) -> None:
-    session.ensure_version()  # opened, nothing edited yet
+    session.store.open_version(1, "ann")  # a version nobody edited yet
+    session.reload()
     with Store.open(db) as other:
         other.put_suggestions(1, "test@2", [at("Friday", "DATE")])
     assert session.suggestions_arrived()
@@ -272,3 +300,28 @@ def test_a_span_is_its_offsets_and_label_whatever_its_origin() -> None:
     relabelled = model._replace(label="GPE", origin="manual")
     assert (relabelled.start, relabelled.end, relabelled.label, relabelled.origin) == (4, 9, "GPE", "manual")
     assert model.origin == "model"  # immutable: _replace made a new one
+
+
+def test_a_first_edit_whose_id_was_taken_meanwhile_gets_the_next_one(db: Path, session: ArticleSession) -> None:
+    """Two annotators open the same article and edit at once: both first edits were
+    built with the same new id; the second to apply used to be refused ("UNIQUE
+    constraint failed"). It gets the next id, and its undo and redo use that one."""
+    edit = session.delete(session.spans[0])
+    assert isinstance(edit, Steps)
+    with Store.open(db) as other:  # bob's window: his first edit took the id
+        bob = ArticleSession(other, 1, "bob")
+        other_edit = bob.delete(bob.spans[1])
+        assert other_edit is not None
+        bob.apply(other_edit)
+    change = session.apply(edit)
+    applied = change.applied
+    assert isinstance(applied, Steps) and applied.steps[0].annotation_id != edit.steps[0].annotation_id
+    assert session.version is not None and session.version.id == change.annotation_id
+    assert on_disk(db) == MODEL_SPANS[1:] and on_disk(db, "bob") == MODEL_SPANS[:1] + MODEL_SPANS[2:]
+    later = session.delete(session.spans[0])  # built on the version's real id
+    session.apply(later)
+    session.apply(later.inverse())
+    session.apply(applied.inverse())
+    assert on_disk(db) == [] and on_disk(db, "bob") == MODEL_SPANS[:1] + MODEL_SPANS[2:]
+    session.apply(applied)  # redo
+    assert on_disk(db) == MODEL_SPANS[1:]

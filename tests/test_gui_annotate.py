@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QThread
 from PySide6.QtWidgets import QApplication
 
 from goldspan.core.types import Suggestion
@@ -305,6 +305,10 @@ def test_background_model_fills_an_unedited_article(qtbot, tmp_path: Path) -> No
     w = MainWindow(store, ANNOTATOR, model="en_core_web_sm", suggest=True)
     qtbot.addWidget(w)
     show(qtbot, w)
+    threads = []  # where the window hears of new suggestions (a worker's thread: a crash)
+    refresh = w.queue_model.refresh_document
+    w.queue_model.refresh_document = lambda doc_id: (threads.append(QThread.currentThread()),  # type: ignore[method-assign]
+                                                     refresh(doc_id))
     w.open_first()
     # readable at once, before the model has loaded
     assert w.view.raw_text() == text
@@ -313,6 +317,7 @@ def test_background_model_fills_an_unedited_article(qtbot, tmp_path: Path) -> No
     assert any((s.start, s.end, s.label) == (383, 393, "PERSON") for s in w.session.spans)
     assert "en_core_web_sm" in w.model_label.text()
     assert [lab.name for lab in w.labels][:3] == ["PERSON", "ORG", "GPE"]
+    assert threads and all(t is QApplication.instance().thread() for t in threads)
     w.close()
     store.close()
 

@@ -92,12 +92,13 @@ def test_zoom_is_remembered(qtbot, tmp_path: Path) -> None:  # type: ignore[no-u
     w = MainWindow(store, "alice", suggest=False)
     qtbot.addWidget(w)
     size = w.view.font().pointSizeF()
-    w._zoom(2)
+    w.actions_by_name["zoom_in"].trigger()
+    w.actions_by_name["zoom_in"].trigger()
     w.close()
     w2 = MainWindow(store, "alice", suggest=False)
     qtbot.addWidget(w2)
     assert w2.view.font().pointSizeF() == size + 2
-    w2._zoom_reset()
+    w2.actions_by_name["zoom_reset"].trigger()
     assert w2.view.font().pointSizeF() == size
     w2.close()
 

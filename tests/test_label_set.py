@@ -123,7 +123,7 @@ def test_labels_dialog_renames_and_window_follows(qtbot, tmp_path: Path) -> None
 
 def test_label_with_ampersand_shows_literally(qtbot) -> None:  # type: ignore[no-untyped-def]
     from goldspan.core.types import Label
-    from goldspan.gui.label_bar import LabelBar
+    from goldspan.gui.parts.label_bar import LabelBar
 
     bar = LabelBar()
     qtbot.addWidget(bar)

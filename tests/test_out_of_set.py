@@ -100,9 +100,9 @@ def test_out_of_set_in_the_review_window(qtbot, db: Path) -> None:  # type: igno
     view = r.views["alice"]
     assert view.highlighter.chip_text("DATE") == "DATE · not in set"
     assert reddish(area(view, DATE)) > 20 and reddish(area(view, MISC)) == 0
-    tip = r._tooltip("alice", DATE.start + 1)
+    tip = r.ctl.tooltip("alice", DATE.start + 1)
     assert tip is not None and "relabel or delete" in tip
-    assert "relabel or delete" not in (r._tooltip("alice", MISC.start + 1) or "")
+    assert "relabel or delete" not in (r.ctl.tooltip("alice", MISC.start + 1) or "")
     r.close()
 
 

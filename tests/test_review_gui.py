@@ -237,7 +237,7 @@ def test_class_bars_legend_and_tooltips(window: ReviewWindow) -> None:
     assert counts[DISAGREE].endswith(" 2") and counts[SOME].endswith(" 1")
     assert counts[ACCEPTED].endswith(" 2") and counts[AGREE].endswith(" 0")
     assert len(set(KIND_COLOR.values())) == 4
-    tip = window._tooltip("alice", 16)
+    tip = window.ctl.tooltip("alice", 16)
     assert "Disagree" in tip and "bob: ORG “Nasser Bourita”" in tip
     assert "F1 vs bob 0.57" in window.headers["alice"].text()
     # deleting an agreed entity from the gold turns its bars blue (all agree)

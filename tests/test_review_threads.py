@@ -18,6 +18,7 @@ SCRIPT = textwrap.dedent("""
     app = QApplication([])
     from goldspan.core.storage import Store
     from goldspan.core.types import Span
+    import goldspan.gui.review_figures as rf
     import goldspan.gui.review_window as rw
 
     p = Path(sys.argv[1])
@@ -27,11 +28,11 @@ SCRIPT = textwrap.dedent("""
     st.put_version(1, "bob", "done", [Span(0, 10, "ORG")])
     st.close()
 
-    run = rw.AgreementThread.run
+    run = rf.AgreementThread.run
     def slow_to_close(self):  # a worker that takes a moment to close its connection
         run(self)
         time.sleep(0.2)
-    rw.AgreementThread.run = slow_to_close
+    rf.AgreementThread.run = slow_to_close
 
     for i in range(3):
         parent = QMainWindow()

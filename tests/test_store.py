@@ -16,7 +16,7 @@ import goldspan.core.storage.schema as schema_mod
 from goldspan.core.errors import StoreError
 from goldspan.core.types import Span, Suggestion
 from goldspan.core.storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from goldspan.core.session import ArticleSession
+from goldspan.core.sessions.annotate import ArticleSession
 from goldspan.core.storage import BUSY_TIMEOUT_MS, Store
 
 DATA = Path(__file__).parent / "data" / "schemas"
@@ -226,7 +226,7 @@ def test_open_version_copies_latest_suggestions(db: Path, store: Store) -> None:
     session = ArticleSession(s, doc_id, "ann")
     assert [(x.start, x.end, x.label, x.origin) for x in session.spans] == [
         (0, 10, "PERSON", "model"), (15, 20, "GPE", "model")]
-    assert session.annotation is None
+    assert session.version is None
     assert s.conn.total_changes == 0
     assert counts(db) == before_rows
     close_clean(s)
@@ -268,7 +268,7 @@ def test_seed_version_never_overwrites_an_accepted_version(store: Store) -> None
     store.put_suggestions(doc_id, "m@1", [Suggestion(0, 10, "PERSON")])
     session = ArticleSession(store, doc_id, "ann")
     session.apply(session.set_status("done"))  # type: ignore[arg-type]
-    ann_id = session.annotation.id  # type: ignore[union-attr]
+    ann_id = session.version.id  # type: ignore[union-attr]
     assert not store.seed_version(ann_id, "m@2", [Suggestion(30, 40, "ORG")])
     assert store.spans(ann_id) == [Span(0, 10, "PERSON")]
 

@@ -1,14 +1,16 @@
 """A button per label, with its colour and hotkey; the checked one is the active
-label (pick a label, then select text)."""
+label (pick a label, then select text). The bar also owns the label keys: one QAction
+per hotkey on the window's work area (both windows had their own copy of this)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QButtonGroup, QToolButton, QWidget
 
-from ..core.types import Label
-from .flow_layout import FlowLayout
-from .theme import chip_text_color
+from ...core.types import Label
+from ..flow_layout import FlowLayout
+from ..theme import chip_text_color
 
 
 class LabelBar(QWidget):
@@ -22,6 +24,14 @@ class LabelBar(QWidget):
         self._group = QButtonGroup(self)
         self._group.setExclusive(False)
         self.buttons: dict[str, QToolButton] = {}
+        self.key_actions: list[QAction] = []
+        self._key_area: QWidget | None = None
+
+    def bind_keys(self, area: QWidget) -> None:
+        """Label keys work while the focus is inside ``area`` (the article and what is
+        around it, never the queue's filter box); a key press emits
+        :attr:`labelClicked`, as a click on the button does."""
+        self._key_area = area
 
     def set_labels(self, labels: list[Label]) -> None:
         for b in self.buttons.values():
@@ -53,7 +63,27 @@ class LabelBar(QWidget):
             self._group.addButton(b)
             self._layout.addWidget(b)
             self.buttons[lab.name] = b
+        self._set_keys(labels)
         self.updateGeometry()
+
+    def _set_keys(self, labels: list[Label]) -> None:
+        area = self._key_area
+        for act in self.key_actions:
+            if area is not None:
+                area.removeAction(act)
+            act.deleteLater()
+        self.key_actions = []
+        if area is None:
+            return
+        for lab in labels:
+            if not lab.hotkey:
+                continue
+            act = QAction(f"Label {lab.name}", area)
+            act.setShortcut(QKeySequence(lab.hotkey.upper()))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(lambda _=False, n=lab.name: self.labelClicked.emit(n))
+            area.addAction(act)
+            self.key_actions.append(act)
 
     def set_active(self, name: str | None) -> None:
         for label, b in self.buttons.items():
