@@ -25,7 +25,7 @@ CORPORA = {
     "gum": ROOT / "tests" / "data" / "gum_news",
 }
 CONFIGS = ["today", "model", "map", "map+gate", "map+gate+phrases", "train-full",
-           "loop-full-no-arbitration", "loop-full", "loop-full-blank", "loop"]
+           "loop-full-no-arbitration", "loop-full", "loop-full-blank", "loop-no-phrases", "loop"]
 
 
 def main() -> int:

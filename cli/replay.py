@@ -32,8 +32,8 @@ def replay(
     config: str = typer.Option(
         "loop", "--config", help="What the loop does: loop (all of it), today (the "
         "rules before the loop), model, map, map+gate, map+gate+phrases, train, "
-        "train-full, loop-full, loop-full-no-arbitration, loop-full-blank, loop-blank, "
-        "loop-long."),
+        "train-full, loop-no-phrases, loop-full, loop-full-no-arbitration, "
+        "loop-full-blank, loop-blank, loop-long."),
     no_train: bool = typer.Option(False, "--no-train", help="No background training."),
     blank: bool = typer.Option(False, "--blank", help="Train from a blank pipeline, "
                                "not from the model's."),

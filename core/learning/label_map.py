@@ -91,6 +91,18 @@ class LabelMap:
                 out.append(s if target == s.label else Suggestion(s.start, s.end, target, s.score))
         return out
 
+    def head_from(self) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+        """Per project label, the model labels the rule shows as it, each with how often
+        the analysts turned it into that label (at least 1): where a trained
+        generation's output rows start (:mod:`.trainer`)."""
+        found: dict[str, list[tuple[str, int]]] = {}
+        for label in sorted(set(self.evidence) | set(self.explicit)):
+            target = self.target(label)
+            if target is not None:
+                votes = self.evidence.get(label, Counter()).get("=" + target, 0)
+                found.setdefault(target, []).append((label, max(1, votes)))
+        return tuple((target, tuple(v)) for target, v in sorted(found.items()))
+
     def table(self, labels: Iterable[str]) -> dict[str, str | None]:
         """The whole rule for the given model labels (for a dialog or ``--json``)."""
         return {label: self.target(label) for label in labels}

@@ -30,7 +30,7 @@ documents have grown by ``growth`` (a half) since the last one started, and neve
 while one is running. The first generation is trained from the base; each next one
 goes on from the previous generation on the new documents with as many earlier ones
 (rehearsal): measured with ``goldspan replay`` against a full retrain each time, it
-saved more on wikigold and GUM, about as much on re3d, in a fraction of the time. A generation replaces the suggester only when it is complete
+saved more on wikigold and GUM, less on re3d (README), in about half the time. A generation replaces the suggester only when it is complete
 (:meth:`install`); documents already suggested keep what they were shown.
 
 Everything learnt is derived from the accepted documents the loop holds, with counts
@@ -48,9 +48,9 @@ from typing import Any, Iterable, Sequence
 
 from ..types import Span, Suggestion
 from .costs import outcome
-from .gate import Gate
+from .gate import LEVELS, STRENGTH, Gate, relation
 from .label_map import LabelMap
-from .phrases import DEFAULT_PRIOR, DEFAULT_THRESHOLD, PhraseIndex, combine
+from .phrases import DEFAULT_PRIOR, DEFAULT_THRESHOLD, Conflicts, PhraseIndex, combine
 from .trainer import WORD_BUDGET, TrainedModel, TrainRequest
 
 BASE = "base"  # the model suggesting before any training, through the labels rule
@@ -70,11 +70,17 @@ class LoopConfig:
     learn_map: bool = True  # learn the rule from corrections where not set
     gate: bool = True
     gate_prior: float = 0.0
-    gate_strings: bool = True  # strings deleted more often than kept are held back
+    gate_strength: float = STRENGTH  # how many observations a finer level needs to lead
+    gate_strings: bool = True  # a string's own record is the gate's finest level
+    gate_levels: tuple[tuple[str, ...], ...] = LEVELS  # see gate.py
     phrases: str = "gated"  # "gated", "legacy" (the pre-issue-13 rule) or "none"
     phrase_threshold: float = DEFAULT_THRESHOLD
     phrase_prior: float = DEFAULT_PRIOR
+    phrase_rule: str = "precision"  # "precision" or "net" (see phrases.py)
     phrases_win: bool = True
+    learn_conflicts: bool = True  # who wins a phrase/model overlap is learnt per relation
+    conflict_ties: bool = True  # with equal evidence the phrase wins
+    conflict_gate: bool = True  # ... unless the gate expects more of the model's span
     ensemble: bool = True  # the base's mapped entities fill in where the trained model is silent
     agreement: bool = False  # gate the trained model's entities apart where the base agrees
     arbitrate: bool = True  # per label, the source that saved more so far leads
@@ -84,6 +90,7 @@ class LoopConfig:
     growth: float = 0.5
     epochs: int | None = None
     word_budget: int = WORD_BUDGET
+    rehearsal: float = 1.0  # earlier documents rehearsed per new one (incremental)
     seed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +108,7 @@ PRESETS: dict[str, LoopConfig] = {
     "train": LoopConfig(gate=False, phrases="none"),
     "train-full": LoopConfig(gate=False, phrases="none", train="full"),
     "loop": LoopConfig(),
+    "loop-no-phrases": LoopConfig(phrases="none"),  # what the phrases are worth in the loop
     "loop-full": LoopConfig(train="full"),
     "loop-full-no-arbitration": LoopConfig(train="full", arbitrate=False),
     "loop-full-blank": LoopConfig(train="full", base=None),
@@ -118,6 +126,7 @@ class _Seen:
     trained: list[Suggestion]  # the trained generation's (project labels), before the gate
     keyed: dict[str, list[Suggestion]]  # the statistical candidates by gate source
     phrases: list[Suggestion]  # phrase matches that passed their own precision test
+    relations: list[str]  # how each phrase match stands to the statistical candidates
     generation: int
 
 
@@ -164,12 +173,14 @@ class LearningLoop:
         self.config = config
         self.labels = tuple(labels)
         self.label_map = LabelMap(self.labels, label_map, learn=config.learn_map)
-        self.gate = Gate(prior=config.gate_prior, enabled=config.gate,
-                         strings=config.gate_strings)
+        self.gate = Gate(prior=config.gate_prior, strength=config.gate_strength,
+                         enabled=config.gate, strings=config.gate_strings,
+                         levels=config.gate_levels)
+        self.conflicts = Conflicts(learn=config.learn_conflicts, ties=config.conflict_ties)
         self.phrases: Any = None
         if config.phrases == "gated":
             self.phrases = PhraseIndex(lang, threshold=config.phrase_threshold,
-                                       prior=config.phrase_prior)
+                                       prior=config.phrase_prior, rule=config.phrase_rule)
         elif config.phrases == "legacy":
             from ..phrase_suggester import PhraseSuggester
 
@@ -227,13 +238,21 @@ class LearningLoop:
                                                              for t in trained)]
         else:
             keyed[BASE] = mapped
-        stat = [s for source, found in keyed.items() for s in self.gate.filter(source, found, text)]
+        stat_sources = [(source, s) for source, found in keyed.items()
+                        for s in self.gate.filter(source, found, text)]
+        stat = [s for _, s in stat_sources]
         phrases: list[Suggestion] = []
+        relations: list[str] = []
         if self.config.phrases == "gated":
             phrases = self.phrases.suggest_one(text)
             phrases = [p for p in phrases if p.label in self.labels]
-            shown = combine(stat, self.gate.filter(PHRASES, phrases, text),
-                            phrases_win=self.config.phrases_win)
+            candidates = [s for found in keyed.values() for s in found]
+            relations = [relation(p, candidates) for p in phrases]
+            passed = [(p, r) for p, r in zip(phrases, relations, strict=True)
+                      if self.gate.shows(PHRASES, p, text, r)]
+            wins = ([self._phrase_wins(p, r, stat_sources, text) for p, r in passed]
+                    if self.config.phrases_win else False)
+            shown = combine(stat, [p for p, _ in passed], phrases_win=wins)
         elif self.config.phrases == "legacy":
             from ..phrase_suggester import combine as legacy_combine
 
@@ -241,8 +260,26 @@ class LearningLoop:
             shown = legacy_combine(stat, phrases)
         else:
             shown = sorted(stat, key=lambda s: (s.start, s.end))
-        self._seen[key] = _Seen(raw_list, mapped, trained, keyed, phrases, self.generation)
+        self._seen[key] = _Seen(raw_list, mapped, trained, keyed, phrases, relations,
+                                self.generation)
         return shown
+
+    def _phrase_wins(self, phrase: Suggestion, rel: str,
+                     stat_sources: list[tuple[str, Suggestion]], text: str) -> bool:
+        """Whether a phrase replaces the model spans it overlaps: as the conflicts
+        learnt for its relation say; where they are even (none yet, early on), the
+        side the gate expects more of (the phrase's kind against the best of the
+        model spans it would replace), so an untried relation does not displace a
+        model entity of a kind that has been right ("French Revolution" is not
+        "French" + "Revolution" on the third article)."""
+        decided = self.conflicts.decided(rel)
+        if decided is not None or not self.config.conflict_gate:
+            return decided if decided is not None else self.conflicts.ties
+        over = [self.gate.estimate(self.gate.keys(source, s, text))
+                for source, s in stat_sources if s.start < phrase.end and phrase.start < s.end]
+        if not over:
+            return True
+        return self.gate.estimate(self.gate.keys(PHRASES, phrase, text, rel)) >= max(over)
 
     def lead(self, label: str) -> str:
         """Which statistical source leads for a label: the trained generation once it
@@ -301,8 +338,11 @@ class LearningLoop:
                     what = outcome(s, by_bounds, gold)
                     self._arb[(source, s.label)] += sign * (
                         1 if what == "right" else -1 if what == "spurious" else 0)
-        self.gate.observe(PHRASES, seen.phrases, gold, sign, text)
-        if self.config.phrases == "gated":
+        self.gate.observe(PHRASES, seen.phrases, gold, sign, text, seen.relations)
+        if self.config.phrases == "gated":  # relations are worked out for these only
+            self.conflicts.observe(seen.phrases, seen.relations,
+                                   [s for found in seen.keyed.values() for s in found],
+                                   gold, sign)
             if sign > 0:
                 self.phrases.learn(key, text, gold)
             else:
@@ -346,7 +386,8 @@ class LearningLoop:
             out=str(Path(workdir) / f"generation-{self.generation + 1}"),
             generation=self.generation + 1, base=self.config.base, mode=self.config.train,
             previous=previous, new=new, epochs=self.config.epochs, seed=self.config.seed,
-            word_budget=self.config.word_budget)
+            word_budget=self.config.word_budget, rehearsal=self.config.rehearsal,
+            head_from=self.label_map.head_from() if self.config.map_labels else ())
         self._training = True
         self._last_start = n
         return request
