@@ -399,6 +399,18 @@ class ProcessSuggester:
         """Ctrl+Z of an accept: unlearn it."""
         self._call("loop_unaccept", key)
 
+    def loop_restore(self, accepted: Iterable[tuple[object, str, Iterable[Span]]]) -> None:
+        """Teach the loop the documents accepted before it started (the window's
+        start-up), then start at most one training: accepting them one by one would
+        start the first generation on the first few only."""
+        self._call("loop_restore", [(key, text, [(s.start, s.end, s.label) for s in spans])
+                                    for key, text, spans in accepted])
+
+    def loop_set_map(self, label_map: dict[str, str | None]) -> None:
+        """Replace the labels rule the user set (Project -> Labels, Accept's "map"),
+        keeping everything learnt: the next suggestions follow it."""
+        self._call("loop_set_map", dict(label_map))
+
     def loop_status(self) -> dict[str, object]:
         """Generation, model, accepted articles, strings known, training or not, each
         generation's F1 on the articles it suggested for (installs a finished one)."""
@@ -497,6 +509,14 @@ def _loop_request(message: tuple, suggester: SpacySuggester, loop, trainer):  # 
         loop.accept(message[1], message[2], [Span(a, b, label) for a, b, label in message[3]])
         trainer.maybe_start()
         return loop, trainer, None
+    if kind == "loop_restore":
+        for key, text, spans in message[1]:
+            loop.accept(key, text, [Span(a, b, label) for a, b, label in spans])
+        trainer.maybe_start()
+        return loop, trainer, None
+    if kind == "loop_set_map":
+        loop.label_map.explicit = dict(message[1])
+        return loop, trainer, None
     if kind == "loop_unaccept":
         loop.unaccept(message[1])
         return loop, trainer, None
@@ -506,5 +526,12 @@ def _loop_request(message: tuple, suggester: SpacySuggester, loop, trainer):  # 
         status["error"] = trainer.error
         status["figures"] = [dict(f, f1=round(g.f1, 4)) for f, g in
                              zip(status["figures"], loop.status().figures, strict=True)]
+        # The labels rule for every model label known (the model's, the ones set, the
+        # ones with evidence): [shown as, "set" | "learnt" | "default"], for Project ->
+        # Labels to show what was learnt beside what the user set.
+        rule = loop.label_map
+        known = set(suggester.labels) | set(rule.explicit) | set(rule.evidence)
+        status["label_map"] = {label: [rule.target(label), rule.source(label)]
+                               for label in sorted(known)}
         return loop, trainer, status
     raise RuntimeError(f"unknown request {kind!r}")

@@ -13,6 +13,7 @@ from ..core.status import Status
 from .dataset_actions import add_dataset_actions
 from .delete_actions import add_delete_actions
 from .help_dialog import KeyboardSheet
+from .learning_status import add_learning_actions
 from .parts.focus import FocusKeeper
 from .shortcuts import SHORTCUTS, by_name
 from .theme import apply_theme, is_dark
@@ -75,7 +76,8 @@ def build_actions(window: Any) -> None:
                                             "prev_doc", None, "next_span", "prev_span"))
     add_delete_actions(window, m_art)
     add_menu(mb, "&View", acts, ("find", None, "zoom_in", "zoom_out", "zoom_reset", None, "dark"))
-    add_menu(mb, "&Project", acts, ("labels", "settings", "review", "statistics"))
+    m_project = add_menu(mb, "&Project", acts, ("labels", "settings", "review", "statistics"))
+    add_learning_actions(window, m_project)  # the learning loop (gui/learning_status.py)
     add_menu(mb, "&Help", acts, ("help_keys",))
     window.focus_keeper = FocusKeeper(window, window.annotate_area, window.view)
     window.refresh_view_keys()
@@ -122,9 +124,10 @@ def show_statistics(window: Any) -> None:
 def edit_labels(window: Any) -> None:
     from .labels_dialog import LabelsDialog
 
-    if LabelsDialog(window.store, window).exec():
+    if LabelsDialog(window.store, window, learnt=window.learning.learnt_map()).exec():
         # Renames rewrote spans: edits on the undo stack name the old labels.
         window.undo_stack.clear()
         if window.session is not None:
             window.session.reload()
         window.reload_labels()
+        window.learning.labels_changed()  # a new set restarts the loop; a new rule is passed on

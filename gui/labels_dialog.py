@@ -22,12 +22,16 @@ from ..core.label_edit import save_label_set, usage
 from ..core.labels import HOTKEYS, PALETTE, label_refusal
 from ..core.types import Label
 from ..core.storage import Store
+from .label_map_editor import LabelMapEditor
 
 NAME, COLOR, KEY, DESC, USED = range(5)
 
 
 class LabelsDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None, *,
+                 learnt: dict[str, tuple[str | None, str]] | None = None) -> None:
+        """``learnt``: the learning loop's rule (model label -> (shown as, source)),
+        shown beside the one set here (gui/label_map_editor.py)."""
         super().__init__(parent)
         self.setWindowTitle("goldspan — labels")
         self.store = store
@@ -83,9 +87,11 @@ class LabelsDialog(QDialog):
         lay.addWidget(self.key_note)
         lay.addWidget(hint)
         lay.addWidget(self.locked)
+        self.map_editor = LabelMapEditor(store, learnt, self)
+        lay.addWidget(self.map_editor, 1)
         lay.addWidget(self.error)
         lay.addWidget(buttons)
-        self.resize(640, 560)
+        self.resize(640, 760)
         self._show_name_problems()
         self._show_key_gaps()
 
@@ -216,7 +222,10 @@ class LabelsDialog(QDialog):
     def save(self) -> None:
         labels, renames = self.labels()
         try:
-            save_label_set(self.store, labels, renames)
+            self.map_editor.check([lab.name for lab in labels], renames)
+            with self.store.transaction():  # the set and its rule: both or neither
+                save_label_set(self.store, labels, renames)
+                self.map_editor.save(renames)
         except GoldspanError as err:
             self.error.setText(err.message)  # one line; the dialog stays open, nothing saved
             return

@@ -33,6 +33,8 @@ from .parts.label_bar import LabelBar
 from .queue_model import QueueModel
 from .queue_pane import QueuePane
 from .model_link import ModelLink
+from .accept_check import confirm_accept, end_accept  # learning hook
+from .learning_status import LearningController  # learning hook
 from .window_settings import switch_annotator
 from .delete_actions import apply_rows_edit
 from .parts.edit_applier import EditApplier
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self.queue = Queue(store, annotator)
         self.models = ModelLink(self, self.statusBar(), self._suggested, self._model_loaded, on=suggest)
         self.model_label = self.models.label
+        self.learning = LearningController(self)  # learning hook
         if suggest and store.path is not None and model:
             self._start_suggester(model)
         self._update_title()
@@ -247,7 +250,11 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         doc_id = s.doc_id
-        if not self.apply_edit(self.ctl.finish(status)):
+        if status == Status.DONE and not confirm_accept(self, s):  # learning hook
+            return
+        accepted = self.apply_edit(self.ctl.finish(status))
+        end_accept(self)  # learning hook
+        if not accepted:
             return  # stay on the article: nothing was changed
         if status == Status.DONE and self.suggester is not None:
             self.suggester.learn(s.text, list(s.spans))  # before the next article's request
@@ -270,6 +277,7 @@ class MainWindow(QMainWindow):
 
     def _show_change(self, change: ChangeSet) -> None:
         """Refresh what an applied edit changed, from its ChangeSet alone."""
+        self.learning.after_change(change)  # learning hook
         s = self.session
         if s is None or change.deleted or change.restored or change.document_id != s.doc_id:
             return
@@ -382,7 +390,7 @@ class MainWindow(QMainWindow):
 
     def _start_suggester(self, model: str) -> None:
         assert self.store.path is not None
-        self.models.start(self.store.path, model)
+        self.models.start(self.store.path, model, self.learning.suggest_thread(model))  # learning hook
 
     def switch_model(self, model: str) -> None:
         """Suggest with another pipeline from now on, without a restart: documents

@@ -33,11 +33,13 @@ class ModelLink(QObject):
         self.label = QLabel(self.status)
         self.closed = False
 
-    def start(self, path: Path, model: str) -> None:
+    def start(self, path: Path, model: str, thread: SuggestThread | None = None) -> None:
+        """``thread``: a suggester made elsewhere (the learning loop's, see
+        gui/learning_status.py), else the plain one."""
         from .suggest_worker import SuggestThread
 
         self.name = model
-        suggester = self.suggester = SuggestThread(path, model)
+        suggester = self.suggester = thread if thread is not None else SuggestThread(path, model)
         suggester.worker.modelLoaded.connect(self._model_loaded)
         # a bound method of this object (which lives in the GUI thread): Qt queues the
         # call to it; a lambda would run in the worker's thread and touch the widgets there

@@ -46,8 +46,19 @@ class SuggestWorker(QObject):
     def stop(self) -> None:
         self._stopping = True
 
+    # The slots only call a plain method that a subclass overrides (gui/loop_worker.py):
+    # PySide6 6.11 runs a slot *overridden* in a subclass directly in the emitting
+    # thread, whatever thread the worker lives in (measured: the loop's suggestions ran
+    # on the GUI thread, and out of order with the accepts).
     @Slot(str, list)
     def learn(self, text: str, spans: list[Span]) -> None:
+        self._learn(text, spans)
+
+    @Slot(list)
+    def request(self, doc_ids: list[int]) -> None:
+        self._request(doc_ids)
+
+    def _learn(self, text: str, spans: list[Span]) -> None:
         """An article was accepted: learn its labelled strings (before the model has
         loaded there is nothing to do: loading learns all the accepted gold)."""
         if self.phrase_count is None or self._stopping:
@@ -60,8 +71,7 @@ class SuggestWorker(QObject):
         if new:
             self._generation += 1
 
-    @Slot(list)
-    def request(self, doc_ids: list[int]) -> None:
+    def _request(self, doc_ids: list[int]) -> None:
         if self._stopping:
             return
         self.busy.emit(True)
@@ -128,11 +138,12 @@ class SuggestThread(QObject):
     requested = Signal(list)
     learnt = Signal(str, list)
 
-    def __init__(self, db_path: Path, model: str) -> None:
+    def __init__(self, db_path: Path, model: str, worker: SuggestWorker | None = None) -> None:
         super().__init__()
         self.worker_thread = QThread()
         self.worker_thread.setObjectName("goldspan-suggest")
-        self.worker = SuggestWorker(db_path, model)
+        # ``worker``: a SuggestWorker of another kind (gui/learning.py's LoopWorker)
+        self.worker = worker if worker is not None else SuggestWorker(db_path, model)
         self.worker.moveToThread(self.worker_thread)
         self.requested.connect(self.worker.request)
         self.learnt.connect(self.worker.learn)

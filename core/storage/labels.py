@@ -14,7 +14,7 @@ from .connection import Connection
 from .records import dumps, json_cell
 
 # Settings goldspan reads, with the JSON type each must hold (``goldspan check`` too).
-SETTING_TYPES: dict[str, type] = {"labels_locked": bool, "label_map": dict}
+SETTING_TYPES: dict[str, type] = {"labels_locked": bool, "label_map": dict, "learning": dict}
 
 
 class LabelsMixin(Connection):
