@@ -39,7 +39,9 @@ soak: install
 		tests/test_fuzz_readers.py tests/test_roundtrip_property.py tests/test_hostile_records.py \
 		tests/test_label_rule.py tests/test_hostile_text_gui.py tests/test_streaming_import.py \
 		tests/test_store_failures.py tests/test_output_folders.py tests/test_output_leftovers.py \
-		tests/test_kill_during_bulk_writes.py tests/test_input_paths.py
+		tests/test_kill_during_bulk_writes.py tests/test_input_paths.py \
+		tests/test_export_snapshot.py tests/test_merge_snapshot.py tests/test_lock_during_runs.py \
+		tests/test_outputs_over_databases.py tests/test_restore.py tests/test_number_options.py
 
 screenshot: install
 	QT_QPA_PLATFORM=offscreen $(PY) resources/make_screenshot.py

@@ -17,20 +17,32 @@ from tqdm import tqdm
 from ..core.agreement import AgreementCounter, done_annotators, load_done_versions
 from ..core.agreement_report import html_report, text_report
 from ..core.errors import InputError, shown
+from ..core.labels import listed
 from ..core.types import GOLD
 from ..core.outputs import Outputs, database_files, is_stdout
 from .common import DbOption, clean_errors, open_store, progress_enabled
 
 
 def split_names(values: Optional[List[str]], known: Iterable[str] = ()) -> list[str] | None:
-    """``a,b`` and repeated options both work; ``None`` when not given. A value that is
-    a ``known`` name as a whole is that name: names may hold a comma ("Smith, J", a
-    label "CITY, STATE"), and splitting made them impossible to choose."""
+    """``a,b`` and repeated options both work; ``None`` when not given. Names may hold
+    a comma ("Smith, J", a label "CITY, STATE"): pieces that make a ``known`` name
+    together are that name, the longest first, so ``"Smith, J,bob"`` is two names
+    (a value that was a known name as a whole already was one; with another name
+    beside it, it was split and refused)."""
     if not values:
         return None
     known = set(known)
-    names = [n.strip() for v in values
-             for n in ([v.strip()] if v.strip() in known else v.split(",")) if n.strip()]
+    names: list[str] = []
+    for value in values:
+        pieces = value.split(",")
+        i = 0
+        while i < len(pieces):
+            j = next((j for j in range(len(pieces), i + 1, -1)
+                      if ",".join(pieces[i:j]).strip() in known), i + 1)
+            name = ",".join(pieces[i:j]).strip()
+            if name:
+                names.append(name)
+            i = j
     return list(dict.fromkeys(names)) or None
 
 
@@ -42,11 +54,11 @@ def choose_annotators(known: list[str], wanted: list[str] | None) -> list[str]:
         unknown = [n for n in wanted if n not in known]
         if unknown:
             raise InputError(f"no done versions by {', '.join(map(repr, unknown))}; "
-                             f"annotators with done versions: {', '.join(known) or 'none'}")
+                             f"annotators with done versions: {listed(known) or 'none'}")
     chosen = wanted if wanted is not None else known
     if len(chosen) < 2:
         raise InputError("agreement needs done versions from at least two annotators "
-                         f"(found: {', '.join(chosen) or 'none'}); mark versions done first")
+                         f"(found: {listed(chosen) or 'none'}); mark versions done first")
     return chosen
 
 
@@ -70,7 +82,9 @@ def register(app: typer.Typer) -> None:
         if is_stdout(html) and as_json:
             raise InputError("--json and --html - both want standard output; pick one, or "
                              "give --html a file name")
-        with open_store(db, create=False, readonly=True) as store, \
+        # one snapshot: the counts, the versions and the last document's text (read
+        # after the versions' cursor ends) from one view, whatever is deleted meanwhile
+        with open_store(db, create=False, readonly=True) as store, store.snapshot(), \
                 Outputs(protect=database_files(store.path)) as outputs:
             # The output is checked before the figures are computed: a refusal is at once.
             report = outputs.file(html, stdout_ok=True) if html is not None else None

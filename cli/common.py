@@ -13,7 +13,7 @@ import click
 import typer
 from typer.core import TyperCommand
 
-from ..core.errors import GoldspanError
+from ..core.errors import GoldspanError, InputError
 from ..core.paths import default_db
 from ..core.storage import Store, explain
 
@@ -24,8 +24,23 @@ DbOption = typer.Option(
     dir_okay=False,
 )
 
+# Every document id the command line reads runs from 1 to SQLite's largest integer,
+# core.storage.MAX_ID (a larger one raised OverflowError with a traceback in delete, screenshot and
+# gui): ``typer.Option(..., min=1, max=MAX_ID)``.
+# A split's seed, the same range for export and train (the same seed holds out the same
+# documents in both): numpy's seeds, which spaCy's training takes (from 2**64 on it
+# failed after loading, "<method '__getitem__' of 'dict' objects> returned a result
+# with an exception set"): ``min=0, max=MAX_SEED``.
+MAX_SEED = 2**32 - 1
+
 
 def db_path(db: Optional[Path]) -> Path:
+    """The database's path; ``-`` is refused: it means standard input or output
+    everywhere else on the command line, and ``import --db -`` created a database
+    file named ``-`` in the current folder."""
+    if db is not None and str(db) == "-":
+        raise InputError("--db -: a database is a file, not standard input or output; give "
+                         "the path of a .db file")
     return Path(db) if db is not None else default_db()
 
 

@@ -9,13 +9,14 @@ from typing import List, Optional
 
 import typer
 
+from ..core.storage import MAX_ID
 from .common import DbOption, clean_errors, open_store
 
 
 @clean_errors
 def delete(
     db: Optional[Path] = DbOption,
-    doc: List[int] = typer.Option([], "--doc", help="A document id (repeat for more): it "
+    doc: List[int] = typer.Option([], "--doc", min=1, max=MAX_ID, help="A document id (repeat for more): it "
                                   "goes with its versions, spans, suggestions and assignments."),
     version: List[str] = typer.Option([], "--version", help="DOC:ANNOTATOR, one annotator's "
                                       "version of a document (repeat for more)."),

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from .common import (DbOption, clean_errors, export_formats, export_out, open_store,
+from .common import (MAX_SEED, DbOption, clean_errors, export_formats, export_out, open_store,
                      progress_enabled, registry_help)
 
 MAX_PROBLEM_LINES = 20
@@ -29,7 +29,7 @@ def export_command(
                                       help="Also skipped and rejected versions (ignore/reject)."),
     split: Optional[float] = typer.Option(None, "--split",
                                           help="Train fraction, e.g. 0.8: writes train and dev."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the train/dev split."),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="Seed of the train/dev split."),
     config: Optional[Path] = typer.Option(None, "--config",
                                           help="Also write a spaCy training config here."),
     scheme: str = typer.Option("iob2", "--scheme",

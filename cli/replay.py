@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import clean_errors, progress_enabled
+from .common import clean_errors, db_path, progress_enabled
 
 
 @clean_errors
@@ -89,7 +89,8 @@ def replay(
                 sys.stderr.write("\n")
             sys.stderr.flush()
 
-    result = run(corpus, labels=project, config=cfg, db=db, fmt=fmt, limit=limit,
+    scratch = db_path(db) if db is not None else None  # "-" refused, as everywhere
+    result = run(corpus, labels=project, config=cfg, db=scratch, fmt=fmt, limit=limit,
                  label_map=explicit, progress=bar)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))

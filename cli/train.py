@@ -14,7 +14,7 @@ from typing import Optional
 
 import typer
 
-from .common import DbOption, clean_errors, model_notice, open_store, progress_enabled
+from .common import MAX_SEED, DbOption, clean_errors, model_notice, open_store, progress_enabled
 
 
 @clean_errors
@@ -31,7 +31,7 @@ def train(
         None, "--annotator", "-a", help="This annotator's done versions instead of the gold."),
     eval_split: float = typer.Option(
         0.2, "--eval-split", help="Share of documents held out for evaluation (0 to 0.99)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the split and of spaCy's training."),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="Seed of the split and of spaCy's training."),
     max_steps: Optional[int] = typer.Option(
         None, "--max-steps", help="Training steps at most (default 1000; stops earlier "
         "when the held-out F stops improving for 400 steps)."),

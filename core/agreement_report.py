@@ -11,6 +11,7 @@ import datetime as _dt
 from html import escape
 
 from .agreement import MISSED, AgreementResult, PairFigures
+from .labels import listed
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -39,7 +40,7 @@ def _grid(header: list[str], rows: list[list[str]]) -> list[str]:
 def text_report(result: AgreementResult) -> str:
     """The default output of ``goldspan agreement``."""
     out = [
-        f"{len(result.annotators)} annotators ({', '.join(result.annotators)}), "
+        f"{len(result.annotators)} annotators ({listed(result.annotators)}), "
         f"{result.documents} documents done by two or more, {result.tokens} tokens",
         f"Krippendorff's alpha (tokens, nominal): {fmt(result.alpha_token)}",
         "",

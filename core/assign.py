@@ -12,11 +12,10 @@ import re
 from typing import Iterable, Sequence
 
 from .errors import InputError
-from .storage import Store
+from .storage import MAX_ID, Store
 from .labels import check_annotator
 
 RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
-MAX_ID = 2**63 - 1  # SQLite's largest integer: no document id can be larger
 
 
 def parse_ranges(spec: str) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .errors import InputError
-from .storage import Rows, Store
+from .storage import MAX_ID, Rows, Store
 
 
 @dataclass
@@ -60,8 +60,14 @@ def _total(rows: list[Rows], table: str) -> int:
 def parse_version(spec: str) -> tuple[int, str]:
     """``"12:alice"`` -> ``(12, "alice")`` (the annotator may hold ``:`` itself)."""
     doc, sep, annotator = spec.partition(":")
-    if not sep or not doc.strip().isdigit() or not annotator:
-        raise InputError(f"--version {spec!r}: expected DOC:ANNOTATOR, e.g. 12:alice")
+    doc = doc.strip()
+    # decimal digits, as int() and the --doc option read them ("١٢" is 12): "²" is a
+    # digit to str.isdigit() but not a number to int(), which raised a traceback
+    if not sep or not doc.isdecimal() or not annotator:
+        raise InputError(f"--version {spec[:60]!r}: expected DOC:ANNOTATOR, e.g. 12:alice")
+    if not 1 <= int(doc) <= MAX_ID:
+        raise InputError(f"--version {spec[:60]!r}: no document has the id {doc[:30]} "
+                         f"(ids run from 1 to {MAX_ID})")
     return int(doc), annotator
 
 

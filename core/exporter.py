@@ -122,6 +122,21 @@ def export(
             f"a {fmt.extension} file is binary")
         raise OutputError(f"standard output ('-') is not possible for {fmt.name}: {what}; "
                           "give a path", path=STDOUT)
+    # one view of the database from the first read to the last: the count, the
+    # selection and its last document (another process may delete or edit meanwhile)
+    with store.snapshot():
+        return _export(store, Path(out), fmt, annotator=annotator, gold_only=gold_only,
+                       all_versions=all_versions, all_statuses=all_statuses, split=split,
+                       seed=seed, config=config, scheme=scheme, stdout_ok=stdout_ok,
+                       progress=progress, cancelled=cancelled)
+
+
+def _export(store: Store, out: Path, fmt: Format, *, annotator: str | None, gold_only: bool,
+            all_versions: bool, all_statuses: bool, split: float | None, seed: int,
+            config: str | Path | None, scheme: str, stdout_ok: bool,
+            progress: Callable[[int, int], None] | None,
+            cancelled: Callable[[], bool] | None) -> ExportSummary:
+    """The work of :func:`export`, inside one read snapshot of ``store``."""
     if annotator is not None:
         known = sorted(set(store.annotator_names()))
         if annotator not in known:
@@ -131,7 +146,6 @@ def export(
                              f"annotators here: {shown_names}; nothing was written")
     options = Options(annotator=annotator, gold_only=gold_only, all_versions=all_versions,
                       all_statuses=all_statuses)
-    out = Path(out)
     with Outputs(protect=database_files(store.path)) as outputs:
         writers, targets = _open_writers(outputs, out, fmt, split, scheme, stdout_ok,
                                          by_annotator=all_versions)

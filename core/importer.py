@@ -31,6 +31,7 @@ from .errors import GoldspanError, InputError, shown
 from .formats import reader
 from .formats.base import Cancelled, read_error
 from .formats.detect import detect, expand, input_kind_problem, normalise_format
+from .textio import SQLITE_MAGIC, database_refusal
 from .labels import check_annotator, label_refusal, lookalike, lookalike_refusal
 from .storage import BulkWriter, Store
 from .textio import first_line
@@ -156,7 +157,6 @@ def import_paths(
     except OSError as err:  # a folder that cannot be listed
         raise read_error(err, Path(err.filename or paths[0])) from None
     summary = ImportSummary(skipped=skipped, passed_over=passed)
-    locked = locked_labels or store.setting("labels_locked", False, kind=bool)
     # which file's run each (document, model) holds: a later file's run replaces it
     # (put_suggestions), and the total must count it once
     runs = {} if runs is None else runs
@@ -167,7 +167,7 @@ def import_paths(
                 fs = FileSummary(path, file_fmt)
                 with store.transaction():
                     file_runs = _import_file(store, path, fs, annotator or DEFAULT_ANNOTATOR,
-                                             locked, progress, cancelled)
+                                             locked_labels, progress, cancelled)
             except OSError as err:  # permission denied, vanished since listed, I/O error
                 raise read_error(err, path) from None
         except Cancelled:
@@ -228,7 +228,7 @@ BATCH_SPANS = 5000
 
 
 def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: str,
-                 locked: bool, progress: Progress | None,
+                 locked_labels: bool, progress: Progress | None,
                  cancelled: Callable[[], bool] | None) -> dict[tuple[int, str], int]:
     """Import one file (inside the caller's transaction); returns how many suggestions
     each (document, model) run it stored holds.
@@ -238,11 +238,15 @@ def _import_file(store: Store, path: Path, fs: FileSummary, default_annotator: s
     then written a batch at a time (:meth:`Store.bulk`), a few ``executemany`` per
     batch instead of several statements per record: the outcome and every count are
     those of writing record by record (tests/test_import_truth.py)."""
+    # the lock as it is in this file's transaction: a lock set by another process
+    # during a multi-file import holds from the next file on
+    locked = locked_labels or store.setting("labels_locked", False, kind=bool)
     state = _FileState(store, fs, default_annotator, locked, path)
     bulk = store.bulk()
     batch: list[Record] = []
     chars = spans = 0
     before = _fingerprint(path, fs.format)
+    _refuse_a_database(path)
     for rec in reader(fs.format)(path):
         if cancelled is not None and cancelled():
             raise Cancelled("import cancelled; nothing of this file was kept", path=path)
@@ -396,28 +400,48 @@ def _files_read(path: Path, fmt: str) -> list[Path]:
     return [path]
 
 
-def _fingerprint(path: Path, fmt: str) -> list[tuple[int, int, int, int] | None]:
+def _refuse_a_database(path: Path) -> None:
+    """An SQLite database given with a forced format (``--format txt``) is refused
+    before it is read: one whose first bytes happen to be valid UTF-8 was stored as an
+    article. A pipe is left alone (its start can be read only once)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError:
+        return  # the reader says why, in its own words
+    refusal = database_refusal(head)
+    if refusal:
+        raise InputError(refusal, path=path)
+
+
+Fingerprint = tuple[int, int, int, int] | None
+
+
+def _fingerprint(path: Path, fmt: str) -> dict[Path, Fingerprint]:
     """(device, inode, size, modification time) of each regular file the reader of
     ``fmt`` reads for ``path``; None for a pipe (read as it comes) or a missing one."""
-    out: list[tuple[int, int, int, int] | None] = []
+    out: dict[Path, Fingerprint] = {}
     for p in _files_read(path, fmt):
         try:
             st = os.stat(p)
         except OSError:
-            out.append(None)
+            out[p] = None
             continue
-        out.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-                   if stat.S_ISREG(st.st_mode) else None)
+        out[p] = ((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+                  if stat.S_ISREG(st.st_mode) else None)
     return out
 
 
-def _refuse_changed(path: Path, fmt: str, before: list[tuple[int, int, int, int] | None]
-                    ) -> None:
+def _refuse_changed(path: Path, fmt: str, before: dict[Path, Fingerprint]) -> None:
     """Refuse (and so roll back) a file that changed while it was read: a download or
     a copy still being written, an editor saving over it. A file truncated half-way
-    through used to import its first part and report success."""
+    through used to import its first part and report success. Files are matched by
+    path: one removed from a brat folder meanwhile is named, not its neighbour."""
     after = _fingerprint(path, fmt)
-    for p, old, new in zip(_files_read(path, fmt), before, after, strict=True):
+    for p, old in before.items():
+        new = after.get(p)
         if old is None or old == new:
             continue
         if new is None:

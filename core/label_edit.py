@@ -3,15 +3,14 @@ renaming or removing labels without leaving spans behind that no label names."""
 
 from __future__ import annotations
 
-import re
 from typing import Mapping, Sequence
 
 from .errors import InputError
-from .labels import check_label, extend_labels, lookalike, lookalike_refusal
+from .labels import (check_label, color_problem, extend_labels, hotkey_problem, lookalike,
+                     lookalike_refusal)
 from .types import Label
 from .storage import Store
 
-COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 RESERVED_KEYS = {" "}
 
 
@@ -27,12 +26,11 @@ def validate(labels: Sequence[Label]) -> None:
         if other is not None:
             raise InputError(lookalike_refusal(lab.name, other))
         names.add(lab.name)
-        if not COLOR.match(lab.color or ""):
-            raise InputError(f"label {lab.name!r}: colour {lab.color!r} is not #rrggbb")
+        problem = color_problem(lab.color) or hotkey_problem(lab.hotkey or None)
+        if problem:
+            raise InputError(f"label {lab.name!r}: {problem}")
         if lab.hotkey:
             k = lab.hotkey.lower()
-            if len(k) != 1 or not k.isalnum():
-                raise InputError(f"label {lab.name!r}: hotkey {lab.hotkey!r} must be one letter or digit")
             if k in keys:
                 raise InputError(f"hotkey {lab.hotkey!r} is used by {keys[k]!r} and {lab.name!r}")
             keys[k] = lab.name

@@ -12,6 +12,7 @@ line), ``goldspan check`` and the export use them, never a rule of their own.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -85,6 +86,27 @@ def extend_labels(current: Sequence[Label], names: Iterable[str]) -> list[Label]
         if key:
             used_keys.add(key)
     return out
+
+
+# A label's colour and key: what the window puts into a style sheet and a shortcut. A
+# colour is "#rrggbb" (anything else went into the label bar's style sheet as it was);
+# a key is one letter or digit (Ctrl+Q, Return or Space would take a command's
+# shortcut: Quit, Accept, Skip).
+COLOR = re.compile(r"#[0-9a-fA-F]{6}\Z")
+
+
+def color_problem(color: object) -> str | None:
+    """Why ``color`` is not a label's colour, or None."""
+    if isinstance(color, str) and COLOR.match(color):
+        return None
+    return f"colour {str(color)[:40]!r} is not #rrggbb"
+
+
+def hotkey_problem(hotkey: object) -> str | None:
+    """Why ``hotkey`` is not a label's key (None, or one letter or digit), or None."""
+    if hotkey is None or (isinstance(hotkey, str) and len(hotkey) == 1 and hotkey.isalnum()):
+        return None
+    return f"hotkey {str(hotkey)[:40]!r} must be one letter or digit"
 
 
 # ----------------------------------------------------------------- the naming rule
@@ -267,6 +289,12 @@ def check_exported_names(labels: Iterable[str], annotator: str | None, doc_id: i
                              "annotator's name: export with another format")
 
 
+def listed(names: Iterable[str]) -> str:
+    """Names joined with commas, those holding a comma quoted ("'Smith, J', alice, bob"
+    read as four names)."""
+    return ", ".join(repr(n) if "," in n or n != n.strip() else n for n in names)
+
+
 # ------------------------------------------------ which of a model's labels are kept
 class _Labelled(Protocol):
     @property
@@ -287,6 +315,10 @@ class LabelFilter:
 
     One place on purpose: every path that takes a model's output into the project
     (``goldspan suggest``, its Ray twin, the window's suggestions) goes through here.
+
+    ``project``: the filter is the project's own (:meth:`Store.label_filter`), which a
+    long run reads again in each of its transactions (:meth:`follow`): the lead may
+    lock, change or map the set while ``suggest`` runs for hours.
     """
 
     allowed: frozenset[str] | None = None
@@ -295,6 +327,15 @@ class LabelFilter:
     mapping: dict[str, str | None] = field(default_factory=dict)
     mapped: Counter[str] = field(default_factory=Counter)  # "GPE -> Location"
     dropped: Counter[str] = field(default_factory=Counter)  # by the rule
+    project: bool = False
+
+    def follow(self, current: "LabelFilter") -> None:
+        """Take the project's set and rule as they are now (``current``, read in the
+        caller's transaction), keeping what was counted; a filter that is not the
+        project's (a caller's own) stays as it is."""
+        if self.project:
+            self.allowed = current.allowed
+            self.mapping = current.mapping
 
     def keeps(self, label: str) -> bool:
         if self.allowed is not None:
@@ -369,5 +410,5 @@ def project_labels_filter(project_labels: Iterable[str], locked: bool,
     label in ``mapping`` (the user's labels rule) renamed or dropped first."""
     if locked:
         return LabelFilter(frozenset(name for name in project_labels if is_valid_label(name)),
-                           mapping=dict(mapping or {}))
-    return LabelFilter(None, mapping=dict(mapping or {}))
+                           mapping=dict(mapping or {}), project=True)
+    return LabelFilter(None, mapping=dict(mapping or {}), project=True)

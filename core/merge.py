@@ -25,7 +25,8 @@ Rules, decided once:
   that are outside it (or break the rule) and that no span uses are not added, and
   suggestions with such labels are not copied (both counted in the summary), as
   ``suggest`` does.
-- Each source is merged all-or-nothing, in one transaction of the target. Sources are
+- Each source is merged all-or-nothing, in one transaction of the target, and read
+  as one snapshot (an edit committed to it during the merge is not part of it). Sources are
   opened (and so checked to be goldspan databases) before the target is touched, and
   are only read: opened read-only (``Store.open(readonly=True)``), so an analyst's file
   on a read-only share merges.
@@ -39,8 +40,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import GoldspanError, InputError, StoreError, shown
-from .labels import (LabelFilter, annotator_refusal, extend_labels, label_refusal, lookalike,
-                     lookalike_refusal)
+from .labels import (LabelFilter, annotator_refusal, color_problem, extend_labels,
+                     hotkey_problem, label_refusal, lookalike, lookalike_refusal)
 from .types import Label
 from .storage import SQLiteError, Store, parse_meta
 from .textio import text_hash
@@ -180,10 +181,15 @@ def _merge_labels(target: Store, labels: Sequence[Label], keep: LabelFilter,
             report.labels_not_added.append(lab.name)  # unused: _check_names refused used ones
             continue
         used_colors = {x.color.lower() for x in out}
-        used_keys = {x.hotkey for x in out if x.hotkey}
+        used_keys = {x.hotkey.lower() for x in out if x.hotkey}
         auto = extend_labels(out, [lab.name])[-1]
-        color = lab.color if lab.color.lower() not in used_colors else auto.color
-        hotkey = lab.hotkey if lab.hotkey and lab.hotkey not in used_keys else auto.hotkey
+        # the source's colour and key when they are a colour and a key (a file made by
+        # another tool or edited by hand: "Ctrl+Q" took Quit, a style sheet went into
+        # the label bar) and free here; else the next free ones
+        color = (lab.color if not color_problem(lab.color)
+                 and lab.color.lower() not in used_colors else auto.color)
+        hotkey = (lab.hotkey if lab.hotkey and not hotkey_problem(lab.hotkey)
+                  and lab.hotkey.lower() not in used_keys else auto.hotkey)
         out.append(Label(lab.name, color, hotkey, lab.description))
         have.add(lab.name)
         added += 1
@@ -238,9 +244,12 @@ def merge_store(target: Store, source: Store, *, prefer_newer: bool = False,
     """Merge one source into the target in one transaction (all or nothing)."""
     name = str(source.path) if source.path is not None else ":memory:"
     report = MergeReport(name)
-    total = source.document_count()
     try:
-        with target.transaction():
+        # one view of the source from the checks to the last copied row: an
+        # analyst's window may commit an edit to it meanwhile, which would be merged
+        # unchecked (a label outside the target's locked set)
+        with source.snapshot(), target.transaction():
+            total = source.document_count()
             keep = target.label_filter()
             _check_names(target, source, keep, name)
             report.labels_added = _merge_labels(target, source.labels(), keep, report)

@@ -11,7 +11,9 @@ Files
     command uses, nor its ``-wal``, ``-shm`` or ``-journal``, nor any file this process
     has open (its database, an input, where its standard output goes), nor another
     output of the same command: compared by resolved path and by device + inode, so
-    hard links and symbolic links are caught. The bytes go to a temporary file in the
+    hard links and symbolic links are caught. Nor is it named as SQLite names a
+    database's own files (``X-wal``, ``X-shm``, ``X-journal`` beside any SQLite file
+    ``X``): SQLite would remove it the next time ``X`` is opened. The bytes go to a temporary file in the
     real target's folder, flushed to disk and renamed over it at the end: an error, a
     full disk or Ctrl-C leave the old file as it was and no temporary file. A symbolic
     link is written through (the link stays, its target gets the new content). A
@@ -208,6 +210,7 @@ class Outputs:
                               path=given)
         self._refuse_protected(given, real, st)
         if not folder_kind:
+            _refuse_a_databases_own_file(given, real)
             _refuse_live_database(given, real)
             if not database and st is not None and stat.S_ISREG(st.st_mode):
                 _refuse_a_database(given, real)
@@ -471,6 +474,35 @@ def _refuse_a_database(given: Path, real: Path) -> None:
         raise OutputError("is an SQLite database (another project, a backup?); this output "
                           "is not one and never replaces one: choose another path (or move "
                           "the database away first)", path=given)
+
+
+def _refuse_a_databases_own_file(given: Path, real: Path) -> None:
+    """Refuse ``X-wal``, ``X-shm`` or ``X-journal`` when ``X`` is an SQLite database
+    (any one: the command's own through a symbolic link, whose files SQLite names after
+    the link's target; another project's): SQLite takes such a file for its own and
+    deletes it the next time ``X`` is opened. ``export --out team.db-journal`` wrote
+    1.9 MB, said so, exit 0, and the next ``goldspan stats --db team.db`` removed it.
+    A database this process has open is not read (closing a descriptor of it would
+    drop the process's SQLite locks): it is one."""
+    open_now = _open_files()
+    for p in dict.fromkeys((given, real)):
+        suffix = next((s for s in DATABASE_SUFFIXES[1:] if p.name.endswith(s)), None)
+        if suffix is None or p.name == suffix:
+            continue
+        db = p.with_name(p.name[:-len(suffix)])
+        st = _stat(db)
+        if st is None or not stat.S_ISREG(st.st_mode):
+            continue
+        if (st.st_dev, st.st_ino) not in open_now:
+            try:
+                with open(db, "rb") as fh:
+                    if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                        continue
+            except OSError:
+                continue
+        raise OutputError(f"is the name of {_SQLITE_FILES[suffix]} of the database {db}: "
+                          "SQLite would take this file for its own and remove or overwrite "
+                          "it the next time that database is opened; choose another name", path=given)
 
 
 def _refuse_live_database(given: Path, real: Path) -> None:

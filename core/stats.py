@@ -13,6 +13,13 @@ from .storage import Store
 
 
 def collect(store: Store) -> dict[str, Any]:
+    """Every count from one view of the database (an import or a delete by another
+    process meanwhile would make the figures disagree with each other)."""
+    with store.snapshot():
+        return _collect(store)
+
+
+def _collect(store: Store) -> dict[str, Any]:
     versions: dict[str, dict[str, int]] = {}
     for annotator, status, n in store.version_counts():
         versions.setdefault(annotator, {})[status] = n

@@ -26,6 +26,20 @@ def compressed(head: bytes) -> tuple[str, str] | None:
                 None)
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def database_refusal(head: bytes) -> str | None:
+    """Why a file that starts with ``head`` is not imported when it is an SQLite
+    database (a goldspan file given to ``import``, by its name or with ``--format
+    txt``), else None. Its pages may happen to be valid UTF-8 (a small file): it was
+    then stored as an article's text."""
+    if not head.startswith(SQLITE_MAGIC):
+        return None
+    return ("the file is an SQLite database, not a file of articles; bring a goldspan "
+            "database's documents and versions in with goldspan merge FILE --db TARGET")
+
+
 def compressed_refusal(kind: str, cmd: str, path: str | Path | None) -> str:
     return (f"the file is {kind}-compressed; goldspan reads uncompressed files: decompress "
             f"it first, or read it through a pipe with its format "
@@ -52,6 +66,8 @@ def decode(data: bytes, path: str | Path | None = None, *, drop_bom: bool = True
         packed = compressed(data) if drop_bom else None
         if packed is not None:
             raise InputError(compressed_refusal(*packed, path), path=path) from None
+        if drop_bom and database_refusal(data):
+            raise InputError(database_refusal(data) or "", path=path) from None
         raise InputError(
             f"not valid UTF-8 (byte 0x{data[skip + err.start]:02x}); "
             "convert the file to UTF-8 and import it again",

@@ -213,23 +213,16 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
     is removed by ``outputs`` whatever happens."""
     base_target, lang = _resolve_base(base, blank)
     options = Options(annotator=annotator, gold_only=gold_only)
-    total = count(store, options)
-    if total == 0:
-        what = (f"annotator {annotator!r} has no done documents" if annotator
-                else "no adjudicated (gold) documents" if gold_only
-                else "no gold documents (accepted, status done, and not in conflict)")
-        raise TrainError(f"nothing to train on: {what}; accept some documents first, "
-                         "or check with 'goldspan stats'")
-    held_out = split(total, eval_split, seed)
-
     work = outputs.scratch(out)
     corpus = work / "corpus"
     corpus.mkdir()
     train_path, dev_path = corpus / "train.spacy", corpus / "dev.spacy"
     stats = SelectionStats()
-    n_train, n_eval, misaligned, n_ents, labels, eval_ents = _write_corpus(
-        validated(select(store, options, stats), store.path), held_out, train_path,
-        dev_path, total, written)
+    # the count (which the split draws from) and the corpus from one view of the
+    # database; held while the corpus is written, not while spaCy trains
+    with store.snapshot():
+        n_train, n_eval, misaligned, n_ents, labels, eval_ents = _corpus(
+            store, options, stats, eval_split, seed, train_path, dev_path, written)
     if n_ents == 0:
         raise TrainError("the selected gold has no entities on token boundaries to "
                          "learn from; annotate some entities first")
@@ -346,6 +339,26 @@ def _base_meta(target: str) -> dict[str, Any]:
         return dict(spacy.util.load_meta(folder / "meta.json"))
     except Exception as err:  # noqa: BLE001
         raise ModelError(f"cannot read the meta of spaCy pipeline {target!r}: {err}") from None
+
+
+def _corpus(store: Store, options: Options, stats: SelectionStats, eval_split: float,
+            seed: int, train_path: Path, dev_path: Path,
+            written: Callable[[int, int], None] | None
+            ) -> tuple[int, int, int, int, list[str], int]:
+    """Count the selection, draw the held-out items and write both corpora (what
+    :func:`_write_corpus` returns); refused when there is nothing to train on."""
+    annotator = options.annotator
+    gold_only = options.gold_only
+    total = count(store, options)
+    if total == 0:
+        what = (f"annotator {annotator!r} has no done documents" if annotator
+                else "no adjudicated (gold) documents" if gold_only
+                else "no gold documents (accepted, status done, and not in conflict)")
+        raise TrainError(f"nothing to train on: {what}; accept some documents first, "
+                         "or check with 'goldspan stats'")
+    held_out = split(total, eval_split, seed)
+    return _write_corpus(validated(select(store, options, stats), store.path), held_out,
+                         train_path, dev_path, total, written)
 
 
 def _write_corpus(

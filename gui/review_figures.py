@@ -27,7 +27,7 @@ class AgreementThread(QThread):
         self.names = names
 
     def run(self) -> None:
-        with Store.open(self.path, create=False) as store:
+        with Store.open(self.path, create=False) as store, store.snapshot():
             self.computed.emit(compute_agreement(load_done_versions(store, self.names), self.names))
 
 

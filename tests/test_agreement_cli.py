@@ -173,3 +173,54 @@ def test_names_holding_a_comma_can_be_chosen(tmp_path) -> None:  # type: ignore[
     res = CliRunner().invoke(main.app, ["agreement", "--db", str(db), "--json",
                                         "--annotators", "bob,carol"])
     assert res.exit_code == 0, res.output  # the comma list still works
+
+
+def test_names_holding_a_comma_are_chosen_beside_others_and_listed_quoted(
+        tmp_path: Path) -> None:
+    """Found red-teaming issue 11: ``--annotators "Smith, J,bob"`` was split into three
+    names and refused ("no done versions by 'Smith', 'J'"), and every list of names
+    ("3 annotators (Smith, J, alice, bob)") read as four."""
+    db = tmp_path / "t.db"
+    with Store.open(db) as s:
+        s.add_document(TEXT)
+        s.add_labels(["PER", "CITY, STATE"])
+        for who, spans in (("Smith, J", [Span(0, 13, "PER"), Span(28, 33, "CITY, STATE")]),
+                           ("bob", [Span(0, 13, "PER")]), ("alice", [Span(0, 13, "PER")])):
+            s.put_version(1, who, "done", spans)
+    code, out = run("--db", str(db), "--annotators", "Smith, J,bob")
+    assert code == 0, out
+    assert out.splitlines()[0].startswith("2 annotators ('Smith, J', bob),")
+    code, out = run("--db", str(db), "--annotators", "Smith, J,bob", "--labels",
+                    "CITY, STATE,PER", "--json")
+    assert code == 0, out
+    assert json.loads(out)["annotators"] == ["Smith, J", "bob"]
+    code, out = run("--db", str(db), "--annotators", "Smith,bob")
+    assert code != 0
+    assert "annotators with done versions: 'Smith, J', alice, bob" in out
+
+
+def test_deleting_the_last_document_during_agreement_never_breaks_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found red-teaming issue 11 (as for export): the versions are read by one cursor
+    grouped by document, and the last document's text only once that cursor has ended,
+    outside its snapshot: ``goldspan delete --doc N`` of the last document during
+    ``goldspan agreement`` stopped it with "no document with id N". One snapshot."""
+    db = tmp_path / "t.db"
+    with Store.open(db) as s:
+        for i in range(5):
+            s.add_document(f"{TEXT} {i}")
+            for who in ("alice", "bob"):
+                s.put_version(i + 1, who, "done", [Span(0, 13, "PER")])
+    real_tqdm = agreement_cmd.tqdm
+
+    def deleting(docs, **kw):  # type: ignore[no-untyped-def]
+        for i, doc in enumerate(real_tqdm(docs, **kw)):
+            if i == 0:  # another process: goldspan delete --doc 5
+                with Store.open(db) as other:
+                    other.delete_document(5)
+            yield doc
+
+    monkeypatch.setattr(agreement_cmd, "tqdm", deleting)
+    code, out = run("--db", str(db), "--json")
+    assert code == 0, out
+    assert json.loads(out)["documents"] == 5  # the database as it was when it began

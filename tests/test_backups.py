@@ -71,6 +71,26 @@ def test_two_projects_with_the_same_name_each_get_their_daily_backup(tmp_path: P
     assert old_b.exists()
 
 
+@pytest.mark.parametrize("stem", ["é" * 120, "x" * 240, "日本" * 40])
+def test_a_project_with_a_long_name_gets_its_backups(
+        tmp_path: Path, stem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found red-teaming issue 11: a database named with 120 "é" (a legal 243-byte
+    file name) got no backup, daily or ``goldspan backup``: "File name too long",
+    every day. The name keeps the start of the stem; the hash tells projects apart."""
+    a = project(tmp_path / "a" / f"{stem}.db", 2)
+    b = project(tmp_path / "b" / f"{stem}.db", 3)
+    folder = tmp_path / "backups"
+    with Store.open(a) as sa, Store.open(b) as sb:
+        made = [daily_backup(sa, folder, today=DAY), daily_backup(sb, folder, today=DAY)]
+    assert all(m is not None and m.exists() for m in made) and made[0] != made[1]
+    assert all(len(m.name.encode()) <= 200 for m in made if m is not None)
+    monkeypatch.setenv("GOLDSPAN_HOME", str(tmp_path / "home"))
+    res = run("backup", "--db", a)
+    assert res.exit_code == 0, res.output
+    (copy,) = (tmp_path / "home" / "backups").iterdir()
+    assert copy.name.startswith(backup_prefix(a))
+
+
 def test_a_damaged_backup_prunes_nothing(tmp_path: Path) -> None:
     db = project(tmp_path / "team" / "goldspan.db", 300)
     folder = tmp_path / "backups"

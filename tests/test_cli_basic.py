@@ -43,12 +43,15 @@ def sha(path: Path) -> str:
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """Every row of every table, but the mark a backup carries of what it is a copy of
+    (``settings`` key ``backup_of``: which database it may replace a backup of)."""
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table' "
             "AND name NOT LIKE 'documents_fts%' ORDER BY name")]  # the index: derived
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+        return {t: [r for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")
+                    if not (t == "settings" and r[0] == "backup_of")] for t in tables}
     finally:
         conn.close()
 
@@ -281,13 +284,15 @@ def command_lines(bad: Path, good: Path, tmp: Path) -> dict[str, list[object]]:
         "check": ["check", "--db", bad],
         "search": ["search", "Esper", "--db", bad],
         "backup": ["backup", "--db", bad, "--out", tmp / "b.db"],
+        "restore-source": ["restore", bad, "--db", good],
+        "restore-target": ["restore", good, "--db", bad],
         "screenshot": ["screenshot", "--db", bad, "--doc", 1, "--out", tmp / "x.png"],
     }
 
 
 KINDS = {"not-sqlite": not_sqlite, "foreign-sqlite": foreign_sqlite,
          "future-schema": future_goldspan, "missing": missing}
-CREATES = {"import", "merge-target", "replay"}  # writing to a new file is what these are for
+CREATES = {"import", "merge-target", "replay", "restore-target"}  # writing to a new file is what these are for
 
 
 COMMANDS = list(command_lines(Path("x"), Path("y"), Path("z")))

@@ -388,3 +388,23 @@ def test_merge_refuses_a_source_with_bad_json_in_one_line(tmp_path: Path, db: Pa
     res = CliRunner().invoke(app, ["merge", str(source), "--db", str(db)])
     refused(res, f"{source}: documents row 1: meta is not valid JSON")
     assert db_state(db) == before
+
+
+# ------------------------------------------------------ a database given to import
+@pytest.mark.parametrize("forced", ["auto", "txt", "conll", "prodigy"])
+def test_a_database_given_to_import_is_refused_pointing_to_merge(
+        tmp_path: Path, db: Path, forced: str) -> None:
+    """Found red-teaming issue 11: ``goldspan import analyst.db`` said "cannot tell the
+    format from the extension '.db'; pass --format", which sent the user to force a
+    format; with one, an SQLite file whose first pages happen to be valid UTF-8 (a
+    small database; here one made so) was stored as an article's text."""
+    analyst = tmp_path / "analyst.db"
+    with Store.open(analyst) as s:
+        s.add_document("Alice met Bob.")
+    utf8_lookalike = tmp_path / "notes.txt"  # SQLite's magic, then valid UTF-8
+    utf8_lookalike.write_bytes(b"SQLite format 3\x00" + b"\x10\x00\x01\x01" + b"a" * 200)
+    before = db_state(db)
+    for path in (analyst, utf8_lookalike):
+        args = [path, "--db", db] + ([] if forced == "auto" else ["--format", forced])
+        refused(run("import", *args), "an SQLite database", "goldspan merge")
+    assert db_state(db) == before

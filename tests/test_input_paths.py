@@ -167,6 +167,34 @@ def test_a_database_path_that_is_a_device_or_a_pipe_is_one_line(command: list[st
         ["a.txt", "other.db", "pipe.db"] + (["null.db"] if IS_ROOT else []))
 
 
+@pytest.mark.parametrize("command", [["import", "{txt}"], ["merge", "{other}"], ["stats"],
+                                     ["gui"], ["replay", "{jsonl}", "--model", "none"]])
+def test_a_database_path_of_dash_is_refused_and_creates_nothing(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found red-teaming issue 11: ``-`` is standard input or output everywhere else on
+    the command line, and ``import --db -`` (or ``replay --db -``) created a database
+    file named ``-`` in the current folder."""
+    from typer.testing import CliRunner
+
+    from goldspan.cli import main as cli_main
+
+    txt = tmp_path / "a.txt"
+    txt.write_text("An article.")
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text('{"text": "Alice met Bob.", "answer": "accept", "spans": '
+                     '[{"start": 0, "end": 5, "label": "PERSON"}]}\n')
+    other = tmp_path / "other.db"
+    with Store.open(other) as s:
+        s.add_document("An analyst's article.")
+    monkeypatch.chdir(tmp_path)
+    cli_main._register()
+    args = [a.format(txt=txt, other=other, jsonl=jsonl) for a in command]
+    r = CliRunner().invoke(cli_main.app, [*args, "--db", "-"])
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith("goldspan: [E100] --db -: a database is a file"), r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "a.txt", "other.db"]
+
+
 def test_the_write_ahead_log_of_a_live_database_is_not_a_database(tmp_path: Path) -> None:
     live = tmp_path / "team.db"
     with Store.open(live) as s:

@@ -217,3 +217,36 @@ def test_cli_refuses_a_foreign_file_in_one_line(tmp_path: Path, analysts: list[P
     assert result.exit_code != 0
     assert result.output.count("\n") == 1 and "not an SQLite database" in result.output
     assert not team.exists()
+
+
+def test_a_sources_colours_and_keys_that_are_not_ones_never_reach_the_team(
+        tmp_path: Path) -> None:
+    """Found red-teaming issue 11: a source whose label set was written by another tool
+    or by hand (colour ``red; } * { background: ... }``, key ``Ctrl+Q``) was merged as
+    it was: the colour went into the label bar's style sheet (the button came out
+    unreadable), the key took the window's Quit shortcut; ``check`` said ok on both
+    files. The merge now gives such a label the next free colour and key, and ``check``
+    names them."""
+    src, team = tmp_path / "laptop.db", tmp_path / "team.db"
+    with Store.open(src) as s:
+        s.add_document("Paris met Acme.")
+        s.put_version(1, "alice", "done", [Span(0, 5, "GPE"), Span(10, 14, "ORG")])
+    conn = sqlite3.connect(src)  # as another tool, or a hand, wrote them
+    with conn:
+        conn.executemany("INSERT INTO labels (name, color, hotkey, position) VALUES (?, ?, ?, ?)",
+                         [("GPE", "red; } * { background: url(http://x/) ", "3", 0),
+                          ("ORG", "#1b9e9e", "Ctrl+Q", 1), ("LOC", "#3c8d3c", "3", 2)])
+    conn.close()
+    with Store.open(src, readonly=True) as s:
+        found = s.check().problems
+    assert any("'GPE': colour" in p for p in found), found
+    assert any("'ORG': hotkey 'Ctrl+Q'" in p for p in found), found
+    assert any("share the hotkey '3'" in p for p in found), found
+    merge_files(team, [src])
+    with Store.open(team, readonly=True) as t:
+        labels = {lab.name: lab for lab in t.labels()}
+        assert t.check().problems == []
+    assert labels["GPE"].color.startswith("#") and len(labels["GPE"].color) == 7
+    assert labels["GPE"].hotkey == "3"  # a key, and free: kept
+    assert labels["ORG"].color == "#1b9e9e" and labels["ORG"].hotkey not in ("Ctrl+Q", "3")
+    assert labels["LOC"].hotkey not in ("3", labels["ORG"].hotkey)  # taken by GPE

@@ -5,9 +5,8 @@ while the lead merges it.
 ``merge_store`` checks the source's span labels (``_check_names``) and copies its
 label set in statements of their own, then opens the cursor over its documents: an
 edit committed in between is merged without having been checked. Into a target with
-a locked label set, a span with a label outside the set gets in. The fix is one read
-transaction on the source around the whole merge (SQL in core/merge.py, left to the
-storage redesign, issue 12).
+a locked label set, a span with a label outside the set gets in. Fixed by one read
+transaction on the source around the whole merge (``Store.snapshot()``).
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable
 
-import pytest
-
 from goldspan.core.merge import merge_files
 from goldspan.core.storage import Store
 from goldspan.core.types import Span
@@ -25,9 +22,6 @@ from goldspan.core.types import Span
 TEXT = "Mark Esper met Acme officials in Rabat."
 
 
-@pytest.mark.xfail(strict=True, reason="merge_store reads the source outside one snapshot: "
-                   "core/merge.py _check_names/_merge_labels then _source_docs; needs "
-                   "BEGIN on the source connection (SQL, left to the storage redesign)")
 def test_an_edit_of_the_source_during_a_merge_never_bypasses_the_locked_set(
         tmp_path: Path) -> None:
     source, team = tmp_path / "laptop.db", tmp_path / "team.db"

@@ -124,16 +124,40 @@ def test_a_backup_over_a_database_open_in_another_process_is_refused(project: Pa
 
 
 def test_a_cleanly_closed_database_may_still_be_replaced(project: Path, tmp_path: Path) -> None:
-    """An old backup (closed cleanly: nothing beside it) is replaced as before."""
+    """An old backup of this database (closed cleanly: nothing beside it) is replaced
+    as before."""
     old = tmp_path / "old-backup.db"
-    with Store.open(old) as s:
-        s.add_document("An older text.")
+    assert run("backup", "--db", project, "--out", old).exit_code == 0
+    with Store.open(project) as s:
+        s.add_document("A text written after the first backup.")
     assert not Path(f"{old}-wal").exists()
     result = run("backup", "--db", project, "--out", old)
     assert result.exit_code == 0, result.output
     with Store.open(old, readonly=True) as s:
-        assert s.document_count() == 1
+        assert s.document_count() == 2
         assert s.document(1).text.startswith("Mark Esper")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old-backup.db", "t.db"]
+
+
+def test_a_backup_never_replaces_another_database(project: Path, tmp_path: Path) -> None:
+    """Found red-teaming issue 11: a backup was the one output allowed over an SQLite
+    file, so ``goldspan backup --db analyst.db --out team.db`` (a slip of the keyboard,
+    the team's database closed cleanly) replaced the team's database with the
+    analyst's: what ``export`` had been stopped from doing. A backup replaces only a
+    backup of the same database (goldspan marks them); anything else is refused."""
+    team = tmp_path / "team.db"
+    with Store.open(team) as s:
+        s.add_document("The team's text.")
+    team_backup = tmp_path / "team-backup.db"
+    assert run("backup", "--db", team, "--out", team_backup).exit_code == 0
+    for target, said in ((team, "it is another database"),
+                         (team_backup, f"it is a backup of {team.resolve()}")):
+        before = sha(target)
+        result = run("backup", "--db", project, "--out", target)
+        assert result.exit_code == 2, result.output
+        assert "not a backup of this one" in result.output and said in result.output
+        assert sha(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.db", "team-backup.db", "team.db"]
 
 
 NOT_DATABASES = {
@@ -161,3 +185,41 @@ def test_an_output_that_is_no_database_never_replaces_one(case: str, project: Pa
     assert "is an SQLite database" in result.stderr and "team.spacy" in result.stderr
     assert sha(team) == before
 
+
+
+OUTPUTS_TO = [
+    ["export", "--format", "prodigy", "--out"],
+    ["export", "--format", "spacy", "--out", "{tmp}/x.spacy", "--config"],
+    ["agreement", "--html"],
+    ["backup", "--out"],
+    ["screenshot", "--doc", "1", "--out"],
+]
+
+
+@pytest.mark.parametrize("suffix", ["-journal", "-wal", "-shm"])
+@pytest.mark.parametrize("command", OUTPUTS_TO, ids=lambda c: " ".join(c[:1] + c[-1:]))
+def test_an_output_never_takes_the_name_of_a_databases_own_file(
+        project: Path, tmp_path: Path, command: list[str], suffix: str) -> None:
+    """Found red-teaming issue 11: ``export --out other.db-journal`` (or ``-wal``)
+    wrote the file, exit 0, and the next opening of other.db deleted it (SQLite
+    takes it for its own: an invalid journal or log is discarded). Likewise
+    ``--db link.db --out real/t.db-journal``, the files SQLite keeps beside the
+    target of a linked database. Refused in one line, nothing written."""
+    other = tmp_path / "other.db"
+    with Store.open(other) as s:
+        s.add_document("Another project's text.")
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "t.db").write_bytes(project.read_bytes())
+    (tmp_path / "link.db").symlink_to(real / "t.db")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    cases = [(project, other.with_name(other.name + suffix))]
+    if suffix == "-journal":  # a -wal and -shm exist while the command has it open
+        cases.append((tmp_path / "link.db", real / "t.db-journal"))
+    for db, out in cases:
+        result = run(*args, out, "--db", db)
+        assert result.exit_code != 0, result.output
+        assert "is the name of SQLite's" in result.output, result.output
+        assert not out.exists()
+    with Store.open(other, readonly=True) as s:
+        assert s.document_count() == 1

@@ -114,6 +114,35 @@ def test_all_versions_to_a_folder_writes_every_version(fmt: str, tmp_path: Path)
         assert (out / "000001.b%2Fob.ann").read_text().startswith("T1\tGPE 17 22\tParis")
 
 
+@pytest.mark.parametrize("fmt", ["brat", "txt"])
+def test_every_legal_annotator_name_gets_a_file_of_its_own_on_any_file_system(
+        fmt: str, tmp_path: Path) -> None:
+    """Found red-teaming issue 11: a legal annotator name of 200 "é" (1,200 bytes
+    encoded) stopped the export with "File name too long"; ``alice`` and ``ALICE`` were
+    written to two names that are one file on macOS's and Windows' usual file systems
+    (the second replacing the first). Every version now has a file name of at most 200
+    bytes, unique whatever the case; what is in the files is unchanged."""
+    db = tmp_path / "t.db"
+    names = ["alice", "ALICE", "Alice", "é" * 200, "é" * 199 + "e", "x" * 200]
+    with Store.open(db) as s:
+        s.add_document("Paris is nice.")
+        s.add_labels(["GPE"])
+        for who in names:
+            s.put_version(1, who, "done", [Span(0, 5, "GPE")])
+    out = tmp_path / "out"
+    res = run("export", "--db", db, "--format", fmt, "--out", out, "--all-versions")
+    assert res.exit_code == 0, res.output
+    assert f"exported {len(names)} versions of 1 documents" in res.stdout
+    stems = [p.stem for p in out.iterdir() if p.suffix == ".txt"]
+    assert len(stems) == len(names)
+    assert len({stem.casefold() for stem in stems}) == len(names)  # one file each
+    assert max(len(p.name.encode()) for p in out.iterdir()) <= 204
+    assert "000001.ALICE" in stems  # the first in annotator order keeps its plain name
+    if fmt == "brat":
+        assert all((out / f"{stem}.ann").read_text().startswith("T1\tGPE 0 5\tParis")
+                   for stem in stems)
+
+
 def test_one_version_per_document_keeps_the_plain_names(tmp_path: Path) -> None:
     db = _two_versions(tmp_path)
     res = run("export", "--db", db, "--format", "txt", "--out", tmp_path / "o",

@@ -100,24 +100,51 @@ class FileNames:
     two versions of one document were written to the same ``000012.txt``, the second
     replacing the first while the summary counted both). The annotator is
     percent-encoded (``a%2Fb`` for ``a/b``), so a name is a file name and two
-    annotators never share one. A name taken twice is refused, never overwritten."""
+    annotators never share one. A name taken twice is refused, never overwritten.
+
+    Two names that differ only in case (``alice`` and ``ALICE``) are one file on the
+    usual file systems of macOS and Windows: the second gets ``~2`` (the names are not
+    read back: the annotator is in the file). A name whose encoding is longer than a
+    file name may be (200 characters of ``é`` are 1,200 bytes; "File name too long"
+    stopped the export) is cut and ends with a hash of the whole name."""
+
+    MAX_BYTES = 200  # NAME_MAX is 255: room for an extension and a ``~N``
 
     def __init__(self, by_annotator: bool = False) -> None:
         self.by_annotator = by_annotator
         self.taken: set[str] = set()
 
     def __call__(self, record: Record, doc_id: int) -> str:
-        from urllib.parse import quote
-
         name = f"{doc_id:06d}"
         if self.by_annotator:
-            name += "." + quote(record.annotator or "", safe="")
-        if name in self.taken:
+            name += "." + self._encoded(record.annotator or "", self.MAX_BYTES - len(name) - 1)
+        key = name.casefold()
+        if key in self.taken and self.by_annotator:
+            n = 2
+            while f"{key}~{n}" in self.taken:
+                n += 1
+            name, key = f"{name}~{n}", f"{key}~{n}"
+        if key in self.taken:
             raise InputError(f"document {doc_id}: a second version would be written to "
                              f"{name} in the same folder; export with --all-versions to "
                              "a folder format names each version's files by annotator")
-        self.taken.add(name)
+        self.taken.add(key)
         return name
+
+    @staticmethod
+    def _encoded(annotator: str, room: int) -> str:
+        import hashlib
+        from urllib.parse import quote
+
+        encoded = quote(annotator, safe="")
+        if len(encoded) <= room:
+            return encoded
+        digest = hashlib.sha256(annotator.encode("utf-8")).hexdigest()[:12]
+        head = encoded[:room - len(digest) - 1]
+        cut = head.rfind("%")
+        if cut >= len(head) - 2 and cut != -1:  # never half an escape
+            head = head[:cut]
+        return f"{head}~{digest}"
 
 
 class Writer(Protocol):

@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 
 from ..errors import InputError
-from ..textio import compressed, compressed_refusal
+from ..textio import compressed, compressed_refusal, database_refusal
 from . import registry
 
 
@@ -129,10 +129,13 @@ def detect(path: Path) -> str:
     ext = path.suffix.lower()
     try:
         with open(path, "rb") as fh:
-            packed = compressed(fh.read(8))
+            head = fh.read(16)
     except OSError:
-        packed = None
+        head = b""
+    packed = compressed(head)
     if packed is not None:
         raise InputError(compressed_refusal(*packed, path), path=path)
+    if database_refusal(head):  # "pass --format" would send the user the wrong way
+        raise InputError(database_refusal(head) or "", path=path)
     raise InputError(f"cannot tell the format from the extension {ext or '(none)'!r}; "
                      f"pass --format ({registry.names(registry.readable())})", path=path)

@@ -64,6 +64,7 @@ opening; SQLite's result codes turned into goldspan's errors.
 from .bulk import BulkWriter
 from .connection import BUSY_TIMEOUT_MS, ConstraintError, SQLiteError, explain
 from .deletion import Rows
+from .ids import MAX_ID
 from .integrity import CheckReport
 from .search import Search, parse as parse_search
 from .records import Annotation, Document, dumps, json_cell, parse_meta
@@ -77,6 +78,7 @@ __all__ = [
     "CheckReport",
     "Search",
     "ConstraintError",
+    "MAX_ID",
     "Document",
     "Rows",
     "SQLiteError",

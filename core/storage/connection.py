@@ -121,7 +121,8 @@ def explain(err: sqlite3.Error, path: Path | None, state: str = "") -> GoldspanE
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return DamagedDatabaseError(
             f"the database is damaged ({err}); run 'goldspan check', and restore a backup "
-            "(goldspan backup, or the daily copies) if it says so", path=path)
+            "(goldspan restore BACKUP: one of goldspan backup's, or the daily copies) if "
+            "it says so", path=path)
     if code == SQLITE_CANTOPEN:
         return StoreError(f"cannot open the database file ({err}): check that it and its "
                           "folder exist and are readable", path=path)
@@ -215,6 +216,7 @@ class Connection:
         # (the CLI prints it on stderr); None: wait silently.
         self.on_wait: Callable[[str], None] | None = None
         self._depth = 0
+        self._snapshot = False  # inside :meth:`snapshot`
         self._db: sqlite_utils.Database | None = None
 
     @property
@@ -340,6 +342,33 @@ class Connection:
         return explain(err, self.path, f"the change was rolled back and {verdict}")
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One consistent view of the database for a reader that makes several
+        queries (an export's count and its pass, a merge's checks and its copy): a
+        read transaction, begun with a first read so the view is fixed on entry.
+
+        Without it each statement reads the database as it is when it runs: a
+        cursor holds its view only while it is active, so an edit or a delete by
+        another process between two reads (the last document of an export, the
+        spans of a source checked against a locked label set, then copied) is mixed
+        in. In WAL mode the snapshot blocks no writer. Nested use, or use inside a
+        write transaction (already one view), joins it. Writing inside a snapshot
+        is refused by :meth:`transaction`: it would write on top of an old view."""
+        if self._depth or self._snapshot or self.conn.in_transaction:
+            yield
+            return
+        self._retry(lambda: self.conn.execute("BEGIN DEFERRED"))
+        self._snapshot = True
+        try:
+            # a deferred BEGIN takes its view at the first read: take it now
+            self._retry(lambda: self.conn.execute("SELECT count(*) FROM sqlite_master")
+                        .fetchone())
+            yield
+        finally:
+            self._snapshot = False
+            self._rollback()  # nothing was written: ending the read is all it does
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``), waiting while another process
         writes (see :meth:`_retry`).
@@ -348,6 +377,9 @@ class Connection:
         The outermost level turns a full disk, an I/O error, a read-only file or a
         damaged file into goldspan's error after rolling back (:func:`explain`).
         """
+        if self._snapshot:
+            raise RuntimeError("a write inside a read snapshot (Store.snapshot) would "
+                               "write on top of an old view of the database")
         if self._depth:
             self._depth += 1
             try:

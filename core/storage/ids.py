@@ -9,6 +9,11 @@ from collections.abc import Iterable
 from ..errors import StoreError
 from .connection import Connection
 
+# The largest id SQLite can hold (its INTEGER is 64-bit signed): a larger one names no
+# row, and binding it raises OverflowError, so every id a user types is checked
+# against it where it is read (the command line's id options, ``--version DOC:NAME``).
+MAX_ID = 2**63 - 1
+
 # Per table: the next id, from the largest row and the floor that deletes raise
 # (``settings`` key ``id_floor.<table>``). Written out: no name is formatted into SQL.
 _NEXT_ID = {

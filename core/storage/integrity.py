@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..labels import annotator_refusal, label_refusal
+from ..labels import annotator_refusal, color_problem, hotkey_problem, label_refusal
 from ..textio import text_hash
 from . import schema
 from .labels import SETTING_TYPES
@@ -104,8 +104,8 @@ class IntegrityMixin(SearchMixin, schema.SchemaMixin):
             self._check(report)
         except sqlite3.DatabaseError as err:  # too damaged to finish the checks
             report.problems.append(
-                f"the database is damaged ({err}); restore a backup (goldspan backup, or "
-                "the daily copies)")
+                f"the database is damaged ({err}); restore a backup (goldspan restore "
+                "BACKUP: one of goldspan backup's, or the daily copies)")
         return report
 
     def schema_problems(self, notes: list[str] | None = None) -> list[str]:
@@ -171,6 +171,28 @@ class IntegrityMixin(SearchMixin, schema.SchemaMixin):
             out.append(f"{annotator_refusal(name)} ({', '.join(places)})")
         return out
 
+    def label_set_problems(self) -> list[str]:
+        """Colours and keys of the label set that are not a colour and a key, or a key
+        two labels share (the window puts them in a style sheet and in shortcuts; a
+        file made by another tool or edited by hand may hold anything)."""
+        out: list[str] = []
+        keys: dict[str, str] = {}
+        try:
+            rows = self.conn.execute("SELECT name, color, hotkey FROM labels ORDER BY position")
+            for name, color, hotkey in rows:
+                for problem in (color_problem(color), hotkey_problem(hotkey or None)):
+                    if problem:
+                        out.append(f"label {str(name)[:40]!r}: {problem}; set it in "
+                                   "Project -> Labels")
+                if hotkey and not hotkey_problem(hotkey):
+                    other = keys.setdefault(hotkey.lower(), name)
+                    if other != name:
+                        out.append(f"labels {str(other)[:40]!r} and {str(name)[:40]!r} share the "
+                                   f"hotkey {hotkey!r}; set another in Project -> Labels")
+        except sqlite3.OperationalError:
+            pass  # a missing table or column is reported by schema_problems
+        return out
+
     def _check(self, report: CheckReport) -> None:
         c = self.conn
         problems = report.problems
@@ -189,6 +211,7 @@ class IntegrityMixin(SearchMixin, schema.SchemaMixin):
                              else "") for x in self.schema_problems(report.notes))
         problems.extend(self.search_index_problems(notes=report.notes))
         problems.extend(self.name_problems())
+        problems.extend(self.label_set_problems())
         for query in checks:
             self._rows_breaking(report, query)
         self._check_settings(report)

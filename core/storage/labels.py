@@ -109,7 +109,8 @@ class LabelsMixin(Connection):
                 kind, kind.__name__)
             raise StoreError(
                 f"settings row {key!r}: value should be {example}, not {str(raw)[:40]}; "
-                "correct that cell with any SQLite tool or restore a backup", path=self.path)
+                "correct that cell with any SQLite tool or restore a backup (goldspan "
+                "restore BACKUP)", path=self.path)
         return value
 
     def set_setting(self, key: str, value: Any) -> None:

@@ -104,5 +104,5 @@ def parse_meta(raw: str | None, doc_id: int, path: Path | None) -> dict[str, Any
         raise StoreError(
             f"documents row {doc_id}: meta should be a JSON object, not "
             f"{type(value).__name__}; clear that cell (documents.meta to NULL, with any "
-            "SQLite tool) or restore a backup", path=path)
+            "SQLite tool) or restore a backup (goldspan restore BACKUP)", path=path)
     return value

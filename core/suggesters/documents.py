@@ -73,6 +73,7 @@ def suggest_documents(
                                   commit_seconds):
         stored = 0
         with store.transaction():
+            keep.follow(store.label_filter())  # locked (or changed) since the run began
             for doc_id, sugg in batch:
                 if not store.has_document(doc_id):  # deleted while the model ran on it
                     gone.append(doc_id)
