@@ -133,6 +133,9 @@ class SuggestWorker(QObject):
             self._store = None
 
 
+_ORPHANS: list[QObject] = []  # threads that would not stop: kept alive to the end
+
+
 class SuggestThread(QObject):
     """Owns the thread and the worker; ``request(ids)`` is safe from the GUI thread."""
 
@@ -166,5 +169,12 @@ class SuggestThread(QObject):
                 pass
         self.worker.stop()
         self.worker_thread.quit()
-        self.worker_thread.wait(timeout_ms)
+        if not self.worker_thread.wait(timeout_ms):
+            # still waiting on the model's process (loading it on a slow machine, a
+            # training): stop that process so the call returns, and let the thread end.
+            # Qt aborts the whole program when a QThread is destroyed while it runs.
+            self.worker.suggester.abort()
+            if not self.worker_thread.wait(30000):
+                _ORPHANS.append(self)  # never destroyed while it runs
+                return
         self.worker.close()

@@ -35,11 +35,17 @@ class ProcessSuggester:
         self._model_id: str | None = None
         self._labels: tuple[str, ...] = ()
         self._lock = threading.Lock()
+        self._starting: BaseProcess | None = None  # the child while it loads
+        self._aborted = False
 
     def _start(self) -> None:
         with self._lock:
             if self._conn is not None:
                 return
+            if self._aborted:
+                from ..errors import ModelError
+
+                raise ModelError("the model's process stopped")
             import multiprocessing as mp
 
             ctx = mp.get_context("spawn")  # never fork a process that runs Qt threads
@@ -47,8 +53,22 @@ class ProcessSuggester:
             proc = ctx.Process(target=_serve, args=(child, self.model, self.batch_size),
                                daemon=True, name="goldspan-suggester")
             proc.start()
+            self._starting = proc
             child.close()
-            reply = parent.recv()
+            try:
+                if self._aborted:
+                    raise EOFError
+                reply = parent.recv()
+                if self._aborted:  # loaded just as it was stopped
+                    proc.terminate()
+                    raise EOFError
+            except (EOFError, OSError):  # stopped by abort() while it loaded
+                proc.join(5)
+                from ..errors import ModelError
+
+                raise ModelError("the model's process was stopped while it loaded") from None
+            finally:
+                self._starting = None
             if reply[0] == "error":
                 proc.join(5)
                 from ..errors import ModelError
@@ -74,11 +94,20 @@ class ProcessSuggester:
         return self._labels
 
     def _call(self, *message: object) -> tuple[Any, ...]:
+        if self._aborted:
+            from ..errors import ModelError
+
+            raise ModelError("the model's process stopped")
         self._start()
         assert self._conn is not None
         with self._lock:
-            self._conn.send(message)
-            reply = self._conn.recv()
+            try:
+                self._conn.send(message)
+                reply = self._conn.recv()
+            except (EOFError, OSError):  # the child died or was stopped (abort)
+                from ..errors import ModelError
+
+                raise ModelError("the model's process stopped") from None
         if reply[0] == "error":
             from ..errors import ModelError
 
@@ -151,6 +180,16 @@ class ProcessSuggester:
         generation's F1 on the articles it suggested for (installs a finished one)."""
         (status,) = self._call("loop_status")
         return dict(status)
+
+    def abort(self) -> None:
+        """Stop the child at once, from any thread: a call waiting on it (loading the
+        model, a training, a batch) gets EOF and raises. For a window that closes while
+        its worker thread is still waiting, so the thread can end before Qt destroys it
+        (a QThread destroyed while it runs aborts the whole process)."""
+        self._aborted = True
+        for proc in (self._starting, self._proc):
+            if proc is not None and proc.is_alive():
+                proc.terminate()
 
     def close(self) -> None:
         conn, proc = self._conn, self._proc
