@@ -54,8 +54,8 @@ def test_a_window_closed_while_its_model_loads_ends_its_thread(qtbot, tmp_path: 
         doc = store.add_document("Angela Merkel met Joe Biden in Berlin.")
     thread = SuggestThread(db, "en_core_web_sm")
     thread.request([doc])  # the worker starts loading the model in its child
-    qtbot.waitUntil(lambda: thread.worker.suggester._starting is not None
-                    or thread.worker.suggester.loaded, timeout=10000)
+    child = thread.worker.suggester
+    qtbot.waitUntil(lambda: child._starting is not None or child.loaded, timeout=10000)
     start = time.monotonic()
     thread.shutdown(timeout_ms=50)  # far shorter than loading the model takes
     assert thread.worker_thread.isFinished()
