@@ -11,20 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTableView
 
 from ..core.edits import ChangeSet, Edit
 from ..core.queue import Queue
 from ..core.sessions.annotate import AnnotateController, ArticleSession
-from ..core.sessions.common import MenuEntry
 from ..core.status import DISPLAY, Status, display
 from ..core.storage import Store
 from ..core.types import Span, Suggestion
 from .annotator_field import ImportedVersionGuard
 from .annotate_actions import build_actions, open_review, show_keyboard_sheet, toggle_dark
 from .annotate_layout import build_layout
+from .annotate_menu import EntityMenus
 from .article_view import ArticleView
 from .entities_pane import EntitiesPane
 from .entity_model import EntityModel
@@ -38,7 +37,6 @@ from .learning_status import LearningController  # learning hook
 from .window_settings import switch_annotator
 from .delete_actions import apply_rows_edit
 from .parts.edit_applier import EditApplier
-from .parts.entity_menu import show_entity_menu
 from .settings import COMMAND_LINE, AnnotatorChoice, choice_for
 from .theme import app_style
 from .widgets import (
@@ -51,7 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
 WIDEST_STATUS = max((d.text for d in DISPLAY.values()), key=len)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(EntityMenus, QMainWindow):
     # the widgets the window reads, made by annotate_layout.build_layout
     queue_pane: QueuePane
     queue_model: QueueModel
@@ -340,36 +338,6 @@ class MainWindow(QMainWindow):
         elif self.session is not None:
             self.apply_edit(self.session.accept_offered(item))
         self.view.setFocus()
-
-    # -------------------------------------------------------------- the menu
-    def _menu_at(self, pos: int) -> list[MenuEntry]:
-        """The entity menu for a right-click at ``pos`` (the entity is selected first:
-        the keys that follow act on it)."""
-        item = self.ctl.item_at(pos)
-        if item is None:
-            return []
-        if isinstance(item, Span):
-            self.select_span(item)
-        return self.ctl.menu(item)
-
-    def _menu_chosen(self, edit: Edit) -> None:
-        self.apply_edit(edit)
-        self.view.setFocus()
-
-    def open_entity_menu(self) -> None:
-        """Menu / Shift+F10: the selected entity's menu, under it (or the menu of what
-        is at the text cursor)."""
-        view = self.view
-        pos = self.selected.start if self.selected is not None else view.selection_start()
-        entries = self._menu_at(pos)
-        if entries:
-            at = view.viewport().mapToGlobal(view.point_of(pos) + QPoint(0, view.fontMetrics().height()))
-            show_entity_menu(view, at, entries, self._menu_chosen)
-
-    def _entity_menu(self, item: Span | Suggestion, at: QPoint) -> None:
-        if isinstance(item, Span):
-            self.select_span(item)
-        show_entity_menu(self.entity_view, at, self.ctl.menu(item), self._menu_chosen)
 
     # ========================================================= queue, model
     def _queue_chosen(self, doc_id: int) -> None:
