@@ -5,8 +5,8 @@ older database may hold some outside the set), with how often each is used and, 
 label that breaks the naming rule, why. ``--rename OLD NEW`` is the command-line twin
 of Project -> Labels: the way to repair such a label (``goldspan check`` lists them).
 
-The labels rule (issue 13): ``--map GPE Location`` maps a model label onto a project
-label (many-to-one: ``--map LOC Location`` too), ``--drop CARDINAL`` drops one, and
+The labels rule (issue 13): ``--map GPE=Location`` maps a model label onto a project
+label (many-to-one: ``--map LOC=Location`` too), ``--drop CARDINAL`` drops one, and
 ``--unmap GPE`` forgets the user's rule for it (the window's learning loop then learns
 it from the corrections again). The rule is stored in the database and applied to
 every model's output before anyone sees it: ``goldspan suggest`` (and ``--ray``), the
@@ -53,7 +53,7 @@ def labels(
 ) -> None:
     """List the labels with their use and the labels rule; add labels (--add), rename
     one everywhere (--rename OLD NEW), lock the set (--lock / --unlock), and map or
-    drop model labels (--map MODEL PROJECT, --drop MODEL, --unmap MODEL)."""
+    drop model labels (--map MODEL=PROJECT, --drop MODEL, --unmap MODEL)."""
     store = open_store(db, create=False)
     changed = False
     if add:
