@@ -207,8 +207,12 @@ def test_waiting_for_a_writer_is_said_and_ctrl_c_stops_it(db: Path, tmp_path: Pa
     the process that holds the lock, and Ctrl-C ends the wait at once."""
     (article,) = articles(tmp_path / "in", 1)
     start = time.monotonic()
+    # Ctrl-C at a terminal reaches a process whose SIGINT is at its default; a test run
+    # started in the background by a shell without job control inherits it ignored
+    # (POSIX), and the child would then never hear it: reset it in the child.
     p = subprocess.Popen([str(GOLDSPAN), "import", str(article), "--db", str(db)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert p.stderr is not None
     line = p.stderr.readline()
     waited = time.monotonic() - start
