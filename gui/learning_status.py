@@ -209,6 +209,12 @@ class LearningController(QObject):
         if change.deleted or (change.status is not None and change.status != Status.DONE):
             self.worker.post("loop_unaccept", doc)  # undone accept, a later Skip, a deletion
             return
+        if not (change.status == Status.DONE or change.added or change.removed
+                or change.restored):
+            return
+        session = self.window.session
+        if session is not None and session.doc_id == doc and session.status != Status.DONE:
+            return  # an edit of a version not done: nothing to teach (and no copy of its spans)
         taught = self._version(doc)
         if taught is None:
             return
