@@ -42,6 +42,10 @@ class SpanObserver:
     def spans_inserted(self, row: int) -> None:
         """A span was inserted at ``row``."""
 
+    def spans_changed(self, row: int) -> None:
+        """The span at ``row`` was replaced by one with the same offsets (a relabel):
+        no row went or came."""
+
     def spans_resetting(self) -> None:
         """Every span is about to be replaced."""
 
@@ -92,11 +96,30 @@ class SpanIndex(Sequence[Span]):
         self.update(change.removed, change.added)
 
     def update(self, removed: Iterable[Span], added: Iterable[Span]) -> None:
-        """``removed`` go, then ``added`` come (see :meth:`apply`)."""
-        for span in removed:
-            self.remove(span)
-        for span in added:
-            self.insert(span)
+        """``removed`` go, then ``added`` come (see :meth:`apply`). A span that comes
+        with the offsets of one that goes (a relabel) takes its row in place: observers
+        hear one changed row, not a row that went and one that came (the entity list
+        then repaints that row, not every row below it)."""
+        removed, added = list(removed), list(added)
+        leaving = {(s.start, s.end): i for i, s in enumerate(removed)}
+        done_removed: set[int] = set()
+        done_added: set[int] = set()
+        for j, span in enumerate(added):
+            i = leaving.pop((span.start, span.end), None)
+            row = self.row_of(removed[i]) if i is not None else None
+            if i is None or row is None:
+                continue
+            self._spans[row] = span
+            done_removed.add(i)
+            done_added.add(j)
+            for o in self._observers:
+                o.spans_changed(row)
+        for i, span in enumerate(removed):
+            if i not in done_removed:
+                self.remove(span)
+        for j, span in enumerate(added):
+            if j not in done_added:
+                self.insert(span)
 
     def remove(self, span: Span) -> int | None:
         """Remove ``span`` (by offsets and label); its row, or None if it is not here."""

@@ -47,6 +47,10 @@ class _Rows(SpanObserver):
     def spans_inserted(self, row: int) -> None:
         self.model.endInsertRows()
 
+    def spans_changed(self, row: int) -> None:
+        m = self.model
+        m.dataChanged.emit(m.index(row, 0), m.index(row, m.columnCount() - 1))
+
     def spans_resetting(self) -> None:
         self.model.beginResetModel()
 

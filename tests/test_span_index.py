@@ -32,6 +32,9 @@ class Recorder(SpanObserver):
     def spans_inserted(self, row: int) -> None:
         self.calls.append(("inserted", row))
 
+    def spans_changed(self, row: int) -> None:
+        self.calls.append(("changed", row))
+
 
 def test_lookups_by_bisection() -> None:
     index = SpanIndex([C, A, D, B])  # any order in: sorted by start
@@ -52,11 +55,17 @@ def test_apply_tells_observers_around_each_row() -> None:
     index.apply(ChangeSet(1, 1, removed=(B,), added=(relabel, D)))
     assert list(index) == [A, relabel, C, D]
     assert index.starts == [0, 6, 12, 25] and index.ends == [4, 9, 20, 30]
-    assert rec.calls == [("removing", 1), ("removed", 1), ("inserting", 1), ("inserted", 1),
-                         ("inserting", 3), ("inserted", 3)]
+    # the relabel keeps its row (one changed row: the entity list repaints that row
+    # alone); the new span is inserted
+    assert rec.calls == [("changed", 1), ("inserting", 3), ("inserted", 3)]
+    index.apply(ChangeSet(1, 1, removed=(relabel, C), added=(Span(6, 11, "Q"),)))
+    assert list(index) == [A, Span(6, 11, "Q"), D]  # other bounds: a row goes, one comes
+    assert rec.calls[3:] == [("removing", 1), ("removed", 1), ("removing", 1), ("removed", 1),
+                             ("inserting", 1), ("inserted", 1)]
+    assert index.starts == [0, 6, 25] and index.ends == [4, 11, 30]
     index.unobserve(rec)
     index.apply(ChangeSet(1, 1, removed=(D,)))
-    assert len(rec.calls) == 6
+    assert len(rec.calls) == 9
 
 
 def test_a_change_followed_by_another_is_one_change() -> None:
@@ -127,3 +136,35 @@ def test_astral_text_gets_an_index_in_utf16_positions(qtbot, tmp_path: Path) -> 
     assert [(x.start, x.end) for x in hl._index] == [(5, 15)]
     w.close()
     store.close()
+
+
+def test_a_relabel_changes_its_row_in_the_entity_list_in_place(window) -> None:  # type: ignore[no-untyped-def]
+    """A relabel is one changed row of the entity list, not a row removed and one
+    inserted: the table repaints that row only and keeps its selection."""
+    model = window.entity_model
+    heard: list[str] = []
+    model.rowsRemoved.connect(lambda *a: heard.append("removed"))
+    model.rowsInserted.connect(lambda *a: heard.append("inserted"))
+    model.dataChanged.connect(lambda top, bottom, *a: heard.append(f"changed {top.row()}"))
+    window.select_span(window.session.spans[1])
+    window.label_pressed("PERSON")
+    assert heard == ["changed 1"]
+    assert model.data(model.index(1, 1)) == "PERSON"
+    assert window.entity_view.selectionModel().selectedRows()[0].row() == 1
+
+
+def test_the_entity_list_repaints_after_the_article_and_never_stays_frozen(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Rows going or coming repaint the whole list: that paint waits for the next pass
+    of the event loop (the article's frame first), and then happens; the next edit is
+    deferred again."""
+    view = window.entity_view
+    assert view.updatesEnabled()
+    window.view.select_range(15, 29)
+    window.label_pressed("PERSON")  # a row comes
+    assert window.entity_model.rowCount() == 3
+    assert not view.updatesEnabled()  # painted on the next pass, not in this frame
+    qtbot.waitUntil(view.updatesEnabled, timeout=2000)
+    window.delete_selected()  # a row goes
+    assert not view.updatesEnabled()
+    qtbot.waitUntil(view.updatesEnabled, timeout=2000)
+    assert window.entity_model.rowCount() == 2
