@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from ..core.sessions.common import ORIGIN_SHORT
 from ..core.spans import SpanIndex, SpanObserver, as_index
@@ -25,8 +25,10 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ROLES = frozenset((_DISPLAY, _DECORATION, _FOREGROUND, _TOOLTIP))
-_GREY = QBrush(QColor("#8c8c8c"))  # offered, not yet taken
-_RED = QBrush(QColor(OUT_OF_SET_COLOR))  # a label outside the project's set
+# colours, not brushes: the table makes the brush, and a QBrush built here cost the
+# window's opening the Qt types of every gradient (QBrush's other constructors)
+_GREY = QColor("#8c8c8c")  # offered, not yet taken
+_RED = QColor(OUT_OF_SET_COLOR)  # a label outside the project's set
 
 
 class _Rows(SpanObserver):

@@ -32,7 +32,6 @@ from .parts.label_bar import LabelBar
 from .queue_model import QueueModel
 from .queue_pane import QueuePane
 from .model_link import ModelLink
-from .accept_check import confirm_accept, end_accept  # learning hook
 from .learning_status import LearningController  # learning hook
 from .window_settings import switch_annotator
 from .delete_actions import apply_rows_edit
@@ -248,6 +247,8 @@ class MainWindow(EntityMenus, QMainWindow):
         if s is None:
             return
         doc_id = s.doc_id
+        from .accept_check import confirm_accept, end_accept  # (its dialog: when needed)
+
         if status == Status.DONE and not confirm_accept(self, s):  # learning hook
             return
         accepted = self.apply_edit(self.ctl.finish(status))

@@ -22,14 +22,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from ..core.paths import data_dir
 from .learning_status import FEW_DOCUMENTS, FEW_ENTITIES
-from .task_runner import one_line, show_error
 from .widgets import hand_back_focus
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtCore import QProcess
+
+# QProcess and the task runner are imported when a training starts: at import they
+# would cost the window's opening their Qt types (a few milliseconds each)
 
 STEP_LINE = re.compile(r"^\s*\d+\s+(\d+)\s+[\d.]+\s")  # spaCy's table: E  #  LOSS ...
 DEFAULT_STEPS = 1000  # goldspan train's --max-steps default
@@ -117,6 +124,8 @@ class TrainAction(QObject):
             return
         self._cancelled = False
         self.action.setText("Stop training")
+        from PySide6.QtCore import QProcess
+
         process = self.process = QProcess(self)
         process.readyReadStandardError.connect(self._progress)
         process.finished.connect(self._finished)
@@ -150,6 +159,8 @@ class TrainAction(QObject):
                            f"{time.monotonic() - self.started:.0f} s")
 
     def _error(self, error: QProcess.ProcessError) -> None:
+        from PySide6.QtCore import QProcess
+
         if error == QProcess.ProcessError.FailedToStart:
             self._done(f"training could not start: {self.process.errorString() if self.process else error}")
 
@@ -160,6 +171,8 @@ class TrainAction(QObject):
         self._err += bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
         if code != 0:
             lines = [ln for ln in self._err.splitlines() if ln.strip()]
+            from .task_runner import one_line
+
             self._done(one_line(lines[-1]) if lines else f"training stopped (exit {code})")
             return
         try:
@@ -185,6 +198,8 @@ class TrainAction(QObject):
             return
         if error is not None:
             self._show("")
+            from .task_runner import show_error
+
             show_error(self.window, "goldspan — training failed", error)
             return
         assert self.result is not None
