@@ -134,6 +134,14 @@ def _span_problem(span: Span, text_len: int, prev: Span | None) -> str | None:
     return None
 
 
+def gold_of(store: Store, doc_id: int) -> Selected | None:
+    """The version of one document :func:`select` reads by default (its finished
+    ``gold``, else its finished versions when they agree), or None."""
+    versions = [a for a in store.annotations(doc_id) if a.status in EXPORTED]
+    one = _the_gold(store, versions) if versions else None
+    return Selected(store.document(doc_id), *one) if one is not None else None
+
+
 def _the_gold(store: Store, versions: list[Annotation]) -> tuple[Annotation, list[Span]] | None:
     gold = [a for a in versions if a.annotator == GOLD]
     if gold:

@@ -113,6 +113,8 @@ def open_review(window: Any) -> None:
     from .review_window import open_review as open_window
 
     window.review_window = open_window(window, window.store, window.annotator)
+    # the gold adjudicated there teaches this window's learning loop at once
+    window.review_window.goldChanged.connect(window.learning.gold_changed)
 
 
 def show_statistics(window: Any) -> None:

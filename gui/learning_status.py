@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QFrame, QLabel, QMenu
 
+from ..core.dataset import gold_of
 from ..core.edits import ChangeSet
 from ..core.errors import GoldspanError
 from ..core.status import Status
@@ -222,6 +223,21 @@ class LearningController(QObject):
         if status == Status.DONE and (change.status == Status.DONE or change.added
                                       or change.removed or change.restored):
             self.worker.post("loop_accept", doc, text, spans)
+
+    def gold_changed(self, doc: int) -> None:
+        """The review window edited ``doc``'s gold: the loop is taught the document's
+        gold as export reads it (the adjudicated version once it is done), or unlearns
+        the document when it has none (the gold reopened, annotators who disagree)."""
+        if not self.active:
+            return
+        try:
+            found = gold_of(self.store, doc)
+        except GoldspanError:  # deleted meanwhile
+            found = None
+        if found is None:
+            self.worker.post("loop_unaccept", doc)
+        else:
+            self.worker.post("loop_accept", doc, found.document.text, list(found.spans))
 
     def _version(self, doc: int) -> tuple[str, str, list[Span]] | None:
         """(status, text, spans) of this annotator's version of ``doc``: from the open

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QWidget
 
@@ -57,6 +57,8 @@ def keys_text(sc: Shortcut) -> str:
 
 
 class ReviewWindow(QMainWindow):
+    goldChanged = Signal(int)  # a document's gold was edited (undo and redo included)
+
     # the widgets the window reads, made by review_layout.build_layout
     documents: DocumentsPane
     doc_model: DocumentListModel
@@ -312,6 +314,7 @@ class ReviewWindow(QMainWindow):
         return self.edits.push(edit)
 
     def _show_change(self, change: ChangeSet) -> None:
+        self.goldChanged.emit(change.document_id)  # the annotation window's loop learns it
         s = self.session
         assert s is not None
         self._refresh_spans()

@@ -432,3 +432,40 @@ def test_removing_labels_in_the_window_renumbers_the_keys_it_answers_to(qtbot, t
     assert ("Rabat", "GPE") in shown(w)
     w.close()
     store.close()
+
+
+@pytest.mark.slow
+def test_gold_adjudicated_in_the_review_window_teaches_the_loop_at_once(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two analysts disagree on doc 1 ("Airmen" a Unit or nothing): it has no gold, and
+    the loop knows nothing of "Airmen". The lead adjudicates it in Project → Review
+    (from the annotation window): the loop learns the gold there and then, not at the
+    next start; reopening the gold unlearns it."""
+    from goldspan.gui.annotate_actions import open_review
+
+    store = make_db(tmp_path / "r.db", [AIRMEN, AIRMEN_2], ["Person", "Unit"],
+                    {"first_training": 99})
+    airmen = AIRMEN.index("Airmen")
+    for name, spans in (("bob", [Span(airmen, airmen + 6, "Unit")]), ("carol", [])):
+        store.put_version(1, name, Status.DONE, spans)
+    w = window(qtbot, store, suggest=True)
+    w.open_document(2)
+    wait_learning(qtbot, w, "Suggesting:")
+    qtbot.waitUntil(lambda: w.session.model is not None, timeout=60_000)
+    assert ("Airmen", "Unit") not in shown(w)
+
+    open_review(w)
+    review = w.review_window
+    qtbot.waitUntil(lambda: review.session is not None and review.session.doc_id == 1)
+    review.take_all("bob")
+    review.accept_gold()
+    assert store.annotation(1, "gold").status == Status.DONE
+    w.open_document(2)
+    qtbot.waitUntil(lambda: ("Airmen", "Unit") in shown(w), timeout=60_000)
+    review.undo_stack.undo()  # the gold reopened: nothing agreed on doc 1 any more
+    assert store.annotation(1, "gold").status != Status.DONE
+    qtbot.waitUntil(lambda: w.learning.label.toolTip().startswith("0 accepted"), timeout=60_000)
+    w.open_document(2)
+    qtbot.waitUntil(lambda: ("Airmen", "Unit") not in shown(w), timeout=60_000)
+    review.close()
+    w.close()
+    store.close()
