@@ -217,6 +217,23 @@ def test_an_all_lower_case_match_needs_its_own_lower_case_evidence() -> None:
 
 
 # ------------------------------------------------------------------------ gate
+def test_a_match_never_lowers_a_word_the_analysts_capitalised_nor_learns_numbers() -> None:
+    """wikigold: "The Story" (a title, MISC) was suggested on "The story" at the start
+    of a sentence, and "200" (labelled PER once) and "1907" (LOC) on other numbers."""
+    index = PhraseIndex()
+    index.learn(1, "He wrote The Story in 1907 for 200 fans.",
+                [Span(9, 18, "MISC"), Span(22, 26, "LOC"), Span(31, 34, "PER")])
+    index.learn(2, "THE STORY sold well.", [Span(0, 9, "MISC")])
+    text = "The story began in 1907. The Story and THE STORY, 200 copies."
+    found = [(text[s.start:s.end], s.label) for s in index.suggest_one(text)]
+    assert found == [("The Story", "MISC"), ("THE STORY", "MISC")]
+    assert index.evidence("1907")["suggested"] is None and len(index) == 2
+    index.forget(2)  # unlearnt exactly: one capitalised form left
+    assert [(text[s.start:s.end]) for s in index.suggest_one(text)] == ["The Story", "THE STORY"]
+    index.forget(1)
+    assert index.suggest_one(text) == [] and len(index) == 0
+
+
 def test_gate_judges_a_kind_with_little_evidence_by_its_source_and_learns_its_own() -> None:
     """A label the trained model has barely used is judged by how that model does
     overall; all-lower-case suggestions ("the coup" as a Location) get a record of

@@ -15,7 +15,9 @@ pays when it is right more often than it is spurious, so the threshold sits near
 Case: matching is case-insensitive when the string's lower-cased form has enough
 precision in the gold ("Airmen" and "AIRMEN"), else exact-case only ("US" the country,
 never "us"); an all lower-case match needs its own lower-case form labelled
-("airmen" once the analysts labelled "airmen"; "allied" is not "Allied").
+("airmen" once the analysts labelled "airmen"; "allied" is not "Allied"), and no match
+lowers a word the analysts capitalised ("The Story", a title, is not "The story").
+Strings without a letter ("200", "1907") are not learnt.
 
 Reversible: every accepted document's contribution is kept, so :meth:`forget` takes it
 back out exactly (an undone accept unlearns), and learning does not depend on the order
@@ -44,8 +46,19 @@ DEFAULT_PRIOR = 1.0
 
 
 def learnable(string: str) -> bool:
-    """A lone "A" or "-" would match everywhere: not learnt."""
-    return len(string.strip()) >= MIN_CHARS and any(ch.isalnum() for ch in string)
+    """A lone "A" or "-" would match everywhere: not learnt; nor a string without a
+    letter ("200", "1907"): a number recurs in another article as another thing (the
+    model's own number labels cover them)."""
+    return len(string.strip()) >= MIN_CHARS and any(ch.isalpha() for ch in string)
+
+
+def same_capitals(form: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether ``words`` keeps every capital of the labelled ``form``: a word the
+    analysts capitalised matches capitalised or all upper case ("Airmen", "AIRMEN"),
+    never lower case ("The Story" is not "The story"); a word they wrote in lower case
+    matches in any case ("the SDF" at the start of a sentence)."""
+    return all(f == w or not f[:1].isupper() or w[:1].isupper()
+               for f, w in zip(form, words, strict=True))
 
 
 @dataclass
@@ -97,6 +110,7 @@ class PhraseIndex:
         self._free_lower: Counter[tuple[str, ...]] = Counter()
         self._lab_exact: dict[tuple[str, ...], Counter[str]] = {}
         self._lab_lower: dict[tuple[str, ...], Counter[str]] = {}
+        self._forms: dict[tuple[str, ...], Counter[tuple[str, ...]]] = {}  # lower -> exact
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -147,6 +161,7 @@ class PhraseIndex:
                     self._matcher.add(" ".join(low), [self._nlp.make_doc(" ".join(exact))])
                 self._lab_exact[exact][label] += 1
                 self._lab_lower[low][label] += 1
+                self._forms.setdefault(low, Counter())[exact] += 1
 
     def _count(self, exact: tuple[str, ...], low: tuple[str, ...], *, case: bool
                ) -> tuple[int, int]:
@@ -184,6 +199,12 @@ class PhraseIndex:
                 self._free_lower[low] -= free
         for exact, label in doc.labelled:
             low = tuple(w.lower() for w in exact)
+            forms = self._forms[low]
+            forms[exact] -= 1
+            if forms[exact] <= 0:
+                del forms[exact]
+            if not forms:
+                del self._forms[low]
             for table, occ, free_, k in ((self._lab_exact, self._occ_exact, self._free_exact,
                                           exact),
                                          (self._lab_lower, self._occ_lower, self._free_lower,
@@ -207,7 +228,8 @@ class PhraseIndex:
         # ever labelled capitalised ("Allied", "Player") is another word: matched
         # in any case only where that lower-case form was labelled itself.
         any_case = cased(" ".join(words)) or words in self._lab_exact
-        if self.ignore_case and any_case and low in self._lab_lower:
+        if (self.ignore_case and any_case and low in self._lab_lower
+                and any(same_capitals(form, words) for form in self._forms[low])):
             found = self._best(self._lab_lower[low], self._occ_lower[low],
                                self._free_lower[low])
             if found is not None:
