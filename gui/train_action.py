@@ -20,9 +20,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
@@ -32,11 +30,10 @@ from ..core.paths import data_dir
 from .learning_status import FEW_DOCUMENTS, FEW_ENTITIES
 from .widgets import hand_back_focus
 
-if TYPE_CHECKING:  # pragma: no cover
-    from PySide6.QtCore import QProcess
-
 # QProcess and the task runner are imported when a training starts: at import they
 # would cost the window's opening their Qt types (a few milliseconds each)
+if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtCore import QProcess
 
 STEP_LINE = re.compile(r"^\s*\d+\s+(\d+)\s+[\d.]+\s")  # spaCy's table: E  #  LOSS ...
 DEFAULT_STEPS = 1000  # goldspan train's --max-steps default
