@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import Signal, Slot
 
 from ..core.dataset import select
 from ..core.errors import GoldspanError
 from ..core.storage import Store
-from ..core.types import Span
+from ..core.types import Span, Suggestion
 from .suggest_worker import SuggestWorker
 
 LOOP_MODEL_ID = "goldspan-loop"
@@ -77,36 +77,24 @@ class LoopWorker(SuggestWorker):
         return store
 
     # ------------------------------------------------------------ suggestions
-    def _request(self, doc_ids: list[int]) -> None:
-        if self._stopping:
+    def _before_documents(self) -> None:
+        self.drain()  # what was accepted before this request is learnt first
+
+    def _suggest_one(self, store: Store, doc_id: int,
+                     keep: Callable[[list[Suggestion]], list[Suggestion]]) -> None:
+        """The loop's suggestions for one document, stored under the generation that
+        made them, unless nothing changed since it was last suggested."""
+        if self._suggested_at.get(doc_id) == self._state:
             return
-        self.busy.emit(True)
-        try:
-            store = self._open()
-            self.drain()
-            keep = store.label_filter()
-            for doc_id in doc_ids:
-                if self._stopping:
-                    break
-                if not store.has_document(doc_id):
-                    continue  # deleted since it was asked for
-                if self._suggested_at.get(doc_id) == self._state:
-                    continue
-                text = store.document(doc_id).text
-                found = keep(self.suggester.loop_suggest(doc_id, text))
-                self._check_generation()  # a finished generation was installed just now
-                model_id = loop_model_id(self.suggester.model_id, self._generation)
-                self._suggested_at[doc_id] = self._state
-                if store.has_run(doc_id, model_id) and store.suggestions(doc_id, model_id) == found:
-                    continue
-                store.put_suggestions(doc_id, model_id, found)
-                self.suggested.emit(doc_id, model_id)
-        except GoldspanError as err:
-            self.failed.emit(str(err))
-        except Exception as err:  # noqa: BLE001 - report, never kill the GUI
-            self.failed.emit(f"suggestions failed: {err}")
-        finally:
-            self.busy.emit(False)
+        text = store.document(doc_id).text
+        found = keep(self.suggester.loop_suggest(doc_id, text))
+        self._check_generation()  # a finished generation was installed just now
+        model_id = loop_model_id(self.suggester.model_id, self._generation)
+        self._suggested_at[doc_id] = self._state
+        if store.has_run(doc_id, model_id) and store.suggestions(doc_id, model_id) == found:
+            return
+        store.put_suggestions(doc_id, model_id, found)
+        self.suggested.emit(doc_id, model_id)
 
     def _learn(self, text: str, spans: list[Span]) -> None:
         """The old phrase suggester's hook: the loop learns from the version's status

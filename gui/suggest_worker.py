@@ -4,6 +4,7 @@ readable at once and the GUI never waits for spaCy."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -12,7 +13,7 @@ from ..core.storage import Store
 from ..core.suggesters.phrases import PHRASES_MODEL_ID, combine
 from ..core.suggesters.process import ProcessSuggester
 from ..core.suggesters.documents import ensure_label_set
-from ..core.types import Span
+from ..core.types import Span, Suggestion
 
 
 class SuggestWorker(QObject):
@@ -73,33 +74,44 @@ class SuggestWorker(QObject):
             self._generation += 1
 
     def _request(self, doc_ids: list[int]) -> None:
+        """Suggest each document still there, one at a time (:meth:`_suggest_one`),
+        reporting a failure in one line and never killing the GUI."""
         if self._stopping:
             return
         self.busy.emit(True)
         try:
             store = self._open()
-            model_id = self.suggester.model_id
+            self._before_documents()
             keep = store.label_filter()  # a locked label set keeps the model's others out
             for doc_id in doc_ids:
                 if self._stopping:
                     break
                 if not store.has_document(doc_id):
                     continue  # deleted since it was asked for (Article → Delete)
-                text: str | None = None
-                if not store.has_run(doc_id, model_id):
-                    text = store.document(doc_id).text
-                    (found,) = list(self.suggester.suggest([text]))
-                    store.put_suggestions(doc_id, model_id, keep(found))
-                    self._combined_at.pop(doc_id, None)
-                    self.suggested.emit(doc_id, model_id)
-                if self.phrase_count:
-                    self._combine(store, doc_id, model_id, text)
+                self._suggest_one(store, doc_id, keep)
         except GoldspanError as err:
             self.failed.emit(str(err))
         except Exception as err:  # noqa: BLE001 - report, never kill the GUI
             self.failed.emit(f"suggestions failed: {err}")
         finally:
             self.busy.emit(False)
+
+    def _before_documents(self) -> None:
+        """Run once per request before its documents (the loop's queued calls)."""
+
+    def _suggest_one(self, store: Store, doc_id: int,
+                     keep: Callable[[list[Suggestion]], list[Suggestion]]) -> None:
+        """The model's run of one document, stored once, then the phrases' combination."""
+        model_id = self.suggester.model_id
+        text: str | None = None
+        if not store.has_run(doc_id, model_id):
+            text = store.document(doc_id).text
+            (found,) = list(self.suggester.suggest([text]))
+            store.put_suggestions(doc_id, model_id, keep(found))
+            self._combined_at.pop(doc_id, None)
+            self.suggested.emit(doc_id, model_id)
+        if self.phrase_count:
+            self._combine(store, doc_id, model_id, text)
 
     def _open(self) -> Store:
         if self._store is None:
