@@ -480,3 +480,26 @@ def test_the_loop_runs_in_the_windows_suggester_child(tmp_path: Path) -> None:
         assert child.loop_status()["accepted"] == 1
     finally:
         child.close()
+
+
+def test_closing_the_child_during_a_training_ends_it_at_once(tmp_path: Path) -> None:
+    """Closing the window while the loop trains: its model child exits by itself at
+    once (a training thread used to hold its exit, and the window waited 5 s, then
+    killed it). Nothing of the training is kept: its generations live in the session's
+    temporary folder."""
+    from goldspan.core.suggesters.process import ProcessSuggester
+
+    child = ProcessSuggester("en_core_web_sm")
+    proc = None
+    try:
+        child.loop_start(["Person"], LoopConfig(base=None, first_training=1, epochs=100_000),
+                         {}, tmp_path / "models")
+        text = "Angela Merkel met Ann Lee. " * 40
+        child.loop_accept(1, text, [Span(0, 13, "Person")])
+        assert child.loop_status()["training"] is True
+        proc = child._proc
+    finally:
+        child.close()
+    assert proc is not None
+    proc.join(10)
+    assert proc.exitcode == 0  # it ended itself; -15 would be the parent's SIGTERM

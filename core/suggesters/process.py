@@ -4,6 +4,8 @@ pipe. The top of the package: it imports the others, none imports it."""
 
 from __future__ import annotations
 
+import os
+
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
@@ -220,8 +222,14 @@ def _serve(conn: Connection, model: str | None, batch_size: int) -> None:
         try:
             message = conn.recv()
         except EOFError:
-            return
+            message = None
         if message is None:
+            if trainer is not None and trainer.running:
+                # A training's thread would hold this process's exit until it ends
+                # (the window waited 5 s, then killed it). Nothing of it is kept: its
+                # generations live in the session's temporary folder, and this child
+                # holds no database.
+                os._exit(0)
             return
         try:
             kind = message[0]
