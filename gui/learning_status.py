@@ -30,7 +30,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QFrame, QLabel, QMenu
 
-from ..core.dataset import gold_of
 from ..core.edits import ChangeSet
 from ..core.errors import GoldspanError
 from ..core.status import Status
@@ -230,6 +229,8 @@ class LearningController(QObject):
         the document when it has none (the gold reopened, annotators who disagree)."""
         if not self.active:
             return
+        from ..core.dataset import gold_of  # (not needed to open the window)
+
         try:
             found = gold_of(self.store, doc)
         except GoldspanError:  # deleted meanwhile
