@@ -173,6 +173,9 @@ def _draw(tmp: Path, db: Path, width: int, height: int) -> None:
 
 def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if len(sys.argv) > 2 or (len(sys.argv) == 2 and sys.argv[1].startswith("-")):
+        # "--help" was written as a PNG named "--help": an option is never a path here
+        sys.exit(f"usage: {Path(sys.argv[0]).name} [OUT.png]  (default: {OUT})")
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "review-demo.db"
