@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, cast
 
 from .errors import GoldspanError, InputError, ModelError
+from .evidence import FEW_DOCUMENTS, FEW_ENTITIES, too_few
 from .types import Record
 from .outputs import Outputs, database_files
 from .dataset import Options, SelectionStats, count, select, split, validated
@@ -265,18 +266,12 @@ def _train(store: Store, outputs: Outputs, out: Path, target: Path, *, base: str
     )
 
 
-# Below these the figures mostly measure which documents were drawn (one article of
-# re3d moves F by 0.1 or more): said with the figures, never silently.
-FEW_DOCUMENTS = 10
-FEW_ENTITIES = 100
-
-
 def few_warning(docs: int, entities: int, evaluated_on: str) -> str | None:
     """The warning that goes with figures measured on too little to mean much."""
     if evaluated_on == "train":
         return (f"measured on the {docs} training documents themselves: the figures say "
                 "how well it learnt them, not how it will do on new articles")
-    if docs < FEW_DOCUMENTS or entities < FEW_ENTITIES:
+    if too_few(docs, entities):
         return (f"measured on only {docs} held-out document{'s' if docs != 1 else ''} "
                 f"({entities} entities): too few to mean much (a single article moves them "
                 f"a lot); annotate more or raise --eval-split, to at least {FEW_DOCUMENTS} "

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QMenu
 
 from ..core.edits import ChangeSet
 from ..core.errors import GoldspanError
+from ..core.evidence import FEW_DOCUMENTS, FEW_ENTITIES, too_few
 from ..core.status import Status
 from ..core.storage import Store
 from ..core.types import Span
@@ -42,8 +43,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SETTING = "learning"
 BASES = ("en_core_web_sm", "blank")
-FEW_DOCUMENTS = 10  # as ``goldspan train``'s warning (core/train.py)
-FEW_ENTITIES = 100
 POLL_MS = 1500  # how often the status is asked for while a training runs
 
 
@@ -110,7 +109,7 @@ def status_text(status: dict[str, Any], first_training: int) -> tuple[str, str]:
         parts.append(f"F1 {float(fig.get('f1') or 0):.2f} on {docs} article{'s' if docs != 1 else ''}")
         tip.append(f"F1 measured on the {docs} article{'s' if docs != 1 else ''} accepted while "
                    "it suggested (each unseen by it when shown).")
-        if docs < FEW_DOCUMENTS or gold < FEW_ENTITIES:
+        if too_few(docs, gold):
             parts[-1] += " ⚠ too few to trust"
             tip.append(f"Only {docs} article{'s' if docs != 1 else ''} ({gold} entities): too few "
                        "to mean much; at least "

@@ -26,8 +26,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
+from ..core.evidence import FEW_DOCUMENTS, FEW_ENTITIES
 from ..core.paths import data_dir
-from .learning_status import FEW_DOCUMENTS, FEW_ENTITIES
 from .widgets import hand_back_focus
 
 # QProcess and the task runner are imported when a training starts: at import they

@@ -61,6 +61,19 @@ def wait_learning(qtbot, w: MainWindow, text: str, timeout: int = 60_000) -> Non
     qtbot.waitUntil(lambda: text in w.learning.label.text(), timeout=timeout)
 
 
+def suggesting(qtbot, store: Store, doc: int | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A window with the loop on, open at ``doc`` (else the first article to do), once
+    the loop suggests and the article shows the model's suggestions."""
+    w = window(qtbot, store, suggest=True)
+    if doc is None:
+        w.open_first()
+    else:
+        w.open_document(doc)
+    wait_learning(qtbot, w, "Suggesting:")
+    qtbot.waitUntil(lambda: w.session.model is not None, timeout=60_000)
+    return w
+
+
 @pytest.mark.slow
 def test_the_window_trains_in_the_background_and_swaps_the_suggester(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     texts = [MERKEL, "Tom Brown went to Oslo.\n", MADRID, "Anna Smith lives in Rome.\n"]
@@ -118,10 +131,7 @@ def test_undoing_an_accept_unlearns_it(qtbot, tmp_path: Path) -> None:  # type: 
     """"Airmen = GPE kept being suggested after Ctrl+Z" (issue 13) must not happen."""
     store = make_db(tmp_path / "u.db", [AIRMEN, AIRMEN_2], ["Person", "Unit"],
                     {"first_training": 99})
-    w = window(qtbot, store, suggest=True)
-    w.open_first()
-    wait_learning(qtbot, w, "Suggesting:")
-    qtbot.waitUntil(lambda: w.session.model is not None, timeout=60_000)
+    w = suggesting(qtbot, store)
     assert ("Airmen", "Unit") not in shown(w)
     label(w, "Airmen", "Unit")
     w.finish(Status.DONE)
@@ -167,10 +177,7 @@ def in_modal(qtbot, act: Callable[[QDialog], None]) -> list[BaseException]:  # t
 def test_the_label_map_is_learnt_from_relabels_and_overridden_in_the_dialog(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store = make_db(tmp_path / "m.db", [MERKEL, MADRID], ["Person", "Place"],
                     {"first_training": 99})
-    w = window(qtbot, store, suggest=True)
-    w.open_first()
-    wait_learning(qtbot, w, "Suggesting:")
-    qtbot.waitUntil(lambda: w.session.model is not None, timeout=60_000)
+    w = suggesting(qtbot, store)
     # no evidence yet: GPE is not a project label and is dropped; PERSON is Person
     assert shown(w) == {("Angela Merkel", "Person")}
     label(w, "Paris", "Place")
@@ -447,10 +454,7 @@ def test_gold_adjudicated_in_the_review_window_teaches_the_loop_at_once(qtbot, t
     airmen = AIRMEN.index("Airmen")
     for name, spans in (("bob", [Span(airmen, airmen + 6, "Unit")]), ("carol", [])):
         store.put_version(1, name, Status.DONE, spans)
-    w = window(qtbot, store, suggest=True)
-    w.open_document(2)
-    wait_learning(qtbot, w, "Suggesting:")
-    qtbot.waitUntil(lambda: w.session.model is not None, timeout=60_000)
+    w = suggesting(qtbot, store, 2)
     assert ("Airmen", "Unit") not in shown(w)
 
     open_review(w)

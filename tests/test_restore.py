@@ -30,6 +30,16 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def backed_up(tmp_path: Path, text: str) -> tuple[Path, Path]:
+    """team.db holding ``text``, and backup.db made of it by ``goldspan backup``."""
+    team = tmp_path / "team.db"
+    with Store.open(team) as s:
+        s.add_document(text)
+    backup = tmp_path / "backup.db"
+    assert run("backup", "--db", team, "--out", backup).exit_code == 0
+    return team, backup
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GOLDSPAN_HOME", str(tmp_path / "home"))
@@ -38,11 +48,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_cp_over_a_crashed_database_mixes_its_log_in_and_restore_does_not(
         tmp_path: Path, home: Path) -> None:
-    team = tmp_path / "team.db"
-    with Store.open(team) as s:
-        s.add_document("The backed-up text.")
-    backup = tmp_path / "backup.db"
-    assert run("backup", "--db", team, "--out", backup).exit_code == 0
+    team, backup = backed_up(tmp_path, "The backed-up text.")
     crashed_database(team)  # 201 more texts, 200 of them only in team.db-wal
     by_hand = tmp_path / "by-hand"
     by_hand.mkdir()
@@ -63,11 +69,7 @@ def test_cp_over_a_crashed_database_mixes_its_log_in_and_restore_does_not(
 
 def test_a_window_open_on_the_database_reads_the_restored_data(tmp_path: Path,
                                                              home: Path) -> None:
-    team = tmp_path / "team.db"
-    with Store.open(team) as s:
-        s.add_document("One.")
-    backup = tmp_path / "backup.db"
-    assert run("backup", "--db", team, "--out", backup).exit_code == 0
+    team, backup = backed_up(tmp_path, "One.")
     with Store.open(team) as window:
         window.add_document("Two, after the backup.")
         res = run("restore", backup, "--db", team)
@@ -112,11 +114,7 @@ def test_refusals_change_nothing(tmp_path: Path, home: Path) -> None:
 
 def test_restore_into_a_database_that_is_not_there_creates_it(tmp_path: Path,
                                                               home: Path) -> None:
-    team = tmp_path / "team.db"
-    with Store.open(team) as s:
-        s.add_document("One.")
-    backup = tmp_path / "backup.db"
-    assert run("backup", "--db", team, "--out", backup).exit_code == 0
+    team, backup = backed_up(tmp_path, "One.")
     new = tmp_path / "new" / "team.db"
     res = run("restore", backup, "--db", new)
     assert res.exit_code == 0, res.output
