@@ -177,10 +177,15 @@ def main() -> None:
         # "--help" was written as a PNG named "--help": an option is never a path here
         sys.exit(f"usage: {Path(sys.argv[0]).name} [OUT.png]  (default: {OUT})")
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    from goldspan.core.errors import GoldspanError
+
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "review-demo.db"
         build_demo(db)
-        print(render(db, out))
+        try:
+            print(render(db, out))
+        except (GoldspanError, OSError) as err:  # one line, nothing replaced
+            sys.exit(f"make_review_screenshot.py: {err}")
 
 
 if __name__ == "__main__":
