@@ -21,17 +21,17 @@ def assign(
     remove: bool = typer.Option(False, "--remove", help="Remove these annotators' assignments instead."),
 ) -> None:
     """Assign documents to annotators, round-robin, PER_DOC annotators per document."""
-    store = open_store(db, create=False)
-    ids = core_assign.document_ids(store, docs) if docs else None
-    if remove:
+    with open_store(db, create=False) as store:
+        ids = core_assign.document_ids(store, docs) if docs else None
+        if remove:
+            for name in annotators:
+                n = store.unassign(name, ids)
+                typer.echo(f"{name}: {n} assignments removed")
+            return
+        added = core_assign.assign(store, annotators, ids, per_doc)
+        totals = store.assignment_counts()
         for name in annotators:
-            n = store.unassign(name, ids)
-            typer.echo(f"{name}: {n} assignments removed")
-        return
-    added = core_assign.assign(store, annotators, ids, per_doc)
-    totals = store.assignment_counts()
-    for name in annotators:
-        typer.echo(f"{name}: {added[name]} new, {totals.get(name, 0)} assigned in all")
+            typer.echo(f"{name}: {added[name]} new, {totals.get(name, 0)} assigned in all")
 
 
 def register(app: typer.Typer) -> None:

@@ -54,73 +54,73 @@ def labels(
     """List the labels with their use and the labels rule; add labels (--add), rename
     one everywhere (--rename OLD NEW), lock the set (--lock / --unlock), and map or
     drop model labels (--map MODEL=PROJECT, --drop MODEL, --unmap MODEL)."""
-    store = open_store(db, create=False)
-    changed = False
-    if add:
-        known = [lab.name for lab in store.labels()]
-        for name in add:
-            check_label(name)
-            other = lookalike(name, known)
-            if other is not None:
-                raise InputError(lookalike_refusal(name, other))
-            known.append(name)
-        before = {lab.name for lab in store.labels()}
-        added = [lab.name for lab in store.add_labels(add) if lab.name not in before]
-        typer.echo(f"added {len(added)} label{'s' if len(added) != 1 else ''}"
-                   + (f": {', '.join(added)}" if added else " (all were in the set)"))
-        changed = True
-    if map_ or drop:
-        project = [lab.name for lab in store.labels()]
-        rule: dict[str, str | None] = dict(_pair(m, project) for m in (map_ or []))
-        rule.update({src: None for src in (drop or [])})
-        store.set_label_map(rule)
-        typer.echo("labels rule: " + ", ".join(
-            f"{src} -> {dst if dst is not None else '(dropped)'}" for src, dst in rule.items()))
-        changed = True
-    if unmap:
-        current = store.label_map()
-        missing = [src for src in unmap if src not in current]
-        if missing:
-            raise InputError(f"--unmap {missing[0]!r}: the labels rule has no entry for it; "
-                             f"entries: {', '.join(current) or 'none'}")
-        store.clear_label_map(unmap)
-        typer.echo(f"labels rule: forgot {', '.join(unmap)}")
-        changed = True
-    if rename is not None:
-        old, new = rename
-        spans, sugg = rename_label(store, old, new)
-        typer.echo(f"renamed {old[:40]!r} to {new!r}: {spans} spans, {sugg} suggestions")
-    if lock is not None:
-        store.set_setting("labels_locked", lock)
-        typer.echo(f"the label set is {'locked' if lock else 'unlocked'}")
-    if rename is not None or lock is not None or changed:
-        return
-    rows = []
-    in_set = {lab.name: lab for lab in store.labels()}
-    names = list(in_set) + sorted(set(store.span_label_counts()) - set(in_set))
-    for name in names:
-        spans, sugg = store.label_uses(name)
-        lab = in_set.get(name)
-        rows.append({"name": name, "in_set": lab is not None,
-                     "hotkey": lab.hotkey if lab else None, "spans": spans,
-                     "suggestions": sugg, "problem": label_refusal(name) or None})
-    locked = bool(store.setting("labels_locked", False))
-    rule = store.label_map()
-    if as_json:
-        typer.echo(json.dumps({"locked": locked, "labels": rows, "label_map": rule},
-                              ensure_ascii=False, indent=2))
-        return
-    typer.echo(f"{len(in_set)} labels in the set ({'locked' if locked else 'not locked'})")
-    for r in rows:
-        note = "" if r["in_set"] else "  (not in the label set)"
-        if r["problem"]:
-            note += f"  {r['problem']}"
-        # repr: a label that breaks the rule shows its invisible characters escaped
-        shown = r["name"] if not r["problem"] else repr(r["name"])
-        typer.echo(f"{shown}\t{r['spans']} spans\t{r['suggestions']} suggestions{note}")
-    if rule:
-        typer.echo("labels rule (applied to every model's suggestions): " + ", ".join(
-            f"{src} -> {dst if dst is not None else '(dropped)'}" for src, dst in rule.items()))
+    with open_store(db, create=False) as store:
+        changed = False
+        if add:
+            known = [lab.name for lab in store.labels()]
+            for name in add:
+                check_label(name)
+                other = lookalike(name, known)
+                if other is not None:
+                    raise InputError(lookalike_refusal(name, other))
+                known.append(name)
+            before = {lab.name for lab in store.labels()}
+            added = [lab.name for lab in store.add_labels(add) if lab.name not in before]
+            typer.echo(f"added {len(added)} label{'s' if len(added) != 1 else ''}"
+                       + (f": {', '.join(added)}" if added else " (all were in the set)"))
+            changed = True
+        if map_ or drop:
+            project = [lab.name for lab in store.labels()]
+            rule: dict[str, str | None] = dict(_pair(m, project) for m in (map_ or []))
+            rule.update({src: None for src in (drop or [])})
+            store.set_label_map(rule)
+            typer.echo("labels rule: " + ", ".join(
+                f"{src} -> {dst if dst is not None else '(dropped)'}" for src, dst in rule.items()))
+            changed = True
+        if unmap:
+            current = store.label_map()
+            missing = [src for src in unmap if src not in current]
+            if missing:
+                raise InputError(f"--unmap {missing[0]!r}: the labels rule has no entry for it; "
+                                 f"entries: {', '.join(current) or 'none'}")
+            store.clear_label_map(unmap)
+            typer.echo(f"labels rule: forgot {', '.join(unmap)}")
+            changed = True
+        if rename is not None:
+            old, new = rename
+            spans, sugg = rename_label(store, old, new)
+            typer.echo(f"renamed {old[:40]!r} to {new!r}: {spans} spans, {sugg} suggestions")
+        if lock is not None:
+            store.set_setting("labels_locked", lock)
+            typer.echo(f"the label set is {'locked' if lock else 'unlocked'}")
+        if rename is not None or lock is not None or changed:
+            return
+        rows = []
+        in_set = {lab.name: lab for lab in store.labels()}
+        names = list(in_set) + sorted(set(store.span_label_counts()) - set(in_set))
+        for name in names:
+            spans, sugg = store.label_uses(name)
+            lab = in_set.get(name)
+            rows.append({"name": name, "in_set": lab is not None,
+                         "hotkey": lab.hotkey if lab else None, "spans": spans,
+                         "suggestions": sugg, "problem": label_refusal(name) or None})
+        locked = bool(store.setting("labels_locked", False))
+        rule = store.label_map()
+        if as_json:
+            typer.echo(json.dumps({"locked": locked, "labels": rows, "label_map": rule},
+                                  ensure_ascii=False, indent=2))
+            return
+        typer.echo(f"{len(in_set)} labels in the set ({'locked' if locked else 'not locked'})")
+        for r in rows:
+            note = "" if r["in_set"] else "  (not in the label set)"
+            if r["problem"]:
+                note += f"  {r['problem']}"
+            # repr: a label that breaks the rule shows its invisible characters escaped
+            shown = r["name"] if not r["problem"] else repr(r["name"])
+            typer.echo(f"{shown}\t{r['spans']} spans\t{r['suggestions']} suggestions{note}")
+        if rule:
+            typer.echo("labels rule (applied to every model's suggestions): " + ", ".join(
+                f"{src} -> {dst if dst is not None else '(dropped)'}" for src, dst in rule.items()))
 
 
 def _pair(value: str, project: list[str]) -> tuple[str, str]:

@@ -20,9 +20,9 @@ def stats(
     """Documents, versions by status and annotator, spans by label, and each model's
     suggestions scored against the gold (precision, recall, F1; kept, relabelled,
     resized, deleted)."""
-    store = open_store(db, create=False, readonly=True)
-    figures = core_stats.collect(store)
-    typer.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else core_stats.render(figures))
+    with open_store(db, create=False, readonly=True) as store:
+        figures = core_stats.collect(store)
+        typer.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else core_stats.render(figures))
 
 
 def register(app: typer.Typer) -> None:

@@ -55,24 +55,24 @@ def suggest(
         return
     if shard_size is not None:
         fail("--shard-size applies to --ray runs only")
-    store = open_store(db, create=False)
-    model_notice(model)
-    suggester = SpacySuggester(model, batch_size=batch_size, n_process=n_process or 1)
-    model_id = suggester.model_id
-    total = store.document_count() if force else len(store.documents_without_run(model_id))
-    if total:
-        ensure_label_set(store, suggester.labels)
-    labels = store.label_filter()
-    dropped: list[int] = []
-    with tqdm(total=total, unit="doc", desc=f"suggest {model_id}", disable=None) as bar:
-        n_docs, n_sugg = suggest_documents(store, suggester, force=force, progress=bar.update,
-                                           labels=labels, dropped=dropped)
-    left_out = labels.describe()
-    typer.echo(f"{model_id}: {n_sugg} suggestions in {n_docs} documents"
-               + ("" if n_docs or dropped else " (nothing new to do)")
-               + (f" ({len(dropped)} documents deleted during the run left out)"
-                  if dropped else "")
-               + (f"; {left_out}" if left_out else ""))
+    with open_store(db, create=False) as store:
+        model_notice(model)
+        suggester = SpacySuggester(model, batch_size=batch_size, n_process=n_process or 1)
+        model_id = suggester.model_id
+        total = store.document_count() if force else len(store.documents_without_run(model_id))
+        if total:
+            ensure_label_set(store, suggester.labels)
+        labels = store.label_filter()
+        dropped: list[int] = []
+        with tqdm(total=total, unit="doc", desc=f"suggest {model_id}", disable=None) as bar:
+            n_docs, n_sugg = suggest_documents(store, suggester, force=force, progress=bar.update,
+                                               labels=labels, dropped=dropped)
+        left_out = labels.describe()
+        typer.echo(f"{model_id}: {n_sugg} suggestions in {n_docs} documents"
+                   + ("" if n_docs or dropped else " (nothing new to do)")
+                   + (f" ({len(dropped)} documents deleted during the run left out)"
+                      if dropped else "")
+                   + (f"; {left_out}" if left_out else ""))
 
 
 def suggest_ray(db: Optional[Path], model: str, address: str, n_process: Optional[int],
