@@ -23,7 +23,36 @@ def make_app() -> QApplication:
     assert isinstance(app, QApplication)  # never a bare QCoreApplication here
     app.setApplicationName("goldspan")
     app.setOrganizationName("goldspan")
+    _quiet_offscreen(app)
     return app
+
+
+_OFFSCREEN_NOISE = "This plugin does not support "  # raise(), propagateSizeHints()
+_quieted = False
+
+
+def _quiet_offscreen(app: QApplication) -> None:
+    """Qt's offscreen platform (``goldspan screenshot``, headless runs) says "This
+    plugin does not support propagateSizeHints()" or "raise()" for windows it shows: a
+    line on stderr that reads like an error and is none. Those lines alone are dropped;
+    every other message goes where it went."""
+    global _quieted
+    if app.platformName() != "offscreen" or _quieted:
+        return
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode, context, message):  # type: ignore[no-untyped-def]
+        if message.startswith(_OFFSCREEN_NOISE):
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(handler)
+    _quieted = True
 
 
 def open_store(db: Path | None) -> Store:

@@ -227,6 +227,19 @@ def test_screenshot_writes_png_and_leaves_the_db_alone(db: Path, tmp_path: Path)
     assert not list(out.parent.glob("*.partial*"))
 
 
+def test_screenshot_says_one_line_and_nothing_on_stderr(db: Path, tmp_path: Path) -> None:
+    """Qt's offscreen platform printed "This plugin does not support
+    propagateSizeHints()" (and "raise()") on stderr at every screenshot: a line that
+    reads like an error and is none."""
+    out = tmp_path / "x.png"
+    p = subprocess.run([str(GOLDSPAN), "screenshot", "--db", str(db), "--doc", "1", "--out",
+                        str(out), "--annotator", "alice"], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == ""
+    assert p.stdout == f"screenshot of document 1 written to {out}\n"
+
+
 def test_screenshot_unknown_doc(db: Path, tmp_path: Path) -> None:
     r = run("screenshot", "--db", db, "--doc", 99, "--out", tmp_path / "x.png")
     assert r.exit_code != 0
