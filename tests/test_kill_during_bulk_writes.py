@@ -44,10 +44,9 @@ def state(db: Path) -> tuple[int, int, tuple[str, ...]]:
                 tuple(sorted(r[0] for r in c.execute("SELECT DISTINCT label FROM spans"))))
 
 
-def kill_while_writing(args: list[str], db: Path, rng: random.Random) -> bool:
-    """Start the command, wait until its write-ahead log starts growing (it is writing
-    its transaction), then SIGKILL it a few random milliseconds later. Returns whether
-    it was killed before it ended."""
+def start_writing(args: list[str], db: Path) -> tuple[subprocess.Popen, float]:  # type: ignore[type-arg]
+    """Start the command and return once its write-ahead log starts growing (it is
+    writing its transaction) or it has ended, with the time it started writing."""
     wal = Path(f"{db}-wal")
     start = wal.stat().st_size if wal.exists() else 0
     p = subprocess.Popen([sys.executable, "-m", "goldspan.cli.main", *args],
@@ -57,34 +56,56 @@ def kill_while_writing(args: list[str], db: Path, rng: random.Random) -> bool:
         if wal.exists() and wal.stat().st_size > start:
             break
         time.sleep(0.0005)
-    time.sleep(rng.uniform(0, 0.05))
+    return p, time.monotonic()
+
+
+def writing_time(args: list[str], db: Path) -> float:
+    """How long the command goes on once it starts writing, run to its end: the kills
+    are spread over the first half of that. (A fixed 0-50 ms missed every time once
+    the commands got quicker to exit.)"""
+    p, started = start_writing(args, db)
+    p.wait(timeout=120)
+    return time.monotonic() - started
+
+
+def kill_while_writing(args: list[str], db: Path, rng: random.Random, within: float) -> bool:
+    """SIGKILL the command a random moment (up to ``within`` seconds) after it starts
+    writing. Returns whether it was killed before it ended."""
+    p, _ = start_writing(args, db)
+    time.sleep(rng.uniform(0, within))
     killed = p.poll() is None
     p.send_signal(signal.SIGKILL)
     p.wait(timeout=60)
     return killed
 
 
+def prepare(command: str, corpus: Path, db: Path) -> tuple[list[str], tuple, tuple]:  # type: ignore[type-arg]
+    """The command's arguments on a fresh ``db``, and the database's state before and
+    after it."""
+    if command == "merge":
+        with Store.open(db) as s:
+            s.add_document("The team's own article.")
+        return (["merge", str(corpus), "--db", str(db)], (1, 0, ()),
+                (N + 1, 2 * N, ("PERSON", "X")))
+    shutil.copy(corpus, db)
+    if command == "delete":
+        kept = N - len(range(1, N, 3))
+        return (["delete", "--db", str(db), *[f"--doc={i}" for i in range(1, N, 3)]],
+                (N, 2 * N, ("PERSON", "X")), (kept, 2 * kept, ("PERSON", "X")))
+    return (["labels", "--db", str(db), "--rename", "PERSON", "PER"],
+            (N, 2 * N, ("PERSON", "X")), (N, 2 * N, ("PER", "X")))
+
+
 @pytest.mark.parametrize("command", ["merge", "delete", "rename"])
 def test_kill_9_leaves_all_or_nothing(command: str, corpus: Path, tmp_path: Path) -> None:
     rng = random.Random(11)
+    args, _, _ = prepare(command, corpus, tmp_path / "timed.db")
+    within = writing_time(args, tmp_path / "timed.db") / 2
     killed = 0
     for k in range(KILLS):
         db = tmp_path / f"{k}.db"
-        if command == "merge":
-            with Store.open(db) as s:
-                s.add_document("The team's own article.")
-            args = ["merge", str(corpus), "--db", str(db)]
-            before, after = (1, 0, ()), (N + 1, 2 * N, ("PERSON", "X"))
-        else:
-            shutil.copy(corpus, db)
-            if command == "delete":
-                args = ["delete", "--db", str(db), *[f"--doc={i}" for i in range(1, N, 3)]]
-                kept = N - len(range(1, N, 3))
-                before, after = (N, 2 * N, ("PERSON", "X")), (kept, 2 * kept, ("PERSON", "X"))
-            else:
-                args = ["labels", "--db", str(db), "--rename", "PERSON", "PER"]
-                before, after = (N, 2 * N, ("PERSON", "X")), (N, 2 * N, ("PER", "X"))
-        killed += kill_while_writing(args, db, rng)
+        args, before, after = prepare(command, corpus, db)
+        killed += kill_while_writing(args, db, rng, within)
         assert state(db) in (before, after)
         check = subprocess.run([sys.executable, "-m", "goldspan.cli.main", "check", "--db",
                                 str(db)], capture_output=True, text=True, timeout=120)
