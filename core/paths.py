@@ -30,6 +30,24 @@ _SQLITE_COMPANIONS = {"-wal": "SQLite's write-ahead log", "-shm": "SQLite's shar
                       "-journal": "SQLite's rollback journal"}
 
 
+def _companion_too_long(real: Path) -> str | None:
+    """SQLite keeps ``X-journal``, ``X-wal`` and ``X-shm`` beside a database ``X``: a
+    name within the file system's limit whose companions are not could be created, as
+    an empty file, and then not opened ("unable to open database file", 254 bytes on
+    ext4, a 0-byte file left behind)."""
+    try:
+        limit = os.pathconf(real.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    longest = max(_SQLITE_COMPANIONS, key=len)
+    size = len(os.fsencode(real.name + longest))
+    if size <= limit:
+        return None
+    return (f"the file name is too long: SQLite keeps {real.name[:20]}…{longest} beside it, "
+            f"{size} bytes where this file system allows {limit}; use a name of at most "
+            f"{limit - len(longest)} bytes")
+
+
 def database_path_problem(path: Path) -> str | None:
     """Why ``path`` cannot be a goldspan database file, or None. Checked before SQLite
     sees it, because SQLite would take it: a device (``/dev/null`` gave "an I/O error
@@ -44,6 +62,9 @@ def database_path_problem(path: Path) -> str | None:
             if p.name.endswith(suffix) and base and p.with_name(base).is_file():
                 return (f"is {what} of the database {p.with_name(base)}, not a database; "
                         f"pass {p.with_name(base)}")
+    too_long = _companion_too_long(Path(os.path.realpath(path)))
+    if too_long is not None:
+        return too_long
     try:
         mode = os.stat(path).st_mode
     except OSError:

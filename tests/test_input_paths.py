@@ -227,6 +227,26 @@ def test_the_write_ahead_log_of_a_live_database_is_not_a_database(tmp_path: Path
         assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def test_a_database_name_too_long_for_its_journal_is_one_line_and_creates_nothing(
+        tmp_path: Path) -> None:
+    """A 250-byte name fits the file system, but SQLite's ``NAME-journal`` and
+    ``NAME-wal`` beside it do not: import said "cannot open the database file ... check
+    that it and its folder exist" and left an empty file of that name, which every
+    later command called "no such database"."""
+    txt = tmp_path / "a.txt"
+    txt.write_text("An article.")
+    long = tmp_path / ("b" * 250 + ".db")
+    err = one_line(goldspan("import", txt, "--db", long), "the file name is too long",
+                   "at most 247 bytes")
+    assert str(long) in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    fits = tmp_path / ("c" * 244 + ".db")  # 247 bytes: its journal is 255
+    r = goldspan("import", txt, "--db", fits)
+    assert r.returncode == 0, r.stderr
+    with Store.open(fits, readonly=True) as s:
+        assert s.document_count() == 1
+
+
 # ------------------------------------------------------- a file changing while read
 def _records(n: int) -> str:
     return "".join(f'{{"text": "Document {i} about Paris.", "answer": "accept", "spans": '
