@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import List, Optional
 
 import typer
 from tqdm import tqdm
@@ -17,33 +17,10 @@ from tqdm import tqdm
 from ..core.agreement import AgreementCounter, done_annotators, load_done_versions
 from ..core.agreement_report import html_report, text_report
 from ..core.errors import InputError, shown
-from ..core.labels import listed
+from ..core.labels import listed, split_names
 from ..core.types import GOLD
 from ..core.outputs import Outputs, database_files, is_stdout
 from .common import DbOption, clean_errors, open_store, progress_enabled
-
-
-def split_names(values: Optional[List[str]], known: Iterable[str] = ()) -> list[str] | None:
-    """``a,b`` and repeated options both work; ``None`` when not given. Names may hold
-    a comma ("Smith, J", a label "CITY, STATE"): pieces that make a ``known`` name
-    together are that name, the longest first, so ``"Smith, J,bob"`` is two names
-    (a value that was a known name as a whole already was one; with another name
-    beside it, it was split and refused)."""
-    if not values:
-        return None
-    known = set(known)
-    names: list[str] = []
-    for value in values:
-        pieces = value.split(",")
-        i = 0
-        while i < len(pieces):
-            j = next((j for j in range(len(pieces), i + 1, -1)
-                      if ",".join(pieces[i:j]).strip() in known), i + 1)
-            name = ",".join(pieces[i:j]).strip()
-            if name:
-                names.append(name)
-            i = j
-    return list(dict.fromkeys(names)) or None
 
 
 def choose_annotators(known: list[str], wanted: list[str] | None) -> list[str]:

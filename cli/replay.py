@@ -16,9 +16,10 @@ from .common import clean_errors, db_path, progress_enabled
 def replay(
     corpus: List[Path] = typer.Argument(..., help="Annotated files or folders (any format "
                                         "goldspan imports), replayed in import order."),
-    labels: Optional[str] = typer.Option(
-        None, "--labels", help="The project's labels, comma-separated (default: the "
-        "corpus's own). Gold entities with other labels are left out of the gold."),
+    labels: Optional[List[str]] = typer.Option(
+        None, "--labels", help="The project's labels, comma-separated or repeated "
+        "(default: the corpus's own; a corpus label holding a comma is read whole). "
+        "Gold entities with other labels are left out of the gold."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     db: Optional[Path] = typer.Option(
         None, "--db", dir_okay=False, help="A NEW file to keep the scratch database in "
@@ -65,8 +66,8 @@ def replay(
         cfg = replace(cfg, base=None)
     project = None
     if labels is not None:
-        project = [x.strip() for x in labels.split(",") if x.strip()]
-        if not project:
+        project = [x for x in labels if x.strip()]
+        if not "".join(project).replace(",", "").strip():
             raise InputError("--labels is empty; give label names separated by commas")
 
     explicit: dict[str, str | None] = {}

@@ -24,8 +24,8 @@ def review(
     """Open the review window: documents by disagreement, the agreement figures, and the
     versions side by side to adjudicate the gold."""
     from ..core.agreement import done_annotators
-    from ..core.labels import check_annotator
-    from .agreement import choose_annotators, split_names
+    from ..core.labels import check_annotator, split_names
+    from .agreement import choose_annotators
 
     if lead:
         check_annotator(lead)

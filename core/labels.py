@@ -412,3 +412,26 @@ def project_labels_filter(project_labels: Iterable[str], locked: bool,
         return LabelFilter(frozenset(name for name in project_labels if is_valid_label(name)),
                            mapping=dict(mapping or {}), project=True)
     return LabelFilter(None, mapping=dict(mapping or {}), project=True)
+
+
+def split_names(values: Sequence[str] | None, known: Iterable[str] = ()) -> list[str] | None:
+    """``a,b`` and repeated options both work; ``None`` when not given. Names may hold
+    a comma ("Smith, J", a label "CITY, STATE"): pieces that make a ``known`` name
+    together are that name, the longest first, so ``"Smith, J,bob"`` is two names
+    (a value that was a known name as a whole already was one; with another name
+    beside it, it was split and refused)."""
+    if not values:
+        return None
+    known = set(known)
+    names: list[str] = []
+    for value in values:
+        pieces = value.split(",")
+        i = 0
+        while i < len(pieces):
+            j = next((j for j in range(len(pieces), i + 1, -1)
+                      if ",".join(pieces[i:j]).strip() in known), i + 1)
+            name = ",".join(pieces[i:j]).strip()
+            if name:
+                names.append(name)
+            i = j
+    return list(dict.fromkeys(names)) or None

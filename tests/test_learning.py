@@ -113,6 +113,28 @@ def test_replay_counts_equal_the_cost_model_worked_by_hand(tmp_path: Path) -> No
     assert "17 actions against 19 from scratch" in r.stdout
 
 
+def test_replay_labels_holding_a_comma_are_read_whole(tmp_path: Path) -> None:
+    """``--labels "PER,Org, Inc"`` was split at every comma: "Org" and "Inc" matched no
+    gold entity, so the corpus's "Org, Inc" entities silently left the gold replayed.
+    A corpus label holding a comma is now read whole (as agreement reads names)."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({
+        "text": text, "answer": "accept",
+        "spans": [{"start": a, "end": b, "label": lab} for a, b, lab in spans]}) + "\n"
+        for text, spans in [("Ann works at Acme.", [(0, 3, "PER"), (13, 17, "Org, Inc")]),
+                            ("Bob left Acme.", [(0, 3, "PER"), (9, 13, "Org, Inc")])]),
+        encoding="utf-8")
+    for given, labels, gold in ((["PER,Org, Inc"], ["PER", "Org, Inc"], 4),
+                                (["PER", "Org, Inc"], ["PER", "Org, Inc"], 4),
+                                (["PER"], ["PER"], 2)):
+        args = [a for x in given for a in ("--labels", x)]
+        r = run("replay", corpus, "--json", "--model", "none", "--config", "map+gate+phrases",
+                *args)
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.stdout)
+        assert (out["labels"], out["gold"]) == (labels, gold), given
+
+
 def test_replay_never_writes_to_an_existing_database(tmp_path: Path) -> None:
     corpus = tmp_path / "three.conll"
     corpus.write_text(CORPUS, encoding="utf-8")

@@ -28,6 +28,7 @@ from typing import Any, Callable, Sequence
 
 from ..errors import InputError
 from ..importer import import_paths
+from ..labels import split_names
 from ..dataset import Options, select
 from ..storage import Store
 from .costs import Cost, cost, total
@@ -133,7 +134,8 @@ def _replay(paths: Sequence[str | Path], labels: Sequence[str] | None, config: L
             raise InputError("no annotated documents to replay: the files hold text only "
                              "or nothing goldspan reads", path=Path(paths[0]))
         found = Counter(s.label for _, _, spans in items for s in spans)
-        project = tuple(labels) if labels else tuple(sorted(found))
+        # "Org, Inc" is one label where the corpus has it (as agreement reads names)
+        project = tuple(split_names(labels, found) or ()) if labels else tuple(sorted(found))
         if labels:
             unknown = sorted(set(found) - set(project))
             if unknown:
