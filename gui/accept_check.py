@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.types import Span
+from .widgets import plain_tip
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.sessions.annotate import ArticleSession
@@ -84,7 +85,7 @@ class OutOfSetDialog(QDialog):
                 (CANCEL, "Cancel", "Change nothing")):
             b = QPushButton(caption)
             b.setObjectName(f"outOfSet:{name}")
-            b.setToolTip(tip)
+            b.setToolTip(plain_tip(tip))
             b.clicked.connect(lambda _=False, c=name: self._close(c))
             buttons.addWidget(b)
             if name == MAP:

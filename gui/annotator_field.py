@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QToolButton, QWidget
 
 from ..core.sessions.annotate import ArticleSession
 from .settings import COMMAND_LINE, AnnotatorChoice
-from .widgets import hand_back_focus
+from .widgets import hand_back_focus, plain_tip
 
 NORMAL = "#3f6fb5"
 THIS_RUN_ONLY = "#b86e00"
@@ -44,7 +44,7 @@ class AnnotatorField(QToolButton):
         self.setStyleSheet(
             f"QToolButton#annotatorField {{ background: {color}; color: white; font-weight: 700;"
             " border-radius: 8px; padding: 1px 10px; margin: 1px 4px; }")
-        self.setToolTip(choice.explain())
+        self.setToolTip(plain_tip(choice.explain()))
 
 
 class ImportedVersionGuard:

@@ -24,6 +24,7 @@ from .parts.entity_menu import show_entity_menu
 from .highlighter import CHIP_PAD, QtSpan, SpanHighlighter
 from .offsets import Utf16Map, displayable
 from .theme import NO_SET_COLOR, OUT_OF_SET_COLOR, chip_text_color, is_dark
+from .widgets import plain_tip
 
 MAX_TEXT_WIDTH = 860  # characters per line stay readable on wide screens
 
@@ -255,7 +256,7 @@ class ArticleView(QPlainTextEdit):
             # the text comes from the window's controller (core): no wording here
             text = self.tooltip_for(self.position_at(e.pos())) if self.tooltip_for else None
             if text:
-                QToolTip.showText(e.globalPos(), text, self)
+                QToolTip.showText(e.globalPos(), plain_tip(text), self)
             else:
                 QToolTip.hideText()
             return True

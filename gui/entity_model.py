@@ -18,6 +18,7 @@ from ..core.types import Span, Suggestion
 from .theme import (
     NO_SET_COLOR, NOT_IN_SET, OUT_OF_SET_COLOR, in_label_set, out_of_set_swatch,
 )
+from .widgets import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -146,7 +147,8 @@ class EntityModel(QAbstractTableModel):
                 return out_of_set_swatch()
             return QColor(self.colors.get(s.label, NO_SET_COLOR))
         elif role == _TOOLTIP:
-            return self.tooltip_for(s, offered) if self.tooltip_for else None
+            tip = self.tooltip_for(s, offered) if self.tooltip_for else None
+            return plain_tip(tip) if tip else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

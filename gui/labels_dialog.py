@@ -23,6 +23,7 @@ from ..core.labels import HOTKEYS, PALETTE, label_refusal
 from ..core.types import Label
 from ..core.storage import Store
 from .label_map_editor import LabelMapEditor
+from .widgets import plain_tip
 
 NAME, COLOR, KEY, DESC, USED = range(5)
 
@@ -211,7 +212,7 @@ class LabelsDialog(QDialog):
                 if item is None:  # a row being filled in
                     continue
                 refusal = label_refusal(item.text())
-                item.setToolTip(refusal)
+                item.setToolTip(plain_tip(refusal))
                 item.setForeground(QColor("#c23b3b") if refusal
                                    else self.palette().text().color())
                 first = first or refusal

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from .widgets import plain_tip
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.queue import Queue
     from .suggest_worker import SuggestThread
@@ -87,5 +89,5 @@ class ModelLink(QObject):
     def _failed(self, message: str) -> None:
         self.status = "model: unavailable"
         self.label.setText(self.status)
-        self.label.setToolTip(message)
+        self.label.setToolTip(plain_tip(message))
         self.status_bar.showMessage(message, 10000)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont
 
 from ..core.queue import Queue, QueueFilter, QueueRow
 from ..core.status import Status, display
+from .widgets import plain_tip
 
 PAGE = 200
 
@@ -135,7 +136,7 @@ class QueueModel(QAbstractTableModel):
                 self._bold.setBold(True)
             return self._bold
         elif role == _TOOLTIP:
-            return r.title
+            return plain_tip(r.title)
         elif role == _USER:
             return r.document_id
         return None

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from ..core.agreement import MISSED, AgreementResult
 from ..core.agreement_report import all_labels, confusion_matrix
 from .review_models import fmt, score_color
+from .widgets import plain_tip
 
 DARK_TEXT = QColor("#111111")
 
@@ -53,7 +54,7 @@ def cell(text: str, background: QColor | None = None, tip: str | None = None) ->
         item.setBackground(QBrush(background))
         item.setForeground(QBrush(DARK_TEXT))
     if tip:
-        item.setToolTip(tip)
+        item.setToolTip(plain_tip(tip))
     return item
 
 

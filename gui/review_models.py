@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from ..core.agreement import DocumentDisagreement
 from ..core.status import display
+from .widgets import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 NO_GOLD = "—"
@@ -96,7 +97,8 @@ class DocumentListModel(QAbstractTableModel):
             return r.doc_id
         if role == Qt.ItemDataRole.ToolTipRole:
             pairs = "\n".join(f"{a} / {b}: {fmt(v)}" for (a, b), v in d.pairs.items())
-            return f"{r.title}\n{len(d.annotators)} versions ({', '.join(d.annotators)})\n{pairs}"
+            return plain_tip(f"{r.title}\n{len(d.annotators)} versions "
+                             f"({', '.join(d.annotators)})\n{pairs}")
         if role == Qt.ItemDataRole.BackgroundRole and col == 2:
             c = score_color(d.min_f1)
             return QBrush(c) if c is not None else None

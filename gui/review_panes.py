@@ -22,7 +22,7 @@ from .parts.elided import ElidedLabel
 from .review_dashboard import cell, compact_table, fit_height
 from .review_models import DocumentListModel, fmt, score_color
 from .review_view import ReviewArticleView
-from .widgets import heading, select_row
+from .widgets import heading, plain_tip, select_row
 
 
 class DocumentsPane(QWidget):
@@ -147,8 +147,8 @@ class VersionStack(QSplitter):
             take_all = QPushButton(f"Take all of {name}")
             take_all.setObjectName("takeAll")
             take_all.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            take_all.setToolTip(f"Take every entity of {name} that overlaps nothing in the gold "
-                                "(one undo step)")
+            take_all.setToolTip(plain_tip(f"Take every entity of {name} that overlaps nothing "
+                                          "in the gold (one undo step)"))
             take_all.clicked.connect(lambda _=False, n=name: self._take_all(n))
             row.addWidget(take_all)
         pv.addLayout(row)

@@ -3,8 +3,10 @@ shortcut table, so every window sets them up the same way."""
 
 from __future__ import annotations
 
+import html
 from typing import Callable, Iterable, Mapping, Sequence
 
+from PySide6 import QtGui
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -16,6 +18,18 @@ from PySide6.QtWidgets import (
 from .shortcuts import Shortcut
 
 Resize = QHeaderView.ResizeMode
+
+
+def plain_tip(text: str) -> str:
+    """``text`` shown as written in a tooltip. Qt reads a tooltip whose first line
+    looks like HTML as rich text: a label named "<b>Org</b>" showed as a bold "Org", a
+    title scraped with its "<p>" lost it. Such text is escaped (every goldspan tooltip
+    is plain text); any other is returned as it is. Each tooltip that can hold what a
+    user typed or imported (label and annotator names, titles, article text, messages
+    naming them) goes through it."""
+    if not text or not QtGui.Qt.mightBeRichText(text):  # QtCore's Qt lacks it
+        return text
+    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def heading(text: str) -> QLabel:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 
 from ...core.edits import ChangeSet, DeleteRows, Edit, RestoreRows
 from ...core.errors import EditError, GoldspanError, StoreError
+from ..widgets import plain_tip
 
 
 class Session(Protocol):
@@ -150,5 +151,5 @@ class EditApplier(QObject):
         """The "Saved" mark turns into "Not saved" (the reason as its tooltip) and the
         status bar keeps the one line until the next message."""
         self.saved_label.setText("✗ Not saved")
-        self.saved_label.setToolTip(str(err))
+        self.saved_label.setToolTip(plain_tip(str(err)))
         self.window.statusBar().showMessage(f"Not saved: {err}")

@@ -7,6 +7,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QStyleOption, QWidget
 
+from ..widgets import plain_tip
+
 
 class ElidedLabel(QLabel):
     """Plain text on one line, cut with "…" where it does not fit (the whole text is
@@ -24,7 +26,7 @@ class ElidedLabel(QLabel):
 
     def setToolTip(self, tip: str) -> None:
         self._own_tip = tip
-        super().setToolTip(tip)
+        super().setToolTip(plain_tip(tip))
 
     def _line_height(self) -> int:
         m = self.contentsMargins()
@@ -45,7 +47,7 @@ class ElidedLabel(QLabel):
         full = " ".join(self.text().split("\n"))
         shown = self.fontMetrics().elidedText(full, Qt.TextElideMode.ElideRight, rect.width())
         if shown != full and not self._own_tip:
-            super().setToolTip(full)
+            super().setToolTip(plain_tip(full))
         elif shown == full and not self._own_tip:
             super().setToolTip("")
         painter.setPen(self.palette().color(self.foregroundRole()))

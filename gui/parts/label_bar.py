@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QButtonGroup, QToolButton, QWidget
 from ...core.types import Label
 from ..flow_layout import FlowLayout
 from ..theme import chip_text_color
+from ..widgets import plain_tip
 
 
 class LabelBar(QWidget):
@@ -51,8 +52,9 @@ class LabelBar(QWidget):
             b.setCursor(Qt.CursorShape.PointingHandCursor)
             tip = f"{lab.name}" + (f" — {lab.description}" if lab.description else "")
             tip += f"  [{key}]" if key else ""
-            b.setToolTip(tip + "\nWith text selected: label it. On a selected span: relabel it."
-                         "\nOtherwise: make it the active label, then select text.")
+            b.setToolTip(plain_tip(tip + "\nWith text selected: label it. On a selected span: "
+                                   "relabel it.\nOtherwise: make it the active label, then "
+                                   "select text."))
             fg = chip_text_color(lab.color).name()
             b.setStyleSheet(
                 "QToolButton { border: 1px solid %s; border-left: 6px solid %s; border-radius: 4px;"
