@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, overload
 
@@ -61,6 +62,9 @@ class SpanIndex(Sequence[Span]):
         self.starts: list[int] = []
         self.ends: list[int] = []
         self._observers: list[SpanObserver] = []
+        # how many spans of each origin: counted when first asked (opening a document
+        # never pays for it), then kept up to date by every change
+        self._origins: Counter[str] | None = None
         self._fill(spans)
 
     # ------------------------------------------------------------- observers
@@ -80,6 +84,7 @@ class SpanIndex(Sequence[Span]):
         self._spans = ordered
         self.starts = [s.start for s in ordered]
         self.ends = [s.end for s in ordered]
+        self._origins = None
 
     def reset(self, spans: Iterable[Span]) -> None:
         """Replace every span (a document opened or reloaded)."""
@@ -109,7 +114,9 @@ class SpanIndex(Sequence[Span]):
             row = self.row_of(removed[i]) if i is not None else None
             if i is None or row is None:
                 continue
+            self._count(self._spans[row], -1)
             self._spans[row] = span
+            self._count(span, 1)
             done_removed.add(i)
             done_added.add(j)
             for o in self._observers:
@@ -128,6 +135,7 @@ class SpanIndex(Sequence[Span]):
             return None
         for o in self._observers:
             o.spans_removing(row)
+        self._count(self._spans[row], -1)
         del self._spans[row], self.starts[row], self.ends[row]
         for o in self._observers:
             o.spans_removed(row)
@@ -139,13 +147,25 @@ class SpanIndex(Sequence[Span]):
         for o in self._observers:
             o.spans_inserting(row)
         self._spans.insert(row, span)
+        self._count(span, 1)
         self.starts.insert(row, span.start)
         self.ends.insert(row, span.end)
         for o in self._observers:
             o.spans_inserted(row)
         return row
 
+    def _count(self, span: Span, n: int) -> None:
+        if self._origins is not None:
+            self._origins[span.origin] += n
+
     # ------------------------------------------------------------- reading
+    def origin_count(self, origin: str) -> int:
+        """How many spans came from ``origin`` ("import", "model", ...): the whole
+        list is counted the first time after it was (re)filled, then kept up to date."""
+        if self._origins is None:
+            self._origins = Counter(s.origin for s in self._spans)
+        return self._origins[origin]
+
     @property
     def items(self) -> list[Span]:
         """The spans in start order, the list itself: for a hot loop that indexes it

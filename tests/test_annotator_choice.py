@@ -161,3 +161,49 @@ def test_ones_own_versions_are_not_asked_about(qtbot, tmp_path: Path) -> None:  
     qtbot.keyClick(w.view, Qt.Key.Key_Delete)  # no box: it would block this test
     assert w.session.spans == []
     w.close()
+
+
+def test_a_version_an_import_replaced_is_asked_about(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Found reading the change that stopped counting every span at each key press:
+    it remembered "no imported entity" per version id, and an import that replaced
+    alice's version (the same id, now imported entities) was then edited without a
+    word. The span index now keeps the count, right after every reload."""
+    import json
+
+    text = "Mark Esper met Nasser Bourita in Rabat."
+    store = Store.open(tmp_path / "a.db")
+    store.add_document(text)
+    w = MainWindow(store, "alice", suggest=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.open_first()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.view.select_range(0, 10)
+    w.label_pressed(w.labels[0].name if w.labels else "PERSON")  # her own version
+    w.view.select_range(33, 38)
+    w.label_pressed(w.labels[0].name if w.labels else "PERSON")  # the guard looked at it
+    assert [s.origin for s in w.session.spans] == ["manual", "manual"]
+    records = tmp_path / "theirs.jsonl"
+    records.write_text(json.dumps({"text": text, "answer": "accept", "_annotator_id": "alice",
+                                   "spans": [{"start": 15, "end": 29, "label": "PERSON"}]}) + "\n")
+    with Store.open(tmp_path / "a.db") as other:  # File → Import, or goldspan import
+        import_paths(other, [records])
+    w.open_document(1)
+    assert [s.origin for s in w.session.spans] == ["import"]
+    asked: list[str] = []
+
+    def cancel() -> None:
+        box = next(x for x in QApplication.topLevelWidgets()
+                   if isinstance(x, QMessageBox) and x.isVisible())
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Cancel" or "Cancel" in b.text()).click()
+
+    QTimer.singleShot(0, cancel)
+    w.select_span(w.session.spans[0])
+    qtbot.keyClick(w.view, Qt.Key.Key_Delete)
+    assert len(asked) == 1 and "imported" in asked[0]
+    assert [s.origin for s in w.session.spans] == ["import"]  # nothing deleted
+    w.close()
+    store.close()
