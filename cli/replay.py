@@ -33,9 +33,13 @@ def replay(
     config: str = typer.Option(
         "loop", "--config", help="What the loop does: loop (all of it), today (the "
         "rules before the loop), model, map, map+gate, map+gate+phrases, train, "
-        "train-full, loop-no-phrases, loop-full, loop-full-no-arbitration, "
+        "train-full, loop-no-phrases, loop-no-carry, loop-full, loop-full-no-arbitration, "
         "loop-full-blank, loop-blank, loop-long."),
     no_train: bool = typer.Option(False, "--no-train", help="No background training."),
+    no_carry: bool = typer.Option(False, "--no-carry", help="Count as if the window did "
+                                  "not carry corrections through the article (Project → "
+                                  "Carry corrections…) and an article's suggestions could "
+                                  "give one string two labels."),
     blank: bool = typer.Option(False, "--blank", help="Train from a blank pipeline, "
                                "not from the model's."),
     fmt: str = typer.Option("auto", "--format", help="Format of the corpus files."),
@@ -62,6 +66,8 @@ def replay(
         cfg = replace(cfg, model=model, base=None if blank else model)
     if no_train:
         cfg = replace(cfg, train="none")
+    if no_carry:
+        cfg = replace(cfg, carry=False, one_label=False)
     if blank:
         cfg = replace(cfg, base=None)
     project = None

@@ -63,6 +63,7 @@ class ChangeSet:
     restored: str | None = None  # "documents" or "annotations": it is back
     select: Span | None = None
     applied: Edit | None = None  # the edit as applied, when its version got another id
+    note: str | None = None  # what the window says about it (a correction carried on)
 
     def extent(self) -> tuple[int, int] | None:
         """The character range the change touches (for repainting only that)."""
@@ -90,7 +91,8 @@ class ChangeSet:
             created=later.created or (None if later.dropped else self.created),
             dropped=later.dropped or (self.dropped and later.created is None),
             deleted=later.deleted or self.deleted, restored=later.restored or self.restored,
-            select=later.select, applied=later.applied or self.applied)
+            select=later.select, applied=later.applied or self.applied,
+            note=later.note or self.note)
 
 
 # -------------------------------------------------------------------- spans
@@ -99,7 +101,10 @@ class ReplaceSpans:
     """Remove ``removed`` from a version and add ``added``, in one transaction.
     ``select``: after it applies, the single span it added is the one selected (an
     added, relabelled or resized entity); False where the selection stays where it is
-    (the review takes an annotator's entity and keeps it selected)."""
+    (the review takes an annotator's entity and keeps it selected). ``carried``: how
+    many of the last spans of ``removed`` and of ``added`` a correction carried on
+    through the article (:mod:`goldspan.core.carry`), with ``note`` saying so; the
+    first added span is still the one selected."""
 
     annotation_id: int
     document_id: int
@@ -107,6 +112,8 @@ class ReplaceSpans:
     added: tuple[Span, ...]
     text: str = "edit"
     select: bool = True
+    carried: tuple[int, int] = (0, 0)
+    note: str | None = None
 
     def apply(self, store: Store) -> ChangeSet:
         with store.transaction():
@@ -126,13 +133,14 @@ class ReplaceSpans:
                 ) from None
             store.mark_edited(self.annotation_id)  # (a "todo" version becomes "in_progress")
         status = Status.IN_PROGRESS if version.status == Status.TODO else None
-        chosen = self.added[0] if self.select and len(self.added) == 1 else None
+        chosen = (self.added[0] if self.select and len(self.added) - self.carried[1] == 1
+                  else None)
         return ChangeSet(self.document_id, self.annotation_id, self.removed, self.added,
-                         status=status, edited=True, select=chosen)
+                         status=status, edited=True, select=chosen, note=self.note)
 
     def inverse(self) -> ReplaceSpans:
         return ReplaceSpans(self.annotation_id, self.document_id, self.added, self.removed,
-                            self.text, self.select)
+                            self.text, self.select, (self.carried[1], self.carried[0]))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ every analyst of a project file gets the same loop: ``enabled`` (default true),
 ``base`` (``"en_core_web_sm"``, the default, or ``"blank"``: what each training
 starts from), and for tests and slow machines ``first_training`` (accepted articles
 before the first training, default 3), ``epochs`` (default: by the word budget) and
-``train_max_steps`` (Project → Train's steps, default 1000).
+``train_max_steps`` (Project → Train's steps, default 1000). ``carry`` (default true)
+is Project → Carry corrections through the article (:mod:`goldspan.core.carry`): not
+the loop's, but stored with it, so every analyst of a file edits alike.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class LearningSettings:
     first_training: int = 3
     epochs: int | None = None
     train_max_steps: int | None = None
+    carry: bool = True
 
     problem: str = ""  # why the stored row was not used (the defaults were)
 
@@ -72,7 +75,8 @@ class LearningSettings:
                        first_training=max(1, int(raw.get("first_training", d.first_training))),
                        epochs=None if raw.get("epochs") is None else int(raw["epochs"]),
                        train_max_steps=(None if raw.get("train_max_steps") is None
-                                        else int(raw["train_max_steps"])))
+                                        else int(raw["train_max_steps"])),
+                       carry=bool(raw.get("carry", d.carry)))
         except (GoldspanError, TypeError, ValueError) as err:
             return cls(problem=f"settings row {SETTING!r} not used ({err}); the defaults are")
 
@@ -332,6 +336,20 @@ def add_learning_actions(window: Any, menu: QMenu) -> None:
 
     toggle.toggled.connect(set_enabled)
     menu.addAction(toggle)
+    carry = QAction("Carry corrections through the article", window)
+    carry.setCheckable(True)
+    carry.setChecked(settings.carry)
+    carry.setToolTip("Deleting, relabelling or adding an entity does the same to the untouched "
+                     "suggestions of the same text after it in the article, in one Ctrl+Z "
+                     "(stored in the project file)")
+    window.ctl.set_carry(settings.carry)
+
+    def set_carry(on: bool) -> None:
+        update_setting(controller.store, carry=on)
+        window.ctl.set_carry(on)
+
+    carry.toggled.connect(set_carry)
+    menu.addAction(carry)
     sub = menu.addMenu("Train from")
     group = QActionGroup(window)
     for base in BASES:
@@ -344,6 +362,6 @@ def add_learning_actions(window: Any, menu: QMenu) -> None:
         sub.addAction(act)
     train = TrainAction(window, controller)
     menu.addAction(train.action)
-    window.actions_by_name.update(learn=toggle, train=train.action)
+    window.actions_by_name.update(learn=toggle, train=train.action, carry=carry)
     controller.train = train
     menu.setToolTipsVisible(True)

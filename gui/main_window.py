@@ -280,6 +280,8 @@ class MainWindow(EntityMenus, QMainWindow):
         s = self.session
         if s is None or change.deleted or change.restored or change.document_id != s.doc_id:
             return
+        if change.note:
+            self.statusBar().showMessage(f"{change.note} · Ctrl+Z undoes all of it", 10000)
         if change.removed or change.added:
             self.view.refresh_spans(change.removed, change.added, s.spans)
             offered = self.ctl.offered()

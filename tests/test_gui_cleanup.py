@@ -147,8 +147,9 @@ def test_relabel_and_delete_from_the_article_menu(qtbot, window: MainWindow, db:
     choose(qtbot, right_click_article(window, rabat.start + 1), "Relabel to", "ORG")
     assert on_disk(db) == SHOWN[:2] + [("Rabat", "ORG")] + SHOWN[3:]
     assert window.selected is not None and window.selected.label == "ORG"  # it stays selected
-    choose(qtbot, right_click_article(window, rabat.start + 1), "Delete ORG “Rabat”")
-    assert on_disk(db) == SHOWN[:2] + SHOWN[3:]
+    # the untouched ORG "Rabat" after it goes too (core/carry.py), as the entry says
+    choose(qtbot, right_click_article(window, rabat.start + 1), "Delete ORG “Rabat” (+1 after it)")
+    assert on_disk(db) == SHOWN[:2] + [x for x in SHOWN[3:] if x[0] != "Rabat"]
     window.undo_stack.undo()
     assert on_disk(db) == SHOWN[:2] + [("Rabat", "ORG")] + SHOWN[3:]
     window.undo_stack.undo()
@@ -212,8 +213,8 @@ def test_take_a_suggestion_and_accept_all_offered_from_the_menu(qtbot, window: M
 def test_the_menu_key_opens_the_selected_entitys_menu(qtbot, window: MainWindow, db: Path) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClick(window.view, Qt.Key.Key_Tab)  # "Pompeo"
     choose(qtbot, lambda: qtbot.keyClick(window.view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier),
-           "Delete PERSON “Pompeo”")
-    assert on_disk(db) == SHOWN[1:]
+           "Delete PERSON “Pompeo” (+1 after it)")  # the later untouched one too
+    assert on_disk(db) == [x for x in SHOWN if x[0] != "Pompeo"]
     # the keys still work after the menu: Tab goes on, a label key relabels
     qtbot.keyClick(window.view, Qt.Key.Key_Tab)
     qtbot.keyClick(window.view, Qt.Key.Key_2)

@@ -19,6 +19,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
+from ..types import Span
+
+UNTOUCHED = "model"  # as goldspan.core.carry: a suggestion nobody has changed
+
 ACTION = 2  # select/click + key
 ENTER = 1
 
@@ -95,3 +99,50 @@ def outcome(s: Any, gold_by_bounds: dict[tuple[int, int], str], gold: Sequence[A
     if label is not None:
         return "right" if label == s.label else "=" + label
     return "other" if overlaps_any(s, gold) else "spurious"
+
+
+def oracle_cost(shown: Sequence[Any], gold: Sequence[Any], text: str, *,
+                carry: bool = True) -> Cost:
+    """The oracle's actions when the window carries each correction through the
+    article (:mod:`goldspan.core.carry`): the oracle reads in text order and fixes
+    each place as it comes, and what a fix carries to the untouched spans further on
+    is what it then finds there. ``carry=False`` counts exactly as :func:`cost`."""
+    from ..carry import carried_adds, carried_deletes, carried_relabels
+
+    spans = {(s.start, s.end): Span(s.start, s.end, s.label, UNTOUCHED) for s in shown}
+    wanted = {(g.start, g.end): g.label for g in gold}
+    c = Cost(gold=len(gold), documents=1)
+    at = (-1, -1)
+    while True:
+        ahead = [b for b in wanted if b > at] + [b for b in spans if b > at and b not in wanted]
+        if not ahead:
+            return c
+        at = min(ahead)
+        here = spans.get(at)
+        label = wanted.get(at)
+        current = list(spans.values())
+        if label is not None and here is not None and here.label == label:
+            c.kept += 1
+        elif label is not None and here is not None:
+            c.relabel += 1
+            spans[at] = here._replace(label=label, origin="manual")
+            for old, new in carried_relabels(text, current, here, label) if carry else ():
+                spans[(old.start, old.end)] = new
+        elif label is not None:
+            c.add += 1
+            for b in [b for b in spans if b[0] < at[1] and at[0] < b[1]]:
+                del spans[b]
+            new = Span(at[0], at[1], label, "manual")
+            spans[at] = new
+            def free(start: int, end: int) -> bool:
+                return not any(b[0] < end and start < b[1] for b in spans)
+
+            for s in carried_adds(text, new, free) if carry else ():
+                spans[(s.start, s.end)] = s
+        elif here is not None and not overlaps_any(here, gold):
+            c.delete += 1
+            del spans[at]
+            for s in carried_deletes(text, current, here) if carry else ():
+                del spans[(s.start, s.end)]
+        # else: a shown span overlapping a gold entity with other bounds: adding that
+        # entity replaces it (nothing of its own)

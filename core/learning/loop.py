@@ -22,7 +22,13 @@ which is how ``goldspan replay --config`` measures what each one is worth):
    right in the accepted gold are held back;
 4. the phrase index (:mod:`.phrases`): strings the analysts labelled, where their
    precision in the accepted gold is high enough, replacing the model spans they
-   overlap (:func:`.phrases.combine`).
+   overlap (:func:`.phrases.combine`);
+5. one label per string in the article (:func:`goldspan.core.carry.one_label_per_string`):
+   a string shown with two labels takes the one it has most often there.
+
+In the window, each correction of the analyst's is then carried on to the untouched
+suggestions after it in the article (:mod:`goldspan.core.carry`); ``goldspan replay``
+counts what is left after that (``LoopConfig.carry``).
 
 Training policy (:meth:`LearningLoop.training_request`): the first training starts
 once ``first_training`` documents are accepted, the next ones whenever the accepted
@@ -46,6 +52,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ..carry import one_label_per_string
 from ..types import Span, Suggestion
 from .costs import outcome
 from .gate import LEVELS, STRENGTH, Gate, relation
@@ -92,6 +99,8 @@ class LoopConfig:
     word_budget: int = WORD_BUDGET
     rehearsal: float = 1.0  # earlier documents rehearsed per new one (incremental)
     seed: int = 0
+    one_label: bool = True  # one label per string in an article's suggestions
+    carry: bool = True  # replay's oracle meets the window's carried corrections
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,15 +109,17 @@ class LoopConfig:
 # Named configurations, for ``goldspan replay --config`` and the ablation table.
 PRESETS: dict[str, LoopConfig] = {
     "today": LoopConfig(map_labels=False, gate=False, phrases="legacy", phrases_win=False,
-                        train="none"),
-    "model": LoopConfig(map_labels=False, gate=False, phrases="none", train="none"),
+                        train="none", one_label=False, carry=False),
+    "model": LoopConfig(map_labels=False, gate=False, phrases="none", train="none",
+                        one_label=False, carry=False),
     "map": LoopConfig(gate=False, phrases="none", train="none"),
     "map+gate": LoopConfig(phrases="none", train="none"),
     "map+gate+phrases": LoopConfig(train="none"),
-    "train": LoopConfig(gate=False, phrases="none"),
+    "train": LoopConfig(gate=False, phrases="none", train="incremental"),
     "train-full": LoopConfig(gate=False, phrases="none", train="full"),
     "loop": LoopConfig(),
-    "loop-no-phrases": LoopConfig(phrases="none"),  # what the phrases are worth in the loop
+    "loop-no-phrases": LoopConfig(phrases="none", train="incremental"),  # as in the table
+    "loop-no-carry": LoopConfig(one_label=False, carry=False),  # before the article rule
     "loop-full": LoopConfig(train="full"),
     "loop-full-no-arbitration": LoopConfig(train="full", arbitrate=False),
     "loop-full-blank": LoopConfig(train="full", base=None),
@@ -260,6 +271,8 @@ class LearningLoop:
             shown = legacy_combine(stat, phrases)
         else:
             shown = sorted(stat, key=lambda s: (s.start, s.end))
+        if self.config.one_label:
+            shown = one_label_per_string(text, shown)
         self._seen[key] = _Seen(raw_list, mapped, trained, keyed, phrases, relations,
                                 self.generation)
         return shown

@@ -31,7 +31,7 @@ from ..importer import import_paths
 from ..labels import split_names
 from ..dataset import Options, select
 from ..storage import Store
-from .costs import Cost, cost, total
+from .costs import Cost, oracle_cost, total
 from .loop import LearningLoop, LoopConfig
 from .trainer import run_training
 
@@ -155,7 +155,8 @@ def _replay(paths: Sequence[str | Path], labels: Sequence[str] | None, config: L
                 loop.install(ready[1])
                 pending.remove(ready)
             shown = loop.suggest(doc_id, text, raw0[k] if loop.generation == 0 else None)
-            out.append(DocumentCost(k, doc_id, loop.generation, cost(shown, gold)))
+            out.append(DocumentCost(k, doc_id, loop.generation,
+                                   oracle_cost(shown, gold, text, carry=config.carry)))
             loop.accept(doc_id, text, gold)
             request = loop.training_request(Path(work) / "models")
             if request is not None:

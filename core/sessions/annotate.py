@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .. import edits
+from ..carry import carried_adds, carried_deletes, carried_relabels
 from ..edits import ChangeSet, CreateVersion, Edit, ReplaceSpans
 from ..spans import SpanIndex
 from ..status import Status
@@ -44,6 +45,7 @@ class ArticleSession(DocumentSession):
         super().__init__(store, doc_id)
         self.annotator = annotator
         self.spans = SpanIndex()
+        self.carry = True  # carry corrections on through the article (core/carry.py)
         self.reload()
 
     # ----------------------------------------------------------------- state
@@ -121,13 +123,53 @@ class ArticleSession(DocumentSession):
         if marked is None:
             return None
         span = Span(*marked, label, origin)
-        return self._on_version(lambda ann: edits.add_span(ann, self.doc_id, self.spans, span))
+        return self._on_version(lambda ann: self._carried(
+            edits.add_span(ann, self.doc_id, self.spans, span), origin == "manual"))
 
     def delete(self, span: Span) -> Edit | None:
-        return self._on_version(lambda ann: edits.remove_span(ann, self.doc_id, span))
+        return self._on_version(lambda ann: self._carried(
+            edits.remove_span(ann, self.doc_id, span)))
 
     def relabel(self, span: Span, label: str) -> Edit | None:
-        return self._on_version(lambda ann: edits.relabel_span(ann, self.doc_id, span, label))
+        return self._on_version(lambda ann: self._carried(
+            edits.relabel_span(ann, self.doc_id, span, label)))
+
+    def _carried(self, edit: ReplaceSpans | None, manual: bool = True) -> ReplaceSpans | None:
+        """``edit`` (one delete, relabel or add of the analyst's) with the correction
+        carried on to the untouched spans after it (:mod:`goldspan.core.carry`), when
+        ``carry`` is on. Accepting an offered suggestion is not carried."""
+        if edit is None or not self.carry or not manual:
+            return edit
+        text, spans = self.text, self.spans
+        removed, added = edit.removed, edit.added
+        first = (removed or added)[0]
+        later = spans[spans.first_from(first.end):]
+        if len(removed) == 1 and not added:
+            more_removed, more_added = carried_deletes(text, later, removed[0]), []
+            said = "Also deleted {n} {what} after it"
+        elif (len(removed) == 1 and len(added) == 1
+              and (removed[0].start, removed[0].end) == (added[0].start, added[0].end)):
+            pairs = carried_relabels(text, later, removed[0], added[0].label)
+            more_removed, more_added = [a for a, _ in pairs], [b for _, b in pairs]
+            said = "Also relabelled {n} {what} after it to " + added[0].label
+        elif len(added) == 1:
+            gone = set(removed)
+
+            def free(start: int, end: int) -> bool:
+                return all(x in gone for x in spans.overlapping(start, end))
+
+            more_removed, more_added = [], carried_adds(text, added[0], free)
+            said = "Also suggested {n} {what} after it as " + added[0].label
+        else:
+            return edit
+        n = max(len(more_removed), len(more_added))
+        if not n:
+            return edit
+        what = f"more {quoted(text[first.start:first.end], 30)}"
+        note = said.format(n=n, what=what) + " (untouched suggestions)"
+        return replace(edit, removed=(*removed, *more_removed), added=(*added, *more_added),
+                       text=f"{edit.text} (+{n} after it)",
+                       carried=(len(more_removed), len(more_added)), note=note)
 
     def move_boundary(self, span: Span, edge: str, step: int) -> Edit | None:
         """Move the ``start`` or ``end`` of a span by ``step`` whole tokens."""
@@ -183,6 +225,16 @@ class ArticleSession(DocumentSession):
         self.spans.apply(change)
 
 
+def _carried_too(edit: Edit | None) -> str:
+    """What a menu entry adds to its text when its edit carries on through the
+    article: the analyst sees it before choosing."""
+    if isinstance(edit, edits.Steps):
+        edit = edit.steps[-1]
+    if not isinstance(edit, ReplaceSpans) or edit.carried == (0, 0):
+        return ""
+    return f" (+{max(edit.carried)} after it)"
+
+
 def _model_spans(suggestions: list[Suggestion]) -> list[Span]:
     return [Span(s.start, s.end, s.label, "model") for s in non_overlapping(suggestions)]
 
@@ -208,10 +260,12 @@ class AnnotateController:
         self.note: str | None = None  # what the last change did, for the hint
         self.dismissed: set[int] = set()
         self.labels = LabelSet()
+        self.carry = True  # corrections carried on through the article (core/carry.py)
 
     # ------------------------------------------------------------- document
     def open(self, doc_id: int) -> ArticleSession:
         self.session = ArticleSession(self.store, doc_id, self.annotator)
+        self.session.carry = self.carry
         self.selected = None
         self.anchor = None
         self.note = None
@@ -222,6 +276,11 @@ class AnnotateController:
         self.selected = None
         self.anchor = None
         self.note = None
+
+    def set_carry(self, on: bool) -> None:
+        self.carry = on
+        if self.session is not None:
+            self.session.carry = on
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = LabelSet(list(labels))
@@ -345,6 +404,9 @@ class AnnotateController:
             gone = len(change.removed)
             self.note = (f"Deleted {sel.label} {quoted(self._text(sel), 30)}" if gone == 1
                          else f"Deleted {gone} entities")
+            if change.note:
+                self.note = f"Deleted {sel.label} {quoted(self._text(sel), 30)}. {change.note}"
+                return
 
     def _text(self, span: Span | Suggestion) -> str:
         return self.session.text[span.start:span.end] if self.session else ""
@@ -403,12 +465,16 @@ class AnnotateController:
             return out + self._offered_entries(offered)
         text = self._text(item)
         others = [lab for lab in self.labels.names if lab != item.label]
+        relabels = {name: s.relabel(item, name) for name in others}
+        delete = s.delete(item)
         out = [
             MenuEntry("Relabel to", submenu=tuple(
-                MenuEntry(name, s.relabel(item, name), shortcut=self.labels.key_of(name),
+                MenuEntry(name + _carried_too(relabels[name]), relabels[name],
+                          shortcut=self.labels.key_of(name),
                           color=self.labels.colors.get(name)) for name in others),
                 enabled=bool(others)),
-            MenuEntry(f"Delete {item.label} {quoted(text)}", s.delete(item), shortcut="Delete"),
+            MenuEntry(f"Delete {item.label} {quoted(text)}{_carried_too(delete)}", delete,
+                      shortcut="Delete"),
         ]
         same_label = [x for x in s.spans if x.label == item.label]
         same_text = [x for x in s.spans if s.text[x.start:x.end] == text]
