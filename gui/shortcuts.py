@@ -86,7 +86,9 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
 LABEL_HELP = (
     "1–9, then letters",
     "With text selected: label it. With an entity selected: relabel it. Otherwise: make "
-    "it the active label, then every selection you make gets it.",
+    "it the active label, then every selection you make gets it. A delete, relabel or "
+    "new entity is carried on to the untouched suggestions of the same text after it "
+    "(Project → Carry corrections through the article; one Ctrl+Z undoes both).",
 )
 MOUSE_HELP = (
     ("Drag or double-click", "Select text; it snaps to whole tokens (hold Alt for exact characters)"),
