@@ -249,6 +249,7 @@ def test_the_window_carries_a_delete_a_relabel_and_an_add(qtbot, tmp_path: Path)
         key(qtbot, w, label_key(w, "MISC"))
         assert (*n[0], "MISC", "manual") in spans_of(path, doc)
         assert (*n[1], "MISC", "model") in spans_of(path, doc)
+        assert "Also suggested 1 more “Nyrstar” after it as MISC" in w.statusBar().currentMessage()
         key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert not [s for s in spans_of(path, doc) if s[0] in (n[0][0], n[1][0])]
 
@@ -262,3 +263,23 @@ def test_the_window_carries_a_delete_a_relabel_and_an_add(qtbot, tmp_path: Path)
     finally:
         w.close()
         store.close()
+
+
+def test_an_add_that_replaces_a_suggestion_names_what_it_carried(tmp_path: Path) -> None:
+    """The analyst's "SDF" replaces the model's "the SDF"; the later "SDF" is suggested,
+    and the note names "SDF", not the span it replaced."""
+    from goldspan.core.sessions.annotate import AnnotateController
+
+    text = "the SDF said so . Later the SDF left ."
+    with Store.open(tmp_path / "sdf.db") as store:
+        doc, _ = store.add_document(text)
+        store.put_suggestions(doc, "m@1", [Suggestion(*at(text, "the SDF"), "ORG")])
+        ctl = AnnotateController(store, "alice")
+        s = ctl.open(doc)
+        sdf = at(text, "SDF")
+        change = s.add(*sdf, "ORG", snap=False).apply(store)  # type: ignore[union-attr]
+        s.follow(change)
+        assert [(x.start, x.end, x.label, x.origin) for x in s.spans] == [
+            (*sdf, "ORG", "manual"), (*at(text, "SDF", 1), "ORG", "model")]
+        assert change.note == "Also suggested 1 more “SDF” after it as ORG (untouched suggestions)"
+        assert change.select is not None and (change.select.start, change.select.end) == sdf

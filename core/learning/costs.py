@@ -12,6 +12,9 @@ Hence the arithmetic the loop's gates follow: against showing nothing, a shown
 entity saves 2 when exactly right, costs 2 when it overlaps no gold entity, and
 changes nothing otherwise. A suggestion pays only where it is more often exactly
 right than spurious.
+
+:func:`oracle_cost` counts the same actions when the window carries each correction
+through the article (:mod:`goldspan.core.carry`); ``goldspan replay`` uses it.
 """
 
 from __future__ import annotations
@@ -134,6 +137,7 @@ def oracle_cost(shown: Sequence[Any], gold: Sequence[Any], text: str, *,
                 del spans[b]
             new = Span(at[0], at[1], label, "manual")
             spans[at] = new
+
             def free(start: int, end: int) -> bool:
                 return not any(b[0] < end and start < b[1] for b in spans)
 

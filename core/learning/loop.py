@@ -126,7 +126,7 @@ PRESETS: dict[str, LoopConfig] = {
     "loop-incremental": LoopConfig(train="incremental"),  # the default until 2026-12-02
     "loop-no-phrases": LoopConfig(phrases="none", train="incremental"),  # as in the table
     "loop-no-carry": LoopConfig(one_label=False, carry=False),  # before the article rule
-    "loop-full": LoopConfig(train="full"),
+    "loop-full": LoopConfig(train="full"),  # the same as loop since 2026-12-02
     "loop-full-no-arbitration": LoopConfig(train="full", arbitrate=False),
     "loop-full-blank": LoopConfig(train="full", base=None),
     "loop-blank": LoopConfig(base=None),

@@ -142,7 +142,7 @@ class ArticleSession(DocumentSession):
             return edit
         text, spans = self.text, self.spans
         removed, added = edit.removed, edit.added
-        first = (removed or added)[0]
+        first = added[0] if len(added) == 1 else removed[0]  # the entity corrected
         later = spans[spans.first_from(first.end):]
         if len(removed) == 1 and not added:
             more_removed, more_added = carried_deletes(text, later, removed[0]), []
@@ -402,11 +402,9 @@ class AnnotateController:
         self.anchor = sel.start
         if not change.added:
             gone = len(change.removed)
-            self.note = (f"Deleted {sel.label} {quoted(self._text(sel), 30)}" if gone == 1
-                         else f"Deleted {gone} entities")
-            if change.note:
-                self.note = f"Deleted {sel.label} {quoted(self._text(sel), 30)}. {change.note}"
-                return
+            one = f"Deleted {sel.label} {quoted(self._text(sel), 30)}"
+            self.note = (f"{one}. {change.note}" if change.note
+                         else one if gone == 1 else f"Deleted {gone} entities")
 
     def _text(self, span: Span | Suggestion) -> str:
         return self.session.text[span.start:span.end] if self.session else ""
