@@ -35,8 +35,8 @@ once ``first_training`` documents are accepted, the next ones whenever the accep
 documents have grown by ``growth`` (a half) since the last one started, and never
 while one is running. Each generation is trained from the base on all the accepted
 documents (``train="full"``): it depends on the accepted gold alone, so an undone
-accept is truly gone from the next one, and it is the model ``goldspan train`` would
-make. ``train="incremental"`` goes on from the previous generation on the new
+accept is truly gone from the next one, whatever the order of the accepts.
+``train="incremental"`` goes on from the previous generation on the new
 documents with as many earlier ones (rehearsal), in about half the time; measured
 with ``goldspan replay`` and the corrections carried through the article, it saves
 less on re3d and more on wikigold and GUM, and misses issue 13's target on re3d's
