@@ -174,26 +174,19 @@ def test_replay_counts_the_carried_corrections_worked_by_hand(tmp_path: Path) ->
         suggests the second, adding the first Bob the second: 2 adds, 2 kept: 5 actions
         (9 without carrying); scratch 9.
     Doc 2 "Bob saw Alice . Bob waved at Alice .": Alice and Bob are shown as PER (each
-        2 of 2 occurrences labelled). Deleting the first Bob takes the second: 1
-        delete, 2 kept: 3 actions (5 without); scratch 5.
-    Doc 3 "Alice is a town . Alice is hot .": Alice shown as PER twice (Bob is no
-        longer, 2 of 4). Relabelling the first to LOC carries to the second: 3 actions
-        (5 without); scratch 5.
+        labelled at both of its occurrences: 2 / (2 + 1) passes). Deleting the first
+        Bob takes the second: 1 delete, 2 kept: 3 actions (5 without); scratch 5.
+    Doc 3 "Alice is a town . Alice is hot .": Alice shown as PER twice (4 / (4 + 1)).
+        Relabelling the first to LOC carries to the second: 3 actions (5 without);
+        scratch 5.
     Total 11 against 19 (19 without carrying)."""
-    from test_learning import run
+    from test_learning import replay_json
 
-    corpus = tmp_path / "three.conll"
-    corpus.write_text(CORPUS, encoding="utf-8")
-    r = run("replay", corpus, "--json", "--model", "none", "--config", "map+gate+phrases")
-    assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
+    out = replay_json(tmp_path, CORPUS)
     assert [d["actions"] for d in out["documents"]] == [5, 3, 3]
     assert [d["scratch"] for d in out["documents"]] == [9, 5, 5]
     assert (out["kept"], out["relabel"], out["add"], out["delete"]) == (5, 1, 2, 1)
-    r = run("replay", corpus, "--json", "--model", "none", "--config", "map+gate+phrases",
-            "--no-carry")
-    assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
+    out = replay_json(tmp_path, CORPUS, "--no-carry")
     assert [d["actions"] for d in out["documents"]] == [9, 5, 5]
 
 

@@ -82,6 +82,15 @@ home O
 """
 
 
+def replay_json(tmp_path: Path, corpus: str, *extra: str) -> dict:
+    """``goldspan replay --json`` of a CoNLL corpus with no model (learnt phrases only)."""
+    path = tmp_path / "three.conll"
+    path.write_text(corpus, encoding="utf-8")
+    r = run("replay", path, "--json", "--model", "none", "--config", "map+gate+phrases", *extra)
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
 def test_replay_counts_equal_the_cost_model_worked_by_hand(tmp_path: Path) -> None:
     """No statistical model (``--model none``): only the phrases learnt from the gold
     suggest, with precision = labelled / (occurrences + 1) >= 0.5.
@@ -97,11 +106,8 @@ def test_replay_counts_equal_the_cost_model_worked_by_hand(tmp_path: Path) -> No
     Total: 17 actions against 19; kept 2, relabelled 1, added 5, deleted 1.
     Second half (documents 2 and 3): 10 / 12.
     """
+    out = replay_json(tmp_path, CORPUS)
     corpus = tmp_path / "three.conll"
-    corpus.write_text(CORPUS, encoding="utf-8")
-    r = run("replay", corpus, "--json", "--model", "none", "--config", "map+gate+phrases")
-    assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
     assert [d["actions"] for d in out["documents"]] == [7, 3, 7]
     assert [d["scratch"] for d in out["documents"]] == [7, 7, 5]
     assert (out["actions"], out["scratch"]) == (17, 19)
