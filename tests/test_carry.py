@@ -246,6 +246,17 @@ def test_the_window_carries_a_delete_a_relabel_and_an_add(qtbot, tmp_path: Path)
         key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert not [s for s in spans_of(path, doc) if s[0] in (n[0][0], n[1][0])]
 
+        # An accepted article's entities were all confirmed by its Enter: an edit of
+        # it carries nothing
+        key(qtbot, w, Qt.Key.Key_Return)
+        assert w.session.status == "done"
+        click(qtbot, w, b[0][0] + 1)
+        key(qtbot, w, Qt.Key.Key_Delete)
+        assert [s[:3] for s in spans_of(path, doc) if s[2] == "ORG"] == [(*b[1], "ORG"), (*b[2], "ORG")]
+        key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the accept
+        assert w.session.status == "in_progress"
+
         # Switched off (Project menu, stored in the file): one span per edit
         w.actions_by_name["carry"].setChecked(False)
         assert json.loads(store.conn.execute(

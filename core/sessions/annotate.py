@@ -137,8 +137,9 @@ class ArticleSession(DocumentSession):
     def _carried(self, edit: ReplaceSpans | None, manual: bool = True) -> ReplaceSpans | None:
         """``edit`` (one delete, relabel or add of the analyst's) with the correction
         carried on to the untouched spans after it (:mod:`goldspan.core.carry`), when
-        ``carry`` is on. Accepting an offered suggestion is not carried."""
-        if edit is None or not self.carry or not manual:
+        ``carry`` is on. Accepting an offered suggestion is not carried, nor is an edit
+        of an accepted article: its Enter confirmed every entity in it."""
+        if edit is None or not self.carry or not manual or self.status == Status.DONE:
             return edit
         text, spans = self.text, self.spans
         removed, added = edit.removed, edit.added
