@@ -46,6 +46,9 @@ class KeyboardSheet(QDialog):
                 table.setItem(r, c, item)
         table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         table.resizeColumnsToContents()
+        # rows as tall as their wrapped text, at whatever width the sheet is given (a
+        # long explanation was cut at two lines with "…")
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

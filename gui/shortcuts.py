@@ -27,7 +27,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("prev_doc", ("Ctrl+PgUp",), "Previous article", "Open the previous article in the queue", "Article"),
     Shortcut("next_span", ("Tab",), "Next entity", "Select the next entity", "Entities", local=True),
     Shortcut("prev_span", ("Shift+Tab",), "Previous entity", "Select the previous entity", "Entities", local=True),
-    Shortcut("delete_span", ("Delete", "Backspace"), "Delete entity", "Delete the selected entity", "Entities", local=True),
+    Shortcut("delete_span", ("Delete", "Backspace"), "Delete entity", "Delete the selected entity (and its untouched repeats after it)", "Entities", local=True),
     Shortcut("start_left", ("Ctrl+Left",), "Start one token left", "Move the selected entity's start one token left", "Entities", local=True),
     Shortcut("start_right", ("Ctrl+Right",), "Start one token right", "Move the selected entity's start one token right", "Entities", local=True),
     Shortcut("end_left", ("Shift+Left",), "End one token left", "Move the selected entity's end one token left", "Entities", local=True),
@@ -86,9 +86,7 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
 LABEL_HELP = (
     "1–9, then letters",
     "With text selected: label it. With an entity selected: relabel it. Otherwise: make "
-    "it the active label, then every selection you make gets it. A delete, relabel or "
-    "new entity is carried on to the untouched suggestions of the same text after it "
-    "(Project → Carry corrections through the article; one Ctrl+Z undoes both).",
+    "it the active label, then every selection you make gets it.",
 )
 MOUSE_HELP = (
     ("Drag or double-click", "Select text; it snaps to whole tokens (hold Alt for exact characters)"),

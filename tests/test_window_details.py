@@ -55,6 +55,12 @@ def test_f1_lists_the_projects_label_keys(qtbot, db: Path) -> None:  # type: ign
     assert ("Labels", "2", "Organisation — companies, agencies") in rows
     assert ("Labels", "3", "Location") in rows
     assert ("Labels", "(no key)", "Click the button: Weapon") in rows
+    # every explanation is shown whole: each row is as tall as its wrapped text (the
+    # labels row and the right-click row were cut at two lines with "…")
+    for r in range(t.rowCount()):
+        assert t.rowHeight(r) >= t.sizeHintForRow(r), rows[r]
+    assert max(t.rowHeight(r) for r in range(t.rowCount())) > 2 * t.rowHeight(rows.index(
+        next(x for x in rows if x[1] == "Esc")))
     qtbot.keyClick(w.keyboard_sheet, Qt.Key.Key_Escape)
     w.close()
 
