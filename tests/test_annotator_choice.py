@@ -18,6 +18,8 @@ from goldspan.core.storage import Store
 from goldspan.gui.main_window import MainWindow
 from goldspan.gui.settings import settings
 
+from test_gui_annotate import show
+
 DATA = Path(__file__).parent / "data"
 PRODIGY = DATA / "prodigy" / "annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl"
 
@@ -105,14 +107,18 @@ def test_settings_is_where_the_saved_annotator_changes(qtbot, db: Path) -> None:
     w.close()
 
 
-def test_editing_an_imported_version_asks_once(qtbot, db: Path) -> None:  # type: ignore[no-untyped-def]
-    w = MainWindow(Store.open(db), "re3d", suggest=False)
+def shown_window(qtbot, store: Store, annotator: str, doc: int | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
+    """The annotation window on ``doc`` (or the first article), shown and active:
+    window shortcuts only reach the active window."""
+    w = MainWindow(store, annotator, suggest=False)
     qtbot.addWidget(w)
-    w.show()
-    w.open_first(1)
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    show(qtbot, w)
+    w.open_first(doc)
+    return w
+
+
+def test_editing_an_imported_version_asks_once(qtbot, db: Path) -> None:  # type: ignore[no-untyped-def]
+    w = shown_window(qtbot, Store.open(db), "re3d", 1)
     asked: list[str] = []
 
     def answer(button: str) -> None:
@@ -148,13 +154,7 @@ def test_editing_an_imported_version_asks_once(qtbot, db: Path) -> None:  # type
 def test_ones_own_versions_are_not_asked_about(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store = Store.open(tmp_path / "a.db")
     store.add_document("Mark Esper met Nasser Bourita in Rabat.")
-    w = MainWindow(store, "alice", suggest=False)
-    qtbot.addWidget(w)
-    w.show()
-    w.open_first()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    w = shown_window(qtbot, store, "alice")
     w.view.select_range(0, 10)
     w.label_pressed(w.labels[0].name if w.labels else "PERSON")
     w.select_span(w.session.spans[0])
@@ -173,13 +173,7 @@ def test_a_version_an_import_replaced_is_asked_about(qtbot, tmp_path: Path) -> N
     text = "Mark Esper met Nasser Bourita in Rabat."
     store = Store.open(tmp_path / "a.db")
     store.add_document(text)
-    w = MainWindow(store, "alice", suggest=False)
-    qtbot.addWidget(w)
-    w.show()
-    w.open_first()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    w = shown_window(qtbot, store, "alice")
     w.view.select_range(0, 10)
     w.label_pressed(w.labels[0].name if w.labels else "PERSON")  # her own version
     w.view.select_range(33, 38)

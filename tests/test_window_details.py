@@ -15,6 +15,8 @@ from goldspan.core.types import Label, Span
 from goldspan.gui.help_dialog import KeyboardSheet
 from goldspan.gui.main_window import MainWindow
 
+from test_annotator_choice import shown_window
+
 TEXT = "Mark Esper met Nasser Bourita in Rabat."
 
 
@@ -31,14 +33,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def open_window(qtbot, db: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    w = MainWindow(Store.open(db), "alice", suggest=False)
-    qtbot.addWidget(w)
-    w.show()
-    w.open_first()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return shown_window(qtbot, Store.open(db), "alice")
 
 
 def test_f1_lists_the_projects_label_keys(qtbot, db: Path) -> None:  # type: ignore[no-untyped-def]

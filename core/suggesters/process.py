@@ -5,7 +5,6 @@ pipe. The top of the package: it imports the others, none imports it."""
 from __future__ import annotations
 
 import os
-
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
