@@ -22,9 +22,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
+from ..carry import UNTOUCHED, carried_adds, carried_deletes, carried_relabels
 from ..types import Span
-
-UNTOUCHED = "model"  # as goldspan.core.carry: a suggestion nobody has changed
 
 ACTION = 2  # select/click + key
 ENTER = 1
@@ -110,8 +109,6 @@ def oracle_cost(shown: Sequence[Any], gold: Sequence[Any], text: str, *,
     article (:mod:`goldspan.core.carry`): the oracle reads in text order and fixes
     each place as it comes, and what a fix carries to the untouched spans further on
     is what it then finds there. ``carry=False`` counts exactly as :func:`cost`."""
-    from ..carry import carried_adds, carried_deletes, carried_relabels
-
     spans = {(s.start, s.end): Span(s.start, s.end, s.label, UNTOUCHED) for s in shown}
     wanted = {(g.start, g.end): g.label for g in gold}
     c = Cost(gold=len(gold), documents=1)
